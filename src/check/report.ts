@@ -1,0 +1,47 @@
+import type { VFile } from 'vfile'
+import type { VFileMessage } from 'vfile-message'
+
+/** One diagnostic as `check --format json` prints it. */
+export interface JsonMessage {
+  file: string
+  line: number
+  column: number
+  severity: 'error' | 'warning'
+  message: string
+  rule: string
+  hint?: string
+}
+
+/** Every message of every file, sorted by file and position. */
+export function collectMessages(files: readonly VFile[]): JsonMessage[] {
+  return files
+    .flatMap((file) => file.messages.map((message) => toJson(file, message)))
+    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column)
+}
+
+function toJson(file: VFile, message: VFileMessage): JsonMessage {
+  const json: JsonMessage = {
+    file: file.path,
+    line: message.line ?? 1,
+    column: message.column ?? 1,
+    severity: message.fatal ? 'error' : 'warning',
+    message: message.reason,
+    rule: message.ruleId ?? 'newsletter',
+  }
+  if (message.note) json.hint = message.note
+  return json
+}
+
+/** `path:line:col: severity: message (rule)`, with the hint indented on the next line. */
+export function formatText(messages: readonly JsonMessage[]): string {
+  return messages
+    .map((m) => `${m.file}:${m.line}:${m.column}: ${m.severity}: ${m.message} (${m.rule})${m.hint ? `\n  ${m.hint}` : ''}`)
+    .join('\n')
+}
+
+/** "2 errors, 1 warning" */
+export function summarize(messages: readonly JsonMessage[]): string {
+  const errors = messages.filter((m) => m.severity === 'error').length
+  const warnings = messages.length - errors
+  return `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`
+}

@@ -1,0 +1,83 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { buildCommand } from './commands/build.ts'
+import { checkCommand } from './commands/check.ts'
+import { NewsletterError } from './errors.ts'
+
+/** Where a command writes: the CLI passes the real streams, tests pass collectors. */
+export interface Io {
+  out(text: string): void
+  err(text: string): void
+}
+
+/** One `newsletter <command>`: its options, their help, and what it does (returns the exit code). */
+export interface Command {
+  name: string
+  summary: string
+  usage: string
+  options: NonNullable<ParseArgsConfig['options']>
+  /** One line per option, shown by `newsletter <command> --help`. */
+  help: Record<string, string>
+  allowPositionals?: boolean
+  run(values: Record<string, unknown>, positionals: string[], io: Io): Promise<number>
+}
+
+/** Every command, in the order `--help` lists them. */
+export const commands: Command[] = [buildCommand, checkCommand]
+
+const stdio: Io = {
+  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+}
+
+/** Run `newsletter` with these arguments; returns the exit code. Expected failures are printed, never thrown. */
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(overview())
+    return name ? 0 : 2
+  }
+  const command = commands.find((candidate) => candidate.name === name)
+  if (!command) {
+    io.err(`newsletter: unknown command \`${name}\`\n\n${overview()}`)
+    return 2
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(commandHelp(command))
+    return 0
+  }
+  let parsed: ReturnType<typeof parseArgs>
+  try {
+    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: command.allowPositionals ?? false, strict: true })
+  } catch (error) {
+    io.err(`newsletter ${name}: ${(error as Error).message}\nRun \`newsletter ${name} --help\` for its options.`)
+    return 2
+  }
+  try {
+    return await command.run(parsed.values, parsed.positionals, io)
+  } catch (error) {
+    if (error instanceof NewsletterError) {
+      const where = error.where ? `${error.where.file}:${error.where.line}:${error.where.column}: ` : ''
+      io.err(`${where}error: ${error.message}${error.hint ? `\n  ${error.hint}` : ''}`)
+      return error.code === 'usage' ? 2 : 1
+    }
+    throw error
+  }
+}
+
+function overview(): string {
+  const width = Math.max(...commands.map((command) => command.name.length))
+  return [
+    'Usage: newsletter <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Run `newsletter <command> --help` for a command\'s options.',
+  ].join('\n')
+}
+
+function commandHelp(command: Command): string {
+  const rows = Object.entries(command.help)
+  const width = Math.max(0, ...rows.map(([flag]) => flag.length))
+  return [`Usage: newsletter ${command.usage}`, '', command.summary, '', 'Options:', ...rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`)].join('\n')
+}

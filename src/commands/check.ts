@@ -1,0 +1,35 @@
+import { resolve } from 'node:path'
+import { runPipeline } from '../build.ts'
+import { collectMessages, formatText, summarize } from '../check/report.ts'
+import type { Command } from '../cli.ts'
+import { loadConfig } from '../config.ts'
+import { NewsletterError } from '../errors.ts'
+
+/** `newsletter check`: every problem in every file (drafts included), nothing written. */
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'Check issues and notices (drafts included) without writing anything',
+  usage: 'check [FILES...] [--format text|json]',
+  options: { format: { type: 'string', default: 'text' } },
+  allowPositionals: true,
+  help: {
+    'FILES...': 'only report on these files (default: all content)',
+    '--format F': 'text (default): `path:line:col: severity: message (rule)`; json: an array of messages',
+    '--help': 'show this help',
+  },
+  async run(values, positionals, io) {
+    const format = String(values.format)
+    if (format !== 'text' && format !== 'json') {
+      throw new NewsletterError(`--format must be text or json, got \`${format}\``, 'usage')
+    }
+    const wanted = new Set(positionals.map((path) => resolve(path)))
+    const { file, config } = await loadConfig()
+    const pipeline = config ? await runPipeline(config, { drafts: true }) : { files: [] }
+    const all = collectMessages([file, ...pipeline.files])
+    const messages = wanted.size === 0 ? all : all.filter((message) => wanted.has(resolve(message.file)))
+    if (format === 'json') io.out(JSON.stringify(messages, null, 2))
+    else if (messages.length > 0) io.out(`${formatText(messages)}\n${summarize(messages)}`)
+    else io.out('No problems found.')
+    return messages.some((message) => message.severity === 'error') ? 1 : 0
+  },
+}

@@ -1,0 +1,119 @@
+import { readFile } from 'node:fs/promises'
+import { join, relative } from 'node:path'
+import { VFile } from 'vfile'
+import { parseDocument } from 'yaml'
+import { report } from './errors.ts'
+import { createLocator } from './content/position.ts'
+import { validateNode, type Check, type Fields } from './content/schema.ts'
+import { contrastRatio } from './check/contrast.ts'
+
+/** Site-wide settings from `content/settings.yml`: who we are, how to reach IT, where the archive lives. */
+export interface Settings {
+  organisation: string
+  /** Sender, e.g. `Northwind IT <it-news@example.com>`. */
+  from: string
+  reply_to?: string
+  /** Absolute URL of the archive site, ending in `/`; "view in browser" links hang off it. */
+  archive_url: string
+  /** BCP 47 language of the content (default: en). */
+  language: string
+  brand: { colour: string; logo?: string }
+  contact: { email: string; portal?: string; phone?: string; hours?: string }
+}
+
+/** Where things are, resolved once by the CLI and passed down to every stage. */
+export interface Config {
+  root: string
+  contentDir: string
+  layoutsDir: string
+  outDir: string
+  settingsPath: string
+  settings: Settings
+}
+
+/** Built-in defaults; the settings file and then flags override them. */
+export const defaults = {
+  contentDir: 'content',
+  layoutsDir: 'layouts',
+  outDir: 'dist',
+  settingsFile: 'content/settings.yml',
+  language: 'en',
+} as const
+
+const https: Check = (value) =>
+  /^https?:\/\/[^\s/]+(\/\S*)?$/.test(value) ? undefined : { reason: `must be an absolute http(s) URL, got \`${value}\``, hint: 'Write it like https://intranet.example.com/it-news/' }
+const email: Check = (value) =>
+  /^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/.test(value) ? undefined : { reason: `must be an email address, got \`${value}\`` }
+const sender: Check = (value) =>
+  /^(?:[^<>]*<[^@\s<>]+@[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+)$/.test(value) ? undefined : { reason: `must be an address, optionally with a name: \`Name <it@example.com>\`, got \`${value}\`` }
+const colour: Check = (value) =>
+  /^#[0-9a-fA-F]{6}$/.test(value) ? undefined : { reason: `must be a colour written #RRGGBB, got \`${value}\`` }
+
+/** The settings file's keys: unknown keys are errors, like in issues. */
+export const settingsFields: Fields = {
+  organisation: { spec: { kind: 'string' }, required: true },
+  from: { spec: { kind: 'string', check: sender }, required: true },
+  reply_to: { spec: { kind: 'string', check: email } },
+  archive_url: { spec: { kind: 'string', check: https }, required: true },
+  language: { spec: { kind: 'string' } },
+  brand: {
+    spec: { kind: 'object', fields: { colour: { spec: { kind: 'string', check: colour }, required: true }, logo: { spec: { kind: 'string', check: https } } } },
+    required: true,
+  },
+  contact: {
+    spec: {
+      kind: 'object',
+      fields: {
+        email: { spec: { kind: 'string', check: email }, required: true },
+        portal: { spec: { kind: 'string', check: https } },
+        phone: { spec: { kind: 'string' } },
+        hours: { spec: { kind: 'string' } },
+      },
+    },
+    required: true,
+  },
+}
+
+/** Parse and validate settings text; problems go on the returned file with positions. */
+export function parseSettings(path: string, text: string): { file: VFile; settings?: Settings } {
+  const file = new VFile({ path, value: text })
+  const locate = createLocator(text)
+  const yaml = parseDocument(text, { prettyErrors: false, uniqueKeys: true })
+  for (const error of yaml.errors) report(file, 'error', `YAML: ${error.message.split('\n')[0]}`, 'settings/yaml', locate(error.pos[0]))
+  if (yaml.errors.length > 0) return { file }
+  const { value, findings, offsets } = validateNode(yaml.contents, { kind: 'object', fields: settingsFields }, 0)
+  for (const finding of findings) {
+    const key = finding.rule.split('/')[1]
+    report(file, 'error', finding.reason.startsWith('must') ? `\`${key}\` ${finding.reason}` : finding.reason, finding.rule.replace('front-matter/', 'settings/'), locate(finding.offset), finding.hint)
+  }
+  if (findings.length > 0) return { file }
+  const raw = value as Settings
+  const settings: Settings = { ...raw, language: raw.language ?? defaults.language, archive_url: raw.archive_url.replace(/\/?$/, '/') }
+  // The header puts white text on the brand colour: WCAG AA wants 4.5:1.
+  const ratio = contrastRatio(settings.brand.colour, '#ffffff')
+  if (ratio < 4.5) {
+    report(file, 'error', `\`brand.colour\` ${settings.brand.colour} has a contrast of ${ratio.toFixed(2)}:1 with white text; at least 4.5:1 is needed`, 'settings/contrast', locate(offsets.get('brand.colour') ?? 0), 'Pick a darker shade of the brand colour')
+    return { file }
+  }
+  return { file, settings }
+}
+
+/** Resolve where everything is and read the settings file. */
+export async function loadConfig(options: { root?: string; outDir?: string } = {}): Promise<{ file: VFile; config?: Config }> {
+  const root = options.root ?? process.cwd()
+  const settingsPath = join(root, defaults.settingsFile)
+  const text = await readFile(settingsPath, 'utf8')
+  const { file, settings } = parseSettings(relative(process.cwd(), settingsPath) || settingsPath, text)
+  if (!settings) return { file }
+  return {
+    file,
+    config: {
+      root,
+      contentDir: join(root, defaults.contentDir),
+      layoutsDir: join(root, defaults.layoutsDir),
+      outDir: options.outDir ?? join(root, defaults.outDir),
+      settingsPath,
+      settings,
+    },
+  }
+}

@@ -1,0 +1,182 @@
+import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml'
+
+/** What is wrong with a value and how to fix it. */
+export interface Problem {
+  reason: string
+  hint?: string
+}
+
+/** A string check: returns a problem, or nothing when the value is fine. */
+export type Check = (value: string) => Problem | undefined
+
+/** The shape a front-matter value must have. */
+export type Spec =
+  | { kind: 'string'; check?: Check }
+  | { kind: 'integer'; min: number }
+  | { kind: 'boolean' }
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'list'; of: Spec }
+  | { kind: 'object'; fields: Fields }
+
+/** The keys an object may have. */
+export type Fields = Record<string, { spec: Spec; required?: boolean }>
+
+/** A problem found while validating, at a character offset in the YAML source. */
+export interface Finding extends Problem {
+  rule: string
+  offset: number
+}
+
+/** The result of validating: the plain value, the problems, and where each value sits (`patches.0.restart`). */
+export interface Validated {
+  value: unknown
+  findings: Finding[]
+  offsets: Map<string, number>
+}
+
+/** Walk a parsed YAML node against a spec, collecting every problem rather than stopping at the first. */
+export function validateNode(node: Node | null, spec: Spec, rootOffset: number): Validated {
+  const findings: Finding[] = []
+  const offsets = new Map<string, number>()
+  const value = walk(node, spec, { name: '', path: '', offset: rootOffset, findings, offsets })
+  return { value, findings, offsets }
+}
+
+interface Walk {
+  name: string
+  path: string
+  offset: number
+  findings: Finding[]
+  offsets: Map<string, number>
+}
+
+function walk(node: Node | null, spec: Spec, at: Walk): unknown {
+  const offset = node?.range?.[0] ?? at.offset
+  at.offsets.set(at.path, offset)
+  const fail = (reason: string, hint?: string): undefined => {
+    at.findings.push({ reason, hint, rule: `front-matter/${at.name || 'shape'}`, offset })
+    return undefined
+  }
+  const label = at.name ? `\`${at.name}\`` : 'The front matter'
+  switch (spec.kind) {
+    case 'object': {
+      if (!isMap(node)) return fail(`${label} must be a set of \`key: value\` lines`, nested(spec.fields))
+      const result: Record<string, unknown> = {}
+      const known = Object.keys(spec.fields)
+      for (const pair of node.items as Pair<Node, Node | null>[]) {
+        const keyNode = pair.key
+        const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode)
+        const keyOffset = keyNode?.range?.[0] ?? offset
+        const field = spec.fields[key]
+        if (!field) {
+          const guess = closest(key, known)
+          at.findings.push({
+            reason: `Unknown key \`${key}\`${at.name ? ` in \`${at.name}\`` : ''}`,
+            hint: guess ? `Did you mean \`${guess}\`?` : `Known keys: ${known.join(', ')}`,
+            rule: 'front-matter/unknown-key',
+            offset: keyOffset,
+          })
+          continue
+        }
+        const valueOffset = pair.value?.range?.[0] ?? keyNode?.range?.[1] ?? keyOffset
+        const path = at.path ? `${at.path}.${key}` : key
+        if (pair.value === null || (isScalar(pair.value) && pair.value.value === null)) {
+          if (field.required) {
+            at.findings.push({ reason: `\`${key}\` is required but has no value`, rule: `front-matter/${key}`, offset: valueOffset })
+          }
+          at.offsets.set(path, valueOffset)
+          continue
+        }
+        result[key] = walk(pair.value, field.spec, { ...at, name: key, path, offset: valueOffset })
+      }
+      for (const [key, field] of Object.entries(spec.fields)) {
+        const present = node.items.some((pair) => isScalar(pair.key) && String(pair.key.value) === key)
+        if (field.required && !present) {
+          at.findings.push({
+            reason: `\`${key}\` is required${at.name ? ` in \`${at.name}\`` : ''}`,
+            hint: `Add a line \`${key}: …\``,
+            rule: `front-matter/${key}`,
+            offset,
+          })
+        }
+      }
+      return result
+    }
+    case 'list': {
+      if (!isSeq(node)) return fail(`${label} must be a list`, 'Write it as `[a, b]` or as lines starting with `- `')
+      return node.items.map((item, index) =>
+        walk(item as Node, spec.of, { ...at, path: `${at.path}.${index}`, offset: (item as Node)?.range?.[0] ?? offset }),
+      )
+    }
+    case 'string': {
+      if (!isScalar(node) || typeof node.value === 'boolean' || node.value === null || typeof node.value === 'object') {
+        return fail(`${label} must be text`, 'Put the value in quotes if it is meant as text')
+      }
+      const text = typeof node.value === 'string' ? node.value : (node.source ?? String(node.value))
+      if (text.trim() === '') return fail(`${label} must not be empty`)
+      const problem = spec.check?.(text)
+      if (problem) return fail(problem.reason, problem.hint)
+      return text
+    }
+    case 'integer': {
+      if (!isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value) || node.value < spec.min) {
+        return fail(`${label} must be a whole number ≥ ${spec.min}, got \`${sourceOf(node)}\``)
+      }
+      return node.value
+    }
+    case 'boolean': {
+      if (!isScalar(node) || typeof node.value !== 'boolean') {
+        return fail(`${label} must be true or false, got \`${sourceOf(node)}\``)
+      }
+      return node.value
+    }
+    case 'enum': {
+      const text = isScalar(node) ? String(node.value) : ''
+      if (!spec.values.includes(text)) {
+        const guess = closest(text, spec.values)
+        return fail(
+          `${label} must be one of ${spec.values.join(' | ')}, got \`${sourceOf(node)}\``,
+          guess ? `Did you mean \`${guess}\`?` : undefined,
+        )
+      }
+      return text
+    }
+  }
+}
+
+function nested(fields: Fields): string {
+  return `Expected keys: ${Object.keys(fields).join(', ')}`
+}
+
+function sourceOf(node: Node | null): string {
+  if (isScalar(node)) return node.source ?? String(node.value)
+  if (isSeq(node)) return 'a list'
+  if (isMap(node)) return 'a set of keys'
+  return 'nothing'
+}
+
+/** The known word closest to a typo, when it is close enough to be what was meant. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined
+  let bestDistance = Infinity
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase())
+    if (distance < bestDistance) {
+      best = candidate
+      bestDistance = distance
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    previous = current
+  }
+  return previous[b.length]!
+}

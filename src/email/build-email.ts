@@ -1,0 +1,39 @@
+import type { Settings } from '../config.ts'
+import type { RenderedDoc } from '../markdown/parts.ts'
+import { inlineText, LinkRefs } from '../markdown/text.ts'
+import { compileMjml } from './compile.ts'
+import { fillLayout, traceLine, type Layouts } from './layout.ts'
+import { renderText } from './text.ts'
+import { emailUrls } from './urls.ts'
+
+/** One finished email: what `build` writes and `send` mails. */
+export interface EmailArtifact {
+  slug: string
+  subject: string
+  html: string
+  text: string
+  /** Size of the HTML in bytes (Gmail clips past ~102 KB). */
+  bytes: number
+}
+
+/** Rendered document → MJML layout → HTML, plus the text part from the same parts. */
+export async function buildEmail(doc: RenderedDoc, settings: Settings, layouts: Layouts): Promise<EmailArtifact> {
+  const urls = emailUrls(doc, settings)
+  // 1. Fill the layout for this kind of document; all values are escaped unless already sanitized HTML
+  const name = `${doc.kind}.mjml`
+  const data = {
+    settings,
+    doc,
+    issue: doc.issue,
+    notice: doc.notice,
+    urls,
+    kicker: doc.kind === 'issue' ? `Issue ${doc.issue?.number}` : 'Service notice',
+    preheader: inlineText(doc.summary.nodes, new LinkRefs()),
+  }
+  const mjml = fillLayout(layouts, name, data)
+  // 2. Compile with strict validation and includes off; errors point at the layout line
+  const html = await compileMjml(mjml, (line) => traceLine(layouts, name, data, line))
+  // 3. The text part comes from the same parts, not from scraping the HTML
+  const text = renderText(doc, settings, urls)
+  return { slug: doc.slug, subject: doc.title, html, text, bytes: Buffer.byteLength(html) }
+}

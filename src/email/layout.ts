@@ -1,0 +1,61 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { join, relative } from 'node:path'
+import { Liquid, LiquidError } from 'liquidjs'
+import { NewsletterError, type Place } from '../errors.ts'
+
+/** The email layouts, read once: Liquid-templated MJML in `layouts/email/`. */
+export interface Layouts {
+  dir: string
+  sources: Record<string, string>
+  liquid: Liquid
+}
+
+// A marker appended to every template line, used only to trace an MJML error back to its layout line.
+const mark = (file: string, line: number) => `\u0001${file}:${line}\u0001`
+const markPattern = /\u0001([^:\u0001]+):(\d+)\u0001/
+
+function createLiquid(sources: Record<string, string>): Liquid {
+  // Every {{ value }} is HTML-escaped; only already-sanitized HTML is let through with `| raw`.
+  return new Liquid({ templates: sources, outputEscape: 'escape', strictFilters: true, relativeReference: false })
+}
+
+/** Read every `.mjml` file in the layouts folder. */
+export async function loadLayouts(dir: string): Promise<Layouts> {
+  const sources: Record<string, string> = {}
+  for (const name of (await readdir(dir)).filter((name) => name.endsWith('.mjml'))) {
+    sources[name] = await readFile(join(dir, name), 'utf8')
+  }
+  return { dir, sources, liquid: createLiquid(sources) }
+}
+
+/** Fill a layout with a rendered document; template mistakes become positioned layout errors. */
+export function fillLayout(layouts: Layouts, name: string, data: object): string {
+  try {
+    return layouts.liquid.renderFileSync(name, data) as string
+  } catch (error) {
+    throw layoutError(layouts, name, error)
+  }
+}
+
+/** Which layout file and line produced a given line of the filled MJML. */
+export function traceLine(layouts: Layouts, name: string, data: object, line: number): Place {
+  const marked = Object.fromEntries(
+    Object.entries(layouts.sources).map(([file, source]) => [file, source.split('\n').map((text, i) => text + mark(file, i + 1)).join('\n')]),
+  )
+  const rendered = (createLiquid(marked).renderFileSync(name, data) as string).split('\n')[line - 1] ?? ''
+  const found = markPattern.exec(rendered)
+  return found ? { file: placeOf(layouts, found[1]!), line: Number(found[2]), column: 1 } : { file: placeOf(layouts, name), line, column: 1 }
+}
+
+function placeOf(layouts: Layouts, file: string): string {
+  return relative(process.cwd(), join(layouts.dir, file))
+}
+
+function layoutError(layouts: Layouts, name: string, error: unknown): NewsletterError {
+  if (error instanceof LiquidError) {
+    const [line = 1, column = 1] = error.token?.getPosition() ?? []
+    const file = error.token?.file ?? name
+    return new NewsletterError(`Layout: ${error.message.split(', line:')[0]}`, 'layout', { file: placeOf(layouts, file), line, column }, { cause: error, hint: 'Fix the Liquid tag on this line of the layout' })
+  }
+  return new NewsletterError(`Layout ${name} could not be rendered: ${String(error)}`, 'layout', undefined, { cause: error })
+}
