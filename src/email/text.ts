@@ -1,14 +1,16 @@
 import type { Settings } from '../config.ts'
 import type { RenderedDoc, Prose } from '../markdown/parts.ts'
-import { blocksText, LinkRefs, textWidth, wrap } from '../markdown/text.ts'
+import { blocksText, inlineText, LinkRefs, textWidth, wrap } from '../markdown/text.ts'
 import type { EmailUrls } from './urls.ts'
 
 /** The plain-text part, written from the same rendered parts as the HTML (never scraped from it). */
 export function renderText(doc: RenderedDoc, settings: Settings, urls: EmailUrls): string {
   const refs = new LinkRefs()
+  // Prose under a label (`Impact: …`): the first line starts with the label, the rest are indented.
   const say = (prose: Prose, indent = '', first = indent) => {
-    const text = blocksText(prose.nodes, refs, indent)
-    return first === indent ? text : first + text.slice(indent.length)
+    const only = prose.nodes[0]
+    if (prose.inline && only?.type === 'paragraph') return wrap(inlineText(only.children, refs), indent, first)
+    return first + blocksText(prose.nodes, refs, indent).slice(indent.length)
   }
   const out: string[] = []
   const kicker = doc.kind === 'issue' ? `Issue ${doc.issue?.number}` : 'Service notice'

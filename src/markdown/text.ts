@@ -28,7 +28,8 @@ export function inlineText(nodes: readonly PhrasingContent[] | readonly Nodes[],
 function phrasing(node: Nodes, refs: LinkRefs): string {
   switch (node.type) {
     case 'text':
-      return node.value
+      // A soft line break in the source is a space to the reader; only `break` nodes end a line.
+      return node.value.replace(/[ \t]*\n[ \t]*/g, ' ')
     case 'inlineCode':
       return node.value
     case 'break':
