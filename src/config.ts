@@ -82,10 +82,7 @@ export function parseSettings(path: string, text: string): { file: VFile; settin
   for (const error of yaml.errors) report(file, 'error', `YAML: ${error.message.split('\n')[0]}`, 'settings/yaml', locate(error.pos[0]))
   if (yaml.errors.length > 0) return { file }
   const { value, findings, offsets } = validateNode(yaml.contents, { kind: 'object', fields: settingsFields }, 0)
-  for (const finding of findings) {
-    const key = finding.rule.split('/')[1]
-    report(file, 'error', finding.reason.startsWith('must') ? `\`${key}\` ${finding.reason}` : finding.reason, finding.rule.replace('front-matter/', 'settings/'), locate(finding.offset), finding.hint)
-  }
+  for (const finding of findings) report(file, 'error', finding.reason, finding.rule.replace('front-matter/', 'settings/'), locate(finding.offset), finding.hint)
   if (findings.length > 0) return { file }
   const raw = value as Settings
   const settings: Settings = { ...raw, language: raw.language ?? defaults.language, archive_url: raw.archive_url.replace(/\/?$/, '/') }

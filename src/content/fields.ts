@@ -43,7 +43,7 @@ const eta: Check = (value) =>
     : { reason: `must be a month (YYYY-MM) or a date (YYYY-MM-DD), got \`${value}\``, hint: 'Write 2027-01 or 2027-01-15' }
 
 const cve: Check = (value) =>
-  /^CVE-\d{4}-\d{4,}$/.test(value) ? undefined : { reason: `is not a CVE id: \`${value}\``, hint: 'CVE ids look like CVE-2026-21345' }
+  /^CVE-\d{4}-\d{4,}$/.test(value) ? undefined : { reason: `must be a CVE id like CVE-2026-21345, got \`${value}\``, hint: 'Check the number against the advisory' }
 
 const reportLink: Check = (value) =>
   /^mailto:[^@\s]+@[^@\s]+$/.test(value) || /^https:\/\/[^\s]+$/.test(value)
@@ -53,7 +53,7 @@ const reportLink: Check = (value) =>
 const tag: Check = (value) =>
   /^[a-z0-9][a-z0-9-]*$/.test(value)
     ? undefined
-    : { reason: `tag \`${value}\` must be lower-case letters, digits and dashes`, hint: `Write it as ${value.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}` }
+    : { reason: `must be lower-case letters, digits and dashes, got \`${value}\``, hint: `Write it as ${value.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}` }
 
 const common: Fields = {
   title: { spec: { kind: 'string', check: maxLength(120) }, required: true },

@@ -47,17 +47,16 @@ export function parseDoc(path: string, text: string, kind: Kind): Loaded {
   const yamlStart = text.indexOf(split.matter, 3)
   const bodyStart = text.indexOf('\n', yamlStart + split.matter.length + 1) + 1 || text.length
   const yaml = parseDocument(split.matter, { prettyErrors: false, uniqueKeys: true })
-  for (const error of yaml.errors) {
-    report(file, 'error', `YAML: ${firstLine(error.message)}`, 'front-matter/yaml', locate(yamlStart + error.pos[0]), 'Check the indentation and quoting on this line; values containing `: ` or `#` need quotes')
+  // Only the first YAML syntax error: the ones after it are usually the same mistake seen again.
+  const [syntax] = yaml.errors
+  if (syntax) {
+    report(file, 'error', `YAML: ${firstLine(syntax.message)}`, 'front-matter/yaml', locate(yamlStart + syntax.pos[0]), 'Check the indentation and quoting here; values containing `: ` or `#` need quotes')
+    return { file }
   }
-  if (yaml.errors.length > 0) return { file }
 
   const fields = kind === 'issue' ? issueFields : noticeFields
   const { value, findings, offsets } = validateNode(yaml.contents, { kind: 'object', fields }, 0)
-  for (const finding of findings) {
-    const reason = finding.reason.startsWith('must') ? `\`${finding.rule.split('/')[1]}\` ${finding.reason}` : finding.reason
-    report(file, 'error', reason, finding.rule, locate(yamlStart + finding.offset), finding.hint)
-  }
+  for (const finding of findings) report(file, 'error', finding.reason, finding.rule, locate(yamlStart + finding.offset), finding.hint)
   if (findings.length > 0) return { file }
 
   // Blank the front matter but keep its line breaks, so body positions are positions in the .md file.

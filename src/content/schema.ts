@@ -115,7 +115,7 @@ function walk(node: Node | null, spec: Spec, at: Walk): unknown {
       const text = typeof node.value === 'string' ? node.value : (node.source ?? String(node.value))
       if (text.trim() === '') return fail(`${label} must not be empty`)
       const problem = spec.check?.(text)
-      if (problem) return fail(problem.reason, problem.hint)
+      if (problem) return fail(`${label} ${problem.reason}`, problem.hint)
       return text
     }
     case 'integer': {

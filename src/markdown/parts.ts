@@ -1,4 +1,4 @@
-import type { PhrasingContent, RootContent } from 'mdast'
+import type { RootContent } from 'mdast'
 import { toString } from 'mdast-util-to-string'
 import type { Doc, IssueMeta, NoticeMeta, NoticeState, ProjectStatus, Severity } from '../content/types.ts'
 import { nodesToHtml } from './html.ts'
@@ -169,7 +169,8 @@ export function prose(markdown: string): Prose {
   const nodes = parseMarkdown(markdown).children
   const only = nodes[0]
   if (nodes.length === 1 && only?.type === 'paragraph') {
-    return { html: nodesToHtml(only.children as PhrasingContent[]), nodes, inline: true }
+    // Render the paragraph whole, then drop its <p>: phrasing nodes at the root would get newlines between them.
+    return { html: nodesToHtml(nodes).replace(/^<p>|<\/p>$/g, ''), nodes, inline: true }
   }
   return { html: nodesToHtml(nodes), nodes, inline: false }
 }

@@ -1,4 +1,5 @@
 import type { Nodes, PhrasingContent, RootContent, Table } from 'mdast'
+import { defaultSchema } from 'rehype-sanitize'
 
 /** Links collected while writing text, printed at the end as numbered references. */
 export class LinkRefs {
@@ -22,7 +23,31 @@ export const textWidth = 72
 
 /** Inline Markdown → one line of text; links become `text [n]`. */
 export function inlineText(nodes: readonly PhrasingContent[] | readonly Nodes[], refs: LinkRefs): string {
-  return nodes.map((node) => phrasing(node as Nodes, refs)).join('')
+  let out = ''
+  let skipping: string | undefined
+  for (const node of nodes as Nodes[]) {
+    // Inline `<script>…</script>` arrives as an opening html node, text, and a closing html node: drop all three.
+    if (node.type === 'html') {
+      const open = /^<(script|style|iframe|template|textarea|noscript)\b/i.exec(node.value)
+      if (skipping) {
+        if (new RegExp(`</${skipping}\\s*>`, 'i').test(node.value)) skipping = undefined
+        continue
+      }
+      if (open && !new RegExp(`</${open[1]}\\s*>`, 'i').test(node.value)) {
+        skipping = open[1]
+        continue
+      }
+    }
+    if (!skipping) out += phrasing(node, refs)
+  }
+  return out
+}
+
+// The text part follows the HTML sanitizer's rules: a link whose scheme it would drop is shown as plain words.
+const safeSchemes = defaultSchema.protocols?.href ?? []
+function safeUrl(url: string): boolean {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url.trim())?.[1]?.toLowerCase()
+  return scheme === undefined || safeSchemes.includes(scheme)
 }
 
 function phrasing(node: Nodes, refs: LinkRefs): string {
@@ -41,6 +66,7 @@ function phrasing(node: Nodes, refs: LinkRefs): string {
       return inlineText(node.children, refs)
     case 'link': {
       const label = inlineText(node.children, refs)
+      if (!safeUrl(node.url)) return label
       const bare = node.url.replace(/^mailto:/, '')
       if (label === node.url || label === bare) return label
       return `${label} [${refs.ref(node.url)}]`
@@ -92,11 +118,11 @@ export function wrap(text: string, indent = '', first = indent, width = textWidt
 }
 
 /** Block Markdown → plain text: paragraphs wrapped, lists bulleted, tables as aligned rows or records. */
-export function blocksText(nodes: readonly RootContent[], refs: LinkRefs, indent = ''): string {
+export function blocksText(nodes: readonly RootContent[], refs: LinkRefs, indent = '', separator = '\n\n'): string {
   return nodes
     .map((node) => block(node, refs, indent))
     .filter((chunk) => chunk !== '')
-    .join('\n\n')
+    .join(separator)
 }
 
 function block(node: RootContent, refs: LinkRefs, indent: string): string {
@@ -114,7 +140,7 @@ function block(node: RootContent, refs: LinkRefs, indent: string): string {
         .map((item, i) => {
           const marker = node.ordered ? `${(node.start ?? 1) + i}. ` : '- '
           const checkbox = item.checked === true ? '[x] ' : item.checked === false ? '[ ] ' : ''
-          const inner = blocksText(item.children, refs, indent + ' '.repeat(marker.length))
+          const inner = blocksText(item.children, refs, indent + ' '.repeat(marker.length), node.spread || item.spread ? '\n\n' : '\n')
           return indent + marker + checkbox + inner.slice(indent.length + marker.length)
         })
         .join(node.spread ? '\n\n' : '\n')
