@@ -16,7 +16,7 @@ const markPattern = /\u0001([^:\u0001]+):(\d+)\u0001/
 
 function createLiquid(sources: Record<string, string>): Liquid {
   // Every {{ value }} is HTML-escaped; only already-sanitized HTML is let through with `| raw`.
-  return new Liquid({ templates: sources, outputEscape: 'escape', strictFilters: true, relativeReference: false })
+  return new Liquid({ templates: sources, outputEscape: 'escape', strictFilters: true, relativeReference: false, cache: true })
 }
 
 /** Read every `.mjml` file in the layouts folder. */

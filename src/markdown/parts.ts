@@ -1,7 +1,7 @@
 import type { RootContent } from 'mdast'
 import { toString } from 'mdast-util-to-string'
 import type { Doc, IssueMeta, NoticeMeta, NoticeState, ProjectStatus, Severity } from '../content/types.ts'
-import { nodesToHtml } from './html.ts'
+import { nodesToHtmlMany } from './html.ts'
 import { parseMarkdown } from './parse.ts'
 
 /** A piece of prose rendered once: sanitized HTML for the email and the site, mdast for the text part. */
@@ -78,6 +78,8 @@ export interface DateOptions {
 export function renderParts(doc: Doc, options: DateOptions = {}): RenderedDoc {
   const dates = dateFormatter(options.locale ?? 'en-GB')
   const { meta } = doc
+  const batch = new ProseBatch()
+  const prose = (markdown: string) => batch.add(markdown)
   const base = {
     doc,
     kind: meta.kind,
@@ -89,10 +91,16 @@ export function renderParts(doc: Doc, options: DateOptions = {}): RenderedDoc {
     summary: prose(meta.summary),
     sections: splitSections(doc.body.children),
   }
-  return meta.kind === 'issue' ? { ...base, issue: issueParts(meta, dates) } : { ...base, notice: noticeParts(meta, dates) }
+  const rendered: RenderedDoc =
+    meta.kind === 'issue' ? { ...base, issue: issueParts(meta, dates, prose) } : { ...base, notice: noticeParts(meta, dates, prose) }
+  batch.render(rendered.sections)
+  return rendered
 }
 
-function issueParts(meta: IssueMeta, dates: Dates): RenderedIssueParts {
+type ProseOf = (markdown: string) => Prose
+
+function issueParts(meta: IssueMeta, dates: Dates, prose: ProseOf): RenderedIssueParts {
+  const optional = (markdown: string | undefined) => (markdown === undefined ? undefined : prose(markdown))
   return {
     number: meta.issue,
     tags: meta.tags,
@@ -133,7 +141,8 @@ function issueParts(meta: IssueMeta, dates: Dates): RenderedIssueParts {
   }
 }
 
-function noticeParts(meta: NoticeMeta, dates: Dates): RenderedNoticeParts {
+function noticeParts(meta: NoticeMeta, dates: Dates, prose: ProseOf): RenderedNoticeParts {
+  const optional = (markdown: string | undefined) => (markdown === undefined ? undefined : prose(markdown))
   return {
     service: meta.service,
     state: meta.state,
@@ -166,17 +175,55 @@ const stateLabels: Record<NoticeState, string> = {
 
 /** Front-matter prose (inline Markdown allowed) → Prose; a lone paragraph is unwrapped to inline HTML. */
 export function prose(markdown: string): Prose {
-  const nodes = parseMarkdown(markdown).children
-  const only = nodes[0]
-  if (nodes.length === 1 && only?.type === 'paragraph') {
-    // Render the paragraph whole, then drop its <p>: phrasing nodes at the root would get newlines between them.
-    return { html: nodesToHtml(nodes).replace(/^<p>|<\/p>$/g, ''), nodes, inline: true }
-  }
-  return { html: nodesToHtml(nodes), nodes, inline: false }
+  const batch = new ProseBatch()
+  const result = batch.add(markdown)
+  batch.render([])
+  return result
 }
 
-function optional(markdown: string | undefined): Prose | undefined {
-  return markdown === undefined ? undefined : prose(markdown)
+const split = '<!--newsletter:split-->'
+
+/**
+ * Collects a document's prose fields and renders them together: one Markdown parse and one sanitizing
+ * run per document instead of one per field (the per-call set-up of micromark and rehype dominated).
+ */
+class ProseBatch {
+  private items: { markdown: string; prose: Prose }[] = []
+
+  /** A Prose whose fields are filled in by `render`. */
+  add(markdown: string): Prose {
+    const prose: Prose = { html: '', nodes: [], inline: false }
+    this.items.push({ markdown, prose })
+    return prose
+  }
+
+  /** Parse and render every collected field, and the HTML of the given sections. */
+  render(sections: Section[]): void {
+    const parsed = this.parseAll()
+    this.items.forEach(({ prose }, i) => {
+      prose.nodes = parsed[i]!
+      prose.inline = prose.nodes.length === 1 && prose.nodes[0]?.type === 'paragraph'
+    })
+    const html = nodesToHtmlMany([...this.items.map(({ prose }) => prose.nodes), ...sections.map((section) => section.nodes)])
+    this.items.forEach(({ prose }, i) => {
+      // A lone paragraph is shown inline: drop its <p> wrapper.
+      prose.html = prose.inline ? html[i]!.replace(/^<p>|<\/p>$/g, '') : html[i]!
+    })
+    sections.forEach((section, i) => (section.html = html[this.items.length + i]!))
+  }
+
+  // All fields as one document, split again at a comment line. A field that swallows the separator
+  // (an unclosed fence or comment) changes the count, and then each field is parsed on its own.
+  private parseAll(): RootContent[][] {
+    if (this.items.length === 0) return []
+    const children = parseMarkdown(this.items.map(({ markdown }) => markdown).join(`\n\n${split}\n\n`)).children
+    const groups: RootContent[][] = [[]]
+    for (const node of children) {
+      if (node.type === 'html' && node.value === split) groups.push([])
+      else groups[groups.length - 1]!.push(node)
+    }
+    return groups.length === this.items.length ? groups : this.items.map(({ markdown }) => parseMarkdown(markdown).children)
+  }
 }
 
 /** Split the body at `##` headings; each becomes a section of the email and the page. */
@@ -197,7 +244,6 @@ export function splitSections(children: readonly RootContent[]): Section[] {
     }
     current.nodes.push(node)
   }
-  for (const section of sections) section.html = nodesToHtml(section.nodes)
   return sections
 }
 
@@ -216,8 +262,20 @@ interface Dates {
   span(start: string, end?: string): string
 }
 
-// Front-matter times are the wall-clock times IT wrote: format them as written, never shifted by time zone.
+const formatters = new Map<string, Dates>()
+
+// Intl formatters are costly to build: one set per locale for the life of the process.
 function dateFormatter(locale: string): Dates {
+  let dates = formatters.get(locale)
+  if (!dates) {
+    dates = createDates(locale)
+    formatters.set(locale, dates)
+  }
+  return dates
+}
+
+// Front-matter times are the wall-clock times IT wrote: format them as written, never shifted by time zone.
+function createDates(locale: string): Dates {
   const day = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' })
   const month = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', month: 'long', year: 'numeric' })
   const parse = (value: string) => {

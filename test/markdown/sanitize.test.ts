@@ -41,3 +41,14 @@ describe('sanitizing Markdown HTML', () => {
     expect(email.subject).toBe('Use <Ctrl> & <Alt>')
   })
 })
+
+describe('raw HTML cannot leak between sections', () => {
+  it('keeps a stray closing tag inside its own section', async () => {
+    const email = await renderEmail(`${frontMatter('Fine.')}\n## One\n\nFirst </div></div> text\n\n## Two\n\nSecond text\n`)
+    const one = email.html.indexOf('First')
+    const two = email.html.indexOf('>Two<')
+    expect(one).toBeGreaterThan(0)
+    expect(two).toBeGreaterThan(one)
+    expect(email.html.indexOf('Second text')).toBeGreaterThan(two)
+  })
+})

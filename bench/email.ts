@@ -1,0 +1,68 @@
+// Rendering one issue, warm: our whole path (front matter, Markdown, layout, MJML, text part)
+// against a bare mjml2html call on the very same MJML, measured in the same run.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { loadavg } from 'node:os'
+import mjml2html from 'mjml'
+import { parseSettings } from '../src/config.ts'
+import { parseDoc } from '../src/content/load.ts'
+import { buildEmail } from '../src/email/build-email.ts'
+import { mjmlOptions } from '../src/email/compile.ts'
+import { fillLayout, loadLayouts } from '../src/email/layout.ts'
+import { inlineText, LinkRefs } from '../src/markdown/text.ts'
+import { renderParts } from '../src/markdown/parts.ts'
+import { emailUrls } from '../src/email/urls.ts'
+import { machine, median, percentile, writeSection } from './lib.ts'
+
+const root = join(import.meta.dirname, '..')
+const rounds = Number(process.env.BENCH_ROUNDS ?? 150)
+const text = readFileSync(join(root, 'content/issues/2026-11.md'), 'utf8')
+const { settings } = parseSettings('settings.yml', readFileSync(join(root, 'content/settings.yml'), 'utf8'))
+if (!settings) throw new Error('content/settings.yml is invalid: run `npm run check`')
+const layouts = await loadLayouts(join(root, 'layouts/email'))
+
+async function ours(): Promise<number> {
+  const { doc } = parseDoc('content/issues/2026-11.md', text, 'issue')
+  const email = await buildEmail(renderParts(doc!, { locale: settings!.language }), settings!, layouts)
+  return email.bytes
+}
+
+// The peer gets the MJML our layout produced, so both sides compile exactly the same document.
+const parts = renderParts(parseDoc('content/issues/2026-11.md', text, 'issue').doc!, { locale: settings.language })
+const mjml = fillLayout(layouts, 'issue.mjml', {
+  settings, doc: parts, issue: parts.issue, urls: emailUrls(parts, settings), kicker: `Issue ${parts.issue?.number}`,
+  preheader: inlineText(parts.summary.nodes, new LinkRefs()),
+})
+async function bare(): Promise<number> {
+  return Buffer.byteLength((await mjml2html(mjml, mjmlOptions)).html)
+}
+
+for (let i = 0; i < 20; i++) await Promise.all([ours(), bare()])
+const times = { ours: [] as number[], bare: [] as number[] }
+const cpu = { ours: [] as number[], bare: [] as number[] }
+for (let i = 0; i < rounds; i++) {
+  // Alternate which goes first so drift (GC, CPU clock) falls on both sides alike.
+  for (const [name, run] of i % 2 ? ([['bare', bare], ['ours', ours]] as const) : ([['ours', ours], ['bare', bare]] as const)) {
+    const start = performance.now()
+    const startCpu = process.cpuUsage()
+    await run()
+    const used = process.cpuUsage(startCpu)
+    times[name].push(performance.now() - start)
+    cpu[name].push((used.user + used.system) / 1000)
+  }
+}
+const ratio = median(times.ours) / median(times.bare)
+const cpuRatio = median(cpu.ours) / median(cpu.bare)
+const row = (name: string, key: 'ours' | 'bare') =>
+  `| ${name} | ${median(times[key]).toFixed(2)} | ${percentile(times[key], 0.95).toFixed(2)} | ${median(cpu[key]).toFixed(2)} |`
+const verdict = (value: number) => `**${value.toFixed(2)}×** (target ≤ 1.3×: ${value <= 1.3 ? 'met' : 'missed'})`
+const body = `Rendering \`content/issues/2026-11.md\` warm, ${rounds} rounds each, interleaved. ${machine()}; load average at start ${loadavg()[0]!.toFixed(2)}.
+
+| path | median wall ms | p95 wall ms | median CPU ms |
+|---|---|---|---|
+${row('ours: front matter + Markdown + layout + MJML + text part', 'ours')}
+${row('bare \`mjml2html\` on the same MJML', 'bare')}
+
+Ratio of medians, wall clock: ${verdict(ratio)}; CPU time (includes GC threads): ${verdict(cpuRatio)}.`
+writeSection('Email rendering', body)
+console.log(body)

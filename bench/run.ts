@@ -1,0 +1,17 @@
+// `npm run bench`: every bench/*.ts except this file and lib.ts, one after another, each in its own process.
+import { spawnSync } from 'node:child_process'
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+
+const dir = import.meta.dirname
+const only = process.argv.slice(2)
+const benches = readdirSync(dir)
+  .filter((name) => name.endsWith('.ts') && name !== 'run.ts' && name !== 'lib.ts')
+  .filter((name) => only.length === 0 || only.includes(name.replace(/\.ts$/, '')))
+let failed = 0
+for (const name of benches) {
+  console.log(`\n# bench/${name}`)
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(dir, name)], { stdio: 'inherit' })
+  if (result.status !== 0) failed++
+}
+process.exitCode = failed ? 1 : 0
