@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { runPipeline } from '../build.ts'
 import { collectMessages, formatText, summarize } from '../check/report.ts'
@@ -22,6 +23,8 @@ export const checkCommand: Command = {
     if (format !== 'text' && format !== 'json') {
       throw new NewsletterError(`--format must be text or json, got \`${format}\``, 'usage')
     }
+    const missing = positionals.find((path) => !existsSync(path))
+    if (missing) throw new NewsletterError(`No such file: ${missing}`, 'usage', undefined, { hint: 'Give paths of files under content/, e.g. content/issues/2026-11.md' })
     const wanted = new Set(positionals.map((path) => resolve(path)))
     const { file, config } = await loadConfig()
     const pipeline = config ? await runPipeline(config, { drafts: true }) : { files: [] }

@@ -105,5 +105,8 @@ describe('newsletter check', () => {
     expect(code).toBe(2)
     expect(stderr).toContain("Unknown option '--dratfs'")
     expect(runCli(dir, ['build', '--help']).stdout).toContain('--drafts')
+    const missing = runCli(dir, ['check', 'content/issues/2099-01.md'])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain('error: No such file: content/issues/2099-01.md')
   })
 })
