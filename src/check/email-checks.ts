@@ -31,7 +31,7 @@ export function checkEmail(email: EmailArtifact, segments: readonly Segment[], e
     emit('email/style-size', top, `The email's <style> blocks add up to ${(styles / 1000).toFixed(1)} KB; Gmail ignores them over 16 KB`, 'Trim the CSS in layouts/email/head.mjml')
   }
   for (const img of email.html.matchAll(/<img\b[^>]*>/gi)) {
-    if (!/\salt\s*=/i.test(img[0])) emit('email/image-alt', top, `The layout has an image without an alt attribute: ${img[0].slice(0, 80)}`, 'Add alt="…" in the layout, or alt="" if the image is decoration')
+    if (!/\salt(?:\s|=|\/?>)/i.test(img[0])) emit('email/image-alt', top, `The layout has an image without an alt attribute: ${img[0].slice(0, 80)}`, 'Add alt="…" in the layout, or alt="" if the image is decoration')
   }
   for (const segment of segments) {
     visit(segment.tree, (node) => {

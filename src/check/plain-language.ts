@@ -93,21 +93,23 @@ function retextPlain({ glossary, limits, tally }: PlainOptions) {
     const jargon = new Set(glossary.terms.map((term) => term.term.toUpperCase()))
     visit(tree, 'ParagraphNode', (paragraph: Paragraph) => {
       let paragraphWords = 0
+      let firstWord: Word | undefined
       for (const sentence of paragraph.children) {
         if (sentence.type !== 'SentenceNode') continue
         const words = sentence.children.filter((node): node is Word => node.type === 'WordNode')
         paragraphWords += words.length
+        firstWord ??= words[0]
         tally.sentences += 1
         tally.words += words.length
         for (const word of words) tally.syllables += syllable(toString(word))
         if (words.length > limits.sentenceWords) {
-          const message = file.message(`This sentence has ${words.length} words; keep sentences under ${limits.sentenceWords + 1}`, { place: sentence.position?.start, ruleId: 'plain/sentence-length' })
+          const message = file.message(`This sentence has ${words.length} words; keep sentences under ${limits.sentenceWords + 1}`, { place: words[0]?.position?.start, ruleId: 'plain/sentence-length' })
           message.note = 'Split it in two, or turn a list of things into a bulleted list'
         }
         checkAcronyms(sentence, words, file, tally, glossary, jargon)
       }
       if (paragraphWords > limits.paragraphWords) {
-        const message = file.message(`This paragraph has ${paragraphWords} words; keep paragraphs under ${limits.paragraphWords + 1}`, { place: paragraph.position?.start, ruleId: 'plain/paragraph-length' })
+        const message = file.message(`This paragraph has ${paragraphWords} words; keep paragraphs under ${limits.paragraphWords + 1}`, { place: firstWord?.position?.start, ruleId: 'plain/paragraph-length' })
         message.note = 'Break it up: one idea per paragraph, or a short list'
       }
     })
