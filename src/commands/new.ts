@@ -4,7 +4,7 @@ import type { Command } from '../cli.ts'
 import { loadConfig } from '../config.ts'
 import { isDate } from '../content/fields.ts'
 import { loadContent } from '../content/load.ts'
-import { issueTemplate, nextMonthStart, noticeTemplate, previousMonth, type IssueDraft } from '../content/new-doc.ts'
+import { defaultIssueDate, issueTemplate, noticeTemplate, previousMonth, type IssueDraft } from '../content/new-doc.ts'
 import { countTickets } from '../content/tickets.ts'
 import type { IssueMeta } from '../content/types.ts'
 import { NewsletterError } from '../errors.ts'
@@ -45,7 +45,7 @@ export const newCommand: Command = {
     } else {
       const issues = (await loadContent(config.contentDir)).flatMap(({ doc }) => (doc?.meta.kind === 'issue' ? [doc.meta as IssueMeta] : []))
       const latest = issues.reduce<IssueMeta | undefined>((best, meta) => (!best || meta.issue > best.issue ? meta : best), undefined)
-      const day = date ?? (latest && latest.date.slice(0, 7) >= today.slice(0, 7) ? nextMonthStart(latest.date) : today)
+      const day = date ?? defaultIssueDate(latest?.date, today)
       const month = new Intl.DateTimeFormat(config.settings.language, { timeZone: 'UTC', month: 'long', year: 'numeric' })
       const monthOf = (yyyyMm: string) => month.format(new Date(`${yyyyMm}-01T00:00:00Z`))
       const draft: IssueDraft = {

@@ -19,6 +19,11 @@ export function previousMonth(date: string): string {
   return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`
 }
 
+/** A new issue's date: today, unless the latest issue is already this month (or later); then the 1st of the month after it. */
+export function defaultIssueDate(latest: string | undefined, today: string): string {
+  return latest && latest.slice(0, 7) >= today.slice(0, 7) ? nextMonthStart(latest) : today
+}
+
 /** The first day of the month after a YYYY-MM-DD date. */
 export function nextMonthStart(date: string): string {
   const [year, month] = date.split('-').map(Number) as [number, number]
