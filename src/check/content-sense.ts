@@ -1,4 +1,6 @@
+import { toString } from 'mdast-util-to-string'
 import type { Doc } from '../content/types.ts'
+import { parseMarkdown } from '../markdown/parse.ts'
 import type { Emit } from './rules.ts'
 
 // Inbox previews (preheaders) show about 140 characters before cutting the rest.
@@ -9,8 +11,10 @@ const dayMs = 86_400_000
 /** Things that are valid but probably wrong: a restart nobody is told about, a threat with nowhere to report it, … */
 export function checkContentSense(doc: Doc, emit: Emit, today: Date): void {
   const { meta } = doc
-  if (meta.summary.length > summaryChars) {
-    emit('sense/summary-length', doc.where('summary'), `The summary is ${meta.summary.length} characters; inbox previews cut it after ${summaryChars}`, 'Put the most important point first and shorten the rest')
+  // Count what the inbox shows: the text, not the Markdown around links and emphasis.
+  const summary = toString(parseMarkdown(meta.summary))
+  if (summary.length > summaryChars) {
+    emit('sense/summary-length', doc.where('summary'), `The summary is ${summary.length} characters; inbox previews cut it after ${summaryChars}`, 'Put the most important point first and shorten the rest')
   }
   // Published documents are history; only a draft or one in review dated far from today is likely a typo.
   if (meta.status !== 'approved') {

@@ -21,11 +21,13 @@ export async function loadFixtures(dir: string, names: readonly string[], rewrit
   return Promise.all(names.map(async (name) => parseDoc(relative(process.cwd(), join(dir, name)), rewrite(await readFile(join(dir, name), 'utf8')), 'issue')))
 }
 
+let layouts: Awaited<ReturnType<typeof loadLayouts>> | undefined
+
 /** Build every loaded fixture's email with the real layouts and run every check; the messages of all files. */
 export async function checkFixtures(dir: string, loaded: Loaded[], options: CheckOptions & { settings?: Settings } = {}): Promise<JsonMessage[]> {
   const settings = options.settings ?? (await sampleSettings())
   const config: Config = { root, contentDir: dir, layoutsDir: join(root, 'layouts'), outDir: join(dir, 'dist'), settingsPath: '', settings }
-  const layouts = await loadLayouts(join(root, 'layouts/email'))
+  layouts ??= await loadLayouts(join(root, 'layouts/email'))
   const checker = await createChecker(config, loaded, { today: new Date('2026-11-22T12:00:00Z'), ...options })
   for (const { doc, file } of loaded) {
     if (!doc) throw new Error(`fixture ${file.path} does not pass the schema: ${file.messages.join('; ')}`)
