@@ -1,10 +1,10 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { VFile } from 'vfile'
+import { createChecker, type CheckOptions } from './check/checker.ts'
 import type { Config } from './config.ts'
 import { loadContent } from './content/load.ts'
 import type { Doc } from './content/types.ts'
-import { checkBudget } from './email/budget.ts'
 import { buildEmail, type EmailArtifact } from './email/build-email.ts'
 import { loadLayouts } from './email/layout.ts'
 import { hasErrors, NewsletterError, report } from './errors.ts'
@@ -24,6 +24,8 @@ export interface PipelineOptions {
   drafts?: boolean
   /** Only these documents (by path relative to the working directory); default: all. */
   only?: (doc: Doc) => boolean
+  /** How the writing and email checks run (`--online`). */
+  checks?: CheckOptions
 }
 
 /** Load, validate and render every document into emails, collecting every problem rather than stopping at the first. */
@@ -36,11 +38,13 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
   const rendered: RenderedDoc[] = []
   const emails: EmailArtifact[] = []
   const layouts = await loadLayouts(join(config.layoutsDir, 'email'))
+  const checker = await createChecker(config, loaded, options.checks)
+  files.push(checker.file)
   for (const doc of docs) {
     const parts = renderParts(doc, { locale: config.settings.language })
     try {
       const email = await buildEmail(parts, config.settings, layouts)
-      checkBudget(email, doc.file)
+      await checker.checkDoc(doc, email)
       rendered.push(parts)
       emails.push(email)
     } catch (error) {
@@ -52,6 +56,7 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
       break
     }
   }
+  await checker.finish()
   return { files, rendered, emails }
 }
 

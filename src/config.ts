@@ -6,6 +6,8 @@ import { report } from './errors.ts'
 import { createLocator } from './content/position.ts'
 import { validateNode, type Check, type Fields } from './content/schema.ts'
 import { contrastRatio } from './check/contrast.ts'
+import { checksFields, type ChecksSettings } from './check/rules.ts'
+import { ticketFields, type TicketSettings } from './content/tickets.ts'
 
 /** Site-wide settings from `content/settings.yml`: who we are, how to reach IT, where the archive lives. */
 export interface Settings {
@@ -19,6 +21,10 @@ export interface Settings {
   language: string
   brand: { colour: string; logo?: string }
   contact: { email: string; portal?: string; phone?: string; hours?: string }
+  /** Writing and email checks: rule severities and limits. */
+  checks?: ChecksSettings
+  /** `newsletter new`: the column names of your helpdesk's ticket export. */
+  new?: { tickets?: TicketSettings }
 }
 
 /** Where things are, resolved once by the CLI and passed down to every stage. */
@@ -72,6 +78,8 @@ export const settingsFields: Fields = {
     },
     required: true,
   },
+  checks: { spec: { kind: 'object', fields: checksFields } },
+  new: { spec: { kind: 'object', fields: { tickets: { spec: { kind: 'object', fields: ticketFields } } } } },
 }
 
 /** Parse and validate settings text; problems go on the returned file with positions. */

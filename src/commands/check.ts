@@ -10,12 +10,13 @@ import { NewsletterError } from '../errors.ts'
 export const checkCommand: Command = {
   name: 'check',
   summary: 'Check issues and notices (drafts included) without writing anything',
-  usage: 'check [FILES...] [--format text|json]',
-  options: { format: { type: 'string', default: 'text' } },
+  usage: 'check [FILES...] [--format text|json] [--online]',
+  options: { format: { type: 'string', default: 'text' }, online: { type: 'boolean', default: false } },
   allowPositionals: true,
   help: {
     'FILES...': 'only report on these files (default: all content)',
     '--format F': 'text (default): `path:line:col: severity: message (rule)`; json: an array of messages',
+    '--online': 'also fetch every external link (10 s timeout, 4 at a time) and report the broken ones',
     '--help': 'show this help',
   },
   async run(values, positionals, io) {
@@ -27,7 +28,7 @@ export const checkCommand: Command = {
     if (missing) throw new NewsletterError(`No such file: ${missing}`, 'usage', undefined, { hint: 'Give paths of files under content/, e.g. content/issues/2026-11.md' })
     const wanted = new Set(positionals.map((path) => resolve(path)))
     const { file, config } = await loadConfig()
-    const pipeline = config ? await runPipeline(config, { drafts: true }) : { files: [] }
+    const pipeline = config ? await runPipeline(config, { drafts: true, checks: { online: Boolean(values.online) } }) : { files: [] }
     const all = collectMessages([file, ...pipeline.files])
     const messages = wanted.size === 0 ? all : all.filter((message) => wanted.has(resolve(message.file)))
     if (format === 'json') io.out(JSON.stringify(messages, null, 2))

@@ -59,8 +59,9 @@ export function parseDoc(path: string, text: string, kind: Kind): Loaded {
   for (const finding of findings) report(file, 'error', finding.reason, finding.rule, locate(yamlStart + finding.offset), finding.hint)
   if (findings.length > 0) return { file }
 
-  // Keep only the front matter's line breaks, so body lines and columns are those of the .md file.
-  const body: Root = parseMarkdown(text.slice(0, bodyStart).replace(/[^\n]/g, '') + text.slice(bodyStart))
+  // Blank the front matter character for character, so body lines, columns and offsets are those of the
+  // .md file (remark-retext slices the file's text by these offsets).
+  const body: Root = parseMarkdown(text.slice(0, bodyStart).replace(/[^\n]/g, ' ') + text.slice(bodyStart))
   const where = (path: string) => {
     const offset = offsets.get(path)
     return offset === undefined ? undefined : locate(yamlStart + offset)

@@ -1,0 +1,48 @@
+// Writing and email checks: time per document next to the build of the same email (the peer), on the samples and on
+// an issue at Gmail's clipping size. Run: node --import tsx bench/checks.ts
+import { join } from 'node:path'
+import { createChecker } from '../src/check/checker.ts'
+import { loadConfig } from '../src/config.ts'
+import { loadContent, parseDoc, type Loaded } from '../src/content/load.ts'
+import { buildEmail } from '../src/email/build-email.ts'
+import { loadLayouts } from '../src/email/layout.ts'
+import { renderParts } from '../src/markdown/parts.ts'
+
+const root = join(import.meta.dirname, '..')
+const { config } = await loadConfig({ root })
+if (!config) throw new Error('the sample settings do not load')
+const layouts = await loadLayouts(join(root, 'layouts/email'))
+const samples = await loadContent(config.contentDir)
+const front = '---\ntitle: Big\nissue: 99\ndate: 2026-11-01\nsummary: "A long issue."\n---\n\n## News\n\n'
+const body = Array.from({ length: 1000 }, (_, i) => `Paragraph ${i + 1} says the printers on floor ${i % 7} move to the kitchen, so you print from there.`).join('\n\n')
+const big = [parseDoc('big.md', front + body, 'issue')]
+
+async function measure(label: string, loaded: Loaded[], rounds: number): Promise<void> {
+  const docs = loaded.flatMap(({ doc }) => (doc ? [doc] : []))
+  let buildMs = 0
+  let checkMs = 0
+  const before = process.memoryUsage().rss
+  for (let round = 0; round < rounds; round++) {
+    const checker = await createChecker(config!, loaded)
+    for (const doc of docs) {
+      doc.file.messages.length = 0
+      let start = performance.now()
+      const email = await buildEmail(renderParts(doc), config!.settings, layouts)
+      buildMs += performance.now() - start
+      start = performance.now()
+      await checker.checkDoc(doc, email)
+      checkMs += performance.now() - start
+    }
+  }
+  const per = rounds * docs.length
+  const rss = (process.memoryUsage().rss - before) / 1e6
+  console.log(`| ${label} | ${docs.length} | ${(checkMs / per).toFixed(1)} ms | ${(buildMs / per).toFixed(1)} ms | ${(checkMs / buildMs).toFixed(2)}× | ${rss.toFixed(0)} MB |`)
+}
+
+console.log(`Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`)
+console.log('| content | documents | checks per document | email build per document (peer) | checks ÷ build | RSS growth |')
+console.log('|---|---|---|---|---|---|')
+// One round first so both sides are measured warm.
+await measure('samples (warm-up)', samples, 1)
+await measure('samples', samples, 10)
+await measure('one 100 KB issue', big, 3)

@@ -1,0 +1,106 @@
+import type { VFile } from 'vfile'
+import { report, type Position } from '../errors.ts'
+import type { Fields } from '../content/schema.ts'
+
+/** How much a rule matters: `off` silences it everywhere. */
+export type Severity = 'off' | 'warning' | 'error'
+
+/** Every writing and email check, with its default severity and what it looks for. */
+export const rules = {
+  'plain/simpler': { severity: 'warning', about: 'a phrase with a simpler alternative' },
+  'plain/jargon': { severity: 'warning', about: 'IT jargon from the glossary' },
+  'plain/acronym': { severity: 'warning', about: 'an acronym not expanded on first use' },
+  'plain/sentence-length': { severity: 'warning', about: 'a sentence over `sentence_words` words' },
+  'plain/paragraph-length': { severity: 'warning', about: 'a paragraph over `paragraph_words` words' },
+  'plain/readability': { severity: 'warning', about: 'a document above the target reading grade' },
+  'email/size': { severity: 'error', about: 'HTML over Gmail\'s 102 KB clip (warning from 90 KB)' },
+  'email/style-size': { severity: 'error', about: '`<style>` over Gmail\'s 16 KB' },
+  'email/image-alt': { severity: 'error', about: 'an image without alt text' },
+  'email/link-text': { severity: 'warning', about: 'link text like "click here"' },
+  'email/heading-order': { severity: 'warning', about: 'a heading level that skips' },
+  'links/issue': { severity: 'error', about: 'a link to an issue or notice that does not exist' },
+  'links/image': { severity: 'error', about: 'a local image that does not exist' },
+  'links/malformed': { severity: 'error', about: 'a malformed `mailto:` or `https:` link' },
+  'links/http': { severity: 'warning', about: 'an insecure `http:` link' },
+  'links/online': { severity: 'error', about: 'an external link that fails (`check --online`)' },
+  'sense/restart-action': { severity: 'warning', about: 'a patch with `restart: true` but no `action`' },
+  'sense/threat-report': { severity: 'warning', about: 'a threat without `report`' },
+  'sense/summary-length': { severity: 'warning', about: 'a summary over 140 characters' },
+  'sense/date': { severity: 'warning', about: 'an unpublished date more than 60 days from today' },
+} as const satisfies Record<string, { severity: Severity; about: string }>
+
+/** A rule id, e.g. `plain/jargon`. */
+export type RuleId = keyof typeof rules
+
+/** The `checks:` key of the settings file. */
+export interface ChecksSettings {
+  /** Highest acceptable reading grade of a document (default: 9). */
+  readability_grade?: number
+  /** Longest sentence, in words (default: 25). */
+  sentence_words?: number
+  /** Longest paragraph, in words (default: 100). */
+  paragraph_words?: number
+  /** Per-rule severity: `off`, `warning` or `error`. */
+  rules?: Partial<Record<RuleId, Severity>>
+}
+
+/** Validation of the `checks:` key; rule names are checked against the table so typos are caught. */
+export const checksFields: Fields = {
+  readability_grade: { spec: { kind: 'integer', min: 1 } },
+  sentence_words: { spec: { kind: 'integer', min: 5 } },
+  paragraph_words: { spec: { kind: 'integer', min: 10 } },
+  rules: {
+    spec: {
+      kind: 'object',
+      fields: Object.fromEntries(Object.keys(rules).map((id) => [id, { spec: { kind: 'enum', values: ['off', 'warning', 'error'] } }])),
+    },
+  },
+}
+
+/** Numbers the checks use, settings applied over defaults. */
+export interface Limits {
+  readabilityGrade: number
+  sentenceWords: number
+  paragraphWords: number
+}
+
+/** The limits from settings, with defaults. */
+export function limitsOf(settings: ChecksSettings | undefined): Limits {
+  return {
+    readabilityGrade: settings?.readability_grade ?? 9,
+    sentenceWords: settings?.sentence_words ?? 25,
+    paragraphWords: settings?.paragraph_words ?? 100,
+  }
+}
+
+/** Puts a rule's message on a file unless the rule is off or silenced on that line; `cap` keeps an early warning from becoming an error. */
+export type Emit = (rule: RuleId, place: Position | undefined, reason: string, hint?: string, cap?: 'warning') => void
+
+/** An `Emit` for one document: applies the configured severity and `newsletter-disable-next-line` comments. */
+export function createEmitter(file: VFile, settings: ChecksSettings | undefined): Emit {
+  const silenced = disabledLines(String(file.value ?? ''))
+  return (rule, place, reason, hint, cap) => {
+    const configured = settings?.rules?.[rule] ?? rules[rule].severity
+    if (configured === 'off') return
+    const severity = cap ?? configured
+    const ids = place && silenced.get(place.line)
+    if (ids && (ids.size === 0 || ids.has(rule))) return
+    report(file, severity, reason, rule, place, hint)
+  }
+}
+
+// `<!-- newsletter-disable-next-line rule-id -->` in Markdown, `# newsletter-disable-next-line rule-id` in front matter.
+// No rule id silences every rule on the next line.
+const disableComment = /^\s*(?:<!--\s*newsletter-disable-next-line((?:\s+[\w/-]+)*)\s*-->|#\s*newsletter-disable-next-line((?:\s+[\w/-]+)*))\s*$/
+
+/** Line number → rule ids silenced on it (an empty set: every rule). */
+export function disabledLines(text: string): Map<number, Set<string>> {
+  const silenced = new Map<number, Set<string>>()
+  text.split('\n').forEach((line, index) => {
+    const match = disableComment.exec(line)
+    if (!match) return
+    const ids = (match[1] ?? match[2] ?? '').trim()
+    silenced.set(index + 2, new Set(ids ? ids.split(/\s+/) : []))
+  })
+  return silenced
+}

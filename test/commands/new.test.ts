@@ -1,0 +1,84 @@
+import { copyFile, cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { main } from '../../src/cli.ts'
+import { parseDoc } from '../../src/content/load.ts'
+import { defaultIssueDate } from '../../src/content/new-doc.ts'
+import type { IssueMeta, NoticeMeta } from '../../src/content/types.ts'
+
+const repo = join(import.meta.dirname, '../..')
+const tickets = join(repo, 'test/fixtures/new/tickets.csv')
+let project: string
+let cwd: string
+
+async function run(...argv: string[]) {
+  const out: string[] = []
+  const err: string[] = []
+  const code = await main(argv, { out: (text) => out.push(text), err: (text) => err.push(text) })
+  return { code, out: out.join('\n'), err: err.join('\n') }
+}
+
+// A project with the September and October samples: `new` has history to carry over but no November issue yet.
+beforeAll(async () => {
+  project = await mkdtemp(join(tmpdir(), 'newsletter-new-'))
+  await mkdir(join(project, 'content/issues'), { recursive: true })
+  await cp(join(repo, 'layouts'), join(project, 'layouts'), { recursive: true })
+  for (const name of ['settings.yml', 'glossary.yml', 'issues/2026-09.md', 'issues/2026-10.md']) await copyFile(join(repo, 'content', name), join(project, 'content', name))
+  cwd = process.cwd()
+  process.chdir(project)
+})
+
+afterAll(async () => {
+  process.chdir(cwd)
+  await rm(project, { recursive: true, force: true })
+})
+
+describe('newsletter new', () => {
+  it('creates the next issue from a ticket export: it passes the schema and check, projects carried over', async () => {
+    const result = await run('new', '--date', '2026-11-02', '--from-tickets', tickets)
+    expect(result).toMatchObject({ code: 0, out: 'content/issues/2026-11.md' })
+    const text = await readFile('content/issues/2026-11.md', 'utf8')
+    const { file, doc } = parseDoc('content/issues/2026-11.md', text, 'issue')
+    expect(file.messages).toEqual([])
+    const meta = doc!.meta as IssueMeta
+    const october = parseDoc('o.md', await readFile('content/issues/2026-10.md', 'utf8'), 'issue').doc!.meta as IssueMeta
+    expect(meta).toMatchObject({ issue: october.issue + 1, date: '2026-11-02', status: 'draft', title: 'November 2026' })
+    expect(meta.projects).toEqual(october.projects.filter((project) => project.status !== 'done'))
+    expect(meta.projects.length).toBeGreaterThan(0)
+    expect(meta.top_question).toMatchObject({ question: 'Password reset', asked: 5 })
+    expect(text).toContain('# Next most asked: VPN (3), Printing (2), New starter (1), Software (1).')
+    expect(result.err).toContain('Top question: Password reset (5 of 13 tickets in October 2026).')
+    const check = await run('check', 'content/issues/2026-11.md')
+    expect(check.out).not.toMatch(/error/)
+    expect(check.code).toBe(0)
+  })
+
+  it('refuses to overwrite an existing file', async () => {
+    const before = await readFile('content/issues/2026-11.md', 'utf8')
+    const result = await run('new', '--date', '2026-11-20')
+    expect(result.code).toBe(1)
+    expect(result.err).toBe('error: content/issues/2026-11.md already exists; not overwriting it\n  Edit that file, or pass --date for another month')
+    expect(await readFile('content/issues/2026-11.md', 'utf8')).toBe(before)
+  })
+
+  it('creates a service notice that passes the schema', async () => {
+    const result = await run('new', '--notice', '--date', '2026-11-20')
+    expect(result).toMatchObject({ code: 0, out: 'content/notices/2026-11-20-notice.md' })
+    const { file, doc } = parseDoc(result.out, await readFile(result.out, 'utf8'), 'notice')
+    expect(file.messages).toEqual([])
+    expect(doc!.meta as NoticeMeta).toMatchObject({ kind: 'notice', status: 'draft', state: 'investigating', date: '2026-11-20' })
+  })
+
+  it('rejects a bad date and tickets with a notice as usage errors', async () => {
+    expect(await run('new', '--date', '2026-13-01')).toMatchObject({ code: 2, err: 'error: --date must be YYYY-MM-DD, got `2026-13-01`' })
+    expect((await run('new', '--notice', '--from-tickets', tickets)).code).toBe(2)
+  })
+
+  it('dates the next issue today, or the month after the latest when this month has one', () => {
+    expect(defaultIssueDate('2026-10-01', '2026-11-22')).toBe('2026-11-22')
+    expect(defaultIssueDate('2026-11-03', '2026-11-22')).toBe('2026-12-01')
+    expect(defaultIssueDate('2026-12-01', '2026-11-22')).toBe('2027-01-01')
+    expect(defaultIssueDate(undefined, '2026-11-22')).toBe('2026-11-22')
+  })
+})
