@@ -6,7 +6,7 @@ import { loadContent } from './content/load.ts'
 import type { Doc } from './content/types.ts'
 import { checkBudget } from './email/budget.ts'
 import { buildEmail, type EmailArtifact } from './email/build-email.ts'
-import { loadLayouts } from './email/layout.ts'
+import { loadLayouts, type Layouts } from './email/layout.ts'
 import { hasErrors, NewsletterError, report } from './errors.ts'
 import { renderParts, type RenderedDoc } from './markdown/parts.ts'
 
@@ -37,10 +37,8 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
   const emails: EmailArtifact[] = []
   const layouts = await loadLayouts(join(config.layoutsDir, 'email'))
   for (const doc of docs) {
-    const parts = renderParts(doc, { locale: config.settings.language })
     try {
-      const email = await buildEmail(parts, config.settings, layouts)
-      checkBudget(email, doc.file)
+      const { parts, email } = await renderDoc(doc, config, layouts)
       rendered.push(parts)
       emails.push(email)
     } catch (error) {
@@ -53,6 +51,17 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
     }
   }
   return { files, rendered, emails }
+}
+
+/**
+ * One document through the stages after loading: rendered parts, the email, and the email's size check
+ * (a message on the document's file). Throws a positioned NewsletterError when a layout is broken.
+ */
+export async function renderDoc(doc: Doc, config: Config, layouts: Layouts): Promise<{ parts: RenderedDoc; email: EmailArtifact }> {
+  const parts = renderParts(doc, { locale: config.settings.language })
+  const email = await buildEmail(parts, config.settings, layouts)
+  checkBudget(email, doc.file)
+  return { parts, email }
 }
 
 /** One file to write: a path under the output folder and its content. */
