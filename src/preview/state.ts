@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises'
-import { basename, join, relative } from 'node:path'
+import { basename, join, relative, resolve } from 'node:path'
 import { VFile } from 'vfile'
 import { renderDoc } from '../build.ts'
 import { collectMessages, type JsonMessage } from '../check/report.ts'
@@ -150,6 +150,8 @@ export class PreviewState {
       return true
     }
     const { file, config } = await loadConfig({ root: this.root })
+    // The preview names files relative to the project it shows, wherever it was started from.
+    file.path = this.relative(this.settingsPath)
     this.settingsFile = file
     this.config = config
     return true
@@ -222,7 +224,7 @@ export class PreviewState {
       const { parts, email } = await renderDoc(doc, this.config!, this.layouts!)
       return { parts, email }
     } catch (error) {
-      const where = error instanceof NewsletterError ? error.where : undefined
+      const where = error instanceof NewsletterError && error.where ? { ...error.where, file: this.relative(resolve(error.where.file)) } : undefined
       const failure = new VFile({ path: where?.file ?? doc.path })
       const message = error instanceof Error ? error.message : String(error)
       report(failure, 'error', where ? `${message} (while rendering ${doc.path})` : `The email could not be rendered: ${message}`, where ? 'layout/mjml' : 'preview/render', where ?? { line: 1, column: 1 }, error instanceof NewsletterError ? error.hint : undefined)
