@@ -18,7 +18,7 @@ export interface PreviewOptions {
   port?: number
   /** A recipients CSV whose first rows are the sample readers (default: one built-in sample reader). */
   recipients?: string
-  /** Quiet time after the last file event before refreshing, in ms (default: 25). */
+  /** Quiet time after the last file event before refreshing, in ms (default: 15). */
   debounceMs?: number
   /** Where unexpected problems while refreshing are reported (default: nowhere). */
   log?: (line: string) => void
@@ -57,7 +57,7 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
   const watcher = watchFolders(
     [state.contentDir, state.layoutsDir],
     () => state.refresh().then(announce, (error: Error) => options.log?.(`preview: refresh failed: ${error.stack ?? error.message}`)),
-    options.debounceMs ?? 25,
+    options.debounceMs ?? 15,
   )
 
   let port = options.port ?? 8080
@@ -81,9 +81,9 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
     if (path === '/') return send(response, 200, 'text/html', indexPage(state.list()), pageCsp)
     if (path === '/preview.css') return send(response, 200, 'text/css', previewCss)
     if (path === '/preview.js') return send(response, 200, 'text/javascript', previewJs)
-    if (path === '/events') return openStream(response)
+    if (path === '/events') return request.method === 'HEAD' ? send(response, 200, 'text/event-stream', '') : openStream(response)
     const match = /^\/(issues|notices)\/([^/]+)(\/(?:email\.html|email\.txt|archive\.html)?)?$/.exec(path)
-    const view = match ? await state.view(`${match[1]}/${decodeURIComponent(match[2]!)}`) : undefined
+    const view = match ? await state.view(`${match[1]}/${decodeSegment(match[2]!)}`) : undefined
     if (!match || !view) return send(response, 404, 'text/html', notFoundPage(`Nothing is previewed at ${path}. The list of issues and notices is at /.`), pageCsp)
     if (!match[3]) {
       response.setHeader('Location', `/${view.key}/`)
@@ -145,6 +145,15 @@ function isLoopbackHost(header: string | undefined, port: number): boolean {
   if (!header) return false
   const name = header.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1')
   return loopback.has(name) && (header.endsWith(`:${port}`) || port === 80)
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    // A malformed escape names no document; an empty key matches none.
+    return ''
+  }
 }
 
 function readerIndex(value: string | null, readers: readonly Reader[]): number | undefined {
