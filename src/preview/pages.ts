@@ -2,7 +2,7 @@ import { formatText, summarize } from '../check/report.ts'
 import { clipBytes, warnBytes } from '../email/budget.ts'
 import { missingFields, personalize, type Reader } from './reader.ts'
 import { invertFrameCss } from './scheme.ts'
-import type { DocSummary, DocView } from './state.ts'
+import type { DocSummary, DocPreview } from './state.ts'
 
 /** Escape text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -74,7 +74,7 @@ const tabs = [
 ] as const
 
 /** One document: its email at two widths, dark modes, text part, archive page, checks and a reader's copy; or its errors. */
-export function docPage(view: DocView, readers: readonly Reader[], reader: number): string {
+export function docPage(view: DocPreview, readers: readonly Reader[], reader: number): string {
   const header = `<header><p><a href="/">All issues and notices</a></p>
 <h1>${e(view.title)} ${statusBadge(view)}</h1>
 <p class="meta"><code>${e(view.path)}</code> · ${counts(view)}${view.email ? ` · ${sizeMeter(view.email.bytes)}` : ''}</p>

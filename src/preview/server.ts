@@ -5,7 +5,7 @@ import { NewsletterError } from '../errors.ts'
 import { docPage, escapeHtml, indexPage, notFoundPage, previewCss, previewJs } from './pages.ts'
 import { loadReaders, personalize, type Reader } from './reader.ts'
 import { applyScheme, isScheme } from './scheme.ts'
-import { PreviewState, type Change, type DocView } from './state.ts'
+import { PreviewState, type Change, type DocPreview } from './state.ts'
 import { watchFolders } from './watch.ts'
 
 /** Where the preview listens and what it reads. */
@@ -100,7 +100,8 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
       const html = url.searchParams.has('reader') ? personalize(view.email.html, readers[reader]!, escapeHtml) : view.email.html
       return send(response, 200, 'text/html', applyScheme(html, scheme), emailCsp)
     }
-    return send(response, 200, 'text/html', archivePage(view), emailCsp)
+    if (!view.archive) return send(response, 409, 'text/plain', `The archive page of ${view.path} cannot be rendered:\n${formatText(view.messages)}`)
+    return send(response, 200, 'text/html', view.archive, emailCsp)
   }
 
   function openStream(response: ServerResponse): void {
@@ -160,8 +161,4 @@ function readerIndex(value: string | null, readers: readonly Reader[]): number |
   if (value === null) return 0
   const index = /^\d+$/.test(value) ? Number(value) : -1
   return index >= 0 && index < readers.length ? index : undefined
-}
-
-function archivePage(view: DocView): string {
-  return `<!doctype html><title>${escapeHtml(view.title)}</title><p>The archive page is not available yet.</p>`
 }

@@ -10,6 +10,7 @@ import type { EmailArtifact } from '../email/build-email.ts'
 import { loadLayouts, type Layouts } from '../email/layout.ts'
 import { NewsletterError, report } from '../errors.ts'
 import type { RenderedDoc } from '../markdown/parts.ts'
+import { renderDocPage } from '../site/build-site.ts'
 
 /** A document as the preview lists it: enough for the index, even when the file does not parse. */
 export interface DocSummary {
@@ -27,11 +28,13 @@ export interface DocSummary {
 }
 
 /** Everything the preview shows for one document. */
-export interface DocView extends DocSummary {
+export interface DocPreview extends DocSummary {
   /** The same messages `check` prints for this document (its file, cross-file rules, settings, layouts). */
   messages: JsonMessage[]
   parts?: RenderedDoc
   email?: EmailArtifact
+  /** The document's archive page, as the site would publish it. */
+  archive?: string
 }
 
 /** What a refresh found changed: every document (settings or layouts), or these keys. */
@@ -53,8 +56,9 @@ interface Entry {
 interface Rendered {
   parts?: RenderedDoc
   email?: EmailArtifact
-  /** Where rendering failed: a layout line, or the document itself. */
-  failure?: VFile
+  archive?: string
+  /** Where rendering failed (the email or the archive page): a layout line, or the document itself. */
+  failures: VFile[]
 }
 
 const folders = [['issues', 'issue'], ['notices', 'notice']] as const
@@ -97,15 +101,13 @@ export class PreviewState {
   }
 
   /** One document with its rendering, or undefined when no such document is loaded. */
-  async view(key: string): Promise<DocView | undefined> {
+  async view(key: string): Promise<DocPreview | undefined> {
     await this.queue
     const entry = this.entries.get(key)
     if (!entry) return undefined
-    const rendered = entry.loaded.doc && this.config && this.layouts ? await (entry.render ??= this.render(entry)) : {}
-    const files = [this.settingsFile, this.layoutsFile, entry.loaded.file, this.crossFile.get(key)!]
-    if (rendered.failure) files.push(rendered.failure)
-    const messages = collectMessages(files)
-    return { ...this.summarize(entry, messages), messages, parts: rendered.parts, email: rendered.email }
+    const rendered: Rendered = entry.loaded.doc && this.config && this.layouts ? await (entry.render ??= this.render(entry)) : { failures: [] }
+    const messages = collectMessages([this.settingsFile, this.layoutsFile, entry.loaded.file, this.crossFile.get(key)!, ...rendered.failures])
+    return { ...this.summarize(entry, messages), messages, parts: rendered.parts, email: rendered.email, archive: rendered.archive }
   }
 
   private baseMessages(entry: Entry): JsonMessage[] {
@@ -220,16 +222,27 @@ export class PreviewState {
 
   private async render(entry: Entry): Promise<Rendered> {
     const doc = entry.loaded.doc!
+    const config = this.config!
+    let rendered: { parts: RenderedDoc; email: EmailArtifact }
     try {
-      const { parts, email } = await renderDoc(doc, this.config!, this.layouts!)
-      return { parts, email }
+      rendered = await renderDoc(doc, config, this.layouts!)
     } catch (error) {
-      const where = error instanceof NewsletterError && error.where ? { ...error.where, file: this.relative(resolve(error.where.file)) } : undefined
-      const failure = new VFile({ path: where?.file ?? doc.path })
-      const message = error instanceof Error ? error.message : String(error)
-      report(failure, 'error', where ? `${message} (while rendering ${doc.path})` : `The email could not be rendered: ${message}`, where ? 'layout/mjml' : 'preview/render', where ?? { line: 1, column: 1 }, error instanceof NewsletterError ? error.hint : undefined)
-      return { failure }
+      return { failures: [this.failure(doc.path, error, 'The email could not be rendered', 'layout/mjml')] }
     }
+    try {
+      return { ...rendered, archive: await renderDocPage(rendered.parts, config), failures: [] }
+    } catch (error) {
+      return { ...rendered, failures: [this.failure(doc.path, error, 'The archive page could not be rendered', 'layout/site')] }
+    }
+  }
+
+  /** A rendering error as a message: at its layout line when known, else at the top of the document. */
+  private failure(docPath: string, error: unknown, what: string, layoutRule: string): VFile {
+    const where = error instanceof NewsletterError && error.where ? { ...error.where, file: this.relative(resolve(error.where.file)) } : undefined
+    const file = new VFile({ path: where?.file ?? docPath })
+    const message = error instanceof Error ? error.message : String(error)
+    report(file, 'error', where ? `${message} (while rendering ${docPath})` : `${what}: ${message}`, where ? layoutRule : 'preview/render', where ?? { line: 1, column: 1 }, error instanceof NewsletterError ? error.hint : undefined)
+    return file
   }
 }
 

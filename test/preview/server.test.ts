@@ -75,6 +75,13 @@ describe('newsletter preview in Chromium', () => {
     await expect(page.frameLocator('#desktop').getByText('Hello {{name}}, here is what changed').count()).resolves.toBe(1)
   })
 
+  it('shows the draft’s archive page', async () => {
+    await page.getByRole('tab', { name: 'Archive page' }).click()
+    const archive = page.frameLocator('#archive')
+    await expect(archive.locator('h1').textContent()).resolves.toBe('December draft: printers and passwords')
+    await archive.getByText('The second-floor printer moves to the kitchen').waitFor()
+  })
+
   it('shows the checks and the size against the Gmail budget', async () => {
     await page.getByRole('tab', { name: 'Checks' }).click()
     await expect(page.locator('#tab-checks').textContent()).resolves.toMatch(/\d+\.\d KB of the 102 KB Gmail budget \(\d+%\)/)

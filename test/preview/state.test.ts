@@ -61,6 +61,18 @@ describe('PreviewState', () => {
     expect((await state.view('notices/2026-10-14-vpn-outage'))!.email!.html).toContain('VPN: working again')
   })
 
+  it('renders the archive page with the site layouts, and reports a broken one without losing the email', async () => {
+    const good = (await state.view('issues/2026-11'))!
+    expect(good.archive).toContain('<h1')
+    expect(good.archive).toContain('November: Windows restarts and QR-code phishing')
+    await edit('layouts/site/issue.liquid', (text) => text.replace('{{ issue.threat.name }}', '{{ issue.threat.name | no_such_filter }}'))
+    await expect(state.refresh()).resolves.toMatchObject({ all: true })
+    const broken = (await state.view('issues/2026-11'))!
+    expect(broken.archive).toBeUndefined()
+    expect(broken.email!.html).toContain('November: Windows restarts and QR-code phishing')
+    expect(broken.messages.map((m) => `${m.file}:${m.line}:${m.column}: ${m.severity} (${m.rule})`)).toEqual(['layouts/site/issue.liquid:7:19: error (layout/site)'])
+  })
+
   it('shows a settings error on every document until it is fixed', async () => {
     await edit('content/settings.yml', (text) => text.replace('archive_url: https://', 'archive_url: ftp://'))
     await expect(state.refresh()).resolves.toMatchObject({ all: true })
