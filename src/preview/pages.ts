@@ -102,11 +102,11 @@ ${frame('desktop', `${base}email.html`, 600, 'Desktop, 600 px')}
 ${frame('phone', `${base}email.html`, 375, 'Phone, 375 px')}
 </div></section>
 <section id="tab-dark" class="tab"><div class="frames">
-${frame('dark', `${base}email.html?scheme=dark`, 600, 'The email\u2019s own dark-mode styles (prefers-color-scheme: dark)')}
+${frame('dark-frame', `${base}email.html?scheme=dark`, 600, 'The email\u2019s own dark-mode styles (prefers-color-scheme: dark)')}
 ${frame('inverted', `${base}email.html?scheme=invert`, 600, 'Forced inversion, as Outlook and Gmail apps do it', 'inverted')}
 </div></section>
-<section id="tab-text" class="tab"><h2>Subject: ${e(view.email.subject)}</h2><pre id="text" class="text">${e(view.email.text)}</pre></section>
-<section id="tab-archive" class="tab">${frame('archive', `${base}archive.html`, 1000, 'Archive page')}</section>
+<section id="tab-text" class="tab"><h2>Subject: ${e(view.email.subject)}</h2><pre id="text-part" class="text">${e(view.email.text)}</pre></section>
+<section id="tab-archive" class="tab">${frame('archive-frame', `${base}archive.html`, 1000, 'Archive page')}</section>
 <section id="tab-checks" class="tab"><h2>Checks</h2><p>${sizeMeter(view.email.bytes)}</p>${checks}</section>
 <section id="tab-reader" class="tab">
 <form method="get" action="${e(base)}"><label>Reader <select name="reader" id="reader-select">${options}</select></label> <noscript><button>Show</button></noscript></form>

@@ -59,13 +59,13 @@ describe('newsletter preview in Chromium', () => {
     await expect(page.locator('#desktop').getAttribute('width')).resolves.toBe('600')
     await expect(page.locator('#phone').getAttribute('width')).resolves.toBe('375')
     await page.getByRole('tab', { name: 'Plain text' }).click()
-    await expect(page.locator('#text').textContent()).resolves.toContain('Printers move, and passwords get longer.')
-    await expect(page.locator('#text').isVisible()).resolves.toBe(true)
+    await expect(page.locator('#text-part').textContent()).resolves.toContain('Printers move, and passwords get longer.')
+    await expect(page.locator('#text-part').isVisible()).resolves.toBe(true)
   })
 
   it('renders the email\u2019s own dark styles, a forced inversion, and a sample reader\u2019s copy', async () => {
     await page.getByRole('tab', { name: 'Dark mode' }).click()
-    const dark = page.frameLocator('#dark')
+    const dark = page.frameLocator('#dark-frame')
     await dark.getByText('The second-floor printer').waitFor()
     // head.mjml: @media (prefers-color-scheme: dark) { body { background-color: #0f1115 } }
     await expect(dark.locator('body').evaluate((body) => getComputedStyle(body).backgroundColor)).resolves.toBe('rgb(15, 17, 21)')
@@ -77,7 +77,7 @@ describe('newsletter preview in Chromium', () => {
 
   it('shows the draft’s archive page', async () => {
     await page.getByRole('tab', { name: 'Archive page' }).click()
-    const archive = page.frameLocator('#archive')
+    const archive = page.frameLocator('#archive-frame')
     await expect(archive.locator('h1').textContent()).resolves.toBe('December draft: printers and passwords')
     await archive.getByText('The second-floor printer moves to the kitchen').waitFor()
   })
