@@ -2,7 +2,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../src/cli.ts'
 import { escapeHtml } from '../../src/preview/pages.ts'
 import { loadReaders, missingFields, personalize, sampleReader } from '../../src/preview/reader.ts'
 import { applyScheme } from '../../src/preview/scheme.ts'
@@ -54,13 +53,5 @@ describe('color schemes', () => {
   it('re-inverts images for the forced-inversion frame and leaves light alone', () => {
     expect(applyScheme(html, 'invert')).toContain('<style>img { filter: invert(1) hue-rotate(180deg); }</style></head>')
     expect(applyScheme(html, 'light')).toBe(html)
-  })
-})
-
-describe('newsletter preview (command line)', () => {
-  it('refuses a port that is not a number', async () => {
-    const err: string[] = []
-    await expect(main(['preview', '--port', 'eighty'], { out: () => {}, err: (text) => err.push(text) })).resolves.toBe(2)
-    expect(err.join('\n')).toBe('error: --port must be a number from 0 to 65535, got `eighty`')
   })
 })
