@@ -26,6 +26,9 @@ export const previewCommand: Command = {
       log: (line) => io.err(line),
     })
     io.out(`Preview at ${preview.url} (drafts included; pages reload when a file is saved). Ctrl-C to stop.`)
+    if (!['127.0.0.1', 'localhost', '::1'].includes(String(values.host))) {
+      io.err(`warning: --host ${String(values.host)} lets other machines open the preview, drafts included`)
+    }
     await new Promise<void>((done) => {
       process.once('SIGINT', done)
       process.once('SIGTERM', done)
