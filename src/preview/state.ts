@@ -5,7 +5,7 @@ import { renderDoc } from '../build.ts'
 import { collectMessages, type JsonMessage } from '../check/report.ts'
 import { defaults, loadConfig, type Config } from '../config.ts'
 import { checkIssueNumbers, parseDoc, type Kind, type Loaded } from '../content/load.ts'
-import type { Status } from '../content/types.ts'
+import type { Doc, Status } from '../content/types.ts'
 import type { EmailArtifact } from '../email/build-email.ts'
 import { loadLayouts, type Layouts } from '../email/layout.ts'
 import { NewsletterError, report } from '../errors.ts'
@@ -51,6 +51,8 @@ interface Entry {
   text: string
   loaded: Loaded
   render?: Promise<Rendered>
+  /** The finished rendering of the current version, once there is one (the index shows its failures). */
+  rendered?: Rendered
 }
 
 interface Rendered {
@@ -111,7 +113,7 @@ export class PreviewState {
   }
 
   private baseMessages(entry: Entry): JsonMessage[] {
-    return collectMessages([this.settingsFile, this.layoutsFile, entry.loaded.file, this.crossFile.get(entry.key)!])
+    return collectMessages([this.settingsFile, this.layoutsFile, entry.loaded.file, this.crossFile.get(entry.key)!, ...(entry.rendered?.failures ?? [])])
   }
 
   private summarize(entry: Entry, messages: JsonMessage[]): DocSummary {
@@ -131,7 +133,7 @@ export class PreviewState {
     if (all) {
       for (const entry of this.entries.values()) {
         entry.loaded = this.parse(entry)
-        entry.render = undefined
+        entry.render = entry.rendered = undefined
       }
     }
     this.checkCrossFile(keys)
@@ -221,7 +223,13 @@ export class PreviewState {
   }
 
   private async render(entry: Entry): Promise<Rendered> {
-    const doc = entry.loaded.doc!
+    const loaded = entry.loaded
+    const rendered = await this.renderLoaded(loaded.doc!)
+    if (entry.loaded === loaded) entry.rendered = rendered
+    return rendered
+  }
+
+  private async renderLoaded(doc: Doc): Promise<Rendered> {
     const config = this.config!
     let rendered: { parts: RenderedDoc; email: EmailArtifact }
     try {

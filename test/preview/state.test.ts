@@ -56,6 +56,7 @@ describe('PreviewState', () => {
     expect(broken.email).toBeUndefined()
     expect(broken.messages.map((m) => `${m.file}:${m.line}:${m.column}: ${m.severity}`)).toEqual(['layouts/email/notice.mjml:7:1: error'])
     expect(broken.messages[0]!.message).toContain('colour')
+    expect(state.list().find((doc) => doc.key === 'notices/2026-10-14-vpn-outage')).toMatchObject({ errors: 1, warnings: 0 })
     await edit('layouts/email/notice.mjml', (text) => text.replace('<mj-text colour="red">', '<mj-text>'))
     await state.refresh()
     expect((await state.view('notices/2026-10-14-vpn-outage'))!.email!.html).toContain('VPN: working again')
