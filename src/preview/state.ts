@@ -207,7 +207,15 @@ export class PreviewState {
   }
 
   private parse(entry: Entry): Loaded {
-    return parseDoc(this.relative(entry.abs), entry.text, entry.kind)
+    const path = this.relative(entry.abs)
+    try {
+      return parseDoc(path, entry.text, entry.kind)
+    } catch (error) {
+      // parseDoc reports bad content as messages; a throw is a bug, shown on the page rather than lost in a log.
+      const file = new VFile({ path, value: entry.text })
+      report(file, 'error', `The file could not be read: ${(error as Error).message}`, 'preview/parse', { line: 1, column: 1 })
+      return { file }
+    }
   }
 
   /** Cross-file rules go on a scratch file per document, so cached parses are never written to twice. */
