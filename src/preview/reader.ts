@@ -32,14 +32,15 @@ export async function loadReaders(path: string | undefined): Promise<Reader[]> {
   return rows
 }
 
-const field = /\{\{\s*([A-Za-z_][\w-]*)\s*\}\}/g
+// The same slots as the send (`{{field}}`, `{{field|fallback}}`), so the preview shows what would be sent.
+const field = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|([^{}]*))?\}\}/g
 
-/** Fill `{{name}}`-style fields from a reader; fields the reader lacks stay as written, so they are easy to spot. */
+/** Fill `{{name}}`-style fields from a reader; an empty or missing field gets its `|fallback`, or nothing, as in the send. */
 export function personalize(template: string, reader: Reader, escape: (value: string) => string = (value) => value): string {
-  return template.replace(field, (whole, key: string) => (Object.hasOwn(reader, key) ? escape(reader[key]!) : whole))
+  return template.replace(field, (_whole, key: string, fallback: string | undefined) => escape((Object.hasOwn(reader, key) ? reader[key] : '') || (fallback ?? '').trim()))
 }
 
 /** The `{{fields}}` a template uses that this reader has no value for. */
 export function missingFields(template: string, reader: Reader): string[] {
-  return [...new Set([...template.matchAll(field)].map((match) => match[1]!).filter((key) => !Object.hasOwn(reader, key)))]
+  return [...new Set([...template.matchAll(field)].map((match) => match[1]!).filter((key) => !(Object.hasOwn(reader, key) && reader[key])))]
 }

@@ -34,11 +34,11 @@ describe('sample readers', () => {
     await expect(loadReaders(noEmail)).rejects.toMatchObject({ message: 'The recipients file has no `email` column', where: { line: 1 } })
   })
 
-  it('fills {{fields}}, escaping for HTML, and lists the ones a reader lacks', () => {
-    const reader = { name: 'Ana <Finance>', email: 'ana@example.com' }
-    expect(personalize('<p>Hi {{ name }}, {{team}}</p>', reader, escapeHtml)).toBe('<p>Hi Ana &#60;Finance&#62;, {{team}}</p>')
-    expect(personalize('Hi {{name}}', reader)).toBe('Hi Ana <Finance>')
-    expect(missingFields('{{name}} {{team}} {{team}}', reader)).toEqual(['team'])
+  it('fills {{fields}} as the send does: escaped for HTML, fallbacks for missing or empty values', () => {
+    const reader = { name: 'Ana <Finance>', email: 'ana@example.com', site: '' }
+    expect(personalize('<p>Hi {{ name }}, {{team}}.</p>', reader, escapeHtml)).toBe('<p>Hi Ana &#60;Finance&#62;, .</p>')
+    expect(personalize('Hi {{name}} at {{site|head office}} in {{team | IT}}', reader)).toBe('Hi Ana <Finance> at head office in IT')
+    expect(missingFields('{{name}} {{team}} {{team|x}} {{site}}', reader)).toEqual(['team', 'site'])
   })
 })
 
