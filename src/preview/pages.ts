@@ -30,7 +30,7 @@ ${body}
 
 function statusBadge(summary: DocSummary): string {
   if (!summary.status) return '<span class="badge broken">cannot be read</span>'
-  return `<span class="badge status-${e(summary.status)}">${summary.status === 'draft' ? 'Draft' : e(summary.status)}</span>`
+  return `<span class="badge status-${e(summary.status)}">${e(summary.status[0]!.toUpperCase() + summary.status.slice(1))}</span>`
 }
 
 function counts(summary: DocSummary): string {
