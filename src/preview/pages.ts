@@ -134,6 +134,7 @@ header h1 { font-size: 22px; margin: 8px 0; }
 table.docs { border-collapse: collapse; background: #fff; }
 table.docs th, table.docs td { text-align: left; padding: 6px 12px; border-bottom: 1px solid #eaecf0; }
 tr.draft td { background: #fffaeb; }
+table.docs td:not(:nth-child(2)) { white-space: nowrap; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px; font-weight: 600; vertical-align: middle; background: #eaecf0; }
 .badge.status-draft { background: #fec84b; }
 .badge.status-review { background: #b2ddff; }
