@@ -1,12 +1,12 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { VFile } from 'vfile'
-import { createChecker, type CheckOptions } from './check/checker.ts'
+import { createChecker, type Checker, type CheckOptions } from './check/checker.ts'
 import type { Config } from './config.ts'
 import { loadContent } from './content/load.ts'
 import type { Doc } from './content/types.ts'
 import { buildEmail, type EmailArtifact } from './email/build-email.ts'
-import { loadLayouts } from './email/layout.ts'
+import { loadLayouts, type Layouts } from './email/layout.ts'
 import { hasErrors, NewsletterError, report } from './errors.ts'
 import { renderParts, type RenderedDoc } from './markdown/parts.ts'
 
@@ -41,10 +41,8 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
   const checker = await createChecker(config, loaded, options.checks)
   files.push(checker.file)
   for (const doc of docs) {
-    const parts = renderParts(doc, { locale: config.settings.language })
     try {
-      const email = await buildEmail(parts, config.settings, layouts)
-      await checker.checkDoc(doc, email)
+      const { parts, email } = await renderDoc(doc, config, layouts, checker)
       rendered.push(parts)
       emails.push(email)
     } catch (error) {
@@ -58,6 +56,17 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
   }
   await checker.finish()
   return { files, rendered, emails }
+}
+
+/**
+ * One document through the stages after loading: rendered parts, the email, and the writing and email checks
+ * (a message on the document's file). Throws a positioned NewsletterError when a layout is broken.
+ */
+export async function renderDoc(doc: Doc, config: Config, layouts: Layouts, checker: Checker): Promise<{ parts: RenderedDoc; email: EmailArtifact }> {
+  const parts = renderParts(doc, { locale: config.settings.language })
+  const email = await buildEmail(parts, config.settings, layouts)
+  await checker.checkDoc(doc, email)
+  return { parts, email }
 }
 
 /** One file to write: a path under the output folder and its content. */

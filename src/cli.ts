@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { buildCommand } from './commands/build.ts'
 import { checkCommand } from './commands/check.ts'
 import { newCommand } from './commands/new.ts'
+import { previewCommand } from './commands/preview.ts'
 import { NewsletterError } from './errors.ts'
 
 /** Where a command writes: the CLI passes the real streams, tests pass collectors. */
@@ -23,7 +24,7 @@ export interface Command {
 }
 
 /** Every command, in the order `--help` lists them. */
-export const commands: Command[] = [buildCommand, checkCommand, newCommand]
+export const commands: Command[] = [buildCommand, checkCommand, newCommand, previewCommand]
 
 const stdio: Io = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),

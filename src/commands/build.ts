@@ -3,11 +3,12 @@ import { emailOutputs, failed, runPipeline, writeOutputs } from '../build.ts'
 import { collectMessages, formatText, summarize } from '../check/report.ts'
 import type { Command } from '../cli.ts'
 import { loadConfig } from '../config.ts'
+import { writeSite } from '../site/build-site.ts'
 
-/** `newsletter build`: validate everything, then write every email, or nothing at all. */
+/** `newsletter build`: validate everything, then write every email and the archive site, or nothing at all. */
 export const buildCommand: Command = {
   name: 'build',
-  summary: 'Validate all content, then write the emails (HTML + text) to dist/',
+  summary: 'Validate all content, then write the emails (HTML + text) and the archive site to dist/',
   usage: 'build [--drafts] [--out DIR]',
   options: { drafts: { type: 'boolean', default: false }, out: { type: 'string' } },
   help: {
@@ -29,9 +30,11 @@ export const buildCommand: Command = {
       io.err(`Build failed: ${summarize(messages)}. Nothing was written.`)
       return 1
     }
+    // The site goes first: it is built beside dist/site and swapped in, so a failure there leaves the emails untouched too.
+    const site = await writeSite(pipeline, config)
     await writeOutputs(config.outDir, emailOutputs(pipeline))
     const seconds = ((performance.now() - started) / 1000).toFixed(2)
-    io.out(`Built ${pipeline.emails.length} email${pipeline.emails.length === 1 ? '' : 's'} into ${config.outDir}/email in ${seconds}s (${summarize(messages)}).`)
+    io.out(`Built ${pipeline.emails.length} email${pipeline.emails.length === 1 ? '' : 's'} into ${config.outDir}/email and ${site.pages} archive pages into ${site.dir} in ${seconds}s (${summarize(messages)}).`)
     return 0
   },
 }

@@ -1,0 +1,39 @@
+import { resolve } from 'node:path'
+import type { Command } from '../cli.ts'
+import { NewsletterError } from '../errors.ts'
+import { startPreview } from '../preview/server.ts'
+
+/** `newsletter preview` (`npm start`): a local, live-reloading preview of every issue and notice. */
+export const previewCommand: Command = {
+  name: 'preview',
+  summary: 'Serve a live preview of every issue and notice, drafts included (npm start)',
+  usage: 'preview [--port N] [--host HOST] [--recipients FILE]',
+  options: { port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' }, recipients: { type: 'string' } },
+  help: {
+    '--port N': 'port to listen on (default: 8080; 0 picks a free one)',
+    '--host HOST': 'interface to bind (default: 127.0.0.1, this machine only)',
+    '--recipients FILE': 'a recipients CSV; its first rows are the sample readers (default: Sam Sample <sam@example.com>)',
+    '--help': 'show this help',
+  },
+  async run(values, _positionals, io) {
+    const text = String(values.port)
+    const port = /^\d+$/.test(text) ? Number(text) : NaN
+    if (!(port >= 0 && port <= 65535)) throw new NewsletterError(`--port must be a number from 0 to 65535, got \`${text}\``, 'usage')
+    const preview = await startPreview({
+      port,
+      host: String(values.host),
+      recipients: values.recipients ? resolve(String(values.recipients)) : undefined,
+      log: (line) => io.err(line),
+    })
+    io.out(`Preview at ${preview.url} (drafts included; pages reload when a file is saved). Ctrl-C to stop.`)
+    if (!['127.0.0.1', 'localhost', '::1'].includes(String(values.host))) {
+      io.err(`warning: --host ${String(values.host)} lets other machines open the preview, drafts included`)
+    }
+    await new Promise<void>((done) => {
+      process.once('SIGINT', done)
+      process.once('SIGTERM', done)
+    })
+    await preview.close()
+    return 0
+  },
+}

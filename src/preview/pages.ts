@@ -1,0 +1,186 @@
+import { formatText, summarize } from '../check/report.ts'
+import { clipBytes, warnBytes } from '../check/email-checks.ts'
+import { missingFields, personalize, type Reader } from './reader.ts'
+import { invertFrameCss } from './scheme.ts'
+import type { DocSummary, DocPreview } from './state.ts'
+
+/** Escape text for HTML content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
+}
+
+const e = escapeHtml
+
+function shell(title: string, body: string, key = ''): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(title)}</title>
+<link rel="stylesheet" href="/preview.css">
+<script src="/preview.js" defer></script>
+</head>
+<body data-key="${e(key)}">
+${body}
+</body>
+</html>
+`
+}
+
+function statusBadge(summary: DocSummary): string {
+  if (!summary.status) return '<span class="badge broken">cannot be read</span>'
+  return `<span class="badge status-${e(summary.status)}">${e(summary.status[0]!.toUpperCase() + summary.status.slice(1))}</span>`
+}
+
+function counts(summary: DocSummary): string {
+  if (summary.errors + summary.warnings === 0) return '<span class="ok">no problems</span>'
+  return `<span class="${summary.errors > 0 ? 'bad' : 'warn'}">${summary.errors} error${summary.errors === 1 ? '' : 's'}, ${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}</span>`
+}
+
+/** The list of every issue and notice, drafts included and marked. */
+export function indexPage(docs: readonly DocSummary[]): string {
+  const rows = docs
+    .map((doc) => `<tr class="${doc.status === 'draft' ? 'draft' : ''}"><td>${doc.kind}</td><td><a href="/${e(doc.key)}/">${e(doc.title)}</a></td><td>${e(doc.date ?? '')}</td><td>${statusBadge(doc)}</td><td>${counts(doc)}</td><td><code>${e(doc.path)}</code></td></tr>`)
+    .join('\n')
+  return shell(
+    'Newsletter preview',
+    `<header><h1>Newsletter preview</h1><p>Every issue and notice, drafts included. Pages reload by themselves when a file is saved.</p></header>
+<main>
+<table class="docs"><thead><tr><th>Kind</th><th>Title</th><th>Date</th><th>Status</th><th>Checks</th><th>File</th></tr></thead>
+<tbody>
+${rows || '<tr><td colspan="6">No issues or notices in content/ yet.</td></tr>'}
+</tbody></table>
+</main>`,
+  )
+}
+
+function sizeMeter(bytes: number): string {
+  const percent = Math.round((bytes / clipBytes) * 100)
+  return `<span class="size"><meter min="0" max="${clipBytes}" low="${warnBytes}" high="${warnBytes}" optimum="0" value="${Math.min(bytes, clipBytes)}"></meter> ${(bytes / 1000).toFixed(1)} KB of the ${clipBytes / 1000} KB Gmail budget (${percent}%)</span>`
+}
+
+function frame(id: string, src: string, width: number, caption: string, extra = ''): string {
+  return `<figure><figcaption>${e(caption)}</figcaption><iframe id="${id}" class="email ${extra}" src="${e(src)}" width="${width}" height="800" title="${e(caption)}" sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"></iframe></figure>`
+}
+
+const tabs = [
+  ['email', 'Email'],
+  ['dark', 'Dark mode'],
+  ['text', 'Plain text'],
+  ['archive', 'Archive page'],
+  ['checks', 'Checks'],
+  ['reader', 'Sample reader'],
+] as const
+
+/** One document: its email at two widths, dark modes, text part, archive page, checks and a reader's copy; or its errors. */
+export function docPage(view: DocPreview, readers: readonly Reader[], reader: number): string {
+  const header = `<header><p><a href="/">All issues and notices</a></p>
+<h1>${e(view.title)} ${statusBadge(view)}</h1>
+<p class="meta"><code>${e(view.path)}</code> · ${counts(view)}${view.email ? ` · ${sizeMeter(view.email.bytes)}` : ''}</p>
+</header>`
+  const checks = view.messages.length > 0 ? `<pre class="messages">${e(formatText(view.messages))}\n${e(summarize(view.messages))}</pre>` : '<p class="ok">No problems found.</p>'
+  if (!view.email) {
+    return shell(
+      `Cannot preview: ${view.title}`,
+      `${header}
+<main><section id="errors" class="errors"><h2>This ${view.kind} cannot be previewed yet</h2>
+<p>Fix the first error below and save: this page reloads by itself.</p>
+${checks}</section></main>`,
+      view.key,
+    )
+  }
+  const base = `/${view.key}/`
+  const sample = readers[reader]!
+  const options = readers.map((row, i) => `<option value="${i}"${i === reader ? ' selected' : ''}>${e(row.name ? `${row.name} <${row.email ?? ''}>` : (row.email ?? `row ${i + 1}`))}</option>`).join('')
+  const missing = missingFields(`${view.email.subject}\n${view.email.text}`, sample)
+  const body = `${header}
+<nav class="tabs" role="tablist">${tabs.map(([id, label]) => `<a role="tab" href="#${id}" data-tab="${id}">${label}</a>`).join('')}</nav>
+<main>
+<section id="tab-email" class="tab"><div class="frames">
+${frame('desktop', `${base}email.html`, 600, 'Desktop, 600 px')}
+${frame('phone', `${base}email.html`, 375, 'Phone, 375 px')}
+</div></section>
+<section id="tab-dark" class="tab"><div class="frames">
+${frame('dark-frame', `${base}email.html?scheme=dark`, 600, 'The email\u2019s own dark-mode styles (prefers-color-scheme: dark)')}
+${frame('inverted', `${base}email.html?scheme=invert`, 600, 'Forced inversion, as Outlook and Gmail apps do it', 'inverted')}
+</div></section>
+<section id="tab-text" class="tab"><h2>Subject: ${e(view.email.subject)}</h2><pre id="text-part" class="text">${e(view.email.text)}</pre></section>
+<section id="tab-archive" class="tab">${frame('archive-frame', `${base}archive.html`, 1000, 'Archive page')}</section>
+<section id="tab-checks" class="tab"><h2>Checks</h2><p>${sizeMeter(view.email.bytes)}</p>${checks}</section>
+<section id="tab-reader" class="tab">
+<form method="get" action="${e(base)}"><label>Reader <select name="reader" id="reader-select">${options}</select></label> <noscript><button>Show</button></noscript></form>
+<h2>Subject: <span id="reader-subject">${e(personalize(view.email.subject, sample))}</span></h2>
+${missing.length > 0 ? `<p class="warn">No value for this reader: ${missing.map((name) => `<code>{{${e(name)}}}</code>`).join(', ')}</p>` : ''}
+<div class="frames">
+${frame('reader-frame', `${base}email.html?reader=${reader}`, 600, `As ${sample.name ?? sample.email ?? 'this reader'} gets it`)}
+<pre class="text">${e(personalize(view.email.text, sample))}</pre>
+</div></section>
+</main>`
+  return shell(`Preview: ${view.title}`, body, view.key)
+}
+
+/** A page for an address the preview does not know. */
+export function notFoundPage(what: string): string {
+  return shell('Not found', `<header><p><a href="/">All issues and notices</a></p><h1>Not found</h1><p>${e(what)}</p></header>`)
+}
+
+/** The preview page's styles. */
+export const previewCss = `
+body { font: 15px/1.45 system-ui, sans-serif; margin: 0; color: #1f2328; background: #f6f7f9; }
+header, main { padding: 0 24px; }
+header h1 { font-size: 22px; margin: 8px 0; }
+.meta { color: #475467; }
+table.docs { border-collapse: collapse; background: #fff; }
+table.docs th, table.docs td { text-align: left; padding: 6px 12px; border-bottom: 1px solid #eaecf0; }
+tr.draft td { background: #fffaeb; }
+table.docs td:not(:nth-child(2)) { white-space: nowrap; }
+.badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px; font-weight: 600; vertical-align: middle; background: #eaecf0; }
+.badge.status-draft { background: #fec84b; }
+.badge.status-review { background: #b2ddff; }
+.badge.status-approved { background: #abefc6; }
+.badge.broken { background: #fda29b; }
+.ok { color: #067647; } .warn { color: #b54708; } .bad { color: #b42318; }
+.tabs { display: flex; gap: 4px; padding: 0 24px; border-bottom: 1px solid #d0d5dd; }
+.tabs a { padding: 8px 14px; text-decoration: none; color: #344054; border-radius: 6px 6px 0 0; }
+.tabs a[aria-selected="true"] { background: #fff; border: 1px solid #d0d5dd; border-bottom-color: #fff; margin-bottom: -1px; color: #101828; font-weight: 600; }
+.tab { display: none; padding: 16px 0; }
+.tab.active { display: block; }
+.frames { display: flex; gap: 24px; align-items: flex-start; flex-wrap: wrap; }
+figure { margin: 0; }
+figcaption { font-size: 13px; color: #475467; margin-bottom: 4px; }
+iframe.email { border: 0; outline: 1px solid #d0d5dd; background: #fff; }
+iframe.inverted { ${invertFrameCss} }
+pre.text, pre.messages { background: #fff; border: 1px solid #d0d5dd; padding: 12px; white-space: pre-wrap; max-width: 80ch; }
+.errors pre.messages { border-color: #b42318; background: #fef3f2; }
+meter { width: 120px; vertical-align: middle; }
+`
+
+/** The preview page's script: tabs that survive a reload, frames sized to their email, and reload on save. */
+export const previewJs = `
+const key = document.body.dataset.key
+const tabs = [...document.querySelectorAll('[data-tab]')]
+// A frame in a hidden tab has no layout yet, so frames are sized again whenever their tab is shown.
+// The body, not the root: the root is never shorter than the frame, so the frame could only grow.
+function fit(frame) {
+  const body = frame.contentDocument && frame.contentDocument.body
+  if (body && body.scrollHeight > 0) frame.style.height = Math.max(200, body.scrollHeight) + 'px'
+}
+function show() {
+  const wanted = location.hash.slice(1)
+  const id = tabs.some((tab) => tab.dataset.tab === wanted) ? wanted : 'email'
+  for (const tab of tabs) tab.setAttribute('aria-selected', String(tab.dataset.tab === id))
+  for (const section of document.querySelectorAll('.tab')) section.classList.toggle('active', section.id === 'tab-' + id)
+  for (const frame of document.querySelectorAll('.tab.active iframe')) fit(frame)
+}
+addEventListener('hashchange', show)
+show()
+for (const frame of document.querySelectorAll('iframe.email')) frame.addEventListener('load', () => fit(frame))
+const select = document.getElementById('reader-select')
+if (select) select.addEventListener('change', () => { location.href = '?reader=' + select.value + '#reader' })
+const events = new EventSource('/events')
+events.addEventListener('change', (event) => {
+  const change = JSON.parse(event.data)
+  if (!key || change.all || change.keys.includes(key)) location.reload()
+})
+`

@@ -1,0 +1,46 @@
+import { readFile } from 'node:fs/promises'
+import { parse } from 'csv-parse/sync'
+import { NewsletterError } from '../errors.ts'
+
+/** One reader's fields, as a recipients CSV row gives them: `email`, `name`, and any other column. */
+export type Reader = Record<string, string>
+
+/** Who the preview personalizes for when no recipients file is given. */
+export const sampleReader: Reader = { name: 'Sam Sample', email: 'sam@example.com' }
+
+// The preview offers at most this many rows of a recipients file: enough to pick a few typical readers.
+const maxReaders = 50
+
+/** The first rows of a recipients CSV (header row required, `email` column required), or the built-in sample. */
+export async function loadReaders(path: string | undefined): Promise<Reader[]> {
+  if (!path) return [sampleReader]
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    throw new NewsletterError(`Could not read the recipients file ${path}: ${(error as Error).message}`, 'io', undefined, { cause: error, hint: 'Pass an existing CSV with --recipients' })
+  }
+  let rows: Reader[]
+  try {
+    rows = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true, to_line: maxReaders + 1 }) as Reader[]
+  } catch (error) {
+    const line = (error as { lines?: number }).lines ?? 1
+    throw new NewsletterError(`The recipients file is not valid CSV: ${(error as Error).message}`, 'content', { file: path, line, column: 1 }, { cause: error, hint: 'Check the quoting and the number of columns on this line' })
+  }
+  if (rows.length === 0) throw new NewsletterError('The recipients file has no rows below its header', 'content', { file: path, line: 1, column: 1 }, { hint: 'Add at least one reader' })
+  if (!('email' in rows[0]!)) throw new NewsletterError('The recipients file has no `email` column', 'content', { file: path, line: 1, column: 1 }, { hint: 'The first row names the columns, e.g. `email,name,department`' })
+  return rows
+}
+
+// The same slots as the send (`{{field}}`, `{{field|fallback}}`), so the preview shows what would be sent.
+const field = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|([^{}]*))?\}\}/g
+
+/** Fill `{{name}}`-style fields from a reader; an empty or missing field gets its `|fallback`, or nothing, as in the send. */
+export function personalize(template: string, reader: Reader, escape: (value: string) => string = (value) => value): string {
+  return template.replace(field, (_whole, key: string, fallback: string | undefined) => escape((Object.hasOwn(reader, key) ? reader[key] : '') || (fallback ?? '').trim()))
+}
+
+/** The `{{fields}}` a template uses that this reader has no value for. */
+export function missingFields(template: string, reader: Reader): string[] {
+  return [...new Set([...template.matchAll(field)].map((match) => match[1]!).filter((key) => !(Object.hasOwn(reader, key) && reader[key])))]
+}

@@ -1,0 +1,164 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { formatText } from '../check/report.ts'
+import { NewsletterError } from '../errors.ts'
+import { docPage, escapeHtml, indexPage, notFoundPage, previewCss, previewJs } from './pages.ts'
+import { loadReaders, personalize, type Reader } from './reader.ts'
+import { applyScheme, isScheme } from './scheme.ts'
+import { PreviewState, type Change, type DocPreview } from './state.ts'
+import { watchFolders } from './watch.ts'
+
+/** Where the preview listens and what it reads. */
+export interface PreviewOptions {
+  /** Project folder holding content/ and layouts/ (default: the working directory). */
+  root?: string
+  /** Interface to bind (default: 127.0.0.1, this machine only). */
+  host?: string
+  /** TCP port (default: 8080; 0 picks a free one). */
+  port?: number
+  /** A recipients CSV whose first rows are the sample readers (default: one built-in sample reader). */
+  recipients?: string
+  /** Quiet time after the last file event before refreshing, in ms (default: 15). */
+  debounceMs?: number
+  /** Where unexpected problems while refreshing are reported (default: nowhere). */
+  log?: (line: string) => void
+}
+
+/** A running preview. */
+export interface PreviewServer {
+  /** The address to open, e.g. http://127.0.0.1:8080/ */
+  url: string
+  /** Stop watching, end every open page's event stream, and stop listening. */
+  close(): Promise<void>
+}
+
+const loopback = new Set(['127.0.0.1', 'localhost', '::1'])
+const security = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+}
+// Preview pages run only their own script; emails and archive pages run none, as in a mail client.
+const pageCsp = "default-src 'self'; img-src * data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+const emailCsp = "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; font-src *; frame-ancestors 'self'"
+
+/** Start the preview: read everything once, serve it, and re-render what changes on each save. */
+export async function startPreview(options: PreviewOptions = {}): Promise<PreviewServer> {
+  const host = options.host ?? '127.0.0.1'
+  const readers = await loadReaders(options.recipients)
+  const state = new PreviewState(options.root ?? process.cwd())
+  await state.refresh()
+
+  const streams = new Set<ServerResponse>()
+  const announce = (change: Change) => {
+    if (!change.all && change.keys.length === 0) return
+    for (const stream of streams) stream.write(`event: change\ndata: ${JSON.stringify(change)}\n\n`)
+  }
+  const watcher = watchFolders(
+    [state.contentDir, state.layoutsDir],
+    () => state.refresh().then(announce, (error: Error) => options.log?.(`preview: refresh failed: ${error.stack ?? error.message}`)),
+    options.debounceMs ?? 15,
+  )
+
+  let port = options.port ?? 8080
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: Error) => {
+      options.log?.(`preview: ${request.url}: ${error.stack ?? error.message}`)
+      if (!response.headersSent) send(response, 500, 'text/plain', `The preview failed: ${error.message}`)
+      else response.end()
+    })
+  })
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.setHeader('Allow', 'GET, HEAD')
+      return send(response, 405, 'text/plain', 'The preview only reads: use GET.')
+    }
+    // Bound to loopback, the preview must not answer pages that reach it by another name (DNS rebinding).
+    if (loopback.has(host) && !isLoopbackHost(request.headers.host, port)) return send(response, 403, 'text/plain', 'Open the preview at its printed address.')
+    const url = new URL(request.url ?? '/', 'http://preview.invalid')
+    const path = url.pathname
+    if (path === '/') return send(response, 200, 'text/html', indexPage(state.list()), pageCsp)
+    if (path === '/preview.css') return send(response, 200, 'text/css', previewCss)
+    if (path === '/preview.js') return send(response, 200, 'text/javascript', previewJs)
+    if (path === '/events') return request.method === 'HEAD' ? send(response, 200, 'text/event-stream', '') : openStream(response)
+    const match = /^\/(issues|notices)\/([^/]+)(\/(?:email\.html|email\.txt|archive\.html)?)?$/.exec(path)
+    const view = match ? await state.view(`${match[1]}/${decodeSegment(match[2]!)}`) : undefined
+    if (!match || !view) return send(response, 404, 'text/html', notFoundPage(`Nothing is previewed at ${path}. The list of issues and notices is at /.`), pageCsp)
+    if (!match[3]) {
+      response.setHeader('Location', `/${view.key}/`)
+      return send(response, 308, 'text/plain', '')
+    }
+    const reader = readerIndex(url.searchParams.get('reader'), readers)
+    if (reader === undefined) return send(response, 404, 'text/plain', `No sample reader ${url.searchParams.get('reader')}: there are ${readers.length}.`)
+    if (match[3] === '/') return send(response, 200, 'text/html', docPage(view, readers, reader), pageCsp)
+    if (!view.email) return send(response, 409, 'text/plain', `${view.path} cannot be rendered:\n${formatText(view.messages)}`)
+    if (match[3] === '/email.txt') return send(response, 200, 'text/plain', url.searchParams.has('reader') ? personalize(view.email.text, readers[reader]!) : view.email.text)
+    if (match[3] === '/email.html') {
+      const scheme = url.searchParams.get('scheme') ?? 'light'
+      if (!isScheme(scheme)) return send(response, 404, 'text/plain', `No scheme \`${scheme}\`: use light, dark or invert.`)
+      const html = url.searchParams.has('reader') ? personalize(view.email.html, readers[reader]!, escapeHtml) : view.email.html
+      return send(response, 200, 'text/html', applyScheme(html, scheme), emailCsp)
+    }
+    if (!view.archive) return send(response, 409, 'text/plain', `The archive page of ${view.path} cannot be rendered:\n${formatText(view.messages)}`)
+    return send(response, 200, 'text/html', view.archive, emailCsp)
+  }
+
+  function openStream(response: ServerResponse): void {
+    response.writeHead(200, { ...security, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' })
+    // A page that lost the server (restarted) reconnects quickly.
+    response.write('retry: 500\n\n')
+    streams.add(response)
+    response.on('close', () => streams.delete(response))
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      watcher.close()
+      reject(
+        error.code === 'EADDRINUSE' || error.code === 'EACCES'
+          ? new NewsletterError(`Cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}`, 'io', undefined, { cause: error, hint: 'Pass another --port (0 picks a free one)' })
+          : error,
+      )
+    })
+    server.listen(port, host, () => resolve())
+  })
+  port = (server.address() as AddressInfo).port
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,
+    async close() {
+      watcher.close()
+      for (const stream of streams) stream.end()
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+    },
+  }
+}
+
+function send(response: ServerResponse, status: number, type: string, body: string, csp?: string): void {
+  response.writeHead(status, { ...security, 'Content-Type': `${type}; charset=utf-8`, ...(csp ? { 'Content-Security-Policy': csp } : {}) })
+  response.end(response.req.method === 'HEAD' ? undefined : body)
+}
+
+function isLoopbackHost(header: string | undefined, port: number): boolean {
+  if (!header) return false
+  const name = header.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1')
+  return loopback.has(name) && (header.endsWith(`:${port}`) || port === 80)
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    // A malformed escape names no document; an empty key matches none.
+    return ''
+  }
+}
+
+function readerIndex(value: string | null, readers: readonly Reader[]): number | undefined {
+  if (value === null) return 0
+  const index = /^\d+$/.test(value) ? Number(value) : -1
+  return index >= 0 && index < readers.length ? index : undefined
+}

@@ -1,0 +1,124 @@
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Eleventy, { type UserConfig } from '@11ty/eleventy'
+import { LiquidError } from 'liquidjs'
+import * as pagefind from 'pagefind'
+import type { Pipeline } from '../build.ts'
+import type { Config } from '../config.ts'
+import { NewsletterError } from '../errors.ts'
+import type { RenderedDoc } from '../markdown/parts.ts'
+import { docView, siteData, type SiteData } from './data.ts'
+import { createSiteLiquid, liquidOptions } from './templates.ts'
+
+const pagesDir = fileURLToPath(new URL('./pages', import.meta.url))
+const eleventyConfigPath = fileURLToPath(new URL('../../.eleventy.js', import.meta.url))
+
+/** What a site build wrote. */
+export interface SiteResult {
+  dir: string
+  /** HTML pages written, emails included. */
+  pages: number
+}
+
+/**
+ * Build the archive into `<outDir>/site` all-or-nothing: everything is built into a temporary folder beside it
+ * and swapped in only when Eleventy, the email pages and the search index have all been written.
+ */
+export async function writeSite(pipeline: Pipeline, config: Config): Promise<SiteResult> {
+  const target = join(config.outDir, 'site')
+  const temporary = join(config.outDir, `.site-tmp-${process.pid}`)
+  const previous = join(config.outDir, `.site-old-${process.pid}`)
+  await rm(temporary, { recursive: true, force: true })
+  let pages: number
+  try {
+    pages = await buildSite(pipeline, config, temporary)
+  } catch (error) {
+    await rm(temporary, { recursive: true, force: true })
+    throw error
+  }
+  const hadSite = await stat(target).then(() => true, () => false)
+  if (hadSite) await rename(target, previous)
+  await rename(temporary, target)
+  if (hadSite) await rm(previous, { recursive: true, force: true })
+  return { dir: target, pages }
+}
+
+/** Build the archive into `dir`: the Eleventy pages, each email exactly as built, then the Pagefind index. Returns the page count. */
+export async function buildSite(pipeline: Pipeline, config: Config, dir: string): Promise<number> {
+  const data = siteData(pipeline.rendered, config.settings)
+  // 1. Eleventy renders our page templates from the already rendered documents
+  const pages = await runEleventy(data, config, dir)
+  // 2. "View in browser" shows the email byte for byte as it was built
+  for (const email of pipeline.emails) {
+    const file = join(dir, 'email', email.slug, 'index.html')
+    await mkdir(dirname(file), { recursive: true })
+    await writeFile(file, email.html)
+  }
+  // 3. Search index over the issue and notice pages (they mark their text with data-pagefind-body)
+  await indexSite(dir, config.settings.language)
+  return pages + pipeline.emails.length
+}
+
+async function runEleventy(data: SiteData, config: Config, dir: string): Promise<number> {
+  const layoutsDir = join(config.layoutsDir, 'site')
+  const eleventy = new Eleventy(pagesDir, dir, {
+    quietMode: true,
+    configPath: eleventyConfigPath,
+    config(eleventyConfig: UserConfig) {
+      eleventyConfig.setIncludesDirectory(relative(pagesDir, layoutsDir))
+      eleventyConfig.setLiquidOptions(liquidOptions)
+      eleventyConfig.addGlobalData('site', data)
+    },
+  })
+  eleventy.disableLogger()
+  try {
+    const [, written] = await eleventy.write()
+    return written.filter((page) => typeof page.outputPath === 'string' && page.outputPath.endsWith('.html')).length
+  } catch (error) {
+    throw siteLayoutError(error, layoutsDir)
+  }
+}
+
+async function indexSite(dir: string, language: string): Promise<void> {
+  const { index, errors } = await pagefind.createIndex({ forceLanguage: language.split('-')[0] })
+  try {
+    if (!index) throw new Error(errors.join('; '))
+    const added = await index.addDirectory({ path: dir })
+    const written = await index.writeFiles({ outputPath: join(dir, 'pagefind') })
+    const problems = [...added.errors, ...written.errors]
+    if (problems.length > 0) throw new Error(problems.join('; '))
+  } catch (error) {
+    throw new NewsletterError(`Search index could not be built: ${(error as Error).message}`, 'io', undefined, { cause: error, hint: 'Nothing was replaced in the site folder' })
+  } finally {
+    await pagefind.close()
+  }
+}
+
+/** The archive page of one document, draft or not, rendered with the same layouts as the site, without a site build (for the preview). */
+export async function renderDocPage(doc: RenderedDoc, config: Config): Promise<string> {
+  const site = siteData([doc], config.settings)
+  const entry = docView(doc, site.base)
+  const layoutsDir = join(config.layoutsDir, 'site')
+  const liquid = createSiteLiquid(layoutsDir)
+  const page = { url: `/${entry.path}` }
+  try {
+    const content = await liquid.renderFile(`${doc.kind}.liquid`, { site, entry, page })
+    return await liquid.renderFile('base.liquid', { site, page, title: entry.title, content })
+  } catch (error) {
+    throw siteLayoutError(error, layoutsDir)
+  }
+}
+
+/** A template mistake in layouts/site, wherever it surfaced, as an error naming the layout file, line and column. */
+function siteLayoutError(error: unknown, layoutsDir: string): NewsletterError {
+  for (let cause: unknown = error; cause instanceof Error; cause = (cause as { originalError?: unknown }).originalError ?? cause.cause) {
+    if (cause instanceof LiquidError || cause.name.endsWith('Error') && 'token' in cause) {
+      const liquidError = cause as LiquidError
+      const [line = 1, column = 1] = liquidError.token?.getPosition() ?? []
+      const file = liquidError.token?.file ? relative(process.cwd(), liquidError.token.file) : relative(process.cwd(), layoutsDir)
+      return new NewsletterError(`Site layout: ${liquidError.message.split(', line:')[0]}`, 'layout', { file, line, column }, { cause: error, hint: 'Fix the Liquid tag on this line of the site layout; nothing was replaced' })
+    }
+  }
+  return new NewsletterError(`The archive site could not be built: ${(error as Error).message}`, 'layout', undefined, { cause: error, hint: 'Nothing was replaced in the site folder' })
+}

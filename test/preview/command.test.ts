@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process'
+import { cp, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { main } from '../../src/cli.ts'
+
+describe('newsletter preview (command line)', () => {
+  it('refuses a port that is not a number', async () => {
+    const err: string[] = []
+    await expect(main(['preview', '--port', 'eighty'], { out: () => {}, err: (text) => err.push(text) })).resolves.toBe(2)
+    expect(err.join('\n')).toBe('error: --port must be a number from 0 to 65535, got `eighty`')
+  })
+
+  it('prints a 127.0.0.1 address, serves the project it was started in, and stops cleanly on SIGTERM', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'newsletter-cli-'))
+    await cp('content', join(root, 'content'), { recursive: true })
+    await cp('layouts', join(root, 'layouts'), { recursive: true })
+    const child = spawn(process.execPath, [resolve('src/bin.js'), 'preview', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    try {
+      const url = await new Promise<string>((done, fail) => {
+        let out = ''
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk
+          const found = /Preview at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)
+          if (found) done(found[1]!)
+        })
+        child.on('exit', (code) => fail(new Error(`exited with ${code} before printing its address`)))
+      })
+      const index = await (await fetch(url)).text()
+      expect(index).toContain('href="/issues/2026-11/"')
+      const exited = new Promise<number | null>((done) => child.on('exit', done))
+      child.kill('SIGTERM')
+      await expect(exited).resolves.toBe(0)
+    } finally {
+      child.kill('SIGKILL')
+      await rm(root, { recursive: true, force: true })
+    }
+  })
+})

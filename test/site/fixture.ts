@@ -1,0 +1,83 @@
+import { cp, mkdtemp, readdir, readFile, symlink } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
+import { Parser } from 'htmlparser2'
+import { failed, runPipeline, type Pipeline } from '../../src/build.ts'
+import { loadConfig, type Config } from '../../src/config.ts'
+import { writeSite } from '../../src/site/build-site.ts'
+
+const repo = join(import.meta.dirname, '..', '..')
+
+/** A site built from the sample content plus test/fixtures/site (one more published issue and a draft). */
+export interface BuiltSite {
+  root: string
+  config: Config
+  pipeline: Pipeline
+  dir: string
+}
+
+/** Copy the samples and the site fixtures into a temporary project and build its archive. */
+export async function buildFixtureSite(options: { drafts: boolean }): Promise<BuiltSite> {
+  const root = await mkdtemp(join(tmpdir(), 'newsletter-site-'))
+  await cp(join(repo, 'content'), join(root, 'content'), { recursive: true })
+  await symlink(join(repo, 'layouts'), join(root, 'layouts'))
+  for (const name of await readdir(join(repo, 'test', 'fixtures', 'site'))) {
+    await cp(join(repo, 'test', 'fixtures', 'site', name), join(root, 'content', 'issues', name))
+  }
+  const { config } = await loadConfig({ root })
+  if (!config) throw new Error('sample settings did not load')
+  const pipeline = await runPipeline(config, { drafts: options.drafts })
+  if (failed(pipeline)) throw new Error(pipeline.files.flatMap((file) => file.messages.map(String)).join('\n'))
+  const { dir } = await writeSite(pipeline, config)
+  return { root, config, pipeline, dir }
+}
+
+/** Every file under a folder, as paths relative to it. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true })
+  return entries.filter((entry) => entry.isFile()).map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+}
+
+interface ParsedPage {
+  ids: Set<string>
+  links: string[]
+}
+
+function parsePage(html: string): ParsedPage {
+  const ids = new Set<string>()
+  const links: string[] = []
+  const parser = new Parser({
+    onopentag(name, attributes) {
+      if (attributes.id) ids.add(attributes.id)
+      const link = name === 'a' || name === 'link' ? attributes.href : name === 'script' || name === 'img' ? attributes.src : undefined
+      if (link !== undefined) links.push(link)
+    },
+  })
+  parser.write(html)
+  parser.end()
+  return { ids, links }
+}
+
+/**
+ * Follow every link in every HTML page of a built site served at `siteUrl` (absolute, ending in `/`): links that
+ * stay inside the site must reach a file, and a `#fragment` must name an element of the target page.
+ */
+export async function brokenLinks(dir: string, siteUrl: string): Promise<string[]> {
+  const pages = (await listFiles(dir)).filter((file) => file.endsWith('.html') && !file.startsWith('pagefind/'))
+  const parsed = new Map<string, ParsedPage>()
+  for (const file of pages) parsed.set(file, parsePage(await readFile(join(dir, file), 'utf8')))
+  const files = new Set(await listFiles(dir))
+  const broken: string[] = []
+  for (const [file, { links }] of parsed) {
+    const pageUrl = new URL(file.replace(/(^|\/)index\.html$/, '$1'), siteUrl)
+    for (const link of links) {
+      const url = new URL(link, pageUrl)
+      if (!url.href.startsWith(siteUrl)) continue
+      const path = decodeURIComponent(url.pathname.slice(new URL(siteUrl).pathname.length))
+      const target = path === '' || path.endsWith('/') ? `${path}index.html` : path
+      if (!files.has(target)) broken.push(`${file}: ${link} (no ${target})`)
+      else if (url.hash && target.endsWith('.html') && !parsed.get(target)?.ids.has(decodeURIComponent(url.hash.slice(1)))) broken.push(`${file}: ${link} (no id ${url.hash} in ${target})`)
+    }
+  }
+  return broken
+}

@@ -1,0 +1,114 @@
+import { readFile, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { brokenLinks, buildFixtureSite, listFiles, type BuiltSite } from './fixture.ts'
+
+let site: BuiltSite
+const read = (path: string) => readFile(join(site.dir, path), 'utf8')
+
+beforeAll(async () => {
+  site = await buildFixtureSite({ drafts: false })
+})
+afterAll(async () => {
+  await rm(site.root, { recursive: true, force: true })
+})
+
+describe('archive site from the samples', () => {
+  it('has every page of the contract', async () => {
+    const files = new Set(await listFiles(site.dir))
+    const expected = [
+      'index.html',
+      'issues/2026-08/index.html',
+      'issues/2026-09/index.html',
+      'issues/2026-10/index.html',
+      'issues/2026-11/index.html',
+      'email/2026-10/index.html',
+      'email/2026-10-14-vpn-outage/index.html',
+      'notices/index.html',
+      'notices/2026-10-14-vpn-outage/index.html',
+      'threats/index.html',
+      'faq/index.html',
+      'patches/index.html',
+      'incidents/index.html',
+      'tags/security/index.html',
+      'tags/office-moves/index.html',
+      'feed.xml',
+      'search/index.html',
+      'pagefind/pagefind.js',
+      'pagefind/pagefind-ui.js',
+      '404.html',
+      'sitemap.xml',
+    ]
+    expect(expected.filter((path) => !files.has(path))).toEqual([])
+  })
+
+  it('serves each email exactly as built', async () => {
+    expect(site.pipeline.emails.length).toBe(5)
+    for (const email of site.pipeline.emails) expect(await read(`email/${email.slug}/index.html`)).toBe(email.html)
+  })
+
+  it('leaves drafts out of every page, the feed and the search index', async () => {
+    const files = await listFiles(site.dir)
+    expect(files.filter((file) => file.includes('2026-12'))).toEqual([])
+    for (const file of files.filter((name) => /\.(html|xml)$/.test(name))) expect(await read(file), file).not.toMatch(/marmalade|holiday cover/i)
+  })
+
+  it('has no broken internal link under the /it-news/ base path', async () => {
+    expect(site.config.settings.archive_url).toBe('https://intranet.example.com/it-news/')
+    const html = await read('issues/2026-10/index.html')
+    expect(html).toContain('href="/it-news/issues/2026-09/"')
+    expect(await brokenLinks(site.dir, site.config.settings.archive_url)).toEqual([])
+  })
+
+  it('links each issue to its older and newer neighbour', async () => {
+    const html = await read('issues/2026-10/index.html')
+    expect(html).toMatch(/<a rel="prev" href="\/it-news\/issues\/2026-09\/">← Previous: September/)
+    expect(html).toMatch(/<a rel="next" href="\/it-news\/issues\/2026-11\/">Next: November/)
+    expect(await read('issues/2026-08/index.html')).not.toContain('rel="prev"')
+  })
+
+  it('lays the issue out for the web with every section the email has', async () => {
+    const html = await read('issues/2026-10/index.html')
+    for (const heading of ['Multi-factor &#34;push bombing&#34;', 'Patches and restarts', 'How do I set up the authenticator app on a new phone?', 'Where our projects stand', 'It is Cybersecurity Awareness Month']) {
+      expect(html).toContain(heading)
+    }
+    expect(html).not.toContain('mj-column')
+  })
+
+  it('groups the patch history by product and links every CVE to its public record', async () => {
+    const html = await read('patches/index.html')
+    const products = [...html.matchAll(/<h2 id="product-[^"]+">([^<]+)<\/h2>/g)].map((match) => match[1])
+    expect(products).toEqual([...products].sort((a, b) => a!.localeCompare(b!)))
+    expect(products).toContain('Windows 11')
+    expect(html).toContain('<a href="https://www.cve.org/CVERecord?id=CVE-2026-43572">CVE-2026-43572</a>')
+  })
+
+  it('lists incidents from issues and notices, newest first', async () => {
+    const html = await read('incidents/index.html')
+    const services = [...html.matchAll(/<li>\s*<h2>([^<]+)<\/h2>/g)].map((match) => match[1])
+    expect(services.at(-1)).toBe('Second-floor printers')
+    expect(services).toContain('VPN (remote access)')
+  })
+
+  it('has one feed entry per published issue and notice, with absolute links', async () => {
+    const feed = await read('feed.xml')
+    const links = [...feed.matchAll(/<entry>[\s\S]*?<link href="([^"]+)"/g)].map((match) => match[1])
+    expect(links.sort()).toEqual(
+      ['issues/2026-08/', 'issues/2026-09/', 'issues/2026-10/', 'issues/2026-11/', 'notices/2026-10-14-vpn-outage/'].map((path) => `https://intranet.example.com/it-news/${path}`),
+    )
+  })
+
+  it('lists every published page in the sitemap', async () => {
+    const sitemap = await read('sitemap.xml')
+    for (const path of ['', 'issues/2026-08/', 'notices/2026-10-14-vpn-outage/', 'tags/printing/', 'email/2026-09/', 'patches/']) {
+      expect(sitemap).toContain(`<loc>https://intranet.example.com/it-news/${path}</loc>`)
+    }
+  })
+
+  it('keeps every page under 100 KB and needs JavaScript only for search', async () => {
+    for (const file of (await listFiles(site.dir)).filter((name) => name.endsWith('.html') && !name.startsWith('pagefind/'))) {
+      expect((await stat(join(site.dir, file))).size, file).toBeLessThanOrEqual(100 * 1024)
+      if (file !== 'search/index.html' && !file.startsWith('email/')) expect(await read(file), file).not.toContain('<script')
+    }
+  })
+})
