@@ -6,6 +6,7 @@ import { loadContent } from './content/load.ts'
 import type { Doc } from './content/types.ts'
 import { checkBudget } from './email/budget.ts'
 import { buildEmail, type EmailArtifact } from './email/build-email.ts'
+import { EmailCache } from './email/cache.ts'
 import { loadLayouts } from './email/layout.ts'
 import { hasErrors, NewsletterError, report } from './errors.ts'
 import { renderParts, type RenderedDoc } from './markdown/parts.ts'
@@ -24,6 +25,8 @@ export interface PipelineOptions {
   drafts?: boolean
   /** Only these documents (by path relative to the working directory); default: all. */
   only?: (doc: Doc) => boolean
+  /** Keep compiled emails in this folder between builds and reuse them when nothing that shapes them changed (default: no cache). */
+  cacheDir?: string
 }
 
 /** Load, validate and render every document into emails, collecting every problem rather than stopping at the first. */
@@ -36,10 +39,15 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
   const rendered: RenderedDoc[] = []
   const emails: EmailArtifact[] = []
   const layouts = await loadLayouts(join(config.layoutsDir, 'email'))
+  const cache = options.cacheDir ? await EmailCache.open(options.cacheDir, config.settings, layouts) : undefined
   for (const doc of docs) {
     const parts = renderParts(doc, { locale: config.settings.language })
     try {
-      const email = await buildEmail(parts, config.settings, layouts)
+      let email = await cache?.get(parts)
+      if (!email) {
+        email = await buildEmail(parts, config.settings, layouts)
+        await cache?.set(parts, email)
+      }
       checkBudget(email, doc.file)
       rendered.push(parts)
       emails.push(email)
@@ -52,6 +60,7 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
       break
     }
   }
+  if (cache && !options.only && emails.length === docs.length) await cache.prune()
   return { files, rendered, emails }
 }
 
