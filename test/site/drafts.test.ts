@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -9,7 +9,7 @@ import { parseDoc } from '../../src/content/load.ts'
 import { NewsletterError } from '../../src/errors.ts'
 import { renderParts } from '../../src/markdown/parts.ts'
 import { buildSite, renderDocPage, writeSite } from '../../src/site/build-site.ts'
-import { brokenLinks, buildFixtureSite, type BuiltSite } from './fixture.ts'
+import { brokenLinks, buildFixtureSite, listFiles, type BuiltSite } from './fixture.ts'
 
 let site: BuiltSite
 const read = (path: string) => readFile(join(site.dir, path), 'utf8')
@@ -55,11 +55,11 @@ describe('archive site layout errors', () => {
       await writeSite(pipeline, config!)
       const before = await readFile(join(root, 'dist', 'site', 'faq', 'index.html'), 'utf8')
       const faq = join(root, 'layouts', 'site', 'faq.liquid')
-      await writeFile(faq, (await readFile(faq, 'utf8')).replace('{%- for item in site.faq %}', '{%- for item in site.faq %}{{ item.question | shout }}'))
+      await writeFile(faq, (await readFile(faq, 'utf8')).replace('{%- for item in listPage.items %}', '{%- for item in listPage.items %}{{ item.question | shout }}'))
       const error = await writeSite(pipeline, config!).catch((caught: unknown) => caught)
       expect(error).toBeInstanceOf(NewsletterError)
       expect((error as NewsletterError).message).toMatch(/undefined filter: shout/)
-      expect((error as NewsletterError).where).toEqual({ file: expect.stringMatching(/layouts\/site\/faq\.liquid$/), line: 5, column: 28 })
+      expect((error as NewsletterError).where).toEqual({ file: expect.stringMatching(/layouts\/site\/faq\.liquid$/), line: 5, column: 34 })
       expect(await readFile(join(root, 'dist', 'site', 'faq', 'index.html'), 'utf8')).toBe(before)
     } finally {
       await rm(root, { recursive: true, force: true })
@@ -67,8 +67,8 @@ describe('archive site layout errors', () => {
   })
 })
 
-describe('home page pagination', () => {
-  it('shows 50 issues on / and the rest on /page/2/, linked both ways', async () => {
+describe('pagination of long lists', () => {
+  it('shows 50 issues on / and the rest on /page/2/, splits the other lists, and keeps every page under 100 KB', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'newsletter-pages-'))
     try {
       const rendered = Array.from({ length: 53 }, (_, i) => {
@@ -85,6 +85,15 @@ describe('home page pagination', () => {
       expect(listed(second)).toEqual(['2000-03', '2000-02', '2000-01'])
       expect(first).toContain('<a rel="next" href="/it-news/page/2/">Older issues →</a>')
       expect(second).toContain('<a rel="prev" href="/it-news/">← Newer issues</a>')
+      // 53 threats at 25 a page; 106 patches at 100 a page, Windows 11 continuing onto page 2
+      const threats = await readFile(join(dir, 'threats', 'page', '3', 'index.html'), 'utf8')
+      expect(threats).toContain('Page 3 of 3')
+      expect([...threats.matchAll(/<li>\s*<h2>Invoice scam number (\d+)<\/h2>/g)].map((match) => match[1])).toEqual(['3', '2', '1'])
+      const patches = await readFile(join(dir, 'patches', 'page', '2', 'index.html'), 'utf8')
+      expect(patches).toContain('<h2 id="product-windows-11">Windows 11 (continued)</h2>')
+      expect(patches).toContain('<a href="/it-news/patches/#product-windows-11">Windows 11</a>')
+      expect(await readFile(join(dir, 'tags', 'security', 'page', '2', 'index.html'), 'utf8')).toContain('Page 2 of 2')
+      for (const file of (await listFiles(dir)).filter((name) => name.endsWith('.html'))) expect((await stat(join(dir, file))).size, file).toBeLessThanOrEqual(100 * 1024)
       // This build has no emails, so only the "as it was emailed" links may dangle.
       expect((await brokenLinks(dir, site.config.settings.archive_url)).filter((link) => !link.includes('/email/'))).toEqual([])
     } finally {
