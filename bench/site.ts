@@ -38,8 +38,8 @@ async function child(mode: string, dir: string): Promise<void> {
   process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, maxRssMb: usage.maxRSS / 1024 })}\n`)
 }
 
-function measure(mode: 'ours' | 'plain', dir: string): Measure {
-  const output = execFileSync(process.execPath, ['--import', 'tsx', join(repo, 'bench', 'site.ts'), '--child', mode, dir], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 26 })
+function measure(mode: 'ours' | 'plain', dir: string, nodeFlags: string[] = []): Measure {
+  const output = execFileSync(process.execPath, [...nodeFlags, '--import', 'tsx', join(repo, 'bench', 'site.ts'), '--child', mode, dir], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 26 })
   return JSON.parse(output.trim().split('\n').at(-1)!) as Measure
 }
 
@@ -69,7 +69,11 @@ interface Row {
   ours: Measure
   rebuild: Measure
   largest: { path: string; kb: number }
+  /** Cold build again with the V8 heap capped (only at 1,000): most of the peak RSS is garbage, not live data. */
+  capped?: Measure
 }
+
+const heapCap = 256
 
 async function largestPage(dir: string): Promise<Row['largest']> {
   let largest = { path: '', kb: 0 }
@@ -92,7 +96,12 @@ async function run(sizes: number[], write: boolean): Promise<void> {
       const largest = await largestPage(join(dirs.ours, 'dist', 'site'))
       await appendFile(dirs.changed, '\nOne more paragraph, added after the first build.\n')
       const rebuild = measure('ours', dirs.ours)
-      rows.push({ n, plain, ours, rebuild, largest })
+      let capped: Measure | undefined
+      if (n === 1000) {
+        await rm(join(dirs.ours, '.newsletter'), { recursive: true, force: true })
+        capped = measure('ours', dirs.ours, [`--max-old-space-size=${heapCap}`])
+      }
+      rows.push({ n, plain, ours, rebuild, largest, capped })
       console.log(`N=${n}: plain Eleventy ${plain.seconds.toFixed(1)} s (${plain.maxRssMb.toFixed(0)} MB), ours ${ours.seconds.toFixed(1)} s (${ours.maxRssMb.toFixed(0)} MB), rebuild after one change ${rebuild.seconds.toFixed(1)} s, largest page ${largest.path} ${largest.kb.toFixed(0)} KB`)
     } finally {
       await rm(dirs.ours, { recursive: true, force: true })
@@ -125,6 +134,9 @@ function report(rows: Row[]): string {
   ]
   const small = rows.find((row) => row.n === 1000)
   const large = rows.find((row) => row.n === 4000)
+  if (small?.capped) {
+    lines.push('', `With the V8 heap capped (\`node --max-old-space-size=${heapCap} src/bin.js build\`), the 1,000-issue cold build peaks at ${small.capped.maxRssMb.toFixed(0)} MB in ${small.capped.seconds.toFixed(1)} s (${small.capped.cpuSeconds.toFixed(1)} s CPU).`)
+  }
   if (small && large) lines.push('', `Scaling time(4,000) / time(1,000) (target ≤ 2.5): ours ${ratio(large.ours.seconds, small.ours.seconds)} wall, ${ratio(large.ours.cpuSeconds, small.ours.cpuSeconds)} CPU; plain Eleventy ${ratio(large.plain.seconds, small.plain.seconds)} wall.`)
   return `${lines.join('\n')}\n`
 }
