@@ -75,6 +75,12 @@ describe('archive site from the samples', () => {
     expect(html).not.toContain('mj-column')
   })
 
+  it('takes issue text from our renderer only: Liquid-looking text in an issue is never run', async () => {
+    const html = await read('issues/2026-08/index.html')
+    expect(html).toContain('<code>{{ name }}</code>')
+    expect(html).toContain('badge template and {% raw %} stays as it is.')
+  })
+
   it('groups the patch history by product and links every CVE to its public record', async () => {
     const html = await read('patches/index.html')
     const products = [...html.matchAll(/<h2 id="product-[^"]+">([^<]+)<\/h2>/g)].map((match) => match[1])
