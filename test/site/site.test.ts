@@ -86,7 +86,7 @@ describe('archive site from the samples', () => {
     const products = [...html.matchAll(/<h2 id="product-[^"]+">([^<]+)<\/h2>/g)].map((match) => match[1])
     expect(products).toEqual([...products].sort((a, b) => a!.localeCompare(b!)))
     expect(products).toContain('Windows 11')
-    expect(html).toContain('<a href="https://www.cve.org/CVERecord?id=CVE-2026-43572">CVE-2026-43572</a>')
+    expect(html).toContain('<a class="cve" href="https://www.cve.org/CVERecord?id=CVE-2026-43572">CVE-2026-43572</a>')
   })
 
   it('lists incidents from issues and notices, newest first', async () => {
