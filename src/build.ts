@@ -6,6 +6,7 @@ import type { Config } from './config.ts'
 import { loadContent } from './content/load.ts'
 import type { Doc } from './content/types.ts'
 import { buildEmail, type EmailArtifact } from './email/build-email.ts'
+import { EmailCache } from './email/cache.ts'
 import { loadLayouts, type Layouts } from './email/layout.ts'
 import { hasErrors, NewsletterError, report } from './errors.ts'
 import { renderParts, type RenderedDoc } from './markdown/parts.ts'
@@ -26,6 +27,8 @@ export interface PipelineOptions {
   only?: (doc: Doc) => boolean
   /** How the writing and email checks run (`--online`). */
   checks?: CheckOptions
+  /** Keep compiled emails in this folder between builds and reuse them when nothing that shapes them changed (default: no cache). */
+  cacheDir?: string
 }
 
 /** Load, validate and render every document into emails, collecting every problem rather than stopping at the first. */
@@ -40,9 +43,10 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
   const layouts = await loadLayouts(join(config.layoutsDir, 'email'))
   const checker = await createChecker(config, loaded, options.checks)
   files.push(checker.file)
+  const cache = options.cacheDir ? await EmailCache.open(options.cacheDir, config.settings, layouts) : undefined
   for (const doc of docs) {
     try {
-      const { parts, email } = await renderDoc(doc, config, layouts, checker)
+      const { parts, email } = await renderDoc(doc, config, layouts, checker, cache)
       rendered.push(parts)
       emails.push(email)
     } catch (error) {
@@ -55,6 +59,7 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
     }
   }
   await checker.finish()
+  if (cache && !options.only && emails.length === docs.length) await cache.prune()
   return { files, rendered, emails }
 }
 
@@ -62,9 +67,19 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
  * One document through the stages after loading: rendered parts, the email, and the writing and email checks
  * (a message on the document's file). Throws a positioned NewsletterError when a layout is broken.
  */
-export async function renderDoc(doc: Doc, config: Config, layouts: Layouts, checker: Checker): Promise<{ parts: RenderedDoc; email: EmailArtifact }> {
+export async function renderDoc(
+  doc: Doc,
+  config: Config,
+  layouts: Layouts,
+  checker: Checker,
+  cache?: EmailCache,
+): Promise<{ parts: RenderedDoc; email: EmailArtifact }> {
   const parts = renderParts(doc, { locale: config.settings.language })
-  const email = await buildEmail(parts, config.settings, layouts)
+  let email = await cache?.get(parts)
+  if (!email) {
+    email = await buildEmail(parts, config.settings, layouts)
+    await cache?.set(parts, email)
+  }
   await checker.checkDoc(doc, email)
   return { parts, email }
 }

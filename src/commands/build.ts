@@ -1,4 +1,4 @@
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { emailOutputs, failed, runPipeline, writeOutputs } from '../build.ts'
 import { collectMessages, formatText, summarize } from '../check/report.ts'
 import type { Command } from '../cli.ts'
@@ -23,7 +23,7 @@ export const buildCommand: Command = {
       io.err(formatText(collectMessages([file])))
       return 1
     }
-    const pipeline = await runPipeline(config, { drafts: Boolean(values.drafts) })
+    const pipeline = await runPipeline(config, { drafts: Boolean(values.drafts), cacheDir: join(config.root, '.newsletter', 'cache', 'email') })
     const messages = collectMessages([file, ...pipeline.files])
     if (messages.length > 0) io.err(formatText(messages))
     if (failed(pipeline)) {

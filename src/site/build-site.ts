@@ -2,7 +2,7 @@ import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Eleventy, { type UserConfig } from '@11ty/eleventy'
-import { LiquidError } from 'liquidjs'
+import type { LiquidError } from 'liquidjs'
 import * as pagefind from 'pagefind'
 import type { Pipeline } from '../build.ts'
 import type { Config } from '../config.ts'
@@ -112,12 +112,13 @@ export async function renderDocPage(doc: RenderedDoc, config: Config): Promise<s
 
 /** A template mistake in layouts/site, wherever it surfaced, as an error naming the layout file, line and column. */
 function siteLayoutError(error: unknown, layoutsDir: string): NewsletterError {
+  // Eleventy wraps the Liquid error (in `originalError`); the innermost one with a token knows the position.
   for (let cause: unknown = error; cause instanceof Error; cause = (cause as { originalError?: unknown }).originalError ?? cause.cause) {
-    if (cause instanceof LiquidError || cause.name.endsWith('Error') && 'token' in cause) {
-      const liquidError = cause as LiquidError
-      const [line = 1, column = 1] = liquidError.token?.getPosition() ?? []
-      const file = liquidError.token?.file ? relative(process.cwd(), liquidError.token.file) : relative(process.cwd(), layoutsDir)
-      return new NewsletterError(`Site layout: ${liquidError.message.split(', line:')[0]}`, 'layout', { file, line, column }, { cause: error, hint: 'Fix the Liquid tag on this line of the site layout; nothing was replaced' })
+    const token = (cause as Partial<LiquidError>).token
+    if (token) {
+      const [line = 1, column = 1] = token.getPosition()
+      const file = relative(process.cwd(), token.file ?? layoutsDir)
+      return new NewsletterError(`Site layout: ${cause.message.split(', line:')[0]}`, 'layout', { file, line, column }, { cause: error, hint: 'Fix the Liquid tag on this line of the site layout; nothing was replaced' })
     }
   }
   return new NewsletterError(`The archive site could not be built: ${(error as Error).message}`, 'layout', undefined, { cause: error, hint: 'Nothing was replaced in the site folder' })

@@ -59,6 +59,26 @@ export interface IncidentRow {
   source: Link & { kind: 'issue' | 'notice' }
 }
 
+/** One page of a long list: `/threats/`, then `/threats/page/2/`, …, so no page grows past the 100 KB budget. */
+export interface ListPage<T> {
+  items: T[]
+  /** 1-based. */
+  number: number
+  count: number
+  /** Below the site root, e.g. `threats/page/2/`. */
+  path: string
+  prev?: string
+  next?: string
+}
+
+/** A product's patches on one page of the patch history; a long product history continues on the next page. */
+export interface PatchGroup {
+  product: string
+  id: string
+  rows: PatchRow[]
+  continued: boolean
+}
+
 /** One entry of the Atom feed. */
 export interface FeedEntry {
   title: string
@@ -82,11 +102,15 @@ export interface SiteData {
   issues: DocView[]
   /** Notices, newest first. */
   notices: DocView[]
-  threats: (NonNullable<RenderedIssueParts['threat']> & { source: Link })[]
-  faq: (NonNullable<RenderedIssueParts['topQuestion']> & { source: Link })[]
-  patchGroups: { product: string; id: string; rows: PatchRow[] }[]
-  incidents: IncidentRow[]
-  tags: { name: string; slug: string; href: string; issues: DocView[] }[]
+  noticePages: ListPage<DocView>[]
+  threatPages: ListPage<NonNullable<RenderedIssueParts['threat']> & { source: Link }>[]
+  faqPages: ListPage<NonNullable<RenderedIssueParts['topQuestion']> & { source: Link }>[]
+  patchPages: ListPage<PatchGroup>[]
+  /** Every product with a link to the page and heading where its patches start. */
+  products: { product: string; href: string }[]
+  incidentPages: ListPage<IncidentRow>[]
+  /** One list page per tag and page number. */
+  tagPages: (ListPage<DocView> & { tag: string })[]
   feed: FeedEntry[]
   /** Newest publication date, for the feed's `<updated>`. */
   updated: Date
@@ -128,11 +152,12 @@ export function siteData(rendered: readonly RenderedDoc[], settings: Settings): 
     base,
     issues,
     notices,
-    threats: issues.flatMap((view) => (view.issue?.threat ? [{ ...view.issue.threat, source: linkTo(view) }] : [])),
-    faq: issues.flatMap((view) => (view.issue?.topQuestion ? [{ ...view.issue.topQuestion, source: linkTo(view) }] : [])),
-    patchGroups: patchGroups(issues),
-    incidents: incidents(issues, notices),
-    tags: tags(issues, base),
+    noticePages: paginate(notices, perPage.notices, base, 'notices/'),
+    threatPages: paginate(issues.flatMap((view) => (view.issue?.threat ? [{ ...view.issue.threat, source: linkTo(view) }] : [])), perPage.threats, base, 'threats/'),
+    faqPages: paginate(issues.flatMap((view) => (view.issue?.topQuestion ? [{ ...view.issue.topQuestion, source: linkTo(view) }] : [])), perPage.faq, base, 'faq/'),
+    ...patchPages(issues, base),
+    incidentPages: paginate(incidents(issues, notices), perPage.incidents, base, 'incidents/'),
+    tagPages: tags(issues).flatMap(({ name, slug, issues: tagged }) => paginate(tagged, perPage.tag, base, `tags/${slug}/`).map((page) => ({ ...page, tag: name }))),
     feed: published.map((view) => ({ title: view.title, path: view.path, updated: new Date(`${view.date}T00:00:00Z`), summary: view.summary })),
     updated: new Date(`${published[0]?.date ?? '1970-01-01'}T00:00:00Z`),
     extraPaths: [...issues, ...notices].filter((view) => !view.draft).map((view) => `email/${view.slug}/`),
@@ -179,19 +204,53 @@ function linkNeighbours(views: DocView[]): void {
   })
 }
 
-function patchGroups(issues: DocView[]): SiteData['patchGroups'] {
-  const groups = new Map<string, PatchRow[]>()
+// Items per page of each long list, sized so a page stays well under 100 KB with long entries.
+const perPage = { notices: 50, threats: 25, faq: 40, patches: 100, incidents: 50, tag: 50 }
+
+/** Split a list into pages: the first at `root`, the rest at `root` + `page/N/`; an empty list still has its first page. */
+export function paginate<T>(items: readonly T[], size: number, base: string, root: string): ListPage<T>[] {
+  const count = Math.max(1, Math.ceil(items.length / size))
+  const path = (number: number) => (number === 1 ? root : `${root}page/${number}/`)
+  return Array.from({ length: count }, (_, i) => ({
+    items: items.slice(i * size, (i + 1) * size),
+    number: i + 1,
+    count,
+    path: path(i + 1),
+    prev: i > 0 ? base + path(i) : undefined,
+    next: i + 1 < count ? base + path(i + 2) : undefined,
+  }))
+}
+
+// Rows are grouped by product (A–Z), newest first within a product, then cut into pages of equal length.
+function patchPages(issues: DocView[], base: string): Pick<SiteData, 'patchPages' | 'products'> {
+  const byProduct = new Map<string, PatchRow[]>()
   for (const view of issues) {
     for (const patch of view.issue?.patches ?? []) {
       const product = patch.product ?? 'Other'
-      const rows = groups.get(product) ?? []
+      const rows = byProduct.get(product) ?? []
       rows.push({ ...patch, source: linkTo(view), date: view.date })
-      groups.set(product, rows)
+      byProduct.set(product, rows)
     }
   }
-  return [...groups.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([product, rows]) => ({ product, id: `product-${tagSlug(product)}`, rows }))
+  const products = [...byProduct.keys()].sort((a, b) => a.localeCompare(b))
+  const flat = products.flatMap((product) => byProduct.get(product)!.map((row) => ({ product, row })))
+  const pages = paginate(flat, perPage.patches, base, 'patches/')
+  const starts: SiteData['products'] = []
+  const patchPages = pages.map((page) => {
+    const groups: PatchGroup[] = []
+    for (const { product, row } of page.items) {
+      let group = groups.at(-1)
+      if (group?.product !== product) {
+        const continued = page.number > 1 && groups.length === 0 && pages[page.number - 2]!.items.at(-1)?.product === product
+        group = { product, id: `product-${tagSlug(product)}`, rows: [], continued }
+        groups.push(group)
+        if (!continued) starts.push({ product, href: `${base}${page.path}#${group.id}` })
+      }
+      group.rows.push(row)
+    }
+    return { ...page, items: groups }
+  })
+  return { patchPages, products: starts }
 }
 
 function incidents(issues: DocView[], notices: DocView[]): IncidentRow[] {
@@ -218,7 +277,7 @@ function incidents(issues: DocView[], notices: DocView[]): IncidentRow[] {
   return [...fromIssues, ...fromNotices].sort((a, b) => b.start.localeCompare(a.start))
 }
 
-function tags(issues: DocView[], base: string): SiteData['tags'] {
+function tags(issues: DocView[]): { name: string; slug: string; issues: DocView[] }[] {
   const byTag = new Map<string, { name: string; issues: DocView[] }>()
   for (const view of issues) {
     for (const tag of view.tags) {
@@ -228,5 +287,5 @@ function tags(issues: DocView[], base: string): SiteData['tags'] {
       byTag.set(slug, entry)
     }
   }
-  return [...byTag.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([slug, { name, issues }]) => ({ name, slug, href: `${base}tags/${slug}/`, issues }))
+  return [...byTag.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([slug, { name, issues }]) => ({ name, slug, issues }))
 }

@@ -75,12 +75,18 @@ describe('archive site from the samples', () => {
     expect(html).not.toContain('mj-column')
   })
 
+  it('takes issue text from our renderer only: Liquid-looking text in an issue is never run', async () => {
+    const html = await read('issues/2026-08/index.html')
+    expect(html).toContain('<code>{{ name }}</code>')
+    expect(html).toContain('badge template and {% raw %} stays as it is.')
+  })
+
   it('groups the patch history by product and links every CVE to its public record', async () => {
     const html = await read('patches/index.html')
     const products = [...html.matchAll(/<h2 id="product-[^"]+">([^<]+)<\/h2>/g)].map((match) => match[1])
     expect(products).toEqual([...products].sort((a, b) => a!.localeCompare(b!)))
     expect(products).toContain('Windows 11')
-    expect(html).toContain('<a href="https://www.cve.org/CVERecord?id=CVE-2026-43572">CVE-2026-43572</a>')
+    expect(html).toContain('<a class="cve" href="https://www.cve.org/CVERecord?id=CVE-2026-43572">CVE-2026-43572</a>')
   })
 
   it('lists incidents from issues and notices, newest first', async () => {

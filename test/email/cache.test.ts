@@ -1,0 +1,56 @@
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runPipeline } from '../../src/build.ts'
+import { loadConfig, type Config } from '../../src/config.ts'
+
+const repo = join(import.meta.dirname, '..', '..')
+let root: string
+let config: Config
+let cacheDir: string
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'newsletter-cache-'))
+  await cp(join(repo, 'content'), join(root, 'content'), { recursive: true })
+  await cp(join(repo, 'layouts'), join(root, 'layouts'), { recursive: true })
+  config = (await loadConfig({ root })).config!
+  cacheDir = join(root, '.newsletter', 'cache', 'email')
+})
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true })
+})
+
+// Mark every cached email, so a build that reuses the cache can be told from one that compiles again.
+async function markCache(): Promise<void> {
+  for (const name of await readdir(cacheDir)) {
+    const file = join(cacheDir, name)
+    const email = JSON.parse(await readFile(file, 'utf8')) as { html: string }
+    await writeFile(file, JSON.stringify({ ...email, html: `${email.html}<!--cached-->` }))
+  }
+}
+
+describe('email cache', () => {
+  it('reuses an email only while its document, the layouts and the settings are unchanged', async () => {
+    const first = await runPipeline(config, { cacheDir })
+    expect(await readdir(cacheDir)).toHaveLength(first.emails.length)
+    await markCache()
+    const second = await runPipeline(config, { cacheDir })
+    expect(second.emails.map((email) => email.html.endsWith('<!--cached-->'))).toEqual(first.emails.map(() => true))
+
+    const changed = join(root, 'content', 'issues', '2026-10.md')
+    await writeFile(changed, `${await readFile(changed, 'utf8')}\nA sentence added later.\n`)
+    const third = await runPipeline(config, { cacheDir })
+    const cached = (slug: string) => third.emails.find((email) => email.slug === slug)!.html.endsWith('<!--cached-->')
+    expect(cached('2026-10')).toBe(false)
+    expect(third.emails.find((email) => email.slug === '2026-10')!.html).toContain('A sentence added later.')
+    expect(cached('2026-09')).toBe(true)
+    // The entry for the old text of 2026-10 is gone: one build's worth is kept.
+    expect(await readdir(cacheDir)).toHaveLength(first.emails.length)
+
+    const footer = join(root, 'layouts', 'email', 'footer.mjml')
+    await writeFile(footer, (await readFile(footer, 'utf8')).replace('How to reach IT', 'How to reach the IT team'))
+    const fourth = await runPipeline(config, { cacheDir })
+    expect(fourth.emails.every((email) => !email.html.endsWith('<!--cached-->') && email.html.includes('How to reach the IT team'))).toBe(true)
+  })
+})
