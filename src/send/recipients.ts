@@ -1,0 +1,165 @@
+import { parse } from 'csv-parse/sync'
+import { VFile } from 'vfile'
+import { report, type Position } from '../errors.ts'
+
+/** One person to mail: the address, and every CSV column for `{{field}}` personalization. */
+export interface Recipient {
+  email: string
+  /** Lower-cased address: the ledger key and what de-duplication compares. */
+  key: string
+  fields: Record<string, string>
+}
+
+/** What a recipients file holds: the people, the column names, and every problem found. */
+export interface RecipientList {
+  file: VFile
+  recipients: Recipient[]
+  columns: string[]
+}
+
+/** The options recipients are checked against. */
+export interface RecipientRules {
+  /** Domains mail may go to (a subdomain counts); empty or missing: any domain. */
+  allowedDomains?: readonly string[]
+}
+
+// The WHATWG "valid email address" grammar (HTML spec, input type=email): what users can type into forms.
+const address = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/
+// CR and LF end a header line (header injection); the other control characters have no place in a name either.
+const controls = /[\u0000-\u0008\u000a-\u001f\u007f\u2028\u2029]/
+
+/** True when `value` is an address we can put in a To: header. */
+export function isAddress(value: string): boolean {
+  return address.test(value) && !value.split('@')[0]!.split('.').includes('')
+}
+
+/** True when `value` contains characters that could end a header line. */
+export function hasControlCharacters(value: string): boolean {
+  return controls.test(value)
+}
+
+/** True when the address is in one of the allowed domains (or any domain when none are given). */
+export function inAllowedDomains(email: string, domains: readonly string[] | undefined): boolean {
+  if (!domains || domains.length === 0) return true
+  const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase()
+  return domains.some((allowed) => domain === allowed.toLowerCase() || domain.endsWith(`.${allowed.toLowerCase()}`))
+}
+
+/**
+ * Read a recipients CSV (header row; `email` required, other columns optional) and check every row
+ * before anything is sent. Problems go on the returned file as `<file>:<row>:<col>` messages.
+ */
+export function parseRecipients(path: string, text: string, rules: RecipientRules = {}): RecipientList {
+  const file = new VFile({ path, value: text })
+  let rows: { record: string[]; raw: string; info: { lines: number } }[]
+  try {
+    rows = parse(text, { info: true, raw: true, bom: true, skip_empty_lines: true, relax_column_count: true }) as unknown as typeof rows
+  } catch (error) {
+    const { lines, index } = error as { lines?: number; index?: number }
+    const line = lines ?? 1
+    report(file, 'error', `The CSV cannot be read: ${(error as Error).message.replace(/ at line \d+.*$/, '')}`, 'recipients/csv', { line, column: fieldColumn(text, line, index ?? 0) }, 'Check the quotes on this line: a field with a comma or quote must be wrapped in "…", with inner quotes doubled ("")')
+    return { file, recipients: [], columns: [] }
+  }
+  const [header, ...records] = rows
+  if (!header) {
+    report(file, 'error', 'The file is empty: it needs a header row with an `email` column', 'recipients/header', { line: 1, column: 1 }, 'Start the file with a line like: email,name,department')
+    return { file, recipients: [], columns: [] }
+  }
+  const columns = header.record.map((name) => name.trim())
+  const headerPlaces = placesOf(header)
+  columns.forEach((name, index) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      report(file, 'error', `Column name \`${name}\` must be letters, digits and underscores`, 'recipients/header', headerPlaces[index], 'Column names are used as {{name}} fields: write them like department or cost_centre')
+    }
+  })
+  const emailIndex = columns.findIndex((name) => name.toLowerCase() === 'email')
+  if (emailIndex < 0) {
+    report(file, 'error', `The header has no \`email\` column (found: ${columns.join(', ')})`, 'recipients/header', { line: header.info.lines, column: 1 }, 'Name the column holding the addresses `email`')
+    return { file, recipients: [], columns }
+  }
+  const recipients: Recipient[] = []
+  const seen = new Map<string, number>()
+  for (const row of records) {
+    const places = placesOf(row)
+    const rowLine = places[0]!.line
+    if (row.record.length > columns.length) {
+      report(file, 'error', `Row has ${row.record.length} fields but the header has ${columns.length}`, 'recipients/columns', places[columns.length], 'Remove the extra field, or wrap a value containing a comma in quotes')
+      continue
+    }
+    const fields: Record<string, string> = {}
+    let bad = false
+    row.record.forEach((raw, index) => {
+      const value = raw.trim()
+      fields[columns[index]!] = value
+      if (hasControlCharacters(raw)) {
+        report(file, 'error', `\`${columns[index]}\` contains a line break or control character, which could inject mail headers`, 'recipients/injection', places[index], 'Remove the line break from this field')
+        bad = true
+      }
+    })
+    for (const column of columns) fields[column] ??= ''
+    const email = fields[columns[emailIndex]!]!
+    const place = places[emailIndex] ?? { line: rowLine, column: 1 }
+    if (bad) continue
+    if (email === '') {
+      report(file, 'error', 'Missing email address', 'recipients/missing', place, 'Fill in the address, or delete the row')
+      continue
+    }
+    if (!isAddress(email)) {
+      report(file, 'error', `\`${email}\` is not an email address`, 'recipients/address', place, 'Write it like jane.doe@example.com')
+      continue
+    }
+    if (!inAllowedDomains(email, rules.allowedDomains)) {
+      report(file, 'error', `\`${email}\` is outside the allowed domains (${rules.allowedDomains!.join(', ')})`, 'recipients/domain', place, 'Remove the row, or add the domain to send.allowed_domains in content/settings.yml')
+      continue
+    }
+    const key = email.toLowerCase()
+    const first = seen.get(key)
+    if (first !== undefined) {
+      report(file, 'warning', `\`${email}\` is already on row ${first}; it is mailed once`, 'recipients/duplicate', place)
+      continue
+    }
+    seen.set(key, rowLine)
+    recipients.push({ email, key, fields: { ...fields, email } })
+  }
+  if (records.length === 0) report(file, 'error', 'The file has a header but no recipients', 'recipients/empty', { line: header.info.lines, column: 1 }, 'Add one row per person below the header')
+  return { file, recipients, columns }
+}
+
+/** Where each field of a parsed row starts in the file (line and column). */
+function placesOf(row: { raw: string; info: { lines: number } }): Position[] {
+  // `raw` carries the skipped blank lines before the record and the line break after it.
+  const raw = row.raw.replace(/^(?:\r?\n)+/, '').replace(/\r?\n$/, '')
+  const startLine = row.info.lines - (raw.match(/\n/g)?.length ?? 0)
+  const places: Position[] = []
+  let line = startLine
+  let lineStart = 0
+  let quoted = false
+  let fieldStart = true
+  for (let i = 0; i <= raw.length; i++) {
+    if (fieldStart) {
+      places.push({ line, column: i - lineStart + 1 })
+      fieldStart = false
+    }
+    const char = raw[i]
+    if (char === '"') quoted = !quoted
+    else if (char === ',' && !quoted) fieldStart = true
+    else if (char === '\n') {
+      line++
+      lineStart = i + 1
+    }
+  }
+  return places
+}
+
+/** The column where field `index` starts on a line, for errors the CSV parser raises. */
+function fieldColumn(text: string, line: number, index: number): number {
+  const content = text.split('\n')[line - 1] ?? ''
+  let quoted = false
+  let field = 0
+  for (let i = 0; i < content.length; i++) {
+    if (field === index) return i + 1
+    if (content[i] === '"') quoted = !quoted
+    else if (content[i] === ',' && !quoted) field++
+  }
+  return 1
+}
