@@ -142,7 +142,7 @@ export async function runSend(values: Record<string, unknown>, positionals: stri
   const smtpUrl = context.env.SMTP_URL ? parseSmtpUrl(context.env.SMTP_URL) : undefined
   const secret = smtpUrl?.secret
   const smtpOptions = await smtpOptionsOf(config, concurrency)
-  const transport: Transport = smtpUrl ? smtpTransport(smtpUrl, smtpOptions) : outboxTransport(join(config.outDir, 'outbox', slug), smtpOptions)
+  const transport: Transport = smtpUrl ? smtpTransport(smtpUrl, smtpOptions) : outboxTransport(relative(process.cwd(), join(config.outDir, 'outbox', slug)) || '.', smtpOptions)
   try {
     const limits = resolveLimits(settings.relay, settings, flagRate)
     const message = prepareMessages(email, config.settings, { test: mode.kind === 'test' })
@@ -329,14 +329,15 @@ async function smtpOptionsOf(config: Config, connections: number): Promise<SmtpO
 
 function printDryRun(io: Io, what: string, list: Recipient[], message: ReturnType<typeof prepareMessages>, transport: Transport, limits: ReturnType<typeof resolveLimits>, done: number): number {
   const sample = message(list[0]!)
-  const headers = sample.headers as Record<string, string>
+  const headers = sample.list as { id: { url: string; comment?: string }; unsubscribe?: { url: string } }
   io.out(
     [
       `Dry run: would send ${what} via ${transport.describe}`,
       `  recipients: ${list.length}${done > 0 ? ` (${done} already settled in the ledger, ${list.length - done} to send)` : ''}`,
       `  rate: ${limits.rate ? `${+(limits.rate * 60).toFixed(2)} a minute` : 'no limit'}${limits.dailyLimit ? `, daily cap ${limits.dailyLimit} (${limits.from})` : ''}`,
       `  first message: To ${(sample.to as { address: string }).address}, Subject ${String(sample.subject)}, Message-ID ${sample.messageId}`,
-      ...Object.entries(headers).map(([name, value]) => `  ${name}: ${value}`),
+      `  List-Id: ${headers.id.comment ? `${headers.id.comment} ` : ''}<${headers.id.url}>`,
+      `  List-Unsubscribe: ${headers.unsubscribe ? `<${headers.unsubscribe.url}>` : 'none (no send.unsubscribe_url in settings)'}`,
       'Nothing was sent.',
     ].join('\n'),
   )

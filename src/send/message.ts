@@ -33,17 +33,19 @@ export function prepareMessages(email: EmailArtifact, settings: Settings, option
   const html = compileTemplate(email.html)
   const text = compileTemplate(email.text)
   const unsubscribe: Template | undefined = send.unsubscribe_url ? compileTemplate(send.unsubscribe_url) : undefined
-  const listId = send.list_id ?? `"${settings.organisation.replace(/["\\]/g, '')}" <${address.replace('@', '.')}>`
+  const listId = parseListId(send.list_id ?? `${settings.organisation} <${address.replace('@', '.')}>`)
   const slug = options.test ? `${email.slug}.test` : email.slug
   return (recipient) => {
-    const headers: Record<string, string> = { 'List-Id': listId }
+    const list: Mail.ListHeaders = { id: listId }
+    const headers: Mail.Headers = {}
     if (unsubscribe) {
       const url = fillTemplate(unsubscribe, recipient.fields, encodeURIComponent)
-      headers['List-Unsubscribe'] = `<${url}>`
+      list.unsubscribe = { url }
       // RFC 8058 one-click unsubscribe only works for https URLs.
-      if (url.startsWith('https:')) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click'
+      if (url.startsWith('https:')) headers['List-Unsubscribe-Post'] = { prepared: true, value: 'List-Unsubscribe=One-Click' }
     }
     return {
+      list,
       from: settings.from,
       replyTo: settings.reply_to,
       to: { name: recipient.fields.name ?? '', address: recipient.email },
@@ -55,4 +57,11 @@ export function prepareMessages(email: EmailArtifact, settings: Settings, option
       html: fillTemplate(html, recipient.fields, escapeHtml),
     }
   }
+}
+
+/** `Name <id.example.com>` → what nodemailer's `list.id` wants (it encodes a non-ASCII name). */
+function parseListId(value: string): { url: string; comment?: string } {
+  const match = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(value)
+  if (!match) return { url: value.trim() }
+  return match[1] ? { url: match[2]!, comment: match[1] } : { url: match[2]! }
 }

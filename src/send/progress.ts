@@ -12,7 +12,7 @@ export interface ProgressView {
 export function createProgress(io: Io, options: { tty: boolean; every?: number }): ProgressView {
   const started = performance.now()
   const every = options.tty ? 100 : (options.every ?? 5000)
-  let last = -Infinity
+  let last = options.tty ? -Infinity : started
   let drawn = false
   const draw = (progress: Progress) => {
     const line = formatProgress(progress, (performance.now() - started) / 1000, options.tty)
