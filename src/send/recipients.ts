@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync'
 import { VFile } from 'vfile'
+import { createLocator } from '../content/position.ts'
 import { report, type Position } from '../errors.ts'
 
 /** One person to mail: the address, and every CSV column for `{{field}}` personalization. */
@@ -60,13 +61,21 @@ export function parseRecipients(path: string, text: string, rules: RecipientRule
     report(file, 'error', `The CSV cannot be read: ${(error as Error).message.replace(/ at line \d+.*$/, '')}`, 'recipients/csv', { line, column: fieldColumn(text, line, index ?? 0) }, 'Check the quotes on this line: a field with a comma or quote must be wrapped in "…", with inner quotes doubled ("")')
     return { file, recipients: [], columns: [] }
   }
-  const [header, ...records] = rows
+  // The raw records laid end to end are the file: their lengths give each record's offset.
+  const locate = createLocator(text)
+  let offset = text.startsWith('\uFEFF') ? 1 : 0
+  const placed = rows.map((row) => {
+    const start = offset
+    offset += row.raw.length
+    return { record: row.record, places: placesOf(row.raw, start, locate) }
+  })
+  const [header, ...records] = placed
   if (!header) {
     report(file, 'error', 'The file is empty: it needs a header row with an `email` column', 'recipients/header', { line: 1, column: 1 }, 'Start the file with a line like: email,name,department')
     return { file, recipients: [], columns: [] }
   }
   const columns = header.record.map((name) => name.trim())
-  const headerPlaces = placesOf(header)
+  const headerPlaces = header.places
   columns.forEach((name, index) => {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
       report(file, 'error', `Column name \`${name}\` must be letters, digits and underscores`, 'recipients/header', headerPlaces[index], 'Column names are used as {{name}} fields: write them like department or cost_centre')
@@ -74,13 +83,13 @@ export function parseRecipients(path: string, text: string, rules: RecipientRule
   })
   const emailIndex = columns.findIndex((name) => name.toLowerCase() === 'email')
   if (emailIndex < 0) {
-    report(file, 'error', `The header has no \`email\` column (found: ${columns.join(', ')})`, 'recipients/header', { line: header.info.lines, column: 1 }, 'Name the column holding the addresses `email`')
+    report(file, 'error', `The header has no \`email\` column (found: ${columns.join(', ')})`, 'recipients/header', headerPlaces[0], 'Name the column holding the addresses `email`')
     return { file, recipients: [], columns }
   }
   const recipients: Recipient[] = []
   const seen = new Map<string, number>()
   for (const row of records) {
-    const places = placesOf(row)
+    const { places } = row
     const rowLine = places[0]!.line
     if (row.record.length > columns.length) {
       report(file, 'error', `Row has ${row.record.length} fields but the header has ${columns.length}`, 'recipients/columns', places[columns.length], 'Remove the extra field, or wrap a value containing a comma in quotes')
@@ -121,32 +130,19 @@ export function parseRecipients(path: string, text: string, rules: RecipientRule
     seen.set(key, rowLine)
     recipients.push({ email, key, fields: { ...fields, email } })
   }
-  if (records.length === 0) report(file, 'error', 'The file has a header but no recipients', 'recipients/empty', { line: header.info.lines, column: 1 }, 'Add one row per person below the header')
+  if (records.length === 0) report(file, 'error', 'The file has a header but no recipients', 'recipients/empty', headerPlaces[0], 'Add one row per person below the header')
   return { file, recipients, columns }
 }
 
-/** Where each field of a parsed row starts in the file (line and column). */
-function placesOf(row: { raw: string; info: { lines: number } }): Position[] {
-  // `raw` carries the skipped blank lines before the record and the line break after it.
-  const raw = row.raw.replace(/^(?:\r?\n)+/, '').replace(/\r?\n$/, '')
-  const startLine = row.info.lines - (raw.match(/\n/g)?.length ?? 0)
-  const places: Position[] = []
-  let line = startLine
-  let lineStart = 0
+/** Where each field of a record starts, given the record's raw text and its offset in the file. */
+function placesOf(raw: string, offset: number, locate: (offset: number) => Position): Position[] {
+  // `raw` starts with any blank lines skipped before the record.
+  const blank = raw.length - raw.replace(/^(?:\r?\n)+/, '').length
+  const places: Position[] = [locate(offset + blank)]
   let quoted = false
-  let fieldStart = true
-  for (let i = 0; i <= raw.length; i++) {
-    if (fieldStart) {
-      places.push({ line, column: i - lineStart + 1 })
-      fieldStart = false
-    }
-    const char = raw[i]
-    if (char === '"') quoted = !quoted
-    else if (char === ',' && !quoted) fieldStart = true
-    else if (char === '\n') {
-      line++
-      lineStart = i + 1
-    }
+  for (let i = blank; i < raw.length; i++) {
+    if (raw[i] === '"') quoted = !quoted
+    else if (raw[i] === ',' && !quoted) places.push(locate(offset + i + 1))
   }
   return places
 }

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm, symlink, writeFile, mkdir } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -48,6 +49,8 @@ export interface Sink {
   messages: ParsedMail[]
   /** Every RCPT TO seen, accepted or not. */
   attempts: string[]
+  /** The recipient of every accepted message, duplicates included. */
+  accepted: string[]
   close(): Promise<void>
 }
 
@@ -60,8 +63,8 @@ export async function startSink(
 ): Promise<Sink> {
   const messages: ParsedMail[] = []
   const attempts: string[] = []
+  const accepted: string[] = []
   const tries = new Map<string, number>()
-  let accepted = 0
   const config: SMTPServerOptions = {
     disabledCommands: options.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
     authOptional: !options.auth,
@@ -93,14 +96,28 @@ export async function startSink(
           return
         }
         if (options.keep ?? true) messages.push(await simpleParser(Buffer.concat(chunks)))
-        accepted++
+        accepted.push(to)
         callback()
-        options.onMessage?.(accepted)
+        options.onMessage?.(accepted.length)
       })
     },
   }
   const server = new SMTPServer(config)
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
   const port = (server.server.address() as AddressInfo).port
-  return { server, port, messages, attempts, close: () => new Promise<void>((done) => server.close(() => done())) }
+  return { server, port, messages, attempts, accepted, close: () => new Promise<void>((done) => server.close(() => done())) }
+}
+
+/** Run the real `newsletter` CLI in a child process in `cwd`; `onSpawn` gets the child (to signal it). */
+export function runCli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; onSpawn?: (child: ChildProcess) => void },
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [join(repo, 'src/bin.js'), ...args], { cwd: options.cwd, env: { ...process.env, SMTP_URL: '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  options.onSpawn?.(child)
+  return new Promise((done) => child.on('close', (code, signal) => done({ code, signal, stdout, stderr })))
 }
