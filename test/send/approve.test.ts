@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { approveDocument } from '../../src/commands/approve.ts'
 import { runSend } from '../../src/commands/send.ts'
 import { parseDoc } from '../../src/content/load.ts'
 import { approveText, checkApproval, contentDigest } from '../../src/send/approve.ts'
@@ -66,5 +67,37 @@ describe('approval', () => {
     expect(error).toBeUndefined()
     const refused = await runSend({ yes: true, list: 'all-staff@example.com' }, ['2026-11'], collect(), { root, env: {}, tty: false }).catch((caught: unknown) => caught)
     expect(refused).toMatchObject({ code: 'refused', message: '2026-11 is not approved (status: review); only approved issues and notices go out', where: { line: 5, column: 9 } })
+  })
+
+  it('refuses content changed after approval, pointing at approved_digest, until approved again', async () => {
+    const root = await makeProject()
+    roots.push(root)
+    const path = join(root, 'content/issues/2026-11.md')
+    const text = await readFile(path, 'utf8')
+    await writeFile(path, text.replace('184 of you did', '185 of you did'))
+    const line = text.split('\n').findIndex((l) => l.startsWith('approved_digest:')) + 1
+    const flags = { yes: true, list: 'all-staff@example.com' }
+    const refused = await runSend(flags, ['2026-11'], collect(), { root, env: {}, tty: false }).catch((caught: unknown) => caught)
+    expect(refused).toMatchObject({
+      code: 'refused',
+      message: '2026-11 changed after it was approved by Test Approver at 2026-11-02T09:00: the content no longer matches approved_digest',
+      where: { line, column: 18 },
+      hint: 'Have the changes reviewed, then approve again: newsletter approve 2026-11 --by "Your Name"',
+    })
+
+    const approval = collect()
+    expect(await approveDocument('2026-11', 'Second Reviewer', approval, root)).toBe(0)
+    expect(approval.stdout).toMatch(/^Approved .*content\/issues\/2026-11\.md by Second Reviewer at \d{4}-\d\d-\d\dT\d\d:\d\d \(sha256:/)
+    const unchanged = collect()
+    const before = await readFile(path, 'utf8')
+    expect(await approveDocument('2026-11', 'Someone Else', unchanged, root)).toBe(0)
+    expect(unchanged.stdout).toMatch(/is already approved as it is \(by Second Reviewer at .*\); nothing changed\./)
+    expect(await readFile(path, 'utf8')).toBe(before)
+
+    const sent = collect()
+    expect(await runSend(flags, ['2026-11'], sent, { root, env: {}, tty: false })).toBe(0)
+    const eml = await readFile(join(root, 'dist/outbox/2026-11/all-staff@example.com.eml'), 'utf8')
+    expect(eml).toMatch(/^Content-Type: multipart\/alternative;/m)
+    expect(eml).toContain('185 of you did')
   })
 })

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto'
 import { createServer, type Server, type Socket } from 'node:net'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -198,5 +199,36 @@ describe('send over SMTP', () => {
     expect(all).toContain('smtp://it-news@127.0.0.1')
     expect(all).toContain('550 Mailbox unavailable')
     for (const form of [password, encodeURIComponent(password), 'S3cr3t']) expect(all).not.toContain(form)
+  })
+
+  it('stops at the daily cap with a warning first, leaving the rest pending for the next run', async () => {
+    const root = await project({ send: `${fast}  relay: google-workspace-relay\n  daily_limit: 2\n` })
+    const server = await sink()
+    const list = await csv(root, ['ann@example.com,Ann,IT', 'bo@example.com,Bo,IT', 'cy@example.com,Cy,IT'])
+    const { code, io } = await send(root, server.port, { recipients: list })
+    expect(code).toBe(1)
+    expect(io.stderr).toMatch(/^warning: 3 messages to send but the daily cap allows 2 more today \(2 a day, send\.daily_limit in content\/settings\.yml\)/m)
+    expect(io.stderr).toMatch(/2 sent, 0 failed, 1 pending of 3/)
+    expect(io.stderr).toMatch(/The daily cap was reached/)
+    expect(server.accepted).toHaveLength(2)
+    const rerun = await send(root, server.port, { recipients: list })
+    expect(rerun.code).toBe(1)
+    expect(rerun.io.stderr).toMatch(/0 sent, 0 failed, 1 pending of 1/)
+    expect(server.accepted).toHaveLength(2)
+  })
+
+  it('paces to the relay preset and signs with DKIM when a key is configured', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 })
+    const root = await project({ send: `${fast}  relay: amazon-ses-sandbox\n  dkim: { domain: example.com, selector: news, key_file: dkim.pem }\n` })
+    await writeFile(join(root, 'dkim.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }))
+    const server = await sink()
+    const started = performance.now()
+    const { code } = await send(root, server.port, { recipients: await csv(root, ['ann@example.com,Ann,IT', 'bo@example.com,Bo,IT', 'cy@example.com,Cy,IT']) })
+    expect(code).toBe(0)
+    // The SES sandbox allows one message a second: three starts take at least two seconds.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(2000)
+    const signature = server.messages[0]!.headerLines.find(({ key }) => key === 'dkim-signature')?.line.replace(/\r\n\s+/g, ' ')
+    expect(signature).toMatch(/d=example\.com;/)
+    expect(signature).toMatch(/s=news;/)
   })
 })
