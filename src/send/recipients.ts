@@ -52,30 +52,37 @@ export function inAllowedDomains(email: string, domains: readonly string[] | und
  */
 export function parseRecipients(path: string, text: string, rules: RecipientRules = {}): RecipientList {
   const file = new VFile({ path, value: text })
-  let rows: { record: string[]; raw: string; info: { lines: number } }[]
+  // Each record keeps only its fields and where it sits in the text; positions are worked out for bad rows only.
+  let offset = text.startsWith('\uFEFF') ? 1 : 0
+  let rows: Row[]
   try {
-    rows = parse(text, { info: true, raw: true, bom: true, skip_empty_lines: true, relax_column_count: true }) as unknown as typeof rows
+    rows = parse(text, {
+      raw: true,
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      // With `raw: true` csv-parse hands on_record `{ record, raw }`; its types only know the plain record.
+      on_record: (({ record, raw }: { record: string[]; raw: string }): Row => {
+        const start = offset
+        offset += raw.length
+        return { record, start, end: offset }
+      }) as unknown as (record: string[]) => string[],
+    }) as unknown as Row[]
   } catch (error) {
     const { lines, index } = error as { lines?: number; index?: number }
     const line = lines ?? 1
     report(file, 'error', `The CSV cannot be read: ${(error as Error).message.replace(/ at line \d+.*$/, '')}`, 'recipients/csv', { line, column: fieldColumn(text, line, index ?? 0) }, 'Check the quotes on this line: a field with a comma or quote must be wrapped in "…", with inner quotes doubled ("")')
     return { file, recipients: [], columns: [] }
   }
-  // The raw records laid end to end are the file: their lengths give each record's offset.
   const locate = createLocator(text)
-  let offset = text.startsWith('\uFEFF') ? 1 : 0
-  const placed = rows.map((row) => {
-    const start = offset
-    offset += row.raw.length
-    return { record: row.record, places: placesOf(row.raw, start, locate) }
-  })
-  const [header, ...records] = placed
+  const placesOf = (row: Row) => fieldPlaces(text.slice(row.start, row.end), row.start, locate)
+  const [header, ...records] = rows
   if (!header) {
     report(file, 'error', 'The file is empty: it needs a header row with an `email` column', 'recipients/header', { line: 1, column: 1 }, 'Start the file with a line like: email,name,department')
     return { file, recipients: [], columns: [] }
   }
   const columns = header.record.map((name) => name.trim())
-  const headerPlaces = header.places
+  const headerPlaces = placesOf(header)
   columns.forEach((name, index) => {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
       report(file, 'error', `Column name \`${name}\` must be letters, digits and underscores`, 'recipients/header', headerPlaces[index], 'Column names are used as {{name}} fields: write them like department or cost_centre')
@@ -89,10 +96,9 @@ export function parseRecipients(path: string, text: string, rules: RecipientRule
   const recipients: Recipient[] = []
   const seen = new Map<string, number>()
   for (const row of records) {
-    const { places } = row
-    const rowLine = places[0]!.line
+    const place = (index: number) => placesOf(row)[index]
     if (row.record.length > columns.length) {
-      report(file, 'error', `Row has ${row.record.length} fields but the header has ${columns.length}`, 'recipients/columns', places[columns.length], 'Remove the extra field, or wrap a value containing a comma in quotes')
+      report(file, 'error', `Row has ${row.record.length} fields but the header has ${columns.length}`, 'recipients/columns', place(columns.length), 'Remove the extra field, or wrap a value containing a comma in quotes')
       continue
     }
     const fields: Record<string, string> = {}
@@ -101,43 +107,55 @@ export function parseRecipients(path: string, text: string, rules: RecipientRule
       const value = raw.trim()
       fields[columns[index]!] = value
       if (hasControlCharacters(raw)) {
-        report(file, 'error', `\`${columns[index]}\` contains a line break or control character, which could inject mail headers`, 'recipients/injection', places[index], 'Remove the line break from this field')
+        report(file, 'error', `\`${columns[index]}\` contains a line break or control character, which could inject mail headers`, 'recipients/injection', place(index), 'Remove the line break from this field')
         bad = true
       }
     })
     for (const column of columns) fields[column] ??= ''
     const email = fields[columns[emailIndex]!]!
-    const place = places[emailIndex] ?? { line: rowLine, column: 1 }
+    const at = () => place(emailIndex) ?? place(0)
     if (bad) continue
     if (email === '') {
-      report(file, 'error', 'Missing email address', 'recipients/missing', place, 'Fill in the address, or delete the row')
+      report(file, 'error', 'Missing email address', 'recipients/missing', at(), 'Fill in the address, or delete the row')
       continue
     }
     if (!isAddress(email)) {
-      report(file, 'error', `\`${email}\` is not an email address`, 'recipients/address', place, 'Write it like jane.doe@example.com')
+      report(file, 'error', `\`${email}\` is not an email address`, 'recipients/address', at(), 'Write it like jane.doe@example.com')
       continue
     }
     if (!inAllowedDomains(email, rules.allowedDomains)) {
-      report(file, 'error', `\`${email}\` is outside the allowed domains (${rules.allowedDomains!.join(', ')})`, 'recipients/domain', place, 'Remove the row, or add the domain to send.allowed_domains in content/settings.yml')
+      report(file, 'error', `\`${email}\` is outside the allowed domains (${rules.allowedDomains!.join(', ')})`, 'recipients/domain', at(), 'Remove the row, or add the domain to send.allowed_domains in content/settings.yml')
       continue
     }
     const key = email.toLowerCase()
     const first = seen.get(key)
     if (first !== undefined) {
-      report(file, 'warning', `\`${email}\` is already on row ${first}; it is mailed once`, 'recipients/duplicate', place)
+      report(file, 'warning', `\`${email}\` is already on row ${first}; it is mailed once`, 'recipients/duplicate', at())
       continue
     }
-    seen.set(key, rowLine)
+    seen.set(key, locate(row.start + leadingBlank(text, row.start)).line)
     recipients.push({ email, key, fields: { ...fields, email } })
   }
   if (records.length === 0) report(file, 'error', 'The file has a header but no recipients', 'recipients/empty', headerPlaces[0], 'Add one row per person below the header')
   return { file, recipients, columns }
 }
 
+interface Row {
+  record: string[]
+  /** Offsets of the record's raw text (with any blank lines before it) in the file. */
+  start: number
+  end: number
+}
+
+function leadingBlank(text: string, from: number): number {
+  let i = from
+  while (text[i] === '\n' || (text[i] === '\r' && text[i + 1] === '\n')) i += text[i] === '\r' ? 2 : 1
+  return i - from
+}
+
 /** Where each field of a record starts, given the record's raw text and its offset in the file. */
-function placesOf(raw: string, offset: number, locate: (offset: number) => Position): Position[] {
-  // `raw` starts with any blank lines skipped before the record.
-  const blank = raw.length - raw.replace(/^(?:\r?\n)+/, '').length
+function fieldPlaces(raw: string, offset: number, locate: (offset: number) => Position): Position[] {
+  const blank = leadingBlank(raw, 0)
   const places: Position[] = [locate(offset + blank)]
   let quoted = false
   for (let i = blank; i < raw.length; i++) {
