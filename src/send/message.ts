@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type Mail from 'nodemailer/lib/mailer'
 import type { Settings } from '../config.ts'
 import type { EmailArtifact } from '../email/build-email.ts'
-import { compileTemplate, escapeHtml, fillTemplate, type Template } from './personalize.ts'
+import { compileTemplate, escapeHtml, fillTemplate, fillTemplateBytes, type Template } from './personalize.ts'
 import type { Recipient } from './recipients.ts'
 
 /** The address inside a `Name <address>` sender. */
@@ -53,8 +53,8 @@ export function prepareMessages(email: EmailArtifact, settings: Settings, option
       date: new Date(),
       messageId: messageId(slug, recipient.key, domain),
       headers,
-      text: fillTemplate(text, recipient.fields),
-      html: fillTemplate(html, recipient.fields, escapeHtml),
+      text: fillTemplateBytes(text, recipient.fields),
+      html: fillTemplateBytes(html, recipient.fields, escapeHtml),
     }
   }
 }
