@@ -1,5 +1,5 @@
 import { hostname } from 'node:os'
-import { readFile, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Ledger } from '../../src/send/ledger.ts'

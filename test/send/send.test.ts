@@ -231,4 +231,44 @@ describe('send over SMTP', () => {
     expect(signature).toMatch(/d=example\.com;/)
     expect(signature).toMatch(/s=news;/)
   })
+
+  it('refuses without --yes when nobody is at a terminal to confirm', async () => {
+    const root = await project({ send: fast })
+    const server = await sink()
+    const io = collect()
+    const refused = await runSend({ recipients: await csv(root, ['ann@example.com,Ann,IT']) }, ['2026-11'], io, { root, env: { SMTP_URL: `smtp://127.0.0.1:${server.port}` }, tty: false }).catch((caught: unknown) => caught)
+    expect(refused).toMatchObject({ code: 'refused', message: expect.stringMatching(/to 1 recipient via smtp:\/\/127\.0\.0\.1:\d+: refused without --yes when not at a terminal$/), hint: 'Check with --dry-run, then add --yes' })
+    expect(server.attempts).toHaveLength(0)
+  })
+
+  it('asks on a terminal and sends nothing when the answer is no', async () => {
+    const root = await project({ send: fast })
+    const server = await sink()
+    const questions: string[] = []
+    const io = collect()
+    const code = await runSend({ recipients: await csv(root, ['ann@example.com,Ann,IT']) }, ['2026-11'], io, {
+      root,
+      env: { SMTP_URL: `smtp://127.0.0.1:${server.port}` },
+      tty: true,
+      confirm: async (question) => (questions.push(question), false),
+    })
+    expect(code).toBe(2)
+    expect(questions).toEqual([expect.stringMatching(/^Send issue 2026-11 \("November: Windows restarts and QR-code phishing"\) to 1 recipient via smtp:\/\/127\.0\.0\.1:\d+\?$/)])
+    expect(io.stderr).toBe('Nothing was sent.\n')
+    expect(server.attempts).toHaveLength(0)
+  })
+
+  it('writes .eml files to dist/outbox/<slug>/ without SMTP_URL, with the same ledger and report', async () => {
+    const root = await project({ send: fast })
+    const io = collect()
+    const code = await runSend({ yes: true, recipients: await csv(root, ['ann@example.com,Ann Lee,IT', 'bo@example.com,Bo,IT']) }, ['2026-11'], io, { root, env: {}, tty: false })
+    expect(code).toBe(0)
+    expect(io.stdout).toMatch(/2 sent, 0 failed, 0 pending of 2 .* via outbox .*dist\/outbox\/2026-11\//)
+    const eml = await readFile(join(root, 'dist/outbox/2026-11/ann@example.com.eml'), 'utf8')
+    expect(eml).toMatch(/^To: Ann Lee <ann@example\.com>$/m)
+    expect(eml).toMatch(/^Content-Type: multipart\/alternative;/m)
+    const report = collect()
+    expect(await reportCommand.run({ ledger: join(root, '.newsletter/sends.sqlite'), format: 'text' }, ['2026-11'], report)).toBe(0)
+    expect(report.stdout).toBe('2026-11: 2 sent, 0 failed, 0 pending, 0 in doubt (of 2)\n')
+  })
 })
