@@ -349,7 +349,7 @@ function summarize(io: Io, result: DeliveryResult, context: { what: string; tran
     `${result.stopped === 'signal' ? 'Stopped' : 'Done'}: ${context.what} — ${result.sent} sent, ${result.failed} failed, ${result.pending} pending of ${result.total} in ${result.seconds.toFixed(1)}s via ${context.transport.describe}.`,
   ]
   if (result.stopped === 'daily-limit') lines.push('The daily cap was reached: the rest stay pending. Rerun the same command after the cap resets.')
-  if (result.stopped === 'fatal') lines.push(`The server refused the session: ${result.fatalReply}. Check SMTP_URL and the account; rerun to resume.`)
+  if (result.stopped === 'fatal') lines.push(`Sending stopped: ${result.fatalReply}. Check SMTP_URL and the account (or that the outbox folder is writable), then rerun to resume.`)
   for (const failure of result.failures.slice(0, 10)) lines.push(`  failed: ${failure.email}: ${failure.reply}`)
   if (result.failures.length > 10) lines.push(`  … and ${result.failures.length - 10} more`)
   if (result.pending > 0 && context.reportHint) lines.push(`${result.pending} still pending: rerun the same command to resume.`)

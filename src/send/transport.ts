@@ -36,8 +36,9 @@ export function parseSmtpUrl(value: string): SmtpUrl {
   let url: URL
   try {
     url = new URL(value)
-  } catch (error) {
-    throw new NewsletterError('SMTP_URL is not a URL', 'refused', undefined, { cause: undefined, hint: 'Write it like smtp://user:password@smtp.example.com:587 or smtps://…:465 (characters like @ or : in the password are %-encoded)' })
+  } catch {
+    // The URL parser's error repeats the input, password included: it is not kept as the cause.
+    throw new NewsletterError('SMTP_URL is not a URL', 'refused', undefined, { hint: 'Write it like smtp://user:password@smtp.example.com:587 or smtps://…:465 (characters like @ or : in the password are %-encoded)' })
   }
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
     throw new NewsletterError(`SMTP_URL must start with smtp:// or smtps://, not ${url.protocol}//`, 'refused')
@@ -96,11 +97,16 @@ export function outboxTransport(dir: string, options: Pick<SmtpOptions, 'dkim'> 
       const info = await transporter.sendMail(message)
       const to = message.to as { address: string }
       const name = `${message.subject?.toString().startsWith('[TEST] ') ? 'test-' : ''}${to.address.toLowerCase().replace(/[^a-z0-9@._+-]/g, '_')}.eml`
-      made ??= mkdir(dir, { recursive: true })
+      made ??= mkdir(dir, { recursive: true }).catch(() => undefined)
       await made
       const target = join(dir, name)
-      await writeFile(`${target}.tmp-${process.pid}`, info.message as Buffer)
-      await rename(`${target}.tmp-${process.pid}`, target)
+      try {
+        await writeFile(`${target}.tmp-${process.pid}`, info.message as Buffer)
+        await rename(`${target}.tmp-${process.pid}`, target)
+      } catch (error) {
+        // A full or read-only disk fails every message the same way: stop the run, keep the rest pending.
+        throw new SendError(`cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, false, true)
+      }
       return `250 written to ${target}`
     },
     close: () => transporter.close(),

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { createServer, type Server, type Socket } from 'node:net'
-import { readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runSend } from '../../src/commands/send.ts'
@@ -187,7 +187,7 @@ describe('send over SMTP', () => {
     const wrong = collect()
     await runSend({ yes: true, to: 'ann@example.com' }, ['2026-11'], wrong, { root, env: { SMTP_URL: url.replace('127.0.0.1', 'localhost').replace(encodeURIComponent(password), encodeURIComponent(`${password}x`)) }, tty: false })
     outputs.push(wrong.stdout, wrong.stderr)
-    expect(wrong.stderr).toMatch(/refused the session: .*535/)
+    expect(wrong.stderr).toMatch(/Sending stopped: .*535/)
     const ledgerPath = join(root, '.newsletter/sends.sqlite')
     for (const format of ['text', 'json', 'csv']) {
       const io = collect()
@@ -270,5 +270,19 @@ describe('send over SMTP', () => {
     const report = collect()
     expect(await reportCommand.run({ ledger: join(root, '.newsletter/sends.sqlite'), format: 'text' }, ['2026-11'], report)).toBe(0)
     expect(report.stdout).toBe('2026-11: 2 sent, 0 failed, 0 pending, 0 in doubt (of 2)\n')
+  })
+
+  it('stops the run when the outbox cannot be written, leaving everyone pending', async () => {
+    const root = await project({ send: fast })
+    await mkdir(join(root, 'dist/outbox'), { recursive: true })
+    await writeFile(join(root, 'dist/outbox/2026-11'), 'a file where the folder should be')
+    const io = collect()
+    const code = await runSend({ yes: true, recipients: await csv(root, ['ann@example.com,Ann,IT', 'bo@example.com,Bo,IT']) }, ['2026-11'], io, { root, env: {}, tty: false, progressEvery: 60_000 })
+    expect(code).toBe(1)
+    expect(io.stderr).toMatch(/0 sent, 0 failed, 2 pending of 2/)
+    expect(io.stderr).toMatch(/Sending stopped: cannot write .*dist\/outbox\/2026-11\/\w+@example\.com\.eml: ENOTDIR/)
+    const ledger = new Ledger(join(root, '.newsletter/sends.sqlite'))
+    expect(ledger.counts('2026-11')).toMatchObject({ pending: 2, inDoubt: 0 })
+    ledger.close()
   })
 })
