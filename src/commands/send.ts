@@ -290,18 +290,18 @@ async function loadRecipients(mode: Mode, allowedDomains: string[] | undefined, 
   return { list, columns: ['email'] }
 }
 
-/** A `{{field}}` with no CSV column would go out as its fallback to everyone: refuse, pointing at it. */
+/** A `{{field}}` with no CSV column and no fallback would go out empty to everyone: refuse, pointing at it. */
 function checkFields(docPath: string, docText: string, subject: string, columns: readonly string[], csv: string): void {
   const known = new Set(columns)
   const locate = createLocator(docText)
-  for (const { field, offset } of findSlots(docText)) {
-    if (known.has(field)) continue
+  for (const { field, offset, fallback } of findSlots(docText)) {
+    if (known.has(field) || fallback) continue
     throw new NewsletterError(`\`{{${field}}}\` has no column in ${csv} (columns: ${columns.join(', ')})`, 'refused', { file: docPath, ...locate(offset) }, {
       hint: `Add a \`${field}\` column to the CSV, or give a fallback: {{${field}|everyone}}`,
     })
   }
-  for (const { field } of findSlots(subject)) {
-    if (!known.has(field)) throw new NewsletterError(`\`{{${field}}}\` in the subject has no column in ${csv}`, 'refused')
+  for (const { field, fallback } of findSlots(subject)) {
+    if (!known.has(field) && !fallback) throw new NewsletterError(`\`{{${field}}}\` in the subject has no column in ${csv}`, 'refused')
   }
 }
 

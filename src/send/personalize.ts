@@ -49,7 +49,7 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
 }
 
-/** Where `{{field}}` slots sit in a text: the offset of each, by field name. */
-export function findSlots(source: string): { field: string; offset: number }[] {
-  return [...source.matchAll(slot)].map((match) => ({ field: match[1]!, offset: match.index }))
+/** Where `{{field}}` slots sit in a text: the field, its offset, and whether it has a `|fallback`. */
+export function findSlots(source: string): { field: string; offset: number; fallback: boolean }[] {
+  return [...source.matchAll(slot)].map((match) => ({ field: match[1]!, offset: match.index, fallback: match[2] !== undefined }))
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runSend } from '../../src/commands/send.ts'
 import { reportCommand } from '../../src/commands/report.ts'
+import { approveText } from '../../src/send/approve.ts'
 import { Ledger } from '../../src/send/ledger.ts'
 import { collect, makeProject, removeProject, startSink, type Sink } from './helpers.ts'
 
@@ -284,5 +285,27 @@ describe('send over SMTP', () => {
     const ledger = new Ledger(join(root, '.newsletter/sends.sqlite'))
     expect(ledger.counts('2026-11')).toMatchObject({ pending: 2, inDoubt: 0 })
     ledger.close()
+  })
+
+  it('refuses a {{field}} the CSV has no column for, pointing at it in the issue', async () => {
+    const root = await project({ send: fast, edit: (text) => text.replace('## Thank you', 'Your desk: {{desk}}.\n\n## Thank you') })
+    const server = await sink()
+    const text = await readFile(join(root, 'content/issues/2026-11.md'), 'utf8')
+    const line = text.split('\n').findIndex((l) => l.startsWith('Your desk:')) + 1
+    const list = await csv(root, ['ann@example.com,Ann,IT'])
+    const refused = await send(root, server.port, { recipients: list }).catch((caught: unknown) => caught)
+    expect(refused).toMatchObject({
+      code: 'refused',
+      message: `\`{{desk}}\` has no column in ${list} (columns: email, name, department)`,
+      where: { file: expect.stringMatching(/content\/issues\/2026-11\.md$/), line, column: 12 },
+      hint: 'Add a `desk` column to the CSV, or give a fallback: {{desk|everyone}}',
+    })
+    expect(server.attempts).toHaveLength(0)
+
+    // With a fallback it goes out, filled with the fallback.
+    await writeFile(join(root, 'content/issues/2026-11.md'), approveText(text.replace('{{desk}}', '{{desk|ask reception}}'), { by: 'Test Approver', at: '2026-11-02T09:00' }))
+    const { code } = await send(root, server.port, { recipients: list })
+    expect(code).toBe(0)
+    expect(server.messages[0]!.text).toContain('Your desk: ask reception.')
   })
 })
