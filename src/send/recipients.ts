@@ -52,91 +52,92 @@ export function inAllowedDomains(email: string, domains: readonly string[] | und
  */
 export function parseRecipients(path: string, text: string, rules: RecipientRules = {}): RecipientList {
   const file = new VFile({ path, value: text })
-  // Each record keeps only its fields and where it sits in the text; positions are worked out for bad rows only.
-  let offset = text.startsWith('\uFEFF') ? 1 : 0
-  let rows: Row[]
-  try {
-    rows = parse(text, {
-      raw: true,
-      bom: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      // With `raw: true` csv-parse hands on_record `{ record, raw }`; its types only know the plain record.
-      on_record: (({ record, raw }: { record: string[]; raw: string }): Row => {
-        const start = offset
-        offset += raw.length
-        return { record, start, end: offset }
-      }) as unknown as (record: string[]) => string[],
-    }) as unknown as Row[]
-  } catch (error) {
-    const { lines, index } = error as { lines?: number; index?: number }
-    const line = lines ?? 1
-    report(file, 'error', `The CSV cannot be read: ${(error as Error).message.replace(/ at line \d+.*$/, '')}`, 'recipients/csv', { line, column: fieldColumn(text, line, index ?? 0) }, 'Check the quotes on this line: a field with a comma or quote must be wrapped in "…", with inner quotes doubled ("")')
-    return { file, recipients: [], columns: [] }
-  }
   const locate = createLocator(text)
   const placesOf = (row: Row) => fieldPlaces(text.slice(row.start, row.end), row.start, locate)
-  const [header, ...records] = rows
-  if (!header) {
-    report(file, 'error', 'The file is empty: it needs a header row with an `email` column', 'recipients/header', { line: 1, column: 1 }, 'Start the file with a line like: email,name,department')
-    return { file, recipients: [], columns: [] }
-  }
-  const columns = header.record.map((name) => name.trim())
-  const headerPlaces = placesOf(header)
-  columns.forEach((name, index) => {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      report(file, 'error', `Column name \`${name}\` must be letters, digits and underscores`, 'recipients/header', headerPlaces[index], 'Column names are used as {{name}} fields: write them like department or cost_centre')
-    }
-  })
-  const emailIndex = columns.findIndex((name) => name.toLowerCase() === 'email')
-  if (emailIndex < 0) {
-    report(file, 'error', `The header has no \`email\` column (found: ${columns.join(', ')})`, 'recipients/header', headerPlaces[0], 'Name the column holding the addresses `email`')
-    return { file, recipients: [], columns }
-  }
   const recipients: Recipient[] = []
   const seen = new Map<string, number>()
-  for (const row of records) {
+  let header: Row | undefined
+  let columns: string[] = []
+  let emailIndex = -1
+  let records = 0
+
+  const takeHeader = (row: Row) => {
+    columns = row.record.map((name) => name.trim())
+    const places = placesOf(row)
+    columns.forEach((name, index) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        report(file, 'error', `Column name \`${name}\` must be letters, digits and underscores`, 'recipients/header', places[index], 'Column names are used as {{name}} fields: write them like department or cost_centre')
+      }
+    })
+    emailIndex = columns.findIndex((name) => name.toLowerCase() === 'email')
+    if (emailIndex < 0) report(file, 'error', `The header has no \`email\` column (found: ${columns.join(', ')})`, 'recipients/header', places[0], 'Name the column holding the addresses `email`')
+  }
+
+  const takeRow = (row: Row) => {
     const place = (index: number) => placesOf(row)[index]
     if (row.record.length > columns.length) {
       report(file, 'error', `Row has ${row.record.length} fields but the header has ${columns.length}`, 'recipients/columns', place(columns.length), 'Remove the extra field, or wrap a value containing a comma in quotes')
-      continue
+      return
     }
     const fields: Record<string, string> = {}
     let bad = false
     row.record.forEach((raw, index) => {
-      const value = raw.trim()
-      fields[columns[index]!] = value
+      fields[columns[index]!] = raw.trim()
       if (hasControlCharacters(raw)) {
         report(file, 'error', `\`${columns[index]}\` contains a line break or control character, which could inject mail headers`, 'recipients/injection', place(index), 'Remove the line break from this field')
         bad = true
       }
     })
+    if (bad) return
     for (const column of columns) fields[column] ??= ''
     const email = fields[columns[emailIndex]!]!
     const at = () => place(emailIndex) ?? place(0)
-    if (bad) continue
-    if (email === '') {
-      report(file, 'error', 'Missing email address', 'recipients/missing', at(), 'Fill in the address, or delete the row')
-      continue
-    }
-    if (!isAddress(email)) {
-      report(file, 'error', `\`${email}\` is not an email address`, 'recipients/address', at(), 'Write it like jane.doe@example.com')
-      continue
-    }
+    if (email === '') return report(file, 'error', 'Missing email address', 'recipients/missing', at(), 'Fill in the address, or delete the row')
+    if (!isAddress(email)) return report(file, 'error', `\`${email}\` is not an email address`, 'recipients/address', at(), 'Write it like jane.doe@example.com')
     if (!inAllowedDomains(email, rules.allowedDomains)) {
-      report(file, 'error', `\`${email}\` is outside the allowed domains (${rules.allowedDomains!.join(', ')})`, 'recipients/domain', at(), 'Remove the row, or add the domain to send.allowed_domains in content/settings.yml')
-      continue
+      return report(file, 'error', `\`${email}\` is outside the allowed domains (${rules.allowedDomains!.join(', ')})`, 'recipients/domain', at(), 'Remove the row, or add the domain to send.allowed_domains in content/settings.yml')
     }
     const key = email.toLowerCase()
     const first = seen.get(key)
-    if (first !== undefined) {
-      report(file, 'warning', `\`${email}\` is already on row ${first}; it is mailed once`, 'recipients/duplicate', at())
-      continue
-    }
+    if (first !== undefined) return report(file, 'warning', `\`${email}\` is already on row ${first}; it is mailed once`, 'recipients/duplicate', at())
     seen.set(key, locate(row.start + leadingBlank(text, row.start)).line)
     recipients.push({ email, key, fields: { ...fields, email } })
   }
-  if (records.length === 0) report(file, 'error', 'The file has a header but no recipients', 'recipients/empty', headerPlaces[0], 'Add one row per person below the header')
+
+  // Rows are checked as the parser produces them and then dropped, so a large file is never held twice.
+  let offset = text.startsWith('\uFEFF') ? 1 : 0
+  try {
+    parse(text, {
+      raw: true,
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      // With `raw: true` csv-parse hands on_record `{ record, raw }`; its types only know the plain record.
+      on_record: (({ record, raw }: { record: string[]; raw: string }): null => {
+        const row = { record, start: offset, end: offset + raw.length }
+        offset = row.end
+        if (!header) {
+          header = row
+          takeHeader(row)
+        } else {
+          records++
+          if (emailIndex >= 0) takeRow(row)
+        }
+        return null
+      }) as unknown as (record: string[]) => null,
+    })
+  } catch (error) {
+    const { lines, index } = error as { lines?: number; index?: number }
+    const line = lines ?? 1
+    report(file, 'error', `The CSV cannot be read: ${(error as Error).message.replace(/ at line \d+.*$/, '')}`, 'recipients/csv', { line, column: fieldColumn(text, line, index ?? 0) }, 'Check the quotes on this line: a field with a comma or quote must be wrapped in "…", with inner quotes doubled ("")')
+    return { file, recipients: [], columns }
+  }
+  if (!header) {
+    report(file, 'error', 'The file is empty: it needs a header row with an `email` column', 'recipients/header', { line: 1, column: 1 }, 'Start the file with a line like: email,name,department')
+    return { file, recipients: [], columns: [] }
+  }
+  if (emailIndex < 0) return { file, recipients: [], columns }
+  if (records === 0) report(file, 'error', 'The file has a header but no recipients', 'recipients/empty', placesOf(header)[0], 'Add one row per person below the header')
   return { file, recipients, columns }
 }
 
