@@ -1,8 +1,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { approveCommand } from './commands/approve.ts'
 import { buildCommand } from './commands/build.ts'
 import { checkCommand } from './commands/check.ts'
 import { newCommand } from './commands/new.ts'
 import { previewCommand } from './commands/preview.ts'
+import { reportCommand } from './commands/report.ts'
+import { sendCommand } from './commands/send.ts'
 import { NewsletterError } from './errors.ts'
 
 /** Where a command writes: the CLI passes the real streams, tests pass collectors. */
@@ -24,7 +27,7 @@ export interface Command {
 }
 
 /** Every command, in the order `--help` lists them. */
-export const commands: Command[] = [buildCommand, checkCommand, newCommand, previewCommand]
+export const commands: Command[] = [buildCommand, checkCommand, newCommand, previewCommand, approveCommand, sendCommand, reportCommand]
 
 const stdio: Io = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
@@ -60,7 +63,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     if (error instanceof NewsletterError) {
       const where = error.where ? `${error.where.file}:${error.where.line}:${error.where.column}: ` : ''
       io.err(`${where}error: ${error.message}${error.hint ? `\n  ${error.hint}` : ''}`)
-      return error.code === 'usage' ? 2 : 1
+      return error.code === 'usage' || error.code === 'refused' ? 2 : 1
     }
     throw error
   }

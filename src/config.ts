@@ -8,6 +8,7 @@ import { validateNode, type Check, type Fields } from './content/schema.ts'
 import { contrastRatio } from './check/contrast.ts'
 import { checksFields, type ChecksSettings } from './check/rules.ts'
 import { ticketFields, type TicketSettings } from './content/tickets.ts'
+import { relayPresets } from './send/relays.ts'
 
 /** Site-wide settings from `content/settings.yml`: who we are, how to reach IT, where the archive lives. */
 export interface Settings {
@@ -25,6 +26,34 @@ export interface Settings {
   checks?: ChecksSettings
   /** `newsletter new`: the column names of your helpdesk's ticket export. */
   new?: { tickets?: TicketSettings }
+  /** How `newsletter send` delivers; the SMTP server and password come only from `SMTP_URL`. */
+  send?: SendSettings
+}
+
+/** The `send:` key of the settings file. Times are in milliseconds. */
+export interface SendSettings {
+  /** A relay preset (src/send/relays.ts) that sets the rate and daily cap. */
+  relay?: string
+  /** Domains recipients must be in (a subdomain counts); missing: any domain. */
+  allowed_domains?: string[]
+  /** https or mailto URL for List-Unsubscribe; without it no unsubscribe headers are sent. */
+  unsubscribe_url?: string
+  /** List-Id, e.g. `Brightwater IT news <it-news.example.com>` (default: derived from `from`). */
+  list_id?: string
+  dkim?: { domain: string; selector: string; key_file: string }
+  /** Messages per minute across all connections; overrides the relay preset. */
+  rate_per_minute?: number
+  /** Recipients per rolling 24 hours; overrides the relay preset. */
+  daily_limit?: number
+  /** Attempts per recipient within one run for 4xx replies and dropped connections (default 3). */
+  attempts?: number
+  /** First retry delay, doubled each attempt up to 30 s (default 2000). */
+  retry_delay?: number
+  connection_timeout?: number
+  greeting_timeout?: number
+  socket_timeout?: number
+  /** Require STARTTLS on smtp:// URLs (default true). */
+  require_tls?: boolean
 }
 
 /** Where things are, resolved once by the CLI and passed down to every stage. */
@@ -55,6 +84,36 @@ const sender: Check = (value) =>
 const colour: Check = (value) =>
   /^#[0-9a-fA-F]{6}$/.test(value) ? undefined : { reason: `must be a colour written #RRGGBB, got \`${value}\`` }
 
+const relay: Check = (value) =>
+  value in relayPresets ? undefined : { reason: `must be one of ${Object.keys(relayPresets).join(' | ')}, got \`${value}\`` }
+const unsubscribe: Check = (value) =>
+  /^(https:\/\/\S+|mailto:[^@\s]+@[^@\s]+)$/.test(value) ? undefined : { reason: `must be an https: or mailto: URL, got \`${value}\`` }
+const domain: Check = (value) =>
+  /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(value) ? undefined : { reason: `must be a domain like example.com, got \`${value}\`` }
+const millis = { spec: { kind: 'integer', min: 1 } } as const
+
+/** The `send:` keys of the settings file. */
+const sendFields: Fields = {
+  relay: { spec: { kind: 'string', check: relay } },
+  allowed_domains: { spec: { kind: 'list', of: { kind: 'string', check: domain } } },
+  unsubscribe_url: { spec: { kind: 'string', check: unsubscribe } },
+  list_id: { spec: { kind: 'string' } },
+  dkim: {
+    spec: {
+      kind: 'object',
+      fields: { domain: { spec: { kind: 'string', check: domain }, required: true }, selector: { spec: { kind: 'string' }, required: true }, key_file: { spec: { kind: 'string' }, required: true } },
+    },
+  },
+  rate_per_minute: { spec: { kind: 'integer', min: 1 } },
+  daily_limit: { spec: { kind: 'integer', min: 1 } },
+  attempts: { spec: { kind: 'integer', min: 1 } },
+  retry_delay: millis,
+  connection_timeout: millis,
+  greeting_timeout: millis,
+  socket_timeout: millis,
+  require_tls: { spec: { kind: 'boolean' } },
+}
+
 /** The settings file's keys: unknown keys are errors, like in issues. */
 export const settingsFields: Fields = {
   organisation: { spec: { kind: 'string' }, required: true },
@@ -80,6 +139,7 @@ export const settingsFields: Fields = {
   },
   checks: { spec: { kind: 'object', fields: checksFields } },
   new: { spec: { kind: 'object', fields: { tickets: { spec: { kind: 'object', fields: ticketFields } } } } },
+  send: { spec: { kind: 'object', fields: sendFields } },
 }
 
 /** Parse and validate settings text; problems go on the returned file with positions. */

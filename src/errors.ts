@@ -13,7 +13,8 @@ export const errorCodes = {
   io: 'a file could not be read or written',
   content: 'an issue, notice or settings file is invalid',
   layout: 'a layout could not be rendered',
-  send: 'a send was refused or failed',
+  send: 'a send failed',
+  refused: 'a send was refused before anything was sent (exit 2)',
 } as const
 
 export type ErrorCode = keyof typeof errorCodes

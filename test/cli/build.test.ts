@@ -3,6 +3,11 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runCli, tempProject } from '../helpers/project.ts'
 
+/** The 1-based line of a file on which some text first appears. */
+function lineOf(path: string, text: string): number {
+  return readFileSync(path, 'utf8').split('\n').findIndex((line) => line.includes(text)) + 1
+}
+
 describe('newsletter build', () => {
   let dir: string
   beforeAll(() => {
@@ -43,9 +48,11 @@ describe('newsletter build', () => {
     writeFileSync(join(dir, 'content/issues/2026-10.md'), readFileSync(join(dir, 'content/issues/2026-10.md'), 'utf8').replace('tags:', 'tagz:'))
     const { code, stderr } = runCli(dir, ['build', '--out', 'out-c'])
     expect(code).toBe(1)
-    expect(stderr).toContain('content/issues/2026-10.md:7:1: error: Unknown key `tagz` (front-matter/unknown-key)\n  Did you mean `tags`?')
+    const tags = lineOf(join(dir, 'content/issues/2026-10.md'), 'tagz:')
+    const severity = lineOf(issue, 'severity: meh')
+    expect(stderr).toContain(`content/issues/2026-10.md:${tags}:1: error: Unknown key \`tagz\` (front-matter/unknown-key)\n  Did you mean \`tags\`?`)
     expect(stderr).toContain('content/issues/2026-11.md:4:7: error: `date` must be a date written YYYY-MM-DD, got `3 Nov` (front-matter/date)')
-    expect(stderr).toContain("content/issues/2026-11.md:28:15: error: `severity` must be one of critical | important | moderate | low, got `meh` (front-matter/severity)")
+    expect(stderr).toContain(`content/issues/2026-11.md:${severity}:15: error: \`severity\` must be one of critical | important | moderate | low, got \`meh\` (front-matter/severity)`)
     expect(stderr).toMatch(/Build failed: 3 errors, \d+ warnings?\. Nothing was written\./)
     expect(stderr).not.toMatch(/\n\s+at /)
     expect(readFileSync(join(out, 'email/2026-11.html'), 'utf8')).toBe(before)

@@ -1,0 +1,155 @@
+// Send benchmark: our `send` (ledger on) against a bare nodemailer pool loop, same connections, same
+// run, to a local smtp-server that discards. Run: node --import tsx bench/send.ts
+// Each sender runs in its own child process so peak RSS (process.resourceUsage().maxRSS) is its own.
+import { execFileSync, spawn } from 'node:child_process'
+import { cp, mkdtemp, readFile, rm, symlink, writeFile, mkdir } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import nodemailer from 'nodemailer'
+import { approveText } from '../src/send/approve.ts'
+import { SMTPServer } from 'smtp-server'
+
+const repo = resolve(import.meta.dirname, '..')
+const connections = 5
+const slug = '2026-11'
+
+interface ChildResult {
+  maxRssMb: number
+  seconds: number
+}
+
+type Kind = 'ours' | 'bare' | 'bare+renderer'
+
+if (process.argv[2] === 'child') await child(process.argv[3] as Kind, Number(process.argv[4]), process.argv[5]!, Number(process.argv[6]))
+else await parent()
+
+async function child(kind: Kind, count: number, root: string, port: number): Promise<void> {
+  const started = performance.now()
+  if (kind === 'ours') {
+    const { runSend } = await import('../src/commands/send.ts')
+    const io = { out: () => {}, err: (text: string) => process.stderr.write(`${text}\n`) }
+    const code = await runSend(
+      { recipients: join(root, `staff-${count}.csv`), yes: true, concurrency: String(connections), ledger: join(root, `ledger-${count}.sqlite`) },
+      [slug],
+      io,
+      { root, env: { SMTP_URL: `smtp://127.0.0.1:${port}` }, tty: false, progressEvery: 1e9 },
+    )
+    if (code !== 0) throw new Error(`send exited ${code}`)
+  } else {
+    // The bare loop gets the finished email for free; only its sending is timed by the sink.
+    // `bare+renderer` first loads and runs the renderer, as `send` does, and keeps it: V8 sizes its
+    // heap from what is live, so this separates our per-message memory from the renderer's footprint.
+    let renderer: unknown
+    if (kind === 'bare+renderer') {
+      const { loadConfig } = await import('../src/config.ts')
+      const { runPipeline } = await import('../src/build.ts')
+      const { config } = await loadConfig({ root })
+      renderer = await runPipeline(config!, { drafts: true, only: (doc) => doc.slug === slug })
+    }
+    const html = await readFile(join(root, 'email.html'), 'utf8')
+    const text = await readFile(join(root, 'email.txt'), 'utf8')
+    const transporter = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port, secure: false, ignoreTLS: true, maxConnections: connections, maxMessages: Infinity })
+    let next = 0
+    const worker = async () => {
+      while (next < count) {
+        const i = next++
+        await transporter.sendMail({ from: 'Brightwater IT <it-news@example.com>', to: { name: `Person ${i}`, address: `person${i}@example.com` }, subject: 'November', html, text })
+      }
+    }
+    await Promise.all(Array.from({ length: connections }, worker))
+    transporter.close()
+    if (kind === 'bare+renderer' && !renderer) throw new Error('the renderer did not run')
+  }
+  const result: ChildResult = { maxRssMb: process.resourceUsage().maxRSS / 1024, seconds: (performance.now() - started) / 1000 }
+  process.stdout.write(JSON.stringify(result))
+}
+
+async function parent(): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), 'newsletter-bench-send-'))
+  try {
+    await mkdir(join(root, 'content/issues'), { recursive: true })
+    const settings = (await readFile(join(repo, 'content/settings.yml'), 'utf8')).replace(/^send:[\s\S]*$/m, '')
+    await writeFile(join(root, 'content/settings.yml'), `${settings}send:\n  require_tls: false\n`)
+    // Personalized, so every message is filled in per recipient as in a real send.
+    const issue = (await readFile(join(repo, 'content/issues', `${slug}.md`), 'utf8')).replace('## Faster help', 'Hello {{name}} in {{department}}.\n\n## Faster help')
+    await writeFile(join(root, 'content/issues', `${slug}.md`), approveText(issue, { by: 'Bench', at: '2026-11-01T09:00' }))
+    await symlink(join(repo, 'layouts'), join(root, 'layouts'))
+    for (const count of [1000, 10_000]) {
+      const rows = Array.from({ length: count }, (_, i) => `person${i}@example.com,Person ${i},Dept ${i % 17}`)
+      await writeFile(join(root, `staff-${count}.csv`), `email,name,department\n${rows.join('\n')}\n`)
+    }
+    execFileSync(process.execPath, [join(repo, 'src/bin.js'), 'build', '--out', join(root, 'dist')], { cwd: root, stdio: 'ignore' })
+    await cp(join(root, 'dist/email', `${slug}.html`), join(root, 'email.html'))
+    await cp(join(root, 'dist/email', `${slug}.txt`), join(root, 'email.txt'))
+
+    // The sink: accepts everything, keeps nothing, notes when each run's first and last message landed.
+    let first = 0
+    let last = 0
+    let received = 0
+    let bytes = 0
+    const sink = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      disableReverseLookup: true,
+      logger: false,
+      onData(stream, _session, callback) {
+        stream.on('data', (chunk: Buffer) => (bytes += chunk.length))
+        stream.on('end', () => {
+          const now = performance.now()
+          if (received === 0) first = now
+          last = now
+          received++
+          callback()
+        })
+      },
+    })
+    await new Promise<void>((done) => sink.listen(0, '127.0.0.1', done))
+    const port = (sink.server.address() as AddressInfo).port
+
+    const run = async (kind: Kind, count: number) => {
+      first = last = received = bytes = 0
+      const output = await new Promise<string>((done, fail) => {
+        const proc = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, 'child', kind, String(count), root, String(port)], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] })
+        let text = ''
+        proc.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()))
+        proc.on('close', (code) => (code === 0 ? done(text) : fail(new Error(`${kind} ${count} exited ${code}`))))
+      })
+      if (received !== count) throw new Error(`${kind} ${count}: the sink received ${received}`)
+      const result = JSON.parse(output) as ChildResult
+      return { kind, count, perSecond: (count - 1) / ((last - first) / 1000), kb: bytes / count / 1024, ...result }
+    }
+    const results: Awaited<ReturnType<typeof run>>[] = []
+    // Alternate so neither side always runs on a warmer machine.
+    // `node --import tsx bench/send.ts ours` runs only the named senders (comma-separated), for quick checks.
+    const kinds = process.argv[2] ? (process.argv[2].split(',') as Kind[]) : (['bare', 'ours', 'bare+renderer'] as const)
+    for (const count of [1000, 10_000]) for (const kind of kinds) results.push(await run(kind, count))
+    await new Promise<void>((done) => sink.close(() => done()))
+    if (kinds.length < 3) {
+      for (const r of results) console.log(r.kind, r.count, `${r.perSecond.toFixed(0)}/s`, `${r.maxRssMb.toFixed(0)} MB`)
+      return
+    }
+
+    const find = (kind: string, count: number) => results.find((r) => r.kind === kind && r.count === count)!
+    const names: Record<Kind, string> = { ours: '`newsletter send` (ledger on, personalized)', bare: 'bare nodemailer pool loop', 'bare+renderer': 'bare loop, renderer loaded first' }
+    const rows = results.map((r) => `| ${names[r.kind]} | ${r.count.toLocaleString('en')} | ${r.kb.toFixed(1)} KB | ${r.perSecond.toFixed(0)} | ${r.seconds.toFixed(1)} s | ${r.maxRssMb.toFixed(0)} MB |`)
+    const ratio = find('ours', 10_000).perSecond / find('bare', 10_000).perSecond
+    const growth = find('ours', 10_000).maxRssMb - find('ours', 1000).maxRssMb
+    const peerGrowth = find('bare+renderer', 10_000).maxRssMb - find('bare+renderer', 1000).maxRssMb
+    console.log(
+      [
+        `${connections} SMTP connections each, to a local smtp-server sink that discards (same process for both), Node ${process.version}.`,
+        'messages/s = sink-side rate between the first and the last message; wall = the child process from start to exit (ours includes loading, rendering and the ledger).',
+        '',
+        '| sender | messages | size on the wire | messages/s | wall | peak RSS |',
+        '| --- | ---: | ---: | ---: | ---: | ---: |',
+        ...rows,
+        '',
+        `- Throughput at 10,000: ${ratio.toFixed(2)}× the bare loop (target ≥ 0.90×): ${ratio >= 0.9 ? 'met' : 'MISSED'}.`,
+        `- Peak RSS at 10,000 − at 1,000: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB (target ≤ +32 MB): ${growth <= 32 ? 'met' : 'MISSED'}; the bare loop with the renderer loaded: ${peerGrowth >= 0 ? '+' : ''}${peerGrowth.toFixed(1)} MB.`,
+      ].join('\n'),
+    )
+  } finally {
+    await rm(root, { recursive: true, force: true })
+  }
+}

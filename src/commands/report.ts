@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs'
+import { relative, resolve } from 'node:path'
+import type { Command } from '../cli.ts'
+import { NewsletterError } from '../errors.ts'
+import { Ledger } from '../send/ledger.ts'
+import { formatReport, type Format } from '../send/report.ts'
+import { defaultLedger } from './send.ts'
+
+/** `newsletter report <slug>`: what the ledger says about a send. */
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'Show how a send went: counts, and every recipient not accepted with the server reply',
+  usage: 'report <slug> [--ledger FILE] [--format text|json|csv]',
+  allowPositionals: true,
+  options: { ledger: { type: 'string' }, format: { type: 'string', default: 'text' } },
+  help: {
+    '--ledger FILE': `the send ledger (default: ${defaultLedger})`,
+    '--format F': 'text (default), json (counts and rows), or csv (one row per recipient not accepted)',
+    '--help': 'show this help',
+  },
+  async run(values, positionals, io) {
+    const slug = positionals[0]
+    if (!slug || positionals.length > 1) throw new NewsletterError('Give exactly one slug: newsletter report 2026-11', 'usage')
+    const format = String(values.format)
+    if (format !== 'text' && format !== 'json' && format !== 'csv') throw new NewsletterError(`--format must be text, json or csv, got \`${format}\``, 'usage')
+    const path = resolve(String(values.ledger ?? defaultLedger))
+    const shown = relative(process.cwd(), path) || path
+    if (!existsSync(path)) throw new NewsletterError(`No ledger at ${shown}: nothing has been sent with it`, 'usage', undefined, { hint: 'Pass the --ledger FILE the send used' })
+    const ledger = new Ledger(path)
+    try {
+      const counts = ledger.counts(slug)
+      if (counts.total === 0) throw new NewsletterError(`${shown} has no send of ${slug}`, 'usage', undefined, { hint: 'Check the slug, or pass the --ledger FILE the send used' })
+      io.out(formatReport(slug, counts, ledger.rows(slug), format as Format))
+      return counts.sent === counts.total ? 0 : 1
+    } finally {
+      ledger.close()
+    }
+  },
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest'
+import { collectMessages, formatText } from '../../src/check/report.ts'
+import { parseRecipients } from '../../src/send/recipients.ts'
+
+const rules = { allowedDomains: ['example.com'] }
+
+describe('parseRecipients', () => {
+  it('reads every column, trims values and de-duplicates case-insensitively with a warning', () => {
+    const text = 'email,name,department\nAnn.Lee@example.com, Ann Lee ,Finance\n\n"bo@sub.example.com","Bo, Jr.",IT\nann.lee@EXAMPLE.com,Ann again,HR\n'
+    const { file, recipients, columns } = parseRecipients('staff.csv', text, rules)
+    expect(columns).toEqual(['email', 'name', 'department'])
+    expect(recipients).toEqual([
+      { email: 'Ann.Lee@example.com', key: 'ann.lee@example.com', fields: { email: 'Ann.Lee@example.com', name: 'Ann Lee', department: 'Finance' } },
+      { email: 'bo@sub.example.com', key: 'bo@sub.example.com', fields: { email: 'bo@sub.example.com', name: 'Bo, Jr.', department: 'IT' } },
+    ])
+    expect(formatText(collectMessages([file]))).toBe('staff.csv:5:1: warning: `ann.lee@EXAMPLE.com` is already on row 2; it is mailed once (recipients/duplicate)')
+  })
+
+  it('reports every bad row at its row and column, and keeps none of them', () => {
+    const text = [
+      'name,department,email',
+      'Ann,Finance,ann@example.com',
+      'Bo,IT,',
+      'Cy,Sales,cy@@example.com',
+      'Di,HR,di@elsewhere.org',
+      '"Ed\nWood",Ops,ed@example.com',
+      'Fay,Legal,fay@example.com,extra',
+      'Gil,"IT",gil@example..com',
+    ].join('\n')
+    const { file, recipients } = parseRecipients('people.csv', text, rules)
+    expect(recipients.map((r) => r.email)).toEqual(['ann@example.com'])
+    expect(formatText(collectMessages([file])).split('\n').filter((line) => !line.startsWith('  '))).toEqual([
+      'people.csv:3:7: error: Missing email address (recipients/missing)',
+      'people.csv:4:10: error: `cy@@example.com` is not an email address (recipients/address)',
+      'people.csv:5:7: error: `di@elsewhere.org` is outside the allowed domains (example.com) (recipients/domain)',
+      'people.csv:6:1: error: `name` contains a line break or control character, which could inject mail headers (recipients/injection)',
+      'people.csv:8:27: error: Row has 4 fields but the header has 3 (recipients/columns)',
+      'people.csv:9:10: error: `gil@example..com` is not an email address (recipients/address)',
+    ])
+  })
+
+  it('points at a broken quote, a header without email, and an empty file', () => {
+    const broken = parseRecipients('q.csv', 'email,name\nann@example.com,"Ann\nbo@example.com,Bo\n', rules)
+    const [message] = collectMessages([broken.file])
+    expect(message).toMatchObject({ file: 'q.csv', severity: 'error', rule: 'recipients/csv' })
+    expect(broken.recipients).toEqual([])
+
+    const header = parseRecipients('h.csv', 'mail,name\nann@example.com,Ann\n', rules)
+    expect(formatText(collectMessages([header.file]))).toMatch(/^h\.csv:1:1: error: The header has no `email` column \(found: mail, name\)/)
+
+    expect(formatText(collectMessages([parseRecipients('e.csv', '', rules).file]))).toMatch(/^e\.csv:1:1: error: The file is empty/)
+    expect(formatText(collectMessages([parseRecipients('n.csv', 'email\n', rules).file]))).toMatch(/^n\.csv:1:1: error: The file has a header but no recipients/)
+  })
+
+  it('rejects a carriage return hidden in a quoted field', () => {
+    const { file } = parseRecipients('cr.csv', 'email,name\nann@example.com,"Ann\rBcc: x@evil.test"\n', rules)
+    expect(formatText(collectMessages([file]))).toMatch(/^cr\.csv:2:17: error: `name` contains a line break/)
+  })
+
+  it('allows any domain when none are configured', () => {
+    expect(parseRecipients('any.csv', 'email\nsomeone@elsewhere.org\n').recipients).toHaveLength(1)
+  })
+})
