@@ -1,11 +1,4 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { approveCommand } from './commands/approve.ts'
-import { buildCommand } from './commands/build.ts'
-import { checkCommand } from './commands/check.ts'
-import { newCommand } from './commands/new.ts'
-import { previewCommand } from './commands/preview.ts'
-import { reportCommand } from './commands/report.ts'
-import { sendCommand } from './commands/send.ts'
 import { NewsletterError } from './errors.ts'
 
 /** Where a command writes: the CLI passes the real streams, tests pass collectors. */
@@ -26,8 +19,21 @@ export interface Command {
   run(values: Record<string, unknown>, positionals: string[], io: Io): Promise<number>
 }
 
+// Each command's module pulls in its own stages (MJML, Eleventy, SQLite…): only the one being run is loaded.
+const loaders: Record<string, () => Promise<Command>> = {
+  build: async () => (await import('./commands/build.ts')).buildCommand,
+  check: async () => (await import('./commands/check.ts')).checkCommand,
+  new: async () => (await import('./commands/new.ts')).newCommand,
+  preview: async () => (await import('./commands/preview.ts')).previewCommand,
+  approve: async () => (await import('./commands/approve.ts')).approveCommand,
+  send: async () => (await import('./commands/send.ts')).sendCommand,
+  report: async () => (await import('./commands/report.ts')).reportCommand,
+}
+
 /** Every command, in the order `--help` lists them. */
-export const commands: Command[] = [buildCommand, checkCommand, newCommand, previewCommand, approveCommand, sendCommand, reportCommand]
+export function loadCommands(): Promise<Command[]> {
+  return Promise.all(Object.values(loaders).map((load) => load()))
+}
 
 const stdio: Io = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
@@ -38,14 +44,15 @@ const stdio: Io = {
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   const [name, ...rest] = argv
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.out(overview())
+    io.out(await overview())
     return name ? 0 : 2
   }
-  const command = commands.find((candidate) => candidate.name === name)
-  if (!command) {
-    io.err(`newsletter: unknown command \`${name}\`\n\n${overview()}`)
+  const load = Object.hasOwn(loaders, name) ? loaders[name] : undefined
+  if (!load) {
+    io.err(`newsletter: unknown command \`${name}\`\n\n${await overview()}`)
     return 2
   }
+  const command = await load()
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(commandHelp(command))
     return 0
@@ -69,7 +76,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   }
 }
 
-function overview(): string {
+async function overview(): Promise<string> {
+  const commands = await loadCommands()
   const width = Math.max(...commands.map((command) => command.name.length))
   return [
     'Usage: newsletter <command> [options]',
