@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { parse } from 'csv-parse/sync'
 import { NewsletterError } from '../errors.ts'
+import { compileTemplate, fillTemplate, findSlots } from '../send/personalize.ts'
 
 /** One reader's fields, as a recipients CSV row gives them: `email`, `name`, and any other column. */
 export type Reader = Record<string, string>
@@ -32,15 +33,12 @@ export async function loadReaders(path: string | undefined): Promise<Reader[]> {
   return rows
 }
 
-// The same slots as the send (`{{field}}`, `{{field|fallback}}`), so the preview shows what would be sent.
-const field = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|([^{}]*))?\}\}/g
-
-/** Fill `{{name}}`-style fields from a reader; an empty or missing field gets its `|fallback`, or nothing, as in the send. */
-export function personalize(template: string, reader: Reader, escape: (value: string) => string = (value) => value): string {
-  return template.replace(field, (_whole, key: string, fallback: string | undefined) => escape((Object.hasOwn(reader, key) ? reader[key] : '') || (fallback ?? '').trim()))
+/** Fill `{{name}}`-style fields from a reader exactly as the send does (an empty or missing field gets its `|fallback`). */
+export function personalize(template: string, reader: Reader, escape?: (value: string) => string): string {
+  return fillTemplate(compileTemplate(template), reader, escape)
 }
 
 /** The `{{fields}}` a template uses that this reader has no value for. */
 export function missingFields(template: string, reader: Reader): string[] {
-  return [...new Set([...template.matchAll(field)].map((match) => match[1]!).filter((key) => !(Object.hasOwn(reader, key) && reader[key])))]
+  return [...new Set(findSlots(template).map((slot) => slot.field).filter((key) => !(Object.hasOwn(reader, key) && reader[key])))]
 }

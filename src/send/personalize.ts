@@ -24,8 +24,7 @@ export function compileTemplate(source: string): Template {
 export function fillTemplate(template: Template, fields: Readonly<Record<string, string>>, escape: (value: string) => string = (value) => value): string {
   let out = template.pieces[0]!
   for (let i = 0; i < template.slots.length; i++) {
-    const { field, fallback } = template.slots[i]!
-    out += escape(fields[field] || fallback) + template.pieces[i + 1]!
+    out += escape(valueOf(fields, template.slots[i]!)) + template.pieces[i + 1]!
   }
   return out
 }
@@ -38,10 +37,14 @@ export function fillTemplateBytes(template: Template & { bytes?: Buffer[] }, fie
   template.bytes ??= template.pieces.map((piece) => Buffer.from(piece))
   const parts: Buffer[] = [template.bytes[0]!]
   for (let i = 0; i < template.slots.length; i++) {
-    const { field, fallback } = template.slots[i]!
-    parts.push(Buffer.from(escape(fields[field] || fallback)), template.bytes[i + 1]!)
+    parts.push(Buffer.from(escape(valueOf(fields, template.slots[i]!))), template.bytes[i + 1]!)
   }
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts)
+}
+
+// Only the recipient's own columns: `{{constructor}}` must not reach Object.prototype.
+function valueOf(fields: Readonly<Record<string, string>>, { field, fallback }: Template['slots'][number]): string {
+  return (Object.hasOwn(fields, field) ? fields[field] : '') || fallback
 }
 
 /** Escape a value for HTML text and attribute values. */
