@@ -16,6 +16,7 @@ import { inlineText, LinkRefs } from '../src/markdown/text.ts'
 import { startPreview } from '../src/preview/server.ts'
 import { renderDoc } from '../src/build.ts'
 import { renderDocPage } from '../src/site/build-site.ts'
+import { writeSection } from './lib.ts'
 
 const saves = 30
 const warmup = 3
@@ -106,9 +107,7 @@ function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!
 }
 const row = (name: string, values: number[]) => `| ${name} | ${quantile(values, 0.5).toFixed(0)} ms | ${quantile(values, 0.95).toFixed(0)} ms |`
-console.log(`## Preview
-
-Save → reloaded preview of one changed issue (content/issues/${slug}.md), ${saves} saves after ${warmup} warm-up saves, on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end.
+const body = `Save → reloaded preview of one changed issue (content/issues/${slug}.md), ${saves} saves after ${warmup} warm-up saves, on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end.
 Target: ≤ 300 ms. Measured from the file write to the page's reload event (Server-Sent Events) and then to the
 re-rendered email fetched over HTTP; includes the watcher's 15 ms debounce.
 
@@ -120,4 +119,6 @@ ${row('Peer: bare \`mjml2html\` of the same issue', peer)}
 ${row('For scale: the same issue through the pipeline in-process (parse, parts, email, archive page), no server', direct)}
 
 Run: \`node --import tsx bench/preview.ts\`
-`)
+`
+writeSection('Preview', body)
+console.log(body)

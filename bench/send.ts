@@ -2,6 +2,8 @@
 // run, to a local smtp-server that discards. Run: node --import tsx bench/send.ts
 // Each sender runs in its own child process so peak RSS (process.resourceUsage().maxRSS) is its own.
 import { execFileSync, spawn } from 'node:child_process'
+import { machine, writeSection } from './lib.ts'
+import { loadavg } from 'node:os'
 import { cp, mkdtemp, readFile, rm, symlink, writeFile, mkdir } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -136,8 +138,7 @@ async function parent(): Promise<void> {
     const ratio = find('ours', 10_000).perSecond / find('bare', 10_000).perSecond
     const growth = find('ours', 10_000).maxRssMb - find('ours', 1000).maxRssMb
     const peerGrowth = find('bare+renderer', 10_000).maxRssMb - find('bare+renderer', 1000).maxRssMb
-    console.log(
-      [
+    const section = [
         `${connections} SMTP connections each, to a local smtp-server sink that discards (same process for both), Node ${process.version}.`,
         'messages/s = sink-side rate between the first and the last message; wall = the child process from start to exit (ours includes loading, rendering and the ledger).',
         '',
@@ -147,8 +148,11 @@ async function parent(): Promise<void> {
         '',
         `- Throughput at 10,000: ${ratio.toFixed(2)}× the bare loop (target ≥ 0.90×): ${ratio >= 0.9 ? 'met' : 'MISSED'}.`,
         `- Peak RSS at 10,000 − at 1,000: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB (target ≤ +32 MB): ${growth <= 32 ? 'met' : 'MISSED'}; the bare loop with the renderer loaded: ${peerGrowth >= 0 ? '+' : ''}${peerGrowth.toFixed(1)} MB.`,
-      ].join('\n'),
-    )
+        '',
+        'Run: `node --import tsx bench/send.ts`',
+      ].join('\n')
+    writeSection('Send: latest run', `${machine()}; load average ${loadavg()[0]!.toFixed(2)} at the end. ${section}`)
+    console.log(section)
   } finally {
     await rm(root, { recursive: true, force: true })
   }
