@@ -1,4 +1,5 @@
-// `npm run bench`: every bench/*.ts except this file and lib.ts, one after another, each in its own process.
+// `npm run bench`: every bench/*.ts except this file and the modules the benches share, one after another,
+// each in its own process.
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -6,7 +7,7 @@ import { join } from 'node:path'
 const dir = import.meta.dirname
 const only = process.argv.slice(2)
 const benches = readdirSync(dir)
-  .filter((name) => name.endsWith('.ts') && name !== 'run.ts' && name !== 'lib.ts')
+  .filter((name) => name.endsWith('.ts') && !['run.ts', 'lib.ts', 'synthetic.ts'].includes(name))
   .filter((name) => only.length === 0 || only.includes(name.replace(/\.ts$/, '')))
 let failed = 0
 for (const name of benches) {
