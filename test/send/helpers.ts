@@ -103,9 +103,18 @@ export async function startSink(
     },
   }
   const server = new SMTPServer(config)
+  server.on('error', ignoreReset)
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
   const port = (server.server.address() as AddressInfo).port
   return { server, port, messages, attempts, accepted, close: () => new Promise<void>((done) => server.close(() => done())) }
+}
+
+/**
+ * A client killed mid-send (the SIGKILL test) or giving up on a silent server resets its connection; the server
+ * side reports that as an error event. Any other error is still thrown, so a real fault fails the run.
+ */
+export function ignoreReset(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') throw error
 }
 
 /** Run the real `newsletter` CLI in a child process in `cwd`; `onSpawn` gets the child (to signal it). */

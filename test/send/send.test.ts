@@ -7,7 +7,7 @@ import { runSend } from '../../src/commands/send.ts'
 import { reportCommand } from '../../src/commands/report.ts'
 import { approveText } from '../../src/send/approve.ts'
 import { Ledger } from '../../src/send/ledger.ts'
-import { collect, makeProject, removeProject, startSink, type Sink } from './helpers.ts'
+import { collect, ignoreReset, makeProject, removeProject, startSink, type Sink } from './helpers.ts'
 
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {
@@ -153,7 +153,7 @@ describe('send over SMTP', () => {
   it('gives up on a server that never greets, within the timeout, leaving recipients pending', async () => {
     const root = await project({ send: fast.replace('retry_delay: 10', 'retry_delay: 10\n  attempts: 2') })
     const sockets = new Set<Socket>()
-    const silent: Server = createServer((socket) => void sockets.add(socket))
+    const silent: Server = createServer((socket) => void sockets.add(socket.on('error', ignoreReset)))
     await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done))
     cleanups.push(async () => {
       for (const socket of sockets) socket.destroy()
