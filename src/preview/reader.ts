@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { parse } from 'csv-parse/sync'
 import { NewsletterError } from '../errors.ts'
-import { compileTemplate, fillTemplate, findSlots } from '../send/personalize.ts'
+import { compileTemplate, fillTemplate, findSlots } from '../email/personalize.ts'
 
 /** One reader's fields, as a recipients CSV row gives them: `email`, `name`, and any other column. */
 export type Reader = Record<string, string>

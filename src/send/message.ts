@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type Mail from 'nodemailer/lib/mailer'
 import type { Settings } from '../config.ts'
 import type { EmailArtifact } from '../email/build-email.ts'
-import { compileTemplate, escapeHtml, fillTemplate, fillTemplateBytes, type Template } from './personalize.ts'
+import { compileTemplate, escapeHtml, fillTemplate, fillTemplateBytes, type Template } from '../email/personalize.ts'
 import type { Recipient } from './recipients.ts'
 
 /** The address inside a `Name <address>` sender. */

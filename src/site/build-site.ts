@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Eleventy, { type UserConfig } from '@11ty/eleventy'
@@ -6,6 +6,7 @@ import type { LiquidError } from 'liquidjs'
 import * as pagefind from 'pagefind'
 import type { Pipeline } from '../build.ts'
 import type { Config } from '../config.ts'
+import { fillWithFallbacks } from '../email/personalize.ts'
 import { NewsletterError } from '../errors.ts'
 import type { RenderedDoc } from '../markdown/parts.ts'
 import { docView, siteData, type SiteData } from './data.ts'
@@ -49,13 +50,15 @@ export async function buildSite(pipeline: Pipeline, config: Config, dir: string)
   const data = siteData(pipeline.rendered, config.settings)
   // 1. Eleventy renders our page templates from the already rendered documents
   const pages = await runEleventy(data, config, dir)
-  // 2. "View in browser" shows the email byte for byte as it was built
+  // 2. The archive is read by everyone: `{{name}}`-style slots get their fallbacks, as for a reader without fields
+  await fillSlots(dir)
+  // 3. "View in browser" shows the email as built, filled the same way
   for (const email of pipeline.emails) {
     const file = join(dir, 'email', email.slug, 'index.html')
     await mkdir(dirname(file), { recursive: true })
-    await writeFile(file, email.html)
+    await writeFile(file, fillWithFallbacks(email.html))
   }
-  // 3. Search index over the issue and notice pages (they mark their text with data-pagefind-body)
+  // 4. Search index over the issue and notice pages (they mark their text with data-pagefind-body)
   await indexSite(dir, config.settings.language)
   return pages + pipeline.emails.length
 }
@@ -77,6 +80,16 @@ async function runEleventy(data: SiteData, config: Config, dir: string): Promise
     return written.filter((page) => typeof page.outputPath === 'string' && page.outputPath.endsWith('.html')).length
   } catch (error) {
     throw siteLayoutError(error, layoutsDir)
+  }
+}
+
+async function fillSlots(dir: string): Promise<void> {
+  const files = (await readdir(dir, { recursive: true })).filter((name) => name.endsWith('.html') || name.endsWith('.xml'))
+  for (const name of files) {
+    const path = join(dir, name)
+    const text = await readFile(path, 'utf8')
+    const filled = fillWithFallbacks(text)
+    if (filled !== text) await writeFile(path, filled)
   }
 }
 
@@ -104,7 +117,7 @@ export async function renderDocPage(doc: RenderedDoc, config: Config): Promise<s
   const page = { url: `/${entry.path}` }
   try {
     const content = await liquid.renderFile(`${doc.kind}.liquid`, { site, entry, page })
-    return await liquid.renderFile('base.liquid', { site, page, title: entry.title, content })
+    return fillWithFallbacks(await liquid.renderFile('base.liquid', { site, page, title: entry.title, content }))
   } catch (error) {
     throw siteLayoutError(error, layoutsDir)
   }

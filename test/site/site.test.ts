@@ -1,6 +1,7 @@
 import { readFile, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fillWithFallbacks } from '../../src/email/personalize.ts'
 import { brokenLinks, buildFixtureSite, listFiles, type BuiltSite } from './fixture.ts'
 
 let site: BuiltSite
@@ -42,9 +43,9 @@ describe('archive site from the samples', () => {
     expect(expected.filter((path) => !files.has(path))).toEqual([])
   })
 
-  it('serves each email exactly as built', async () => {
+  it('serves each email exactly as built, personalization slots filled with their fallbacks', async () => {
     expect(site.pipeline.emails.length).toBe(5)
-    for (const email of site.pipeline.emails) expect(await read(`email/${email.slug}/index.html`)).toBe(email.html)
+    for (const email of site.pipeline.emails) expect(await read(`email/${email.slug}/index.html`)).toBe(fillWithFallbacks(email.html))
   })
 
   it('leaves drafts out of every page, the feed and the search index', async () => {
@@ -77,8 +78,16 @@ describe('archive site from the samples', () => {
 
   it('takes issue text from our renderer only: Liquid-looking text in an issue is never run', async () => {
     const html = await read('issues/2026-08/index.html')
-    expect(html).toContain('<code>{{ name }}</code>')
+    expect(html).toContain('<code>{{ badge.name }}</code>')
     expect(html).toContain('badge template and {% raw %} stays as it is.')
+  })
+
+  it('shows personalization slots as a reader without fields gets them: the fallback', async () => {
+    for (const path of ['issues/2026-08/index.html', 'email/2026-08/index.html']) {
+      expect(await read(path), path).toContain('Hello colleague, this one is about printing.')
+    }
+    const files = await listFiles(site.dir)
+    for (const file of files.filter((name) => /\.(html|xml)$/.test(name))) expect(await read(file), file).not.toContain('{{name')
   })
 
   it('groups the patch history by product and links every CVE to its public record', async () => {

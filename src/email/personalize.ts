@@ -47,6 +47,12 @@ function valueOf(fields: Readonly<Record<string, string>>, { field, fallback }: 
   return (Object.hasOwn(fields, field) ? fields[field] : '') || fallback
 }
 
+/** HTML as a reader with no fields of their own sees it (the archive, "view in browser"): each slot gets its fallback. */
+export function fillWithFallbacks(html: string): string {
+  const template = compileTemplate(html)
+  return template.slots.length === 0 ? html : fillTemplate(template, {}, escapeHtml)
+}
+
 /** Escape a value for HTML text and attribute values. */
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)

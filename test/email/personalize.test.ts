@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { compileTemplate, escapeHtml, fillTemplate, fillTemplateBytes } from '../../src/send/personalize.ts'
+import { compileTemplate, escapeHtml, fillTemplate, fillTemplateBytes } from '../../src/email/personalize.ts'
 
 describe('personalization templates', () => {
   it('fills fields, escapes values where asked, and falls back when a field is empty', () => {
