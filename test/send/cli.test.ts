@@ -1,26 +1,11 @@
 import { hostname } from 'node:os'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Ledger } from '../../src/send/ledger.ts'
-import { makeProject, removeProject, runCli, startSink, type Sink } from './helpers.ts'
+import { runCli, scaffold } from './helpers.ts'
 
-const cleanups: (() => Promise<void>)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-
-async function project(options: Parameters<typeof makeProject>[0] = {}) {
-  const root = await makeProject({ send: '  retry_delay: 10\n  require_tls: false\n', ...options })
-  cleanups.push(() => removeProject(root))
-  return root
-}
-
-async function sink(options: Parameters<typeof startSink>[0] = {}): Promise<Sink> {
-  const started = await startSink(options)
-  cleanups.push(() => started.close())
-  return started
-}
+const { project, sink } = scaffold({ send: '  retry_delay: 10\n  require_tls: false\n' })
 
 async function staff(root: string, count: number): Promise<string[]> {
   const emails = Array.from({ length: count }, (_, i) => `person${String(i).padStart(3, '0')}@example.com`)

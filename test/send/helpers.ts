@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { simpleParser, type ParsedMail } from 'mailparser'
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server'
+import { afterEach } from 'vitest'
 import type { Io } from '../../src/cli.ts'
 import { approveText } from '../../src/send/approve.ts'
 
@@ -129,4 +130,28 @@ export function runCli(
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   options.onSpawn?.(child)
   return new Promise((done) => child.on('close', (code, signal) => done({ code, signal, stdout, stderr })))
+}
+
+/**
+ * Per-file scaffolding: projects and sinks made through it are removed after each test, and `cleanups`
+ * takes any other teardown. `defaults` are the project options every test in the file starts from.
+ */
+export function scaffold(defaults: Parameters<typeof makeProject>[0] = {}) {
+  const cleanups: (() => Promise<void>)[] = []
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+  })
+  return {
+    cleanups,
+    async project(options: Parameters<typeof makeProject>[0] = {}): Promise<string> {
+      const root = await makeProject({ ...defaults, ...options })
+      cleanups.push(() => removeProject(root))
+      return root
+    },
+    async sink(options: Parameters<typeof startSink>[0] = {}): Promise<Sink> {
+      const started = await startSink(options)
+      cleanups.push(() => started.close())
+      return started
+    },
+  }
 }

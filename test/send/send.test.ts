@@ -2,29 +2,14 @@ import { generateKeyPairSync } from 'node:crypto'
 import { createServer, type Server, type Socket } from 'node:net'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { runSend } from '../../src/commands/send.ts'
 import { reportCommand } from '../../src/commands/report.ts'
 import { approveText } from '../../src/send/approve.ts'
 import { Ledger } from '../../src/send/ledger.ts'
-import { collect, ignoreReset, makeProject, removeProject, startSink, type Sink } from './helpers.ts'
+import { collect, ignoreReset, scaffold } from './helpers.ts'
 
-const cleanups: (() => Promise<void>)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
-
-async function project(options: Parameters<typeof makeProject>[0] = {}) {
-  const root = await makeProject(options)
-  cleanups.push(() => removeProject(root))
-  return root
-}
-
-async function sink(options: Parameters<typeof startSink>[0] = {}): Promise<Sink> {
-  const started = await startSink(options)
-  cleanups.push(() => started.close())
-  return started
-}
+const { cleanups, project, sink } = scaffold()
 
 async function csv(root: string, rows: string[], header = 'email,name,department'): Promise<string> {
   const path = join(root, 'staff.csv')
