@@ -1,13 +1,9 @@
 import { formatText, summarize } from '../check/report.ts'
 import { clipBytes, warnBytes } from '../check/email-checks.ts'
+import { escapeHtml } from '../email/personalize.ts'
 import { missingFields, personalize, type Reader } from './reader.ts'
 import { invertFrameCss } from './scheme.ts'
 import type { DocSummary, DocPreview } from './state.ts'
-
-/** Escape text for HTML content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
-}
 
 const e = escapeHtml
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { escapeHtml } from '../../src/preview/pages.ts'
+import { escapeHtml } from '../../src/email/personalize.ts'
 import { loadReaders, missingFields, personalize, sampleReader } from '../../src/preview/reader.ts'
 import { applyScheme } from '../../src/preview/scheme.ts'
 
