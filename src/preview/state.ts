@@ -138,7 +138,8 @@ export class PreviewState {
     const pagesChanged = before.size > 0 && (this.entries.size !== before.size || [...this.entries.keys()].some((key) => !before.has(key)))
     const glossaryChanged = await this.rescanGlossary()
     const all = settingsChanged || layoutsChanged || pagesChanged || glossaryChanged
-    this.checker = this.config && (await createChecker(this.config, [...this.entries.values()].map((entry) => entry.loaded)))
+    // The checker holds the glossary and the set of pages: only a change to those, the settings or the layouts renews it.
+    if (all || !this.checker) this.checker = this.config && (await createChecker(this.config, [...this.entries.values()].map((entry) => entry.loaded)))
     if (all) {
       for (const entry of this.entries.values()) {
         entry.loaded = this.parse(entry)
