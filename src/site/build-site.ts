@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Eleventy, { type UserConfig } from '@11ty/eleventy'
@@ -50,15 +50,13 @@ export async function buildSite(pipeline: Pipeline, config: Config, dir: string)
   const data = siteData(pipeline.rendered, config.settings)
   // 1. Eleventy renders our page templates from the already rendered documents
   const pages = await runEleventy(data, config, dir)
-  // 2. The archive is read by everyone: `{{name}}`-style slots get their fallbacks, as for a reader without fields
-  await fillSlots(dir)
-  // 3. "View in browser" shows the email as built, filled the same way
+  // 2. "View in browser" shows the email as built, its slots filled as on every other page
   for (const email of pipeline.emails) {
     const file = join(dir, 'email', email.slug, 'index.html')
     await mkdir(dirname(file), { recursive: true })
     await writeFile(file, fillWithFallbacks(email.html))
   }
-  // 4. Search index over the issue and notice pages (they mark their text with data-pagefind-body)
+  // 3. Search index over the issue and notice pages (they mark their text with data-pagefind-body)
   await indexSite(dir, config.settings.language)
   return pages + pipeline.emails.length
 }
@@ -71,6 +69,8 @@ async function runEleventy(data: SiteData, config: Config, dir: string): Promise
     config(eleventyConfig: UserConfig) {
       eleventyConfig.setIncludesDirectory(relative(pagesDir, layoutsDir))
       eleventyConfig.setLiquidOptions(liquidOptions)
+      // The archive is read by everyone: `{{name}}`-style slots get their fallbacks, as for a reader without fields.
+      eleventyConfig.addTransform('fill-slots', (content: unknown) => (typeof content === 'string' ? fillWithFallbacks(content) : content))
       eleventyConfig.addGlobalData('site', data)
     },
   })
@@ -80,16 +80,6 @@ async function runEleventy(data: SiteData, config: Config, dir: string): Promise
     return written.filter((page) => typeof page.outputPath === 'string' && page.outputPath.endsWith('.html')).length
   } catch (error) {
     throw siteLayoutError(error, layoutsDir)
-  }
-}
-
-async function fillSlots(dir: string): Promise<void> {
-  const files = (await readdir(dir, { recursive: true })).filter((name) => name.endsWith('.html') || name.endsWith('.xml'))
-  for (const name of files) {
-    const path = join(dir, name)
-    const text = await readFile(path, 'utf8')
-    const filled = fillWithFallbacks(text)
-    if (filled !== text) await writeFile(path, filled)
   }
 }
 

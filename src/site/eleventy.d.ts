@@ -5,6 +5,8 @@ declare module '@11ty/eleventy' {
     setIncludesDirectory(dir: string): void
     setLiquidOptions(options: object): void
     addGlobalData(name: string, data: unknown): void
+    /** Change each page's output before it is written. */
+    addTransform(name: string, transform: (content: unknown) => unknown): void
   }
   /** One file Eleventy wrote. */
   export interface WrittenTemplate {
