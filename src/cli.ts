@@ -1,38 +1,19 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { parseArgs } from 'node:util'
+import type { Command, Io } from './commands/command.ts'
 import { NewsletterError } from './errors.ts'
 
-/** Where a command writes: the CLI passes the real streams, tests pass collectors. */
-export interface Io {
-  out(text: string): void
-  err(text: string): void
-}
-
-/** One `newsletter <command>`: its options, their help, and what it does (returns the exit code). */
-export interface Command {
-  name: string
-  summary: string
-  usage: string
-  options: NonNullable<ParseArgsConfig['options']>
-  /** One line per option, shown by `newsletter <command> --help`. */
-  help: Record<string, string>
-  allowPositionals?: boolean
-  run(values: Record<string, unknown>, positionals: string[], io: Io): Promise<number>
-}
-
-// Each command's module pulls in its own stages (MJML, Eleventy, SQLite…): only the one being run is loaded.
-const loaders: Record<string, () => Promise<Command>> = {
-  build: async () => (await import('./commands/build.ts')).buildCommand,
-  check: async () => (await import('./commands/check.ts')).checkCommand,
-  new: async () => (await import('./commands/new.ts')).newCommand,
-  preview: async () => (await import('./commands/preview.ts')).previewCommand,
-  approve: async () => (await import('./commands/approve.ts')).approveCommand,
-  send: async () => (await import('./commands/send.ts')).sendCommand,
-  report: async () => (await import('./commands/report.ts')).reportCommand,
-}
-
-/** Every command, in the order `--help` lists them. */
-export function loadCommands(): Promise<Command[]> {
-  return Promise.all(Object.values(loaders).map((load) => load()))
+/**
+ * Every command with its one-line summary, in the order `--help` lists them. The summaries live here, not in
+ * the command modules, so `newsletter --help` imports no command (and none of MJML, Eleventy or SQLite).
+ */
+const commands: Record<string, { summary: string; load(): Promise<Command> }> = {
+  build: { summary: 'Validate all content, then write the emails (HTML + text) and the archive site to dist/', load: async () => (await import('./commands/build.ts')).buildCommand },
+  check: { summary: 'Check issues and notices (drafts included) without writing anything', load: async () => (await import('./commands/check.ts')).checkCommand },
+  new: { summary: 'Start the next issue (or a service notice) as a draft, every section stubbed', load: async () => (await import('./commands/new.ts')).newCommand },
+  preview: { summary: 'Serve a live preview of every issue and notice, drafts included (npm start)', load: async () => (await import('./commands/preview.ts')).previewCommand },
+  approve: { summary: 'Record approval of an issue or notice (approved_by, approved_at, digest) so it can be sent', load: async () => (await import('./commands/approve.ts')).approveCommand },
+  send: { summary: 'Mail an approved issue or notice to a recipients CSV, a list address, or test addresses', load: async () => (await import('./commands/send.ts')).sendCommand },
+  report: { summary: 'Show how a send went: counts, and every recipient not accepted with the server reply', load: async () => (await import('./commands/report.ts')).reportCommand },
 }
 
 const stdio: Io = {
@@ -44,17 +25,17 @@ const stdio: Io = {
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   const [name, ...rest] = argv
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.out(await overview())
+    io.out(overview())
     return name ? 0 : 2
   }
-  const load = Object.hasOwn(loaders, name) ? loaders[name] : undefined
-  if (!load) {
-    io.err(`newsletter: unknown command \`${name}\`\n\n${await overview()}`)
+  const entry = Object.hasOwn(commands, name) ? commands[name] : undefined
+  if (!entry) {
+    io.err(`newsletter: unknown command \`${name}\`\n\n${overview()}`)
     return 2
   }
-  const command = await load()
+  const command = await entry.load()
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(commandHelp(command))
+    io.out(commandHelp(command, entry.summary))
     return 0
   }
   let parsed: ReturnType<typeof parseArgs>
@@ -76,21 +57,20 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   }
 }
 
-async function overview(): Promise<string> {
-  const commands = await loadCommands()
-  const width = Math.max(...commands.map((command) => command.name.length))
+function overview(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length))
   return [
     'Usage: newsletter <command> [options]',
     '',
     'Commands:',
-    ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    ...Object.entries(commands).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`),
     '',
-    'Run `newsletter <command> --help` for a command\'s options.',
+    "Run `newsletter <command> --help` for a command's options.",
   ].join('\n')
 }
 
-function commandHelp(command: Command): string {
+function commandHelp(command: Command, summary: string): string {
   const rows = Object.entries(command.help)
   const width = Math.max(0, ...rows.map(([flag]) => flag.length))
-  return [`Usage: newsletter ${command.usage}`, '', command.summary, '', 'Options:', ...rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`)].join('\n')
+  return [`Usage: newsletter ${command.usage}`, '', summary, '', 'Options:', ...rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`)].join('\n')
 }

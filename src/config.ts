@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises'
-import { join, relative } from 'node:path'
+import { existsSync } from 'node:fs'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { VFile } from 'vfile'
 import { parseDocument } from 'yaml'
 import { report } from './errors.ts'
@@ -64,6 +66,13 @@ export interface Config {
   outDir: string
   settingsPath: string
   settings: Settings
+}
+
+/** The folder of this package (package.json, src/, layouts/), whether the code runs from src/ or dist/cli/. */
+export const packageDir = findPackageDir(dirname(fileURLToPath(import.meta.url)))
+
+function findPackageDir(dir: string): string {
+  return existsSync(join(dir, 'package.json')) || dirname(dir) === dir ? dir : findPackageDir(dirname(dir))
 }
 
 /** Built-in defaults; the settings file and then flags override them. */

@@ -1,7 +1,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import { collectMessages, formatText } from '../check/report.ts'
-import type { Command, Io } from '../cli.ts'
+import type { Command, Io } from './command.ts'
 import { loadConfig } from '../config.ts'
 import { loadContent } from '../content/load.ts'
 import { hasErrors, NewsletterError } from '../errors.ts'
@@ -10,7 +10,6 @@ import { approveText, contentDigest, localMinute } from '../send/approve.ts'
 /** `newsletter approve <slug> --by NAME`: record who approved which content, so `send` can tell if it changed since. */
 export const approveCommand: Command = {
   name: 'approve',
-  summary: 'Record approval of an issue or notice (approved_by, approved_at, digest) so it can be sent',
   usage: 'approve <slug> --by NAME',
   allowPositionals: true,
   options: { by: { type: 'string' } },

@@ -1,14 +1,13 @@
 import { join, resolve } from 'node:path'
 import { emailOutputs, failed, runPipeline, writeOutputs } from '../build.ts'
 import { collectMessages, formatText, summarize } from '../check/report.ts'
-import type { Command } from '../cli.ts'
+import type { Command } from './command.ts'
 import { loadConfig } from '../config.ts'
 import { writeSite } from '../site/build-site.ts'
 
 /** `newsletter build`: validate everything, then write every email and the archive site, or nothing at all. */
 export const buildCommand: Command = {
   name: 'build',
-  summary: 'Validate all content, then write the emails (HTML + text) and the archive site to dist/',
   usage: 'build [--drafts] [--out DIR]',
   options: { drafts: { type: 'boolean', default: false }, out: { type: 'string' } },
   help: {

@@ -2,14 +2,13 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { runPipeline } from '../build.ts'
 import { collectMessages, formatText, summarize } from '../check/report.ts'
-import type { Command } from '../cli.ts'
+import type { Command } from './command.ts'
 import { loadConfig } from '../config.ts'
 import { NewsletterError } from '../errors.ts'
 
 /** `newsletter check`: every problem in every file (drafts included), nothing written. */
 export const checkCommand: Command = {
   name: 'check',
-  summary: 'Check issues and notices (drafts included) without writing anything',
   usage: 'check [FILES...] [--format text|json] [--online]',
   options: { format: { type: 'string', default: 'text' }, online: { type: 'boolean', default: false } },
   allowPositionals: true,

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
-import type { Command } from '../cli.ts'
+import type { Command } from './command.ts'
 import { loadConfig } from '../config.ts'
 import { isDate } from '../content/fields.ts'
 import { loadContent } from '../content/load.ts'
@@ -13,7 +13,6 @@ import { collectMessages, formatText } from '../check/report.ts'
 /** `newsletter new`: start the next issue (or a service notice) as a draft with every section stubbed. */
 export const newCommand: Command = {
   name: 'new',
-  summary: 'Start the next issue (or a service notice) as a draft, every section stubbed',
   usage: 'new [--notice] [--date YYYY-MM-DD] [--from-tickets FILE]',
   options: { notice: { type: 'boolean', default: false }, date: { type: 'string' }, 'from-tickets': { type: 'string' } },
   help: {

@@ -1,12 +1,11 @@
 import { resolve } from 'node:path'
-import type { Command } from '../cli.ts'
+import type { Command } from './command.ts'
 import { NewsletterError } from '../errors.ts'
 import { startPreview } from '../preview/server.ts'
 
 /** `newsletter preview` (`npm start`): a local, live-reloading preview of every issue and notice. */
 export const previewCommand: Command = {
   name: 'preview',
-  summary: 'Serve a live preview of every issue and notice, drafts included (npm start)',
   usage: 'preview [--port N] [--host HOST] [--recipients FILE]',
   options: { port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' }, recipients: { type: 'string' } },
   help: {

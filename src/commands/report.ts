@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
-import type { Command } from '../cli.ts'
+import type { Command } from './command.ts'
 import { NewsletterError } from '../errors.ts'
 import { Ledger } from '../send/ledger.ts'
 import { formatReport, type Format } from '../send/report.ts'
@@ -9,7 +9,6 @@ import { defaultLedger } from './send.ts'
 /** `newsletter report <slug>`: what the ledger says about a send. */
 export const reportCommand: Command = {
   name: 'report',
-  summary: 'Show how a send went: counts, and every recipient not accepted with the server reply',
   usage: 'report <slug> [--ledger FILE] [--format text|json|csv]',
   allowPositionals: true,
   options: { ledger: { type: 'string' }, format: { type: 'string', default: 'text' } },

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline/promises'
 import { join, relative, resolve } from 'node:path'
 import { failed, runPipeline } from '../build.ts'
 import { collectMessages, formatText } from '../check/report.ts'
-import type { Command, Io } from '../cli.ts'
+import type { Command, Io } from './command.ts'
 import { loadConfig, type Config } from '../config.ts'
 import { createLocator } from '../content/position.ts'
 import { hasErrors, NewsletterError } from '../errors.ts'
@@ -39,7 +39,6 @@ export interface SendContext {
 /** `newsletter send <slug>`: validate everything, then mail an approved issue or notice, resumably. */
 export const sendCommand: Command = {
   name: 'send',
-  summary: 'Mail an approved issue or notice to a recipients CSV, a list address, or test addresses',
   usage: 'send <slug> (--recipients FILE | --list ADDR | --to ADDR[,ADDR…]) [--dry-run] [--yes] [--ledger FILE] [--concurrency N] [--rate N]',
   allowPositionals: true,
   options: {

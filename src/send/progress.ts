@@ -1,4 +1,4 @@
-import type { Io } from '../cli.ts'
+import type { Io } from '../commands/command.ts'
 import type { Progress } from './send-loop.ts'
 
 /** Shows a send's progress: a redrawn bar on a terminal, a plain line every few seconds otherwise. */

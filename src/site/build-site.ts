@@ -1,19 +1,20 @@
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import Eleventy, { type UserConfig } from '@11ty/eleventy'
 import type { LiquidError } from 'liquidjs'
 import * as pagefind from 'pagefind'
 import type { Pipeline } from '../build.ts'
-import type { Config } from '../config.ts'
+import { packageDir, type Config } from '../config.ts'
 import { fillWithFallbacks } from '../email/personalize.ts'
 import { NewsletterError } from '../errors.ts'
 import type { RenderedDoc } from '../markdown/parts.ts'
 import { docView, siteData, type SiteData } from './data.ts'
 import { createSiteLiquid, liquidOptions } from './templates.ts'
 
-const pagesDir = fileURLToPath(new URL('./pages', import.meta.url))
-const eleventyConfigPath = fileURLToPath(new URL('../../.eleventy.js', import.meta.url))
+// Page templates and Eleventy's config are not compiled: found from the package folder, whether this module runs
+// from src/ or from the compiled dist/cli/.
+const pagesDir = join(packageDir, 'src', 'site', 'pages')
+const eleventyConfigPath = join(packageDir, '.eleventy.js')
 
 /** What a site build wrote. */
 export interface SiteResult {

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path'
 import { simpleParser, type ParsedMail } from 'mailparser'
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server'
 import { afterEach } from 'vitest'
-import type { Io } from '../../src/cli.ts'
+import type { Io } from '../../src/commands/command.ts'
 import { approveText } from '../../src/send/approve.ts'
 
 /** The repository root (layouts and sample content come from here). */
