@@ -11,10 +11,10 @@ import { machine, writeSection } from './lib.ts'
 import { loadavg } from 'node:os'
 
 const root = join(import.meta.dirname, '..')
-const { config } = await loadConfig({ root })
+const { config } = await loadConfig({ root: join(root, 'test', 'fixtures', 'project') })
 if (!config) throw new Error('the sample settings do not load')
-const layouts = await loadLayouts(join(root, 'layouts/email'))
-const samples = await loadContent(config.contentDir)
+const layouts = await loadLayouts(join(root, 'layouts/email'), root)
+const samples = await loadContent(join(root, 'test', 'fixtures', 'project', 'content'), root)
 const front = '---\ntitle: Big\nissue: 99\ndate: 2026-11-01\nsummary: "A long issue."\n---\n\n## News\n\n'
 const body = Array.from({ length: 1000 }, (_, i) => `Paragraph ${i + 1} says the printers on floor ${i % 7} move to the kitchen, so you print from there.`).join('\n\n')
 const big = [parseDoc('big.md', front + body, 'issue')]
@@ -27,9 +27,8 @@ async function measure(label: string, loaded: Loaded[], rounds: number): Promise
   let checkMs = 0
   const before = process.memoryUsage().rss
   for (let round = 0; round < rounds; round++) {
-    const checker = await createChecker(config!, loaded)
+    const checker = createChecker(config!, { pages: new Set(docs.map((doc) => `issues/${doc.slug}`)) })
     for (const doc of docs) {
-      doc.file.messages.length = 0
       let start = performance.now()
       const email = await buildEmail(renderParts(doc), config!.settings, layouts)
       buildMs += performance.now() - start

@@ -16,10 +16,10 @@ import { machine, median, percentile, writeSection } from './lib.ts'
 
 const root = join(import.meta.dirname, '..')
 const rounds = Number(process.env.BENCH_ROUNDS ?? 150)
-const text = readFileSync(join(root, 'content/issues/2026-11.md'), 'utf8')
-const { settings } = parseSettings('settings.yml', readFileSync(join(root, 'content/settings.yml'), 'utf8'))
+const text = readFileSync(join(root, 'test/fixtures/project/content/issues/2026-11.md'), 'utf8')
+const { settings } = parseSettings('settings.yml', readFileSync(join(root, 'test/fixtures/project/content/settings.yml'), 'utf8'))
 if (!settings) throw new Error('content/settings.yml is invalid: run `npm run check`')
-const layouts = await loadLayouts(join(root, 'layouts/email'))
+const layouts = await loadLayouts(join(root, 'layouts/email'), root)
 
 async function ours(): Promise<number> {
   const { doc } = parseDoc('content/issues/2026-11.md', text, 'issue')

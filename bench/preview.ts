@@ -5,8 +5,8 @@ import { get } from 'node:http'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import mjml2html from 'mjml'
-import { loadConfig } from '../src/config.ts'
-import { loadContent, parseDoc } from '../src/content/load.ts'
+import { parseDoc } from '../src/content/load.ts'
+import { loadProject } from '../src/project/project.ts'
 import { createChecker } from '../src/check/checker.ts'
 import { mjmlOptions } from '../src/email/compile.ts'
 import { fillLayout, loadLayouts } from '../src/email/layout.ts'
@@ -54,9 +54,10 @@ async function fetchText(url: string): Promise<string> {
 }
 
 // The peer: the same issue's MJML compiled by a bare mjml2html call, the step no preview can skip.
-const { config } = await loadConfig({ root })
-const layouts = await loadLayouts(join(root, 'layouts/email'))
-const checker = await createChecker(config!, await loadContent(join(root, 'content')))
+const project = await loadProject(root)
+const config = project.config
+const layouts = project.layouts!
+const checker = createChecker(config!, { glossary: project.glossary.glossary, pages: project.pages })
 const doc = parseDoc(path, original, 'issue').doc!
 const parts = renderParts(doc, { locale: config!.settings.language })
 const mjml = fillLayout(layouts, 'issue.mjml', {

@@ -44,10 +44,9 @@ async function child(kind: Kind, count: number, root: string, port: number): Pro
     // heap from what is live, so this separates our per-message memory from the renderer's footprint.
     let renderer: unknown
     if (kind === 'bare+renderer') {
-      const { loadConfig } = await import('../src/config.ts')
+      const { loadProject } = await import('../src/project/project.ts')
       const { runPipeline } = await import('../src/build.ts')
-      const { config } = await loadConfig({ root })
-      renderer = await runPipeline(config!, { drafts: true, only: (doc) => doc.slug === slug })
+      renderer = await runPipeline(await loadProject(root, { only: (source) => source.slug === slug }), { drafts: true })
     }
     const html = await readFile(join(root, 'email.html'), 'utf8')
     const text = await readFile(join(root, 'email.txt'), 'utf8')

@@ -3,13 +3,13 @@ import { dirname, join } from 'node:path'
 import { VFile } from 'vfile'
 import { createChecker, type Checker, type CheckOptions } from './check/checker.ts'
 import type { Config } from './config.ts'
-import { loadContent } from './content/load.ts'
 import type { Doc } from './content/types.ts'
 import { buildEmail, type EmailArtifact } from './email/build-email.ts'
 import { EmailCache } from './email/cache.ts'
-import { loadLayouts, type Layouts } from './email/layout.ts'
+import type { Layouts } from './email/layout.ts'
 import { hasErrors, NewsletterError, report } from './errors.ts'
 import { renderParts, type RenderedDoc } from './markdown/parts.ts'
+import { loadingFiles, projectDocs, type Project } from './project/project.ts'
 
 /** Everything one pass over the content produced. Outputs are only meaningful when no file has an error. */
 export interface Pipeline {
@@ -23,7 +23,7 @@ export interface Pipeline {
 export interface PipelineOptions {
   /** Include `status: draft` documents (default: false). */
   drafts?: boolean
-  /** Only these documents (by path relative to the working directory); default: all. */
+  /** Only these documents; default: all the project loaded. */
   only?: (doc: Doc) => boolean
   /** How the writing and email checks run (`--online`). */
   checks?: CheckOptions
@@ -31,24 +31,22 @@ export interface PipelineOptions {
   cacheDir?: string
 }
 
-/** Load, validate and render every document into emails, collecting every problem rather than stopping at the first. */
-export async function runPipeline(config: Config, options: PipelineOptions = {}): Promise<Pipeline> {
-  const loaded = await loadContent(config.contentDir)
-  const files = loaded.map(({ file }) => file)
-  const docs = loaded
-    .flatMap(({ doc }) => (doc ? [doc] : []))
-    .filter((doc) => (options.drafts || doc.meta.status !== 'draft') && (options.only?.(doc) ?? true))
+/** Render and check every document of a loaded project into emails, collecting every problem rather than stopping at the first. */
+export async function runPipeline(project: Project, options: PipelineOptions = {}): Promise<Pipeline> {
+  const files = loadingFiles(project)
+  const { config, layouts } = project
+  if (!config || !layouts) return { files, rendered: [], emails: [] }
+  const docs = projectDocs(project).filter((doc) => (options.drafts || doc.meta.status !== 'draft') && (options.only?.(doc) ?? true))
   const rendered: RenderedDoc[] = []
   const emails: EmailArtifact[] = []
-  const layouts = await loadLayouts(join(config.layoutsDir, 'email'))
-  const checker = await createChecker(config, loaded, options.checks)
-  files.push(checker.file)
+  const checker = createChecker(config, { glossary: project.glossary.glossary, pages: project.pages }, options.checks)
   const cache = options.cacheDir ? await EmailCache.open(options.cacheDir, config.settings, layouts) : undefined
   for (const doc of docs) {
     try {
-      const { parts, email } = await renderDoc(doc, config, layouts, checker, cache)
+      const { parts, email, findings } = await renderDoc(doc, config, layouts, checker, cache)
       rendered.push(parts)
       emails.push(email)
+      files.push(findings)
     } catch (error) {
       if (!(error instanceof NewsletterError) || !error.where) throw error
       const layoutFile = new VFile({ path: error.where.file })
@@ -64,8 +62,8 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
 }
 
 /**
- * One document through the stages after loading: rendered parts, the email, and the writing and email checks
- * (a message on the document's file). Throws a positioned NewsletterError when a layout is broken.
+ * One document through the stages after loading: rendered parts, the email, and the writing and email checks'
+ * findings (a new file). Throws a positioned NewsletterError when a layout is broken.
  */
 export async function renderDoc(
   doc: Doc,
@@ -73,15 +71,14 @@ export async function renderDoc(
   layouts: Layouts,
   checker: Checker,
   cache?: EmailCache,
-): Promise<{ parts: RenderedDoc; email: EmailArtifact }> {
+): Promise<{ parts: RenderedDoc; email: EmailArtifact; findings: VFile }> {
   const parts = renderParts(doc, { locale: config.settings.language })
   let email = await cache?.get(parts)
   if (!email) {
     email = await buildEmail(parts, config.settings, layouts)
     await cache?.set(parts, email)
   }
-  await checker.checkDoc(doc, email)
-  return { parts, email }
+  return { parts, email, findings: await checker.checkDoc(doc, email) }
 }
 
 /** One file to write: a path under the output folder and its content. */

@@ -21,8 +21,8 @@ const stdio: Io = {
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
 }
 
-/** Run `newsletter` with these arguments; returns the exit code. Expected failures are printed, never thrown. */
-export async function main(argv: string[], io: Io = stdio): Promise<number> {
+/** Run `newsletter` with these arguments in the project at `root`; returns the exit code. Expected failures are printed, never thrown. */
+export async function main(argv: string[], io: Io = stdio, root = process.cwd()): Promise<number> {
   const [name, ...rest] = argv
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(overview())
@@ -46,7 +46,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     return 2
   }
   try {
-    return await command.run(parsed.values, parsed.positionals, io)
+    return await command.run(parsed.values, parsed.positionals, io, root)
   } catch (error) {
     if (error instanceof NewsletterError) {
       const where = error.where ? `${error.where.file}:${error.where.line}:${error.where.column}: ` : ''

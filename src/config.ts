@@ -3,10 +3,10 @@ import { existsSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { VFile } from 'vfile'
-import { parseDocument } from 'yaml'
 import { report } from './errors.ts'
-import { createLocator } from './content/position.ts'
-import { validateNode, type Check, type Fields } from './content/schema.ts'
+import type { Check, Fields } from './content/schema.ts'
+import { decodeText } from './content/text.ts'
+import { readYaml } from './content/yaml.ts'
 import { contrastRatio } from './check/contrast.ts'
 import { checksFields, type ChecksSettings } from './check/rules.ts'
 import { ticketFields, type TicketSettings } from './content/tickets.ts'
@@ -154,30 +154,31 @@ export const settingsFields: Fields = {
 /** Parse and validate settings text; problems go on the returned file with positions. */
 export function parseSettings(path: string, text: string): { file: VFile; settings?: Settings } {
   const file = new VFile({ path, value: text })
-  const locate = createLocator(text)
-  const yaml = parseDocument(text, { prettyErrors: false, uniqueKeys: true })
-  for (const error of yaml.errors) report(file, 'error', `YAML: ${error.message.split('\n')[0]}`, 'settings/yaml', locate(error.pos[0]))
-  if (yaml.errors.length > 0) return { file }
-  const { value, findings, offsets } = validateNode(yaml.contents, { kind: 'object', fields: settingsFields }, 0)
-  for (const finding of findings) report(file, 'error', finding.reason, finding.rule.replace('front-matter/', 'settings/'), locate(finding.offset), finding.hint)
-  if (findings.length > 0) return { file }
-  const raw = value as Settings
+  const read = readYaml(file, text, text, 0, { kind: 'object', fields: settingsFields }, 'settings')
+  if (!read?.valid) return { file }
+  const raw = read.value as Settings
   const settings: Settings = { ...raw, language: raw.language ?? defaults.language, archive_url: raw.archive_url.replace(/\/?$/, '/') }
   // The header puts white text on the brand colour: WCAG AA wants 4.5:1.
   const ratio = contrastRatio(settings.brand.colour, '#ffffff')
   if (ratio < 4.5) {
-    report(file, 'error', `\`brand.colour\` ${settings.brand.colour} has a contrast of ${ratio.toFixed(2)}:1 with white text; at least 4.5:1 is needed`, 'settings/contrast', locate(offsets.get('brand.colour') ?? 0), 'Pick a darker shade of the brand colour')
+    report(file, 'error', `\`brand.colour\` ${settings.brand.colour} has a contrast of ${ratio.toFixed(2)}:1 with white text; at least 4.5:1 is needed`, 'settings/contrast', read.where('brand.colour'), 'Pick a darker shade of the brand colour')
     return { file }
   }
   return { file, settings }
 }
 
 /** Resolve where everything is and read the settings file. */
-export async function loadConfig(options: { root?: string; outDir?: string } = {}): Promise<{ file: VFile; config?: Config }> {
-  const root = options.root ?? process.cwd()
+export async function loadConfig(options: { root: string; outDir?: string }): Promise<{ file: VFile; config?: Config }> {
+  const root = options.root
   const settingsPath = join(root, defaults.settingsFile)
-  const text = await readFile(settingsPath, 'utf8')
-  const { file, settings } = parseSettings(relative(process.cwd(), settingsPath) || settingsPath, text)
+  const shown = relative(root, settingsPath) || settingsPath
+  const bytes = await readFile(settingsPath).catch(() => undefined)
+  if (!bytes) {
+    const file = new VFile({ path: shown })
+    report(file, 'error', 'The settings file could not be read', 'settings/missing', { line: 1, column: 1 }, 'Create content/settings.yml (see README.md, "Settings")')
+    return { file }
+  }
+  const { file, settings } = parseSettings(shown, decodeText(bytes).text)
   if (!settings) return { file }
   return {
     file,

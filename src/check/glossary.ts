@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import { VFile } from 'vfile'
-import { isMap, isScalar, parseDocument } from 'yaml'
+import { isMap, isScalar, type Document } from 'yaml'
 import { report } from '../errors.ts'
-import { createLocator } from '../content/position.ts'
-import { validateNode, type Fields } from '../content/schema.ts'
+import type { Fields, Spec } from '../content/schema.ts'
+import { decodeText } from '../content/text.ts'
+import { readYaml } from '../content/yaml.ts'
 
 /** One jargon term: either plain words to use instead, or a note on how to explain it. */
 export interface Term {
@@ -27,28 +28,27 @@ export const emptyGlossary: Glossary = { terms: [], known: new Set(), plainEnoug
 /** Parse and validate glossary text; problems go on the returned file with positions. */
 export function parseGlossary(path: string, text: string): { file: VFile; glossary?: Glossary } {
   const file = new VFile({ path, value: text })
-  const locate = createLocator(text)
-  const yaml = parseDocument(text, { prettyErrors: false, uniqueKeys: true })
-  for (const error of yaml.errors) report(file, 'error', `YAML: ${error.message.split('\n')[0]}`, 'glossary/yaml', locate(error.pos[0]))
-  if (yaml.errors.length > 0) return { file }
   // The terms are the user's own keys: build the spec from them so each value is validated with its position.
-  const termsNode = isMap(yaml.contents) ? yaml.contents.get('terms', true) : undefined
-  const keys = isMap(termsNode) ? termsNode.items.map((pair) => (isScalar(pair.key) ? String(pair.key.value) : String(pair.key))) : []
-  const termFields: Fields = { use: { spec: { kind: 'string' } }, explain: { spec: { kind: 'string' } } }
-  const fields: Fields = {
-    terms: { spec: { kind: 'object', fields: Object.fromEntries(keys.map((key) => [key, { spec: { kind: 'object', fields: termFields } }])) } },
-    known_acronyms: { spec: { kind: 'list', of: { kind: 'string' } } },
-    plain_enough: { spec: { kind: 'list', of: { kind: 'string' } } },
+  const specOf = (document: Document): Spec => {
+    const termsNode = isMap(document.contents) ? document.contents.get('terms', true) : undefined
+    const keys = isMap(termsNode) ? termsNode.items.map((pair) => (isScalar(pair.key) ? String(pair.key.value) : String(pair.key))) : []
+    const termFields: Fields = { use: { spec: { kind: 'string' } }, explain: { spec: { kind: 'string' } } }
+    return {
+      kind: 'object',
+      fields: {
+        terms: { spec: { kind: 'object', fields: Object.fromEntries(keys.map((key) => [key, { spec: { kind: 'object', fields: termFields } }])) } },
+        known_acronyms: { spec: { kind: 'list', of: { kind: 'string' } } },
+        plain_enough: { spec: { kind: 'list', of: { kind: 'string' } } },
+      },
+    }
   }
-  const { value, findings, offsets } = validateNode(yaml.contents, { kind: 'object', fields }, 0)
-  for (const finding of findings) {
-    report(file, 'error', finding.reason, finding.rule.replace('front-matter/', 'glossary/'), locate(finding.offset), finding.hint)
-  }
-  const raw = (value ?? {}) as { terms?: Record<string, { use?: string; explain?: string }>; known_acronyms?: string[]; plain_enough?: string[] }
+  const read = readYaml(file, text, text, 0, specOf, 'glossary')
+  if (!read) return { file }
+  const raw = (read.value ?? {}) as { terms?: Record<string, { use?: string; explain?: string }>; known_acronyms?: string[]; plain_enough?: string[] }
   const terms: Term[] = []
   for (const [term, entry] of Object.entries(raw.terms ?? {})) {
     if (Boolean(entry.use) === Boolean(entry.explain)) {
-      report(file, 'error', `Term \`${term}\` needs either \`use\` or \`explain\`, not ${entry.use ? 'both' : 'neither'}`, 'glossary/term', locate(offsets.get(`terms.${term}`) ?? 0), `Write ${term}: { use: "plain words" } or ${term}: { explain: "what to say about it" }`)
+      report(file, 'error', `Term \`${term}\` needs either \`use\` or \`explain\`, not ${entry.use ? 'both' : 'neither'}`, 'glossary/term', read.where(`terms.${term}`), `Write ${term}: { use: "plain words" } or ${term}: { explain: "what to say about it" }`)
       continue
     }
     terms.push({ term, ...entry })
@@ -59,12 +59,14 @@ export function parseGlossary(path: string, text: string): { file: VFile; glossa
 
 /** Read the glossary file; a missing file is an empty glossary. */
 export async function loadGlossary(path: string, shownPath: string): Promise<{ file: VFile; glossary?: Glossary }> {
-  let text: string
+  let bytes: Buffer
   try {
-    text = await readFile(path, 'utf8')
+    bytes = await readFile(path)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { file: new VFile({ path: shownPath }), glossary: emptyGlossary }
-    throw error
+    const file = new VFile({ path: shownPath })
+    report(file, 'error', `The glossary could not be read: ${(error as Error).message}`, 'glossary/unreadable', { line: 1, column: 1 }, 'Check that it is a file you may read')
+    return { file }
   }
-  return parseGlossary(shownPath, text)
+  return parseGlossary(shownPath, decodeText(bytes).text)
 }

@@ -15,6 +15,15 @@ export interface LinkContext {
   contentDir: string
 }
 
+/** A path with its %-escapes decoded, or undefined when an escape is not valid UTF-8 (`%FF`). */
+function decodedPath(path: string): string | undefined {
+  try {
+    return decodeURI(path)
+  } catch {
+    return undefined
+  }
+}
+
 /** An external link to fetch with `--online`, and everywhere it was used. */
 export interface ExternalLink {
   url: string
@@ -33,7 +42,10 @@ export function checkLinks(docPath: string, segments: readonly Segment[], contex
       const place = placeOf(segment, node)
       if (node.type === 'image' && isLocal(url)) {
         const path = url.startsWith('/') ? join(context.contentDir, url) : resolve(dirname(docPath), url)
-        if (!existsSync(decodeURI(path.split(/[?#]/)[0]!))) {
+        const file = decodedPath(path.split(/[?#]/)[0]!)
+        if (file === undefined) {
+          emit('links/image', place, `The image path \`${url}\` has a broken %-escape`, 'Write the file name as it is, or escape a `%` as `%25`')
+        } else if (!existsSync(file)) {
           emit('links/image', place, `The image \`${url}\` does not exist`, url.startsWith('/') ? `Put it in ${join(context.contentDir, url)}` : `Paths are relative to ${dirname(docPath)}/`)
         }
         return

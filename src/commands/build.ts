@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path'
 import { emailOutputs, failed, runPipeline, writeOutputs } from '../build.ts'
 import { collectMessages, formatText, summarize } from '../check/report.ts'
 import type { Command } from './command.ts'
-import { loadConfig } from '../config.ts'
+import { loadProject } from '../project/project.ts'
 import { writeSite } from '../site/build-site.ts'
 
 /** `newsletter build`: validate everything, then write every email and the archive site, or nothing at all. */
@@ -15,17 +15,14 @@ export const buildCommand: Command = {
     '--out DIR': 'where to write (default: dist)',
     '--help': 'show this help',
   },
-  async run(values, _positionals, io) {
+  async run(values, _positionals, io, root) {
     const started = performance.now()
-    const { file, config } = await loadConfig({ outDir: values.out ? resolve(String(values.out)) : undefined })
-    if (!config) {
-      io.err(formatText(collectMessages([file])))
-      return 1
-    }
-    const pipeline = await runPipeline(config, { drafts: Boolean(values.drafts), cacheDir: join(config.root, '.newsletter', 'cache', 'email') })
-    const messages = collectMessages([file, ...pipeline.files])
+    const project = await loadProject(root, { outDir: values.out ? resolve(root, String(values.out)) : undefined })
+    const pipeline = await runPipeline(project, { drafts: Boolean(values.drafts), cacheDir: join(root, '.newsletter', 'cache', 'email') })
+    const messages = collectMessages(pipeline.files)
+    const config = project.config
     if (messages.length > 0) io.err(formatText(messages))
-    if (failed(pipeline)) {
+    if (!config || failed(pipeline)) {
       io.err(`Build failed: ${summarize(messages)}. Nothing was written.`)
       return 1
     }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { runPipeline } from '../build.ts'
 import { collectMessages, formatText, summarize } from '../check/report.ts'
 import type { Command } from './command.ts'
-import { loadConfig } from '../config.ts'
+import { loadProject } from '../project/project.ts'
 import { NewsletterError } from '../errors.ts'
 
 /** `newsletter check`: every problem in every file (drafts included), nothing written. */
@@ -18,18 +18,19 @@ export const checkCommand: Command = {
     '--online': 'also fetch every external link (10 s timeout, 4 at a time) and report the broken ones',
     '--help': 'show this help',
   },
-  async run(values, positionals, io) {
+  async run(values, positionals, io, root) {
     const format = String(values.format)
     if (format !== 'text' && format !== 'json') {
       throw new NewsletterError(`--format must be text or json, got \`${format}\``, 'usage')
     }
-    const missing = positionals.find((path) => !existsSync(path))
+    const missing = positionals.find((path) => !existsSync(resolve(root, path)))
     if (missing) throw new NewsletterError(`No such file: ${missing}`, 'usage', undefined, { hint: 'Give paths of files under content/, e.g. content/issues/2026-11.md' })
-    const wanted = new Set(positionals.map((path) => resolve(path)))
-    const { file, config } = await loadConfig()
-    const pipeline = config ? await runPipeline(config, { drafts: true, checks: { online: Boolean(values.online) } }) : { files: [] }
-    const all = collectMessages([file, ...pipeline.files])
-    const messages = wanted.size === 0 ? all : all.filter((message) => wanted.has(resolve(message.file)))
+    const wanted = new Set(positionals.map((path) => resolve(root, path)))
+    // Only the files asked about are loaded, rendered and checked; the others are only listed (links, issue numbers).
+    const project = await loadProject(root, { only: wanted.size === 0 ? undefined : (source) => wanted.has(source.abs) })
+    const pipeline = await runPipeline(project, { drafts: true, checks: { online: Boolean(values.online) } })
+    const all = collectMessages(pipeline.files)
+    const messages = wanted.size === 0 ? all : all.filter((message) => wanted.has(resolve(root, message.file)))
     if (format === 'json') io.out(JSON.stringify(messages, null, 2))
     else if (messages.length > 0) io.out(`${formatText(messages)}\n${summarize(messages)}`)
     else io.out('No problems found.')

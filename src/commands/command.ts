@@ -14,5 +14,6 @@ export interface Command {
   /** One line per option, shown by `newsletter <command> --help`. */
   help: Record<string, string>
   allowPositionals?: boolean
-  run(values: Record<string, unknown>, positionals: string[], io: Io): Promise<number>
+  /** Run in the project at `root` (the CLI passes the working folder; tests pass their own). */
+  run(values: Record<string, unknown>, positionals: string[], io: Io, root: string): Promise<number>
 }

@@ -21,12 +21,12 @@ export const newCommand: Command = {
     '--from-tickets FILE': 'a helpdesk ticket export (CSV): pre-fill top_question with the most asked category of the month before the issue',
     '--help': 'show this help',
   },
-  async run(values, _positionals, io) {
+  async run(values, _positionals, io, root) {
     const date = values.date === undefined ? undefined : String(values.date)
     if (date !== undefined && isDate(date)) throw new NewsletterError(`--date must be YYYY-MM-DD, got \`${date}\``, 'usage')
     const ticketsPath = values['from-tickets'] === undefined ? undefined : String(values['from-tickets'])
     if (values.notice && ticketsPath) throw new NewsletterError('--from-tickets fills in an issue\'s top question; it cannot be used with --notice', 'usage')
-    const { file, config } = await loadConfig()
+    const { file, config } = await loadConfig({ root })
     if (!config) {
       io.err(formatText(collectMessages([file])))
       return 1
@@ -42,7 +42,7 @@ export const newCommand: Command = {
       text = noticeTemplate({ date: day, time: `${day}T${now.toTimeString().slice(0, 5)}` })
       summary = 'Rename it after the service before you publish it.'
     } else {
-      const issues = (await loadContent(config.contentDir)).flatMap(({ doc }) => (doc?.meta.kind === 'issue' ? [doc.meta as IssueMeta] : []))
+      const issues = (await loadContent(config.contentDir, root)).flatMap(({ doc }) => (doc?.meta.kind === 'issue' ? [doc.meta as IssueMeta] : []))
       const latest = issues.reduce<IssueMeta | undefined>((best, meta) => (!best || meta.issue > best.issue ? meta : best), undefined)
       const day = date ?? defaultIssueDate(latest?.date, today)
       const month = new Intl.DateTimeFormat(config.settings.language, { timeZone: 'UTC', month: 'long', year: 'numeric' })
@@ -55,8 +55,8 @@ export const newCommand: Command = {
         previousIssue: latest?.issue,
       }
       if (ticketsPath) {
-        const shown = relative(process.cwd(), resolve(ticketsPath)) || ticketsPath
-        const csv = await readFile(ticketsPath, 'utf8').catch((error: Error) => {
+        const shown = relative(root, resolve(root, ticketsPath)) || ticketsPath
+        const csv = await readFile(resolve(root, ticketsPath), 'utf8').catch((error: Error) => {
           throw new NewsletterError(`Could not read ${shown}: ${error.message}`, 'io', undefined, { cause: error, hint: 'Check the path of the ticket export' })
         })
         const reported = previousMonth(day)
@@ -70,7 +70,7 @@ export const newCommand: Command = {
         top ? `Top question: ${top.category} (${top.count} of ${draft.tickets!.total} tickets in ${draft.tickets!.monthLabel}).` : '',
       ].filter(Boolean).join(' ')
     }
-    const shownPath = relative(process.cwd(), path) || path
+    const shownPath = relative(root, path) || path
     await mkdir(dirname(path), { recursive: true })
     try {
       // `wx`: fail if the file exists, checked and created in one step.

@@ -14,14 +14,15 @@ export const previewCommand: Command = {
     '--recipients FILE': 'a recipients CSV; its first rows are the sample readers (default: Sam Sample <sam@example.com>)',
     '--help': 'show this help',
   },
-  async run(values, _positionals, io) {
+  async run(values, _positionals, io, root) {
     const text = String(values.port)
     const port = /^\d+$/.test(text) ? Number(text) : NaN
     if (!(port >= 0 && port <= 65535)) throw new NewsletterError(`--port must be a number from 0 to 65535, got \`${text}\``, 'usage')
     const preview = await startPreview({
       port,
       host: String(values.host),
-      recipients: values.recipients ? resolve(String(values.recipients)) : undefined,
+      root,
+      recipients: values.recipients ? resolve(root, String(values.recipients)) : undefined,
       log: (line) => io.err(line),
     })
     io.out(`Preview at ${preview.url} (drafts included; pages reload when a file is saved). Ctrl-C to stop.`)

@@ -17,13 +17,13 @@ export const reportCommand: Command = {
     '--format F': 'text (default), json (counts and rows), or csv (one row per recipient not accepted)',
     '--help': 'show this help',
   },
-  async run(values, positionals, io) {
+  async run(values, positionals, io, root) {
     const slug = positionals[0]
     if (!slug || positionals.length > 1) throw new NewsletterError('Give exactly one slug: newsletter report 2026-11', 'usage')
     const format = String(values.format)
     if (format !== 'text' && format !== 'json' && format !== 'csv') throw new NewsletterError(`--format must be text, json or csv, got \`${format}\``, 'usage')
-    const path = resolve(String(values.ledger ?? defaultLedger))
-    const shown = relative(process.cwd(), path) || path
+    const path = resolve(root, String(values.ledger ?? defaultLedger))
+    const shown = relative(root, path) || path
     if (!existsSync(path)) throw new NewsletterError(`No ledger at ${shown}: nothing has been sent with it`, 'usage', undefined, { hint: 'Pass the --ledger FILE the send used' })
     const ledger = new Ledger(path)
     try {

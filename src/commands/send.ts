@@ -5,7 +5,8 @@ import { join, relative, resolve } from 'node:path'
 import { failed, runPipeline } from '../build.ts'
 import { collectMessages, formatText } from '../check/report.ts'
 import type { Command, Io } from './command.ts'
-import { loadConfig, type Config } from '../config.ts'
+import type { Config } from '../config.ts'
+import { loadProject } from '../project/project.ts'
 import { createLocator } from '../content/position.ts'
 import { hasErrors, NewsletterError } from '../errors.ts'
 import { checkApproval } from '../send/approve.ts'
@@ -62,7 +63,7 @@ export const sendCommand: Command = {
     '--yes': 'do not ask for confirmation (required when not at a terminal)',
     '--help': 'show this help',
   },
-  async run(values, positionals, io) {
+  async run(values, positionals, io, root) {
     const controller = new AbortController()
     let signals = 0
     const onSignal = (name: NodeJS.Signals) => {
@@ -76,7 +77,7 @@ export const sendCommand: Command = {
     process.on('SIGTERM', onSignal)
     try {
       return await runSend(values, positionals, io, {
-        root: process.cwd(),
+        root,
         env: process.env,
         tty: Boolean(process.stdin.isTTY && process.stderr.isTTY),
         signal: controller.signal,
@@ -110,12 +111,14 @@ export async function runSend(values: Record<string, unknown>, positionals: stri
   const dryRun = Boolean(values['dry-run'])
 
   // 1. Settings, content, and the rendered email: anything wrong refuses the send
-  const { file, config } = await loadConfig({ root: context.root })
+  // Only this document is loaded and validated: a typo in another draft never holds up an urgent notice.
+  const project = await loadProject(context.root, { only: (source) => source.slug === slug })
+  const config = project.config
   if (!config) {
-    io.err(formatText(collectMessages([file])))
+    io.err(formatText(collectMessages([project.settingsFile])))
     return 2
   }
-  const pipeline = await runPipeline(config, { drafts: true, only: (doc) => doc.slug === slug })
+  const pipeline = await runPipeline(project, { drafts: true })
   if (failed(pipeline)) {
     const errors = collectMessages(pipeline.files).filter((message) => message.severity === 'error')
     io.err(`${formatText(errors)}\nNothing was sent: fix the errors above first.`)
@@ -124,17 +127,17 @@ export async function runSend(values: Record<string, unknown>, positionals: stri
   const rendered = pipeline.rendered[0]
   const email = pipeline.emails[0]
   if (!rendered || !email) {
-    throw new NewsletterError(`No issue or notice named \`${slug}\` in ${relative(process.cwd(), config.contentDir) || '.'}`, 'refused', undefined, { hint: 'The slug is the file name without .md, e.g. 2026-11' })
+    throw new NewsletterError(`No issue or notice named \`${slug}\` in ${relative(context.root, config.contentDir) || '.'}`, 'refused', undefined, { hint: 'The slug is the file name without .md, e.g. 2026-11' })
   }
   const doc = rendered.doc
-  const docText = await readFile(resolve(doc.path), 'utf8')
+  const docText = String(doc.file.value)
 
   // 2. Only approved content that has not changed since goes out for real
   if (mode.kind !== 'test') checkApproval(doc, docText)
 
   // 3. Recipients, every row checked before the first message
   const settings = config.settings.send ?? {}
-  const recipients = await loadRecipients(mode, settings.allowed_domains, io)
+  const recipients = await loadRecipients(mode, settings.allowed_domains, io, context.root)
   if (mode.kind === 'recipients') checkFields(doc.path, docText, email.subject, recipients.columns, mode.file)
 
   // 4. Transport, limits and the ledger
@@ -146,7 +149,7 @@ export async function runSend(values: Record<string, unknown>, positionals: stri
     const limits = resolveLimits(settings.relay, settings, flagRate)
     const message = prepareMessages(email, config.settings, { test: mode.kind === 'test' })
     const ledgerPath = resolve(context.root, String(values.ledger ?? defaultLedger))
-    const ledgerShown = relative(process.cwd(), ledgerPath) || ledgerPath
+    const ledgerShown = relative(context.root, ledgerPath) || ledgerPath
     const what = `${doc.meta.kind} ${slug} ("${email.subject}")`
 
     if (mode.kind === 'test') {
@@ -254,11 +257,11 @@ function positive(value: unknown, flag: string): number {
   return n
 }
 
-async function loadRecipients(mode: Mode, allowedDomains: string[] | undefined, io: Io): Promise<{ list: Recipient[]; columns: string[] }> {
+async function loadRecipients(mode: Mode, allowedDomains: string[] | undefined, io: Io, root: string): Promise<{ list: Recipient[]; columns: string[] }> {
   if (mode.kind === 'recipients') {
     let text: string
     try {
-      text = await readFile(mode.file, 'utf8')
+      text = await readFile(resolve(root, mode.file), 'utf8')
     } catch (error) {
       throw new NewsletterError(`Cannot read the recipients file ${mode.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'refused', undefined, { cause: error })
     }

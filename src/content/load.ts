@@ -1,15 +1,15 @@
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import { basename, join, relative } from 'node:path'
 import matter from 'gray-matter'
 import type { Root } from 'mdast'
 import { VFile } from 'vfile'
-import { parseDocument } from 'yaml'
-import { report } from '../errors.ts'
+import { report, type Position } from '../errors.ts'
 import { parseMarkdown } from '../markdown/parse.ts'
 import { issueFields, noticeFields } from './fields.ts'
-import { createLocator } from './position.ts'
-import { validateNode } from './schema.ts'
+import { findLimitProblem } from './limits.ts'
+import { decodeText } from './text.ts'
 import type { Doc, IssueMeta, NoticeMeta } from './types.ts'
+import { readYaml } from './yaml.ts'
 
 export type Kind = 'issue' | 'notice'
 
@@ -29,45 +29,45 @@ const refuse = {
 /** Parse and validate one issue or notice from its text. Never throws for bad content: problems go on `file`. */
 export function parseDoc(path: string, text: string, kind: Kind): Loaded {
   const file = new VFile({ path, value: text })
-  const locate = createLocator(text)
+  const fail = (reason: string, rule: string, place: Position, hint: string): Loaded => {
+    report(file, 'error', reason, rule, place, hint)
+    return { file }
+  }
+  const opening = /^---[ \t]*(\S*)[ \t]*$/m.exec(text.slice(0, text.indexOf('\n') + 1 || text.length))
+  if (!text.startsWith('---') || !opening) {
+    return fail('The file has no front matter', 'front-matter/missing', { line: 1, column: 1 }, 'Start the file with a `---` line, the YAML fields, and another `---` line')
+  }
+  const language = opening[1]!
+  if (language !== '' && language !== 'yaml') {
+    return fail(`Front matter in \`${language}\` is not allowed: only YAML is read, and code in front matter is never run`, 'front-matter/engine', { line: 1, column: 4 }, 'Start the file with a plain `---` line and write the front matter as YAML')
+  }
+  // Without a closing line, the YAML reader would take the body for front matter and drop it silently.
+  if (!/\n---[ \t]*(\n|$)/.test(text)) {
+    return fail('The front matter is never closed: no `---` line after it', 'front-matter/unclosed', { line: 1, column: 1 }, 'Add a line with just `---` after the last field, before the body')
+  }
   let split: matter.GrayMatterFile<string>
   try {
     // gray-matter evaluates `---js` front matter with eval(): every engine but YAML is refused before it runs.
     split = matter(text, { engines: { yaml: { parse: () => ({}) }, js: refuse, javascript: refuse, coffee: refuse, json: refuse } })
   } catch (error) {
-    const language = /^---[ \t]*(\S*)/.exec(text)?.[1] ?? ''
-    report(file, 'error', `Front matter in \`${language}\` is not allowed: only YAML is read, and code in front matter is never run`, 'front-matter/engine', { line: 1, column: 4 }, 'Start the file with a plain `---` line and write the front matter as YAML')
     if (!(error instanceof RefusedEngine) && !/engine/i.test(String(error))) throw error
-    return { file }
+    return fail(`Front matter in \`${language}\` is not allowed: only YAML is read, and code in front matter is never run`, 'front-matter/engine', { line: 1, column: 4 }, 'Start the file with a plain `---` line and write the front matter as YAML')
   }
-  if (!/^---/.test(text) || split.matter === '') {
-    report(file, 'error', 'The file has no front matter', 'front-matter/missing', { line: 1, column: 1 }, 'Start the file with a `---` line, the YAML fields, and another `---` line')
-    return { file }
+  if (split.matter.trim() === '') {
+    return fail('The front matter is empty', 'front-matter/missing', { line: 1, column: 1 }, 'Write the YAML fields (title, date, summary…) between the two `---` lines')
   }
   const yamlStart = text.indexOf(split.matter, 3)
   const bodyStart = text.indexOf('\n', yamlStart + split.matter.length + 1) + 1 || text.length
-  const yaml = parseDocument(split.matter, { prettyErrors: false, uniqueKeys: true })
-  // Only the first YAML syntax error: the ones after it are usually the same mistake seen again.
-  const [syntax] = yaml.errors
-  if (syntax) {
-    report(file, 'error', `YAML: ${firstLine(syntax.message)}`, 'front-matter/yaml', locate(yamlStart + syntax.pos[0]), 'Check the indentation and quoting here; values containing `: ` or `#` need quotes')
-    return { file }
-  }
-
-  const fields = kind === 'issue' ? issueFields : noticeFields
-  const { value, findings, offsets } = validateNode(yaml.contents, { kind: 'object', fields }, 0)
-  for (const finding of findings) report(file, 'error', finding.reason, finding.rule, locate(yamlStart + finding.offset), finding.hint)
-  if (findings.length > 0) return { file }
+  const read = readYaml(file, text, split.matter, yamlStart, { kind: 'object', fields: kind === 'issue' ? issueFields : noticeFields }, 'front-matter')
+  if (!read?.valid) return { file }
 
   // Blank the front matter character for character, so body lines, columns and offsets are those of the
   // .md file (remark-retext slices the file's text by these offsets).
   const body: Root = parseMarkdown(text.slice(0, bodyStart).replace(/[^\n]/g, ' ') + text.slice(bodyStart))
-  const where = (path: string) => {
-    const offset = offsets.get(path)
-    return offset === undefined ? undefined : locate(yamlStart + offset)
-  }
-  const meta = withDefaults(kind, value as Record<string, unknown>)
-  return { file, doc: { slug: basename(path, '.md'), path, meta, body, file, where } }
+  const limit = findLimitProblem(body)
+  if (limit) return fail(limit.reason, 'content/limit', limit.place, limit.hint)
+  const meta = withDefaults(kind, read.value as Record<string, unknown>)
+  return { file, doc: { slug: basename(path, '.md'), path, meta, body, file, where: read.where } }
 }
 
 function withDefaults(kind: Kind, data: Record<string, unknown>): IssueMeta | NoticeMeta {
@@ -81,35 +81,113 @@ function withDefaults(kind: Kind, data: Record<string, unknown>): IssueMeta | No
   return meta
 }
 
-function firstLine(message: string): string {
-  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')
+/** The largest content file read (a monthly issue is about 10 KB); a larger one is refused before parsing. */
+export const maxFileBytes = 1_000_000
+
+/** A slug becomes a page address and a file name in dist/: lower-case letters, digits and dashes. */
+export const slugPattern = /^[a-z0-9][a-z0-9-]*$/
+
+/** A content file found on disk: its kind, slug and where it is (absolute, and as messages name it). */
+export interface Source {
+  kind: Kind
+  slug: string
+  abs: string
+  /** Relative to the project root, as messages name it. */
+  path: string
 }
 
-/** Everything under a content folder, each file with its messages; cross-file rules (unique issue numbers) applied. */
-export async function loadContent(contentDir: string, cwd = process.cwd()): Promise<Loaded[]> {
-  const loaded: Loaded[] = []
+/**
+ * Every `*.md` under `issues/` and `notices/`, sorted. Names starting with `.` are skipped: editors keep their
+ * lock and backup files there (Emacs' `.#2026-11.md` is a dangling link).
+ */
+export async function listSources(contentDir: string, root: string): Promise<Source[]> {
+  const sources: Source[] = []
   for (const [folder, kind] of [['issues', 'issue'], ['notices', 'notice']] as const) {
     const dir = join(contentDir, folder)
-    const names = (await readdir(dir).catch(() => [] as string[])).filter((name) => name.endsWith('.md')).sort()
+    const names = (await readdir(dir).catch(() => [] as string[])).filter((name) => name.endsWith('.md') && !name.startsWith('.')).sort()
     for (const name of names) {
-      const path = join(dir, name)
-      loaded.push(parseDoc(relative(cwd, path), await readFile(path, 'utf8'), kind))
+      const abs = join(dir, name)
+      sources.push({ kind, slug: basename(name, '.md'), abs, path: relative(root, abs) || abs })
     }
   }
-  checkIssueNumbers(loaded)
-  return loaded
+  return sources
 }
 
-/** `issue` numbers must be unique: the later file (by name) gets the error. */
-export function checkIssueNumbers(loaded: readonly Loaded[]): void {
-  const seen = new Map<number, string>()
-  for (const { doc } of loaded) {
-    if (doc?.meta.kind !== 'issue') continue
-    const other = seen.get(doc.meta.issue)
-    if (other) {
-      report(doc.file, 'error', `Issue number ${doc.meta.issue} is already used by ${other}`, 'front-matter/issue', doc.where('issue'), `Use the next free number`)
-    } else {
-      seen.set(doc.meta.issue, doc.path)
-    }
+/** A content file as read: its text (undefined when it could not be read) and what loading it gave. */
+export interface LoadedSource {
+  source: Source
+  text?: string
+  loaded: Loaded
+}
+
+/**
+ * Read and parse one content file; anything wrong with the file itself (not a file, too big, a bad name) is an
+ * error on it. When the text is the same as `previous`'s, its parse is reused: loaded documents are never changed.
+ */
+export async function loadSource(source: Source, previous?: LoadedSource): Promise<LoadedSource> {
+  const refuse = (reason: string, rule: string, hint: string): LoadedSource => {
+    const file = new VFile({ path: source.path })
+    report(file, 'error', reason, rule, { line: 1, column: 1 }, hint)
+    return { source, loaded: { file } }
   }
+  const info = await stat(source.abs).catch(() => undefined)
+  if (!info) return refuse('The file cannot be read: it is a link to something that does not exist', 'content/unreadable', 'Remove the link, or point it at an existing file')
+  if (!info.isFile()) return refuse('This is a folder, not a file', 'content/unreadable', `Rename the folder so its name does not end in .md`)
+  if (!slugPattern.test(source.slug)) {
+    return refuse(`The file name \`${basename(source.abs)}\` cannot be a page address: use lower-case letters, digits and dashes`, 'content/file-name', `Rename it to \`${suggestSlug(source.slug)}.md\``)
+  }
+  if (info.size > maxFileBytes) {
+    return refuse(`The file is ${Math.ceil(info.size / 1000).toLocaleString('en')} KB; at most ${(maxFileBytes / 1000).toLocaleString('en')} KB is read`, 'content/too-big', 'Move long material to a linked page or attachment')
+  }
+  const bytes = await readFile(source.abs).catch(() => undefined)
+  if (!bytes) return refuse('The file cannot be read', 'content/unreadable', 'Check that it exists and that you may read it')
+  const decoded = decodeText(bytes)
+  if (previous?.text === decoded.text && previous.source.path === source.path) return previous
+  const loaded = parseDoc(source.path, decoded.text, source.kind)
+  if (decoded.guessed) {
+    report(loaded.file, 'warning', 'The file is not UTF-8; it was read as Windows-1252', 'content/encoding', { line: 1, column: 1 }, 'Save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8)')
+  }
+  return { source, text: decoded.text, loaded }
+}
+
+/** A file name turned into a valid slug: `Q&A Outage` → `q-a-outage`. */
+export function suggestSlug(name: string): string {
+  return name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'untitled'
+}
+
+/** Everything under a content folder, each file with its messages (the cross-file rules are the project's). */
+export async function loadContent(contentDir: string, root: string): Promise<Loaded[]> {
+  return (await Promise.all((await listSources(contentDir, root)).map((source) => loadSource(source)))).map(({ loaded }) => loaded)
+}
+
+/** An issue number as a cross-file rule sees it: which file, and where the number is written. */
+export interface IssueNumber {
+  path: string
+  number: number
+  place?: Position
+}
+
+/** `issue` numbers must be unique: the later file (by name) gets the error, on a new file of cross-file findings. */
+export function checkIssueNumbers(numbers: readonly IssueNumber[]): VFile[] {
+  const seen = new Map<number, string>()
+  const findings: VFile[] = []
+  for (const { path, number, place } of [...numbers].sort((a, b) => a.path.localeCompare(b.path))) {
+    const other = seen.get(number)
+    if (other === undefined) {
+      seen.set(number, path)
+      continue
+    }
+    const file = new VFile({ path })
+    report(file, 'error', `Issue number ${number} is already used by ${other}`, 'front-matter/issue', place, 'Use the next free number')
+    findings.push(file)
+  }
+  return findings
+}
+
+/** The issue number of a file's front matter, read without validating the rest (for files a command does not act on). */
+export function peekIssueNumber(text: string): number | undefined {
+  const end = text.indexOf('\n---', 3)
+  if (!text.startsWith('---') || end < 0) return undefined
+  const found = /^issue:[ \t]*(\d+)[ \t]*(?:#.*)?$/m.exec(text.slice(0, end))
+  return found ? Number(found[1]) : undefined
 }

@@ -1,5 +1,8 @@
 import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml'
 
+/** The longest front-matter text read: a summary or an answer is a few hundred characters, and the writing checks slow down past this. */
+export const maxTextLength = 20_000
+
 /** What is wrong with a value and how to fix it. */
 export interface Problem {
   reason: string
@@ -35,10 +38,10 @@ export interface Validated {
 }
 
 /** Walk a parsed YAML node against a spec, collecting every problem rather than stopping at the first. */
-export function validateNode(node: Node | null, spec: Spec, rootOffset: number): Validated {
+export function validateNode(node: Node | null, spec: Spec, rootOffset: number, area = 'front-matter'): Validated {
   const findings: Finding[] = []
   const offsets = new Map<string, number>()
-  const value = walk(node, spec, { name: '', path: '', offset: rootOffset, findings, offsets })
+  const value = walk(node, spec, { name: '', path: '', offset: rootOffset, findings, offsets, area })
   return { value, findings, offsets }
 }
 
@@ -48,13 +51,15 @@ interface Walk {
   offset: number
   findings: Finding[]
   offsets: Map<string, number>
+  /** The first part of every rule id: `front-matter`, `settings` or `glossary`. */
+  area: string
 }
 
 function walk(node: Node | null, spec: Spec, at: Walk): unknown {
   const offset = node?.range?.[0] ?? at.offset
   at.offsets.set(at.path, offset)
   const fail = (reason: string, hint?: string): undefined => {
-    at.findings.push({ reason, hint, rule: `front-matter/${at.name || 'shape'}`, offset })
+    at.findings.push({ reason, hint, rule: `${at.area}/${at.name || 'shape'}`, offset })
     return undefined
   }
   const label = at.name ? `\`${at.name}\`` : 'The front matter'
@@ -73,7 +78,7 @@ function walk(node: Node | null, spec: Spec, at: Walk): unknown {
           at.findings.push({
             reason: `Unknown key \`${key}\`${at.name ? ` in \`${at.name}\`` : ''}`,
             hint: guess ? `Did you mean \`${guess}\`?` : `Known keys: ${known.join(', ')}`,
-            rule: 'front-matter/unknown-key',
+            rule: `${at.area}/unknown-key`,
             offset: keyOffset,
           })
           continue
@@ -82,7 +87,7 @@ function walk(node: Node | null, spec: Spec, at: Walk): unknown {
         const path = at.path ? `${at.path}.${key}` : key
         if (pair.value === null || (isScalar(pair.value) && pair.value.value === null)) {
           if (field.required) {
-            at.findings.push({ reason: `\`${key}\` is required but has no value`, rule: `front-matter/${key}`, offset: valueOffset })
+            at.findings.push({ reason: `\`${key}\` is required but has no value`, rule: `${at.area}/${key}`, offset: valueOffset })
           }
           at.offsets.set(path, valueOffset)
           continue
@@ -95,7 +100,7 @@ function walk(node: Node | null, spec: Spec, at: Walk): unknown {
           at.findings.push({
             reason: `\`${key}\` is required${at.name ? ` in \`${at.name}\`` : ''}`,
             hint: `Add a line \`${key}: …\``,
-            rule: `front-matter/${key}`,
+            rule: `${at.area}/${key}`,
             offset,
           })
         }
@@ -114,6 +119,7 @@ function walk(node: Node | null, spec: Spec, at: Walk): unknown {
       }
       const text = typeof node.value === 'string' ? node.value : (node.source ?? String(node.value))
       if (text.trim() === '') return fail(`${label} must not be empty`)
+      if (text.length > maxTextLength) return fail(`${label} is ${text.length.toLocaleString('en')} characters long; at most ${maxTextLength.toLocaleString('en')} are read`, 'Move long text into the body, under a `##` heading')
       const problem = spec.check?.(text)
       if (problem) return fail(`${label} ${problem.reason}`, problem.hint)
       return text

@@ -1,11 +1,14 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { Liquid, LiquidError } from 'liquidjs'
+import { normalizeNewlines } from '../content/text.ts'
 import { NewsletterError, type Place } from '../errors.ts'
 
 /** The email layouts, read once: Liquid-templated MJML in `layouts/email/`. */
 export interface Layouts {
   dir: string
+  /** The project root: layout files are named relative to it in messages. */
+  root: string
   sources: Record<string, string>
   liquid: Liquid
 }
@@ -19,13 +22,13 @@ function createLiquid(sources: Record<string, string>): Liquid {
   return new Liquid({ templates: sources, outputEscape: 'escape', strictFilters: true, relativeReference: false, cache: true })
 }
 
-/** Read every `.mjml` file in the layouts folder. */
-export async function loadLayouts(dir: string): Promise<Layouts> {
+/** Read every `.mjml` file in the layouts folder (`root` is what messages name files relative to). */
+export async function loadLayouts(dir: string, root: string): Promise<Layouts> {
   const sources: Record<string, string> = {}
   for (const name of (await readdir(dir)).filter((name) => name.endsWith('.mjml'))) {
-    sources[name] = await readFile(join(dir, name), 'utf8')
+    sources[name] = normalizeNewlines(await readFile(join(dir, name), 'utf8'))
   }
-  return { dir, sources, liquid: createLiquid(sources) }
+  return { dir, root, sources, liquid: createLiquid(sources) }
 }
 
 /** Fill a layout with a rendered document; template mistakes become positioned layout errors. */
@@ -48,7 +51,7 @@ export function traceLine(layouts: Layouts, name: string, data: object, line: nu
 }
 
 function placeOf(layouts: Layouts, file: string): string {
-  return relative(process.cwd(), join(layouts.dir, file))
+  return relative(layouts.root, join(layouts.dir, file))
 }
 
 function layoutError(layouts: Layouts, name: string, error: unknown): NewsletterError {

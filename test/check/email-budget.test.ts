@@ -16,7 +16,7 @@ const front = '---\ntitle: Fixture\nissue: 1\ndate: 2026-11-01\nsummary: "A shor
 // A real email of the sample layouts, padded inside <body> to an exact size: the rule only reads the HTML.
 async function realEmail() {
   const doc = parseDoc('sized.md', `${front}Text.\n`, 'issue').doc!
-  return buildEmail(renderParts(doc), await sampleSettings(), await loadLayouts(join(root, 'layouts/email')))
+  return buildEmail(renderParts(doc), await sampleSettings(), await loadLayouts(join(root, 'layouts/email'), root))
 }
 
 function run(email: EmailArtifact, settings?: ChecksSettings, bytes?: number) {

@@ -3,12 +3,13 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseGlossary } from '../../src/check/glossary.ts'
 import { collectMessages } from '../../src/check/report.ts'
+import { sampleContent } from '../helpers/render.ts'
 
 const shown = (text: string) => collectMessages([parseGlossary('glossary.yml', text).file]).map((m) => `${m.line}:${m.column} ${m.message} (${m.rule})`)
 
 describe('the glossary file', () => {
   it('reads the shipped glossary without problems', async () => {
-    const { file, glossary } = parseGlossary('content/glossary.yml', await readFile(join(import.meta.dirname, '../../content/glossary.yml'), 'utf8'))
+    const { file, glossary } = parseGlossary('content/glossary.yml', await readFile(join(sampleContent, 'glossary.yml'), 'utf8'))
     expect(file.messages).toEqual([])
     expect(glossary?.terms.find((term) => term.term === 'zero-day')?.use).toBe('"a security hole attackers found before the fix was ready"')
     expect(glossary?.known.has('VPN')).toBe(true)

@@ -6,14 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runPipeline } from '../../src/build.ts'
 import { collectMessages } from '../../src/check/report.ts'
 import { main } from '../../src/cli.ts'
-import { loadConfig } from '../../src/config.ts'
+import { loadProject } from '../../src/project/project.ts'
+import { tempProject } from '../helpers/project.ts'
+import { sampleContent } from '../helpers/render.ts'
 
 const repo = join(import.meta.dirname, '../..')
 
 describe('the checks inside the pipeline', () => {
   it('find no errors in the sample content', async () => {
-    const { config } = await loadConfig({ root: repo })
-    const pipeline = await runPipeline(config!, { drafts: true })
+    const pipeline = await runPipeline(await loadProject(tempProject()), { drafts: true })
     const messages = collectMessages(pipeline.files)
     expect(messages.filter((m) => m.severity === 'error')).toEqual([])
     expect(pipeline.emails.map((email) => email.slug)).toEqual(['2026-09', '2026-10', '2026-11', '2026-10-14-vpn-outage'])
@@ -21,29 +22,25 @@ describe('the checks inside the pipeline', () => {
 
   describe('build', () => {
     let project: string
-    let cwd: string
     beforeAll(async () => {
       project = await mkdtemp(join(tmpdir(), 'newsletter-checks-'))
-      await cp(join(repo, 'content'), join(project, 'content'), { recursive: true })
+      await cp(sampleContent, join(project, 'content'), { recursive: true })
       await cp(join(repo, 'layouts'), join(project, 'layouts'), { recursive: true })
-      cwd = process.cwd()
-      process.chdir(project)
     })
     afterAll(async () => {
-      process.chdir(cwd)
       await rm(project, { recursive: true, force: true })
     })
 
     it('stops on a check error, prints it with its position, and writes nothing', async () => {
       const path = 'content/issues/2026-10.md'
-      const text = await readFile(path, 'utf8')
-      await writeFile(path, `${text}\nSee [the August issue](/issues/2026-08/).\n`)
+      const text = await readFile(join(project, path), 'utf8')
+      await writeFile(join(project, path), `${text}\nSee [the August issue](/issues/2026-08/).\n`)
       const line = text.split('\n').length + 1
       const err: string[] = []
-      const code = await main(['build'], { out: () => {}, err: (line) => err.push(line) })
+      const code = await main(['build'], { out: () => {}, err: (line) => err.push(line) }, project)
       expect(code).toBe(1)
       expect(err.join('\n')).toContain(`${path}:${line}:5: error: \`/issues/2026-08/\` links to issues/2026-08, which does not exist (links/issue)`)
-      expect(existsSync('dist')).toBe(false)
+      expect(existsSync(join(project, 'dist'))).toBe(false)
     })
   })
 })

@@ -6,16 +6,16 @@ import { main } from '../../src/cli.ts'
 import { parseDoc } from '../../src/content/load.ts'
 import { defaultIssueDate } from '../../src/content/new-doc.ts'
 import type { IssueMeta, NoticeMeta } from '../../src/content/types.ts'
+import { sampleContent } from '../helpers/render.ts'
 
 const repo = join(import.meta.dirname, '../..')
 const tickets = join(repo, 'test/fixtures/new/tickets.csv')
 let project: string
-let cwd: string
 
 async function run(...argv: string[]) {
   const out: string[] = []
   const err: string[] = []
-  const code = await main(argv, { out: (text) => out.push(text), err: (text) => err.push(text) })
+  const code = await main(argv, { out: (text) => out.push(text), err: (text) => err.push(text) }, project)
   return { code, out: out.join('\n'), err: err.join('\n') }
 }
 
@@ -24,13 +24,10 @@ beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), 'newsletter-new-'))
   await mkdir(join(project, 'content/issues'), { recursive: true })
   await cp(join(repo, 'layouts'), join(project, 'layouts'), { recursive: true })
-  for (const name of ['settings.yml', 'glossary.yml', 'issues/2026-09.md', 'issues/2026-10.md']) await copyFile(join(repo, 'content', name), join(project, 'content', name))
-  cwd = process.cwd()
-  process.chdir(project)
+  for (const name of ['settings.yml', 'glossary.yml', 'issues/2026-09.md', 'issues/2026-10.md']) await copyFile(join(sampleContent, name), join(project, 'content', name))
 })
 
 afterAll(async () => {
-  process.chdir(cwd)
   await rm(project, { recursive: true, force: true })
 })
 
@@ -38,11 +35,11 @@ describe('newsletter new', () => {
   it('creates the next issue from a ticket export: it passes the schema and check, projects carried over', async () => {
     const result = await run('new', '--date', '2026-11-02', '--from-tickets', tickets)
     expect(result).toMatchObject({ code: 0, out: 'content/issues/2026-11.md' })
-    const text = await readFile('content/issues/2026-11.md', 'utf8')
+    const text = await readFile(join(project, 'content/issues/2026-11.md'), 'utf8')
     const { file, doc } = parseDoc('content/issues/2026-11.md', text, 'issue')
     expect(file.messages).toEqual([])
     const meta = doc!.meta as IssueMeta
-    const october = parseDoc('o.md', await readFile('content/issues/2026-10.md', 'utf8'), 'issue').doc!.meta as IssueMeta
+    const october = parseDoc('o.md', await readFile(join(project, 'content/issues/2026-10.md'), 'utf8'), 'issue').doc!.meta as IssueMeta
     expect(meta).toMatchObject({ issue: october.issue + 1, date: '2026-11-02', status: 'draft', title: 'November 2026' })
     expect(meta.projects).toEqual(october.projects.filter((project) => project.status !== 'done'))
     expect(meta.projects.length).toBeGreaterThan(0)
@@ -55,17 +52,17 @@ describe('newsletter new', () => {
   })
 
   it('refuses to overwrite an existing file', async () => {
-    const before = await readFile('content/issues/2026-11.md', 'utf8')
+    const before = await readFile(join(project, 'content/issues/2026-11.md'), 'utf8')
     const result = await run('new', '--date', '2026-11-20')
     expect(result.code).toBe(1)
     expect(result.err).toBe('error: content/issues/2026-11.md already exists; not overwriting it\n  Edit that file, or pass --date for another month')
-    expect(await readFile('content/issues/2026-11.md', 'utf8')).toBe(before)
+    expect(await readFile(join(project, 'content/issues/2026-11.md'), 'utf8')).toBe(before)
   })
 
   it('creates a service notice that passes the schema', async () => {
     const result = await run('new', '--notice', '--date', '2026-11-20')
     expect(result).toMatchObject({ code: 0, out: 'content/notices/2026-11-20-notice.md' })
-    const { file, doc } = parseDoc(result.out, await readFile(result.out, 'utf8'), 'notice')
+    const { file, doc } = parseDoc(result.out, await readFile(join(project, result.out), 'utf8'), 'notice')
     expect(file.messages).toEqual([])
     expect(doc!.meta as NoticeMeta).toMatchObject({ kind: 'notice', status: 'draft', state: 'investigating', date: '2026-11-20' })
   })

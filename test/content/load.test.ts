@@ -99,9 +99,9 @@ describe('front matter validation', () => {
 
   it('rejects an issue number another issue already uses, on the later file', () => {
     const text = (n: number) => `---\ntitle: T\nissue: ${n}\ndate: 2026-11-03\nsummary: S\n---\n`
-    const loaded = [parseDoc('content/issues/2026-10.md', text(7), 'issue'), parseDoc('content/issues/2026-11.md', text(7), 'issue')]
-    checkIssueNumbers(loaded)
-    expect(collectMessages(loaded.map(({ file }) => file))).toEqual([
+    const loaded = [parseDoc('content/issues/2026-11.md', text(7), 'issue'), parseDoc('content/issues/2026-10.md', text(7), 'issue')]
+    const numbers = loaded.map(({ doc }) => ({ path: doc!.path, number: 7, place: doc!.where('issue') }))
+    expect(collectMessages(checkIssueNumbers(numbers))).toEqual([
       expect.objectContaining({ file: 'content/issues/2026-11.md', line: 3, column: 8, message: 'Issue number 7 is already used by content/issues/2026-10.md' }),
     ])
   })

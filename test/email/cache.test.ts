@@ -3,18 +3,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runPipeline } from '../../src/build.ts'
-import { loadConfig, type Config } from '../../src/config.ts'
+import { loadProject } from '../../src/project/project.ts'
+import { sampleContent } from '../helpers/render.ts'
 
 const repo = join(import.meta.dirname, '..', '..')
+const build = async () => runPipeline(await loadProject(root), { cacheDir })
 let root: string
-let config: Config
 let cacheDir: string
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'newsletter-cache-'))
-  await cp(join(repo, 'content'), join(root, 'content'), { recursive: true })
+  await cp(sampleContent, join(root, 'content'), { recursive: true })
   await cp(join(repo, 'layouts'), join(root, 'layouts'), { recursive: true })
-  config = (await loadConfig({ root })).config!
   cacheDir = join(root, '.newsletter', 'cache', 'email')
 })
 afterAll(async () => {
@@ -32,15 +32,15 @@ async function markCache(): Promise<void> {
 
 describe('email cache', () => {
   it('reuses an email only while its document, the layouts and the settings are unchanged', async () => {
-    const first = await runPipeline(config, { cacheDir })
+    const first = await build()
     expect(await readdir(cacheDir)).toHaveLength(first.emails.length)
     await markCache()
-    const second = await runPipeline(config, { cacheDir })
+    const second = await build()
     expect(second.emails.map((email) => email.html.endsWith('<!--cached-->'))).toEqual(first.emails.map(() => true))
 
     const changed = join(root, 'content', 'issues', '2026-10.md')
     await writeFile(changed, `${await readFile(changed, 'utf8')}\nA sentence added later.\n`)
-    const third = await runPipeline(config, { cacheDir })
+    const third = await build()
     const cached = (slug: string) => third.emails.find((email) => email.slug === slug)!.html.endsWith('<!--cached-->')
     expect(cached('2026-10')).toBe(false)
     expect(third.emails.find((email) => email.slug === '2026-10')!.html).toContain('A sentence added later.')
@@ -50,7 +50,7 @@ describe('email cache', () => {
 
     const footer = join(root, 'layouts', 'email', 'footer.mjml')
     await writeFile(footer, (await readFile(footer, 'utf8')).replace('How to reach IT', 'How to reach the IT team'))
-    const fourth = await runPipeline(config, { cacheDir })
+    const fourth = await build()
     expect(fourth.emails.every((email) => !email.html.endsWith('<!--cached-->') && email.html.includes('How to reach the IT team'))).toBe(true)
   })
 })

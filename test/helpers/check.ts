@@ -1,24 +1,26 @@
 import { readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { createChecker, type CheckOptions } from '../../src/check/checker.ts'
+import { loadGlossary } from '../../src/check/glossary.ts'
 import { collectMessages, type JsonMessage } from '../../src/check/report.ts'
 import { parseSettings, type Config, type Settings } from '../../src/config.ts'
 import { parseDoc, type Loaded } from '../../src/content/load.ts'
 import { buildEmail } from '../../src/email/build-email.ts'
 import { loadLayouts } from '../../src/email/layout.ts'
 import { renderParts } from '../../src/markdown/parts.ts'
+import { sampleContent } from './render.ts'
 
 const root = join(import.meta.dirname, '../..')
 
 /** The sample settings, with extra keys merged over them. */
 export async function sampleSettings(extra: Partial<Settings> = {}): Promise<Settings> {
-  const { settings } = parseSettings('settings.yml', await readFile(join(root, 'content/settings.yml'), 'utf8'))
+  const { settings } = parseSettings('settings.yml', await readFile(join(sampleContent, 'settings.yml'), 'utf8'))
   return { ...settings!, ...extra }
 }
 
 /** A fixture folder's documents (`*.md`, all issues), each optionally rewritten before parsing. */
 export async function loadFixtures(dir: string, names: readonly string[], rewrite: (text: string) => string = (text) => text): Promise<Loaded[]> {
-  return Promise.all(names.map(async (name) => parseDoc(relative(process.cwd(), join(dir, name)), rewrite(await readFile(join(dir, name), 'utf8')), 'issue')))
+  return Promise.all(names.map(async (name) => parseDoc(relative(root, join(dir, name)), rewrite(await readFile(join(dir, name), 'utf8')), 'issue')))
 }
 
 let layouts: Awaited<ReturnType<typeof loadLayouts>> | undefined
@@ -27,14 +29,17 @@ let layouts: Awaited<ReturnType<typeof loadLayouts>> | undefined
 export async function checkFixtures(dir: string, loaded: Loaded[], options: CheckOptions & { settings?: Settings } = {}): Promise<JsonMessage[]> {
   const settings = options.settings ?? (await sampleSettings())
   const config: Config = { root, contentDir: dir, layoutsDir: join(root, 'layouts'), outDir: join(dir, 'dist'), settingsPath: '', settings }
-  layouts ??= await loadLayouts(join(root, 'layouts/email'))
-  const checker = await createChecker(config, loaded, { today: new Date('2026-11-22T12:00:00Z'), ...options })
+  layouts ??= await loadLayouts(join(root, 'layouts/email'), root)
+  const { glossary } = await loadGlossary(join(dir, 'glossary.yml'), 'glossary.yml')
+  const pages = new Set(loaded.flatMap(({ doc }) => (doc ? [`issues/${doc.slug}`] : [])))
+  const checker = createChecker(config, { glossary, pages }, { today: new Date('2026-11-22T12:00:00Z'), ...options })
+  const findings = []
   for (const { doc, file } of loaded) {
     if (!doc) throw new Error(`fixture ${file.path} does not pass the schema: ${file.messages.join('; ')}`)
-    await checker.checkDoc(doc, await buildEmail(renderParts(doc), settings, layouts))
+    findings.push(await checker.checkDoc(doc, await buildEmail(renderParts(doc), settings, layouts)))
   }
   await checker.finish()
-  return collectMessages([checker.file, ...loaded.map(({ file }) => file)])
+  return collectMessages([...loaded.map(({ file }) => file), ...findings])
 }
 
 /** `file:line:col rule` for each message: what fixture tests compare. */

@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process'
 import { cpSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { repo } from './render.ts'
+import { repo, sampleContent } from './render.ts'
 
 /** A throwaway copy of the sample project (content + layouts) to run the real CLI in. */
 export function tempProject(): string {
   const dir = mkdtempSync(join(tmpdir(), 'newsletter-'))
-  cpSync(join(repo, 'content'), join(dir, 'content'), { recursive: true })
+  cpSync(sampleContent, join(dir, 'content'), { recursive: true })
   cpSync(join(repo, 'layouts'), join(dir, 'layouts'), { recursive: true })
   return dir
 }

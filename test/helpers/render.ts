@@ -8,6 +8,9 @@ import { renderParts } from '../../src/markdown/parts.ts'
 
 export const repo = join(import.meta.dirname, '..', '..')
 
+/** The tests' own sample project content: a frozen copy, so a writer's half-finished draft in content/ never fails a test. */
+export const sampleContent = join(repo, 'test', 'fixtures', 'project', 'content')
+
 /** The test settings (test/fixtures/settings.yml), independent of the sample company's. */
 export function testSettings(): Settings {
   const { settings, file } = parseSettings('settings.yml', readFileSync(join(repo, 'test/fixtures/settings.yml'), 'utf8'))
@@ -19,5 +22,5 @@ export function testSettings(): Settings {
 export async function renderEmail(text: string, kind: Kind = 'issue', layoutsDir = join(repo, 'layouts/email')): Promise<EmailArtifact> {
   const { doc, file } = parseDoc('input.md', text, kind)
   if (!doc) throw new Error(file.messages.map(String).join('\n'))
-  return buildEmail(renderParts(doc, { locale: 'en-GB' }), testSettings(), await loadLayouts(layoutsDir))
+  return buildEmail(renderParts(doc, { locale: 'en-GB' }), testSettings(), await loadLayouts(layoutsDir, repo))
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { main } from '../../src/cli.ts'
+import { sampleContent } from '../helpers/render.ts'
 
 describe('newsletter preview (command line)', () => {
   it('refuses a port that is not a number', async () => {
@@ -14,7 +15,7 @@ describe('newsletter preview (command line)', () => {
 
   it('prints a 127.0.0.1 address, serves the project it was started in, and stops cleanly on SIGTERM', async () => {
     const root = await mkdtemp(join(tmpdir(), 'newsletter-cli-'))
-    await cp('content', join(root, 'content'), { recursive: true })
+    await cp(sampleContent, join(root, 'content'), { recursive: true })
     await cp('layouts', join(root, 'layouts'), { recursive: true })
     const child = spawn(process.execPath, [resolve('src/bin.js'), 'preview', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
     try {

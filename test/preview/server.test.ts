@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startPreview, type PreviewServer } from '../../src/preview/server.ts'
 import { launchBrowser } from '../helpers/browser.ts'
+import { sampleContent } from '../helpers/render.ts'
 
 const draft = (summary: string, title = 'December draft: printers and passwords') => `---
 title: "${title}"
@@ -30,7 +31,7 @@ let draftPath: string
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'newsletter-preview-'))
-  await cp('content', join(root, 'content'), { recursive: true })
+  await cp(sampleContent, join(root, 'content'), { recursive: true })
   await cp('layouts', join(root, 'layouts'), { recursive: true })
   draftPath = join(root, 'content/issues/2026-12.md')
   await writeFile(draftPath, draft('Printers move, and passwords get longer.'))

@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { PreviewState } from '../../src/preview/state.ts'
+import { sampleContent } from '../helpers/render.ts'
 
 let root: string
 let state: PreviewState
 
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'newsletter-state-'))
-  await cp('content', join(root, 'content'), { recursive: true })
+  await cp(sampleContent, join(root, 'content'), { recursive: true })
   await cp('layouts', join(root, 'layouts'), { recursive: true })
   state = new PreviewState(root)
   await state.refresh()

@@ -8,6 +8,7 @@ import { SMTPServer, type SMTPServerOptions } from 'smtp-server'
 import { afterEach } from 'vitest'
 import type { Io } from '../../src/commands/command.ts'
 import { approveText } from '../../src/send/approve.ts'
+import { sampleContent } from '../helpers/render.ts'
 
 /** The repository root (layouts and sample content come from here). */
 export const repo = resolve(import.meta.dirname, '../..')
@@ -17,9 +18,9 @@ export async function makeProject(options: { send?: string; slug?: string; edit?
   const root = await mkdtemp(join(tmpdir(), 'newsletter-send-'))
   const slug = options.slug ?? '2026-11'
   await mkdir(join(root, 'content/issues'), { recursive: true })
-  const settings = (await readFile(join(repo, 'content/settings.yml'), 'utf8')).replace(/^send:[\s\S]*$/m, '')
+  const settings = (await readFile(join(sampleContent, 'settings.yml'), 'utf8')).replace(/^send:[\s\S]*$/m, '')
   await writeFile(join(root, 'content/settings.yml'), `${settings}send:\n  allowed_domains: [example.com]\n${options.send ?? ''}`)
-  let text = await readFile(join(repo, 'content/issues/2026-11.md'), 'utf8')
+  let text = await readFile(join(sampleContent, 'issues/2026-11.md'), 'utf8')
   if (options.edit) text = options.edit(text)
   if (options.approve ?? true) text = approveText(text, { by: 'Test Approver', at: '2026-11-02T09:00' })
   await writeFile(join(root, 'content/issues', `${slug}.md`), text)

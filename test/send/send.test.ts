@@ -104,14 +104,14 @@ describe('send over SMTP', () => {
 
     const ledgerPath = join(root, '.newsletter/sends.sqlite')
     const report = collect()
-    expect(await reportCommand.run({ ledger: ledgerPath, format: 'text' }, ['2026-11'], report)).toBe(1)
+    expect(await reportCommand.run({ ledger: ledgerPath, format: 'text' }, ['2026-11'], report, root)).toBe(1)
     expect(report.stdout).toMatch(/^2026-11: 1 sent, 1 failed, 0 pending, 0 in doubt \(of 2\)$/m)
     expect(report.stdout).toMatch(/failed: gone@example\.com \(1 attempt\): 550 Mailbox unavailable/)
     const json = collect()
-    await reportCommand.run({ ledger: ledgerPath, format: 'json' }, ['2026-11'], json)
+    await reportCommand.run({ ledger: ledgerPath, format: 'json' }, ['2026-11'], json, root)
     expect(JSON.parse(json.stdout)).toMatchObject({ counts: { sent: 1, failed: 1 }, recipients: [{ email: 'gone@example.com', state: 'failed', reply: '550 Mailbox unavailable' }] })
     const table = collect()
-    await reportCommand.run({ ledger: ledgerPath, format: 'csv' }, ['2026-11'], table)
+    await reportCommand.run({ ledger: ledgerPath, format: 'csv' }, ['2026-11'], table, root)
     expect(table.stdout.trim().split('\n')).toEqual(['email,state,attempts,reply,updated_at', expect.stringMatching(/^gone@example\.com,failed,1,550 Mailbox unavailable,\d{4}-/)])
 
     // A rerun does not retry the permanent failure and says there is nothing to send.
@@ -177,7 +177,7 @@ describe('send over SMTP', () => {
     const ledgerPath = join(root, '.newsletter/sends.sqlite')
     for (const format of ['text', 'json', 'csv']) {
       const io = collect()
-      await reportCommand.run({ ledger: ledgerPath, format }, ['2026-11'], io)
+      await reportCommand.run({ ledger: ledgerPath, format }, ['2026-11'], io, root)
       outputs.push(io.stdout, io.stderr)
     }
     outputs.push((await readFile(ledgerPath)).toString('latin1'))
@@ -254,7 +254,7 @@ describe('send over SMTP', () => {
     expect(eml).toMatch(/^To: Ann Lee <ann@example\.com>$/m)
     expect(eml).toMatch(/^Content-Type: multipart\/alternative;/m)
     const report = collect()
-    expect(await reportCommand.run({ ledger: join(root, '.newsletter/sends.sqlite'), format: 'text' }, ['2026-11'], report)).toBe(0)
+    expect(await reportCommand.run({ ledger: join(root, '.newsletter/sends.sqlite'), format: 'text' }, ['2026-11'], report, root)).toBe(0)
     expect(report.stdout).toBe('2026-11: 2 sent, 0 failed, 0 pending, 0 in doubt (of 2)\n')
   })
 

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { Parser } from 'htmlparser2'
 import { failed, runPipeline, type Pipeline } from '../../src/build.ts'
-import { loadConfig, type Config } from '../../src/config.ts'
+import type { Config } from '../../src/config.ts'
+import { loadProject } from '../../src/project/project.ts'
 import { writeSite } from '../../src/site/build-site.ts'
+import { sampleContent } from '../helpers/render.ts'
 
 const repo = join(import.meta.dirname, '..', '..')
 
@@ -19,14 +21,15 @@ export interface BuiltSite {
 /** Copy the samples and the site fixtures into a temporary project and build its archive. */
 export async function buildFixtureSite(options: { drafts: boolean }): Promise<BuiltSite> {
   const root = await mkdtemp(join(tmpdir(), 'newsletter-site-'))
-  await cp(join(repo, 'content'), join(root, 'content'), { recursive: true })
+  await cp(sampleContent, join(root, 'content'), { recursive: true })
   await symlink(join(repo, 'layouts'), join(root, 'layouts'))
   for (const name of await readdir(join(repo, 'test', 'fixtures', 'site'))) {
     await cp(join(repo, 'test', 'fixtures', 'site', name), join(root, 'content', 'issues', name))
   }
-  const { config } = await loadConfig({ root })
+  const project = await loadProject(root)
+  const config = project.config
   if (!config) throw new Error('sample settings did not load')
-  const pipeline = await runPipeline(config, { drafts: options.drafts })
+  const pipeline = await runPipeline(project, { drafts: options.drafts })
   if (failed(pipeline)) throw new Error(pipeline.files.flatMap((file) => file.messages.map(String)).join('\n'))
   const { dir } = await writeSite(pipeline, config)
   return { root, config, pipeline, dir }

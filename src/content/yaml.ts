@@ -1,0 +1,53 @@
+import type { VFile } from 'vfile'
+import { parseDocument, type Document } from 'yaml'
+import { report } from '../errors.ts'
+import { createLocator } from './position.ts'
+import { validateNode, type Spec } from './schema.ts'
+
+/** What a YAML text is read as: front matter, the settings file or the glossary (the first part of each rule id). */
+export type YamlArea = 'front-matter' | 'settings' | 'glossary'
+
+/** A YAML text read and validated: the plain value and where each value sits, as 1-based positions. */
+export interface YamlRead {
+  /** False when the schema found problems (reported on the file): `value` then holds only the valid parts. */
+  valid: boolean
+  value: unknown
+  /** Where a value sits in the file, by dotted path (`patches.0.restart`). */
+  where(path: string): { line: number; column: number } | undefined
+}
+
+/**
+ * The one YAML reader: parse `source` (which starts at `offset` in the file's text), validate it against `spec`,
+ * and report the first syntax error or every schema problem on `file` at its line and column. Returns nothing on a
+ * syntax error. `spec` may be a function of the parsed document (the glossary's keys are the user's terms).
+ */
+export function readYaml(file: VFile, text: string, source: string, offset: number, spec: Spec | ((document: Document) => Spec), area: YamlArea): YamlRead | undefined {
+  const locate = createLocator(text)
+  const document = parseDocument(source, { prettyErrors: false, uniqueKeys: true })
+  // Only the first syntax error: the ones after it are usually the same mistake seen again.
+  const [syntax] = document.errors
+  if (syntax) {
+    report(file, 'error', `YAML: ${firstLine(syntax.message)}`, `${area}/yaml`, locate(offset + syntax.pos[0]), yamlHint(syntax.code))
+    return undefined
+  }
+  const { value, findings, offsets } = validateNode(document.contents, typeof spec === 'function' ? spec(document) : spec, 0, area)
+  for (const finding of findings) report(file, 'error', finding.reason, finding.rule, locate(offset + finding.offset), finding.hint)
+  return {
+    valid: findings.length === 0,
+    value,
+    where(path) {
+      const at = offsets.get(path)
+      return at === undefined ? undefined : locate(offset + at)
+    },
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')
+}
+
+function yamlHint(code: string): string {
+  if (code === 'TAB_AS_INDENT') return 'Indent with spaces: YAML does not allow tabs at the start of a line'
+  if (code === 'DUPLICATE_KEY') return 'Each key may appear once: remove or merge the repeated one'
+  return 'Check the indentation and quoting here; values containing `: ` or `#` need quotes'
+}

@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto'
+import { readdir, readFile } from 'node:fs/promises'
+import { join, relative } from 'node:path'
+import { VFile } from 'vfile'
+import { loadGlossary, type Glossary } from '../check/glossary.ts'
+import { defaults, loadConfig, type Config } from '../config.ts'
+import { checkIssueNumbers, listSources, loadSource, peekIssueNumber, type IssueNumber, type LoadedSource, type Source } from '../content/load.ts'
+import type { Doc } from '../content/types.ts'
+import { loadLayouts, type Layouts } from '../email/layout.ts'
+import { report } from '../errors.ts'
+
+/**
+ * Everything a command knows about a project, read once: settings, glossary, email layouts and the content files.
+ * `build`, `check`, `preview` and `send` all see the content through this, and nothing in it is changed after loading.
+ */
+export interface Project {
+  root: string
+  /** Where things are and the validated settings; undefined when the settings file has errors. */
+  config?: Config
+  settingsFile: VFile
+  glossary: { file: VFile; glossary?: Glossary }
+  layoutsFile: VFile
+  layouts?: Layouts
+  /** The content files this project acts on (all of them unless `only` said otherwise), sorted by path. */
+  sources: LoadedSource[]
+  /** Addresses of every issue and notice, acted on or not (`issues/2026-11`): what links may point to. */
+  pages: Set<string>
+  /** Findings of the cross-file rules (unique issue numbers), kept apart from the documents' own. */
+  crossFile: VFile[]
+  /** Everything but the documents that shapes a rendering or a check: settings, glossary, email and site layouts. */
+  contextHash: string
+}
+
+/** How much of a project to load. */
+export interface ProjectOptions {
+  /** Where built files go (default: `<root>/dist`). */
+  outDir?: string
+  /** Load and validate only these content files; the others are only listed (and peeked at for cross-file rules). */
+  only?: (source: Source) => boolean
+  /** A project loaded earlier: files whose text is unchanged keep their parse. */
+  previous?: Project
+}
+
+/** Read a project from its root folder. Never throws for bad content: every problem is a message on a file. */
+export async function loadProject(root: string, options: ProjectOptions = {}): Promise<Project> {
+  const { file: settingsFile, config } = await loadConfig({ root, outDir: options.outDir })
+  const contentDir = config?.contentDir ?? join(root, defaults.contentDir)
+  const layoutsDir = config?.layoutsDir ?? join(root, defaults.layoutsDir)
+  const [glossary, layoutsRead, siteLayouts, listed] = await Promise.all([
+    loadGlossary(join(contentDir, 'glossary.yml'), relative(root, join(contentDir, 'glossary.yml'))),
+    readLayouts(layoutsDir, root),
+    readTree(join(layoutsDir, 'site')),
+    listSources(contentDir, root),
+  ])
+  const previous = new Map(options.previous?.sources.map((entry) => [entry.source.path, entry]))
+  const acted = listed.filter((source) => options.only?.(source) ?? true)
+  const sources = await Promise.all(acted.map((source) => loadSource(source, previous.get(source.path))))
+  const others = await Promise.all(listed.filter((source) => !acted.includes(source)).map(peek))
+  const numbers: IssueNumber[] = [...sources.flatMap(issueNumberOf), ...others.flatMap((number) => (number ? [number] : []))]
+  const hash = createHash('sha256')
+  hash.update(String(settingsFile.value ?? '')).update('\0').update(String(glossary.file.value ?? ''))
+  for (const name of Object.keys(layoutsRead.layouts?.sources ?? {}).sort()) hash.update(`\0${name}\0${layoutsRead.layouts!.sources[name]}`)
+  for (const [name, text] of siteLayouts) hash.update(`\0site/${name}\0${text}`)
+  return {
+    root,
+    config,
+    settingsFile,
+    glossary,
+    layoutsFile: layoutsRead.file,
+    layouts: layoutsRead.layouts,
+    sources,
+    pages: new Set(listed.map((source) => `${source.kind === 'issue' ? 'issues' : 'notices'}/${source.slug}`)),
+    crossFile: checkIssueNumbers(numbers).filter((file) => sources.some(({ source }) => source.path === file.path)),
+    contextHash: hash.digest('hex'),
+  }
+}
+
+/** The documents that loaded without errors, in path order. */
+export function projectDocs(project: Project): Doc[] {
+  return project.sources.flatMap(({ loaded }) => (loaded.doc ? [loaded.doc] : []))
+}
+
+/** Every file with messages from loading: settings, glossary, layouts, each content file and the cross-file rules. */
+export function loadingFiles(project: Project): VFile[] {
+  return [project.settingsFile, project.glossary.file, project.layoutsFile, ...project.sources.map(({ loaded }) => loaded.file), ...project.crossFile]
+}
+
+function issueNumberOf({ loaded }: LoadedSource): IssueNumber[] {
+  const doc = loaded.doc
+  return doc?.meta.kind === 'issue' ? [{ path: doc.path, number: doc.meta.issue, place: doc.where('issue') }] : []
+}
+
+async function peek(source: Source): Promise<IssueNumber | undefined> {
+  if (source.kind !== 'issue') return undefined
+  const text = await readFile(source.abs, 'utf8').catch(() => '')
+  const number = peekIssueNumber(text.replace(/\r\n?/g, '\n'))
+  return number === undefined ? undefined : { path: source.path, number }
+}
+
+/** Every file under a folder with its text, sorted by path; a missing folder is empty. */
+async function readTree(dir: string): Promise<[string, string][]> {
+  const names = await readdir(dir, { recursive: true }).catch(() => [] as string[])
+  const files = await Promise.all(names.sort().map(async (name) => [name, await readFile(join(dir, name), 'utf8').catch(() => undefined)] as const))
+  return files.flatMap(([name, text]) => (text === undefined ? [] : [[name, text] as [string, string]]))
+}
+
+async function readLayouts(layoutsDir: string, root: string): Promise<{ file: VFile; layouts?: Layouts }> {
+  const dir = join(layoutsDir, 'email')
+  try {
+    return { file: new VFile(), layouts: await loadLayouts(dir, root) }
+  } catch (error) {
+    const file = new VFile({ path: relative(root, dir) || dir })
+    report(file, 'error', `The email layouts could not be read: ${(error as Error).message}`, 'layout/missing', { line: 1, column: 1 }, 'Restore layouts/email/ (issue.mjml, notice.mjml and the files they include)')
+    return { file }
+  }
+}
