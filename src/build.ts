@@ -1,5 +1,4 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { VFile } from 'vfile'
 import { createChecker, type Checker, type CheckOptions } from './check/checker.ts'
 import type { Config } from './config.ts'
@@ -10,6 +9,7 @@ import type { Layouts } from './email/layout.ts'
 import { hasErrors, NewsletterError, report } from './errors.ts'
 import { renderParts, type RenderedDoc } from './markdown/parts.ts'
 import { loadingFiles, projectDocs, type Project } from './project/project.ts'
+import { replaceDir, writeFiles } from './project/write.ts'
 
 /** Everything one pass over the content produced. Outputs are only meaningful when no file has an error. */
 export interface Pipeline {
@@ -87,33 +87,24 @@ export interface Output {
   content: string | Buffer
 }
 
-/** The email outputs of a pipeline: `email/<slug>.html` and `email/<slug>.txt`. */
+/** The email outputs of a pipeline: `<slug>.html` and `<slug>.txt`. */
 export function emailOutputs(pipeline: Pipeline): Output[] {
   return pipeline.emails.flatMap((email) => [
-    { path: `email/${email.slug}.html`, content: email.html },
-    { path: `email/${email.slug}.txt`, content: email.text },
+    { path: `${email.slug}.html`, content: email.html },
+    { path: `${email.slug}.txt`, content: email.text },
   ])
 }
 
 /**
- * Write every output or none: each is first written beside its target under a temporary name,
- * and only when all are written are they renamed into place (a rename is atomic on one file system).
+ * Replace `<outDir>/email` with exactly these emails, or leave it as it was: an issue renamed or taken back to
+ * draft leaves nothing behind.
  */
-export async function writeOutputs(outDir: string, outputs: readonly Output[]): Promise<void> {
-  const suffix = `.tmp-${process.pid}`
-  const written: string[] = []
+export async function writeEmails(outDir: string, pipeline: Pipeline): Promise<void> {
   try {
-    for (const output of outputs) {
-      const target = join(outDir, output.path)
-      await mkdir(dirname(target), { recursive: true })
-      await writeFile(target + suffix, output.content)
-      written.push(target)
-    }
+    await replaceDir(join(outDir, 'email'), (dir) => writeFiles(dir, emailOutputs(pipeline)))
   } catch (error) {
-    await Promise.all(written.map((target) => rm(target + suffix, { force: true })))
     throw new NewsletterError(`Could not write to ${outDir}: ${(error as Error).message}`, 'io', undefined, { cause: error, hint: 'Check the folder exists and is writable; nothing was replaced' })
   }
-  for (const target of written) await rename(target + suffix, target)
 }
 
 /** True when any file in the pipeline has an error. */

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path'
-import { emailOutputs, failed, runPipeline, writeOutputs } from '../build.ts'
+import { failed, runPipeline, writeEmails } from '../build.ts'
 import { collectMessages, formatText, summarize } from '../check/report.ts'
 import type { Command } from './command.ts'
 import { loadProject } from '../project/project.ts'
@@ -28,7 +28,7 @@ export const buildCommand: Command = {
     }
     // The site goes first: it is built beside dist/site and swapped in, so a failure there leaves the emails untouched too.
     const site = await writeSite(pipeline, config)
-    await writeOutputs(config.outDir, emailOutputs(pipeline))
+    await writeEmails(config.outDir, pipeline)
     const seconds = ((performance.now() - started) / 1000).toFixed(2)
     io.out(`Built ${pipeline.emails.length} email${pipeline.emails.length === 1 ? '' : 's'} into ${config.outDir}/email and ${site.pages} archive pages into ${site.dir} in ${seconds}s (${summarize(messages)}).`)
     return 0

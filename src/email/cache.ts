@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto'
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Settings } from '../config.ts'
 import type { RenderedDoc } from '../markdown/parts.ts'
+import { writeAtomic } from '../project/write.ts'
 import type { EmailArtifact } from './build-email.ts'
 import type { Layouts } from './layout.ts'
 
@@ -55,9 +56,7 @@ export class EmailCache {
   async set(doc: RenderedDoc, email: EmailArtifact): Promise<void> {
     const key = this.key(doc)
     this.used.add(key)
-    const file = join(this.dir, `${key}.json`)
-    await writeFile(`${file}.tmp-${process.pid}`, JSON.stringify(email))
-    await rename(`${file}.tmp-${process.pid}`, file)
+    await writeAtomic(join(this.dir, `${key}.json`), JSON.stringify(email))
   }
 
   /** Delete entries this build did not use, so the cache holds one build's worth of emails. */

@@ -1,5 +1,5 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 
 /**
  * Write a file so that nobody ever sees half of it: written beside the target under a temporary name, then renamed
@@ -14,5 +14,38 @@ export async function writeAtomic(path: string, content: string | Uint8Array): P
   } catch (error) {
     await rm(temporary, { force: true })
     throw error
+  }
+}
+
+/**
+ * Replace a folder whole: `fill` writes the new content into a temporary folder beside it, which is swapped in only
+ * when `fill` succeeds, so the folder holds exactly the new content or, on any failure, exactly the old.
+ */
+export async function replaceDir<T>(target: string, fill: (dir: string) => Promise<T>): Promise<T> {
+  const name = basename(target)
+  const temporary = join(dirname(target), `.${name}-tmp-${process.pid}`)
+  const previous = join(dirname(target), `.${name}-old-${process.pid}`)
+  await rm(temporary, { recursive: true, force: true })
+  await mkdir(temporary, { recursive: true })
+  let result: T
+  try {
+    result = await fill(temporary)
+  } catch (error) {
+    await rm(temporary, { recursive: true, force: true })
+    throw error
+  }
+  const existed = await stat(target).then(() => true, () => false)
+  if (existed) await rename(target, previous)
+  await rename(temporary, target)
+  if (existed) await rm(previous, { recursive: true, force: true })
+  return result
+}
+
+/** Write files (paths relative to `dir`) into a folder, creating subfolders as needed. */
+export async function writeFiles(dir: string, files: readonly { path: string; content: string | Uint8Array }[]): Promise<void> {
+  for (const file of files) {
+    const target = join(dir, file.path)
+    await mkdir(dirname(target), { recursive: true })
+    await writeFile(target, file.content)
   }
 }

@@ -4,6 +4,7 @@ import Eleventy, { type UserConfig } from '@11ty/eleventy'
 import type { LiquidError } from 'liquidjs'
 import * as pagefind from 'pagefind'
 import type { Pipeline } from '../build.ts'
+import { replaceDir } from '../project/write.ts'
 import { packageDir, type Config } from '../config.ts'
 import { fillWithFallbacks } from '../email/personalize.ts'
 import { NewsletterError } from '../errors.ts'
@@ -29,20 +30,7 @@ export interface SiteResult {
  */
 export async function writeSite(pipeline: Pipeline, config: Config): Promise<SiteResult> {
   const target = join(config.outDir, 'site')
-  const temporary = join(config.outDir, `.site-tmp-${process.pid}`)
-  const previous = join(config.outDir, `.site-old-${process.pid}`)
-  await rm(temporary, { recursive: true, force: true })
-  let pages: number
-  try {
-    pages = await buildSite(pipeline, config, temporary)
-  } catch (error) {
-    await rm(temporary, { recursive: true, force: true })
-    throw error
-  }
-  const hadSite = await stat(target).then(() => true, () => false)
-  if (hadSite) await rename(target, previous)
-  await rename(temporary, target)
-  if (hadSite) await rm(previous, { recursive: true, force: true })
+  const pages = await replaceDir(target, (dir) => buildSite(pipeline, config, dir))
   return { dir: target, pages }
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runCli, tempProject } from '../helpers/project.ts'
@@ -36,6 +36,19 @@ describe('newsletter build', () => {
     expect(existsSync(join(dir, 'out-a/email/2026-12.html'))).toBe(false)
     expect(runCli(dir, ['build', '--drafts', '--out', 'out-b']).code).toBe(0)
     expect(readFileSync(join(dir, 'out-b/email/2026-12.txt'), 'utf8')).toContain('Draft body.')
+  })
+
+  it('keeps dist/email to exactly what is published: a renamed or re-drafted issue leaves nothing behind', () => {
+    const project = tempProject()
+    expect(runCli(project, ['build']).code).toBe(0)
+    renameSync(join(project, 'content/issues/2026-09.md'), join(project, 'content/issues/2026-09-review.md'))
+    const october = join(project, 'content/issues/2026-10.md')
+    writeFileSync(october, readFileSync(october, 'utf8').replace(/^status: \w+$/m, 'status: draft'))
+    expect(runCli(project, ['build']).code).toBe(0)
+    expect(readdirSync(join(project, 'dist/email')).sort()).toEqual([
+      '2026-09-review.html', '2026-09-review.txt', '2026-10-14-vpn-outage.html', '2026-10-14-vpn-outage.txt', '2026-11.html', '2026-11.txt',
+    ])
+    expect(readdirSync(join(project, 'dist')).filter((name) => name.startsWith('.'))).toEqual([])
   })
 
   it('on any error writes nothing, replaces nothing, and prints one positioned line per problem', () => {
