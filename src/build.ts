@@ -6,8 +6,10 @@ import type { Doc } from './content/types.ts'
 import { buildEmail, type EmailArtifact } from './email/build-email.ts'
 import { EmailCache } from './email/cache.ts'
 import type { Layouts } from './email/layout.ts'
+import { collectMessages, toFile, type JsonMessage } from './check/report.ts'
 import { hasErrors, NewsletterError, report } from './errors.ts'
 import { renderParts, type RenderedDoc } from './markdown/parts.ts'
+import { codeVersion, DiskCache, hashOf } from './project/cache.ts'
 import { loadingFiles, projectDocs, type Project } from './project/project.ts'
 import { replaceDir, writeFiles } from './project/write.ts'
 
@@ -27,7 +29,10 @@ export interface PipelineOptions {
   only?: (doc: Doc) => boolean
   /** How the writing and email checks run (`--online`). */
   checks?: CheckOptions
-  /** Keep compiled emails in this folder between builds and reuse them when nothing that shapes them changed (default: no cache). */
+  /**
+   * Keep compiled emails and check findings under this folder between builds, and reuse them when nothing that shapes
+   * them changed (default: no cache).
+   */
   cacheDir?: string
 }
 
@@ -40,10 +45,19 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
   const rendered: RenderedDoc[] = []
   const emails: EmailArtifact[] = []
   const checker = createChecker(config, { glossary: project.glossary.glossary, pages: project.pages }, options.checks)
-  const cache = options.cacheDir ? await EmailCache.open(options.cacheDir, config.settings, layouts) : undefined
+  const cache = options.cacheDir ? await EmailCache.open(join(options.cacheDir, 'email'), config.settings, layouts) : undefined
+  // Findings depend on the document, the settings, glossary and layouts, the pages links may point to, and the
+  // date (date-relative rules); fetched links (--online) are never cached.
+  const checkCache = options.cacheDir && !options.checks?.online ? new DiskCache<JsonMessage[]>(join(options.cacheDir, 'checks')) : undefined
+  const checkBase = hashOf(await codeVersion(), project.contextHash, [...project.pages].sort().join('\n'), (options.checks?.today ?? new Date()).toISOString().slice(0, 10))
   for (const doc of docs) {
     try {
-      const { parts, email, findings } = await renderDoc(doc, config, layouts, checker, cache)
+      const parts = renderParts(doc, { locale: config.settings.language })
+      const email = await emailOf(parts, config, layouts, cache)
+      const key = hashOf(checkBase, doc.path, String(doc.file.value))
+      const known = await checkCache?.get(key)
+      const findings = known ? toFile(doc.path, known) : await checker.checkDoc(doc, email)
+      if (!known) await checkCache?.set(key, collectMessages([findings]))
       rendered.push(parts)
       emails.push(email)
       files.push(findings)
@@ -57,7 +71,7 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
     }
   }
   await checker.finish()
-  if (cache && !options.only && emails.length === docs.length) await cache.prune()
+  if (!options.only && emails.length === docs.length) await Promise.all([cache?.prune(), checkCache?.prune()])
   return { files, rendered, emails }
 }
 
@@ -73,12 +87,17 @@ export async function renderDoc(
   cache?: EmailCache,
 ): Promise<{ parts: RenderedDoc; email: EmailArtifact; findings: VFile }> {
   const parts = renderParts(doc, { locale: config.settings.language })
+  const email = await emailOf(parts, config, layouts, cache)
+  return { parts, email, findings: await checker.checkDoc(doc, email) }
+}
+
+async function emailOf(parts: RenderedDoc, config: Config, layouts: Layouts, cache?: EmailCache): Promise<EmailArtifact> {
   let email = await cache?.get(parts)
   if (!email) {
     email = await buildEmail(parts, config.settings, layouts)
     await cache?.set(parts, email)
   }
-  return { parts, email, findings: await checker.checkDoc(doc, email) }
+  return email
 }
 
 /** One file to write: a path under the output folder and its content. */

@@ -1,4 +1,5 @@
-import type { VFile } from 'vfile'
+import { VFile } from 'vfile'
+import { report } from '../errors.ts'
 import type { VFileMessage } from 'vfile-message'
 
 /** One diagnostic as `check --format json` prints it. */
@@ -30,6 +31,13 @@ function toJson(file: VFile, message: VFileMessage): JsonMessage {
   }
   if (message.note) json.hint = message.note
   return json
+}
+
+/** Messages (as `collectMessages` returns them) back on a file of that path: for findings kept in a cache. */
+export function toFile(path: string, messages: readonly JsonMessage[]): VFile {
+  const file = new VFile({ path })
+  for (const m of messages) report(file, m.severity, m.message, m.rule, { line: m.line, column: m.column }, m.hint)
+  return file
 }
 
 /** `path:line:col: severity: message (rule)`, with the hint indented on the next line. */

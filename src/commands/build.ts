@@ -18,7 +18,7 @@ export const buildCommand: Command = {
   async run(values, _positionals, io, root) {
     const started = performance.now()
     const project = await loadProject(root, { outDir: values.out ? resolve(root, String(values.out)) : undefined })
-    const pipeline = await runPipeline(project, { drafts: Boolean(values.drafts), cacheDir: join(root, '.newsletter', 'cache', 'email') })
+    const pipeline = await runPipeline(project, { drafts: Boolean(values.drafts), cacheDir: join(root, '.newsletter', 'cache') })
     const messages = collectMessages(pipeline.files)
     const config = project.config
     if (messages.length > 0) io.err(formatText(messages))
