@@ -1,9 +1,7 @@
-import { join, resolve } from 'node:path'
-import { failed, runPipeline, writeEmails } from '../build.ts'
-import { collectMessages, formatText, summarize } from '../check/report.ts'
+import { resolve } from 'node:path'
+import { buildProject } from '../build.ts'
+import { formatText, summarize } from '../check/report.ts'
 import type { Command } from './command.ts'
-import { loadProject } from '../project/project.ts'
-import { writeSite } from '../site/build-site.ts'
 
 /** `newsletter build`: validate everything, then write every email and the archive site, or nothing at all. */
 export const buildCommand: Command = {
@@ -17,20 +15,19 @@ export const buildCommand: Command = {
   },
   async run(values, _positionals, io, root) {
     const started = performance.now()
-    const project = await loadProject(root, { outDir: values.out ? resolve(root, String(values.out)) : undefined })
-    const pipeline = await runPipeline(project, { drafts: Boolean(values.drafts), cacheDir: join(root, '.newsletter', 'cache') })
-    const messages = collectMessages(pipeline.files)
-    const config = project.config
-    if (messages.length > 0) io.err(formatText(messages))
-    if (!config || failed(pipeline)) {
-      io.err(`Build failed: ${summarize(messages)}. Nothing was written.`)
+    const result = await buildProject(root, { drafts: Boolean(values.drafts), outDir: values.out ? resolve(root, String(values.out)) : undefined })
+    if (result.messages.length > 0) io.err(formatText(result.messages))
+    if (!result.ok) {
+      io.err(`Build failed: ${summarize(result.messages)}. Nothing was written.`)
       return 1
     }
-    // The site goes first: it is built beside dist/site and swapped in, so a failure there leaves the emails untouched too.
-    const site = await writeSite(pipeline, config)
-    await writeEmails(config.outDir, pipeline)
     const seconds = ((performance.now() - started) / 1000).toFixed(2)
-    io.out(`Built ${pipeline.emails.length} email${pipeline.emails.length === 1 ? '' : 's'} into ${config.outDir}/email and ${site.pages} archive pages into ${site.dir} in ${seconds}s (${summarize(messages)}).`)
+    const emails = `${result.emails} email${result.emails === 1 ? '' : 's'}`
+    io.out(
+      result.unchanged
+        ? `Nothing changed since the last build: the ${emails} in ${result.outDir}/email and ${result.pages} archive pages in ${result.outDir}/site are up to date (${seconds}s, ${summarize(result.messages)}).`
+        : `Built ${emails} into ${result.outDir}/email and ${result.pages} archive pages into ${result.outDir}/site in ${seconds}s (${summarize(result.messages)}).`,
+    )
     return 0
   },
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { runPipeline } from '../build.ts'
 import { collectMessages, formatText, summarize } from '../check/report.ts'
 import type { Command } from './command.ts'
@@ -28,7 +28,7 @@ export const checkCommand: Command = {
     const wanted = new Set(positionals.map((path) => resolve(root, path)))
     // Only the files asked about are loaded, rendered and checked; the others are only listed (links, issue numbers).
     const project = await loadProject(root, { only: wanted.size === 0 ? undefined : (source) => wanted.has(source.abs) })
-    const pipeline = await runPipeline(project, { drafts: true, checks: { online: Boolean(values.online) } })
+    const pipeline = await runPipeline(project, { drafts: true, checks: { online: Boolean(values.online) }, cacheDir: join(root, '.newsletter', 'cache') })
     const all = collectMessages(pipeline.files)
     const messages = wanted.size === 0 ? all : all.filter((message) => wanted.has(resolve(root, message.file)))
     if (format === 'json') io.out(JSON.stringify(messages, null, 2))

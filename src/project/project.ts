@@ -8,6 +8,7 @@ import { checkIssueNumbers, listSources, loadSource, peekIssueNumber, type Issue
 import type { Doc } from '../content/types.ts'
 import { loadLayouts, type Layouts } from '../email/layout.ts'
 import { report } from '../errors.ts'
+import { codeVersion, hashOf } from './cache.ts'
 
 /**
  * Everything a command knows about a project, read once: settings, glossary, email layouts and the content files.
@@ -23,6 +24,8 @@ export interface Project {
   layouts?: Layouts
   /** The content files this project acts on (all of them unless `only` said otherwise), sorted by path. */
   sources: LoadedSource[]
+  /** True when every content file was loaded (no `only`): caches may then drop what this project no longer has. */
+  complete: boolean
   /** Addresses of every issue and notice, acted on or not (`issues/2026-11`): what links may point to. */
   pages: Set<string>
   /** Findings of the cross-file rules (unique issue numbers), kept apart from the documents' own. */
@@ -69,10 +72,25 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
     layoutsFile: layoutsRead.file,
     layouts: layoutsRead.layouts,
     sources,
+    complete: acted.length === listed.length,
     pages: new Set(listed.map((source) => `${source.kind === 'issue' ? 'issues' : 'notices'}/${source.slug}`)),
     crossFile: checkIssueNumbers(numbers).filter((file) => sources.some(({ source }) => source.path === file.path)),
     contextHash: hash.digest('hex'),
   }
+}
+
+/**
+ * A fingerprint of every input file of a project (settings, glossary, layouts, content), read as bytes without parsing
+ * anything: equal fingerprints mean a build would produce exactly what it produced before.
+ */
+export async function inputsFingerprint(root: string): Promise<string> {
+  const contentDir = join(root, defaults.contentDir)
+  const layoutsDir = join(root, defaults.layoutsDir)
+  const files = [join(root, defaults.settingsFile), join(contentDir, 'glossary.yml')]
+  const layouts = (await readdir(layoutsDir, { recursive: true }).catch(() => [] as string[])).sort().map((name) => join(layoutsDir, name))
+  const sources = (await listSources(contentDir, root)).map((source) => source.abs)
+  const texts = await Promise.all([...files, ...layouts, ...sources].map(async (path) => [path, await readFile(path, 'latin1').catch(() => '\0missing')]))
+  return hashOf(await codeVersion(), ...texts.flat())
 }
 
 /** The documents that loaded without errors, in path order. */
