@@ -6,6 +6,8 @@ import { defaults, type Config } from './config.ts'
 import type { Doc } from './content/types.ts'
 import { buildEmail, type EmailArtifact } from './email/build-email.ts'
 import { EmailCache } from './email/cache.ts'
+import type { MjmlRunner } from './email/compile.ts'
+import { createMjmlPool, type MjmlPool } from './email/mjml-pool.ts'
 import type { Layouts } from './email/layout.ts'
 import { collectMessages, toFile, type JsonMessage } from './check/report.ts'
 import { hasErrors, NewsletterError, report } from './errors.ts'
@@ -52,10 +54,29 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
   // date (date-relative rules); fetched links (--online) are never cached.
   const checkCache = options.cacheDir && !options.checks?.online ? new DiskCache<JsonMessage[]>(join(options.cacheDir, 'checks')) : undefined
   const checkBase = hashOf(await codeVersion(), project.contextHash, [...project.pages].sort().join('\n'), (options.checks?.today ?? new Date()).toISOString().slice(0, 10))
-  for (const doc of docs) {
-    try {
-      const parts = renderParts(doc, { locale: config.settings.language })
-      const email = await emailOf(parts, config, layouts, cache)
+  // Many emails to compile (a cold build of an archive): MJML runs on worker threads while this thread parses,
+  // renders and checks the next documents. A few (check, send, preview) are not worth starting workers for.
+  const pool = docs.length >= poolThreshold ? lazyPool() : undefined
+  // 1. Render every document and start its email; 2. take the emails in order and check each document
+  const started = docs.map((doc) => {
+    const parts = renderParts(doc, { locale: config.settings.language })
+    const email = emailOf(parts, config, layouts, cache, pool?.run)
+    email.catch(() => undefined)
+    return { doc, parts, email }
+  })
+  try {
+    for (const { doc, parts, email: pendingEmail } of started) {
+      let email: EmailArtifact
+      try {
+        email = await pendingEmail
+      } catch (error) {
+        if (!(error instanceof NewsletterError) || !error.where) throw error
+        const layoutFile = new VFile({ path: error.where.file })
+        report(layoutFile, 'error', `${error.message} (while rendering ${doc.path})`, 'layout/mjml', error.where, error.hint)
+        files.push(layoutFile)
+        // One broken layout breaks every document the same way: report it once.
+        break
+      }
       const key = hashOf(checkBase, doc.path, String(doc.file.value))
       const known = await checkCache?.get(key)
       const findings = known ? toFile(doc.path, known) : await checker.checkDoc(doc, email)
@@ -63,14 +84,9 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
       rendered.push(parts)
       emails.push(email)
       files.push(findings)
-    } catch (error) {
-      if (!(error instanceof NewsletterError) || !error.where) throw error
-      const layoutFile = new VFile({ path: error.where.file })
-      report(layoutFile, 'error', `${error.message} (while rendering ${doc.path})`, 'layout/mjml', error.where, error.hint)
-      files.push(layoutFile)
-      // One broken layout breaks every document the same way: report it once.
-      break
     }
+  } finally {
+    await pool?.close()
   }
   await checker.finish()
   if (project.complete && !options.only && emails.length === docs.length) await Promise.all([cache?.prune(), checkCache?.prune()])
@@ -93,10 +109,22 @@ export async function renderDoc(
   return { parts, email, findings: await checker.checkDoc(doc, email) }
 }
 
-async function emailOf(parts: RenderedDoc, config: Config, layouts: Layouts, cache?: EmailCache): Promise<EmailArtifact> {
+/** How many documents make a pass worth starting MJML workers for. */
+const poolThreshold = 20
+
+/** A worker pool started at the first email that is not in the cache, so a warm rebuild starts none. */
+function lazyPool(): MjmlPool {
+  let pool: MjmlPool | undefined
+  return {
+    run: (source) => (pool ??= createMjmlPool()).run(source),
+    close: async () => pool?.close(),
+  }
+}
+
+async function emailOf(parts: RenderedDoc, config: Config, layouts: Layouts, cache?: EmailCache, run?: MjmlRunner): Promise<EmailArtifact> {
   let email = await cache?.get(parts)
   if (!email) {
-    email = await buildEmail(parts, config.settings, layouts)
+    email = await buildEmail(parts, config.settings, layouts, run)
     await cache?.set(parts, email)
   }
   return email

@@ -1,7 +1,7 @@
 import type { Settings } from '../config.ts'
 import type { RenderedDoc } from '../markdown/parts.ts'
 import { inlineText, LinkRefs } from '../markdown/text.ts'
-import { compileMjml } from './compile.ts'
+import { compileMjml, type MjmlRunner } from './compile.ts'
 import { fillLayout, traceLine, type Layouts } from './layout.ts'
 import { renderText } from './text.ts'
 import { emailUrls } from './urls.ts'
@@ -16,8 +16,8 @@ export interface EmailArtifact {
   bytes: number
 }
 
-/** Rendered document → MJML layout → HTML, plus the text part from the same parts. */
-export async function buildEmail(doc: RenderedDoc, settings: Settings, layouts: Layouts): Promise<EmailArtifact> {
+/** Rendered document → MJML layout → HTML (here, or on a worker with `run`), plus the text part from the same parts. */
+export async function buildEmail(doc: RenderedDoc, settings: Settings, layouts: Layouts, run?: MjmlRunner): Promise<EmailArtifact> {
   const urls = emailUrls(doc, settings)
   // 1. Fill the layout for this kind of document; all values are escaped unless already sanitized HTML
   const name = `${doc.kind}.mjml`
@@ -32,7 +32,7 @@ export async function buildEmail(doc: RenderedDoc, settings: Settings, layouts: 
   }
   const mjml = fillLayout(layouts, name, data)
   // 2. Compile with strict validation and includes off; errors point at the layout line
-  const html = await compileMjml(mjml, (line) => traceLine(layouts, name, data, line))
+  const html = await compileMjml(mjml, (line) => traceLine(layouts, name, data, line), run)
   // 3. The text part comes from the same parts, not from scraping the HTML
   const text = renderText(doc, settings, urls)
   return { slug: doc.slug, subject: doc.title, html, text, bytes: Buffer.byteLength(html) }

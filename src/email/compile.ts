@@ -17,14 +17,19 @@ export const mjmlOptions = {
   fonts: {},
 } as const
 
+/** Compiles MJML to HTML with `mjmlOptions`; rejects with MJML's error (its `errors` list the problems). */
+export type MjmlRunner = (source: string) => Promise<string>
+
+/** MJML in this thread. */
+export const compileHere: MjmlRunner = async (source) => (await mjml2html(source, mjmlOptions)).html
+
 /**
- * MJML → email HTML. `trace` turns a line of the MJML into a layout file and line, so a validation
- * error names the layout line a person edits, not the generated MJML.
+ * MJML → email HTML, here or on a worker (`run`). `trace` turns a line of the MJML into a layout file and line, so a
+ * validation error names the layout line a person edits, not the generated MJML.
  */
-export async function compileMjml(source: string, trace: (line: number) => Place): Promise<string> {
+export async function compileMjml(source: string, trace: (line: number) => Place, run: MjmlRunner = compileHere): Promise<string> {
   try {
-    const result = await mjml2html(source, mjmlOptions)
-    return result.html
+    return await run(source)
   } catch (error) {
     const problems = (error as { errors?: MjmlProblem[] }).errors
     const first = problems?.[0]
