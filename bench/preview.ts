@@ -14,7 +14,7 @@ import { emailUrls } from '../src/email/urls.ts'
 import { renderParts } from '../src/markdown/parts.ts'
 import { inlineText, LinkRefs } from '../src/markdown/text.ts'
 import { startPreview } from '../src/preview/server.ts'
-import { renderDoc } from '../src/build.ts'
+import { renderDoc } from '../src/project/pipeline.ts'
 import { renderDocPage } from '../src/site/build-site.ts'
 import { writeSection } from './lib.ts'
 

@@ -45,7 +45,7 @@ async function child(kind: Kind, count: number, root: string, port: number): Pro
     let renderer: unknown
     if (kind === 'bare+renderer') {
       const { loadProject } = await import('../src/project/project.ts')
-      const { runPipeline } = await import('../src/build.ts')
+      const { runPipeline } = await import('../src/project/pipeline.ts')
       renderer = await runPipeline(await loadProject(root, { only: (source) => source.slug === slug }), { drafts: true })
     }
     const html = await readFile(join(root, 'email.html'), 'utf8')

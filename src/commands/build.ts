@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { buildProject } from '../build.ts'
+import { buildProject } from '../project/build.ts'
 import { formatText, summarize } from '../check/report.ts'
 import type { Command } from './command.ts'
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { runPipeline } from '../build.ts'
+import { runPipeline } from '../project/pipeline.ts'
 import { collectMessages, formatText, summarize } from '../check/report.ts'
 import type { Command } from './command.ts'
 import { loadProject } from '../project/project.ts'

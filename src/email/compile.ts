@@ -1,4 +1,3 @@
-import mjml2html from 'mjml'
 import { NewsletterError, type Place } from '../errors.ts'
 
 /** An MJML validation problem at a line of the MJML that was compiled. */
@@ -20,8 +19,13 @@ export const mjmlOptions = {
 /** Compiles MJML to HTML with `mjmlOptions`; rejects with MJML's error (its `errors` list the problems). */
 export type MjmlRunner = (source: string) => Promise<string>
 
-/** MJML in this thread. */
-export const compileHere: MjmlRunner = async (source) => (await mjml2html(source, mjmlOptions)).html
+let mjml: Promise<typeof import('mjml').default> | undefined
+
+/** MJML in this thread; the library is loaded at the first email that is not in a cache. */
+export const compileHere: MjmlRunner = async (source) => {
+  mjml ??= import('mjml').then((module) => module.default)
+  return (await (await mjml)(source, mjmlOptions)).html
+}
 
 /**
  * MJML → email HTML, here or on a worker (`run`). `trace` turns a line of the MJML into a layout file and line, so a

@@ -1,6 +1,6 @@
 import { join, relative, resolve } from 'node:path'
 import { VFile } from 'vfile'
-import { renderDoc } from '../build.ts'
+import { renderDoc } from '../project/pipeline.ts'
 import { createChecker, type Checker } from '../check/checker.ts'
 import { collectMessages, type JsonMessage } from '../check/report.ts'
 import { defaults } from '../config.ts'

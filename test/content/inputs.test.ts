@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { collectMessages } from '../../src/check/report.ts'
 import { listSources, loadSource } from '../../src/content/load.ts'
 import { decodeText } from '../../src/content/text.ts'
-import { runPipeline } from '../../src/build.ts'
+import { runPipeline } from '../../src/project/pipeline.ts'
 import { loadProject } from '../../src/project/project.ts'
 import { tempProject } from '../helpers/project.ts'
 

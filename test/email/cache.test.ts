@@ -2,7 +2,7 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runPipeline } from '../../src/build.ts'
+import { runPipeline } from '../../src/project/pipeline.ts'
 import { loadProject } from '../../src/project/project.ts'
 import { sampleContent } from '../helpers/render.ts'
 

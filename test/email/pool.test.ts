@@ -1,7 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runPipeline } from '../../src/build.ts'
+import { runPipeline } from '../../src/project/pipeline.ts'
 import { collectMessages } from '../../src/check/report.ts'
 import { buildEmail } from '../../src/email/build-email.ts'
 import { renderParts } from '../../src/markdown/parts.ts'

@@ -1,21 +1,19 @@
-import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { VFile } from 'vfile'
-import { createChecker, type Checker, type CheckOptions } from './check/checker.ts'
-import { defaults, type Config } from './config.ts'
-import type { Doc } from './content/types.ts'
-import { buildEmail, type EmailArtifact } from './email/build-email.ts'
-import { EmailCache } from './email/cache.ts'
-import type { MjmlRunner } from './email/compile.ts'
-import { createMjmlPool, type MjmlPool } from './email/mjml-pool.ts'
-import type { Layouts } from './email/layout.ts'
-import { collectMessages, toFile, type JsonMessage } from './check/report.ts'
-import { hasErrors, NewsletterError, report } from './errors.ts'
-import { renderParts, type RenderedDoc } from './markdown/parts.ts'
-import { codeVersion, DiskCache, hashOf } from './project/cache.ts'
-import { inputsFingerprint, loadingFiles, loadProject, projectDocs, type Project } from './project/project.ts'
-import { replaceDir, writeAtomic, writeFiles } from './project/write.ts'
-import { writeSite } from './site/build-site.ts'
+import { createChecker, type Checker, type CheckOptions } from '../check/checker.ts'
+import type { Config } from '../config.ts'
+import type { Doc } from '../content/types.ts'
+import { buildEmail, type EmailArtifact } from '../email/build-email.ts'
+import { EmailCache } from '../email/cache.ts'
+import type { MjmlRunner } from '../email/compile.ts'
+import { createMjmlPool, type MjmlPool } from '../email/mjml-pool.ts'
+import type { Layouts } from '../email/layout.ts'
+import { collectMessages, toFile, type JsonMessage } from '../check/report.ts'
+import { hasErrors, NewsletterError, report } from '../errors.ts'
+import { renderParts, type RenderedDoc } from '../markdown/parts.ts'
+import { codeVersion, DiskCache, hashOf } from './cache.ts'
+import { loadingFiles, projectDocs, type Project } from './project.ts'
+import { replaceDir, writeFiles } from './write.ts'
 
 /** Everything one pass over the content produced. Outputs are only meaningful when no file has an error. */
 export interface Pipeline {
@@ -154,54 +152,6 @@ export async function writeEmails(outDir: string, pipeline: Pipeline): Promise<v
   } catch (error) {
     throw new NewsletterError(`Could not write to ${outDir}: ${(error as Error).message}`, 'io', undefined, { cause: error, hint: 'Check the folder exists and is writable; nothing was replaced' })
   }
-}
-
-/** What `build` did, for the command to print. */
-export interface BuildResult {
-  /** Every message, errors first, as `check` prints them. */
-  messages: JsonMessage[]
-  /** False when any file has an error: then nothing was written. */
-  ok: boolean
-  emails: number
-  pages: number
-  outDir: string
-  /** True when no input changed since the last build into the same folder, so nothing was done. */
-  unchanged: boolean
-}
-
-interface LastBuild {
-  inputs: string
-  result: Omit<BuildResult, 'unchanged'>
-}
-
-/**
- * `newsletter build`: validate, render and check everything, then write the emails and the archive, or nothing at all.
- * When no input file, option, date or line of our code changed since the last build into the same folder, the outputs
- * are left as they are and the last build's messages are returned.
- */
-export async function buildProject(root: string, options: { drafts?: boolean; outDir?: string } = {}): Promise<BuildResult> {
-  const cacheDir = join(root, '.newsletter', 'cache')
-  const outDir = options.outDir ?? join(root, defaults.outDir)
-  const record = join(cacheDir, 'build.json')
-  const inputs = hashOf(await inputsFingerprint(root), String(Boolean(options.drafts)), outDir, new Date().toISOString().slice(0, 10))
-  const last = await readFile(record, 'utf8').then((text) => JSON.parse(text) as LastBuild, () => undefined)
-  if (last?.inputs === inputs && last.result.ok && (await exists(join(outDir, 'email'))) && (await exists(join(outDir, 'site')))) return { ...last.result, unchanged: true }
-
-  const project = await loadProject(root, { outDir })
-  const pipeline = await runPipeline(project, { drafts: options.drafts, cacheDir })
-  const messages = collectMessages(pipeline.files)
-  const config = project.config
-  if (!config || failed(pipeline)) return { messages, ok: false, emails: 0, pages: 0, outDir, unchanged: false }
-  // The site goes first: it is built beside dist/site and swapped in, so a failure there leaves the emails untouched too.
-  const site = await writeSite(pipeline, config)
-  await writeEmails(outDir, pipeline)
-  const result = { messages, ok: true, emails: pipeline.emails.length, pages: site.pages, outDir }
-  await writeAtomic(record, JSON.stringify({ inputs, result } satisfies LastBuild))
-  return { ...result, unchanged: false }
-}
-
-function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false)
 }
 
 /** True when any file in the pipeline has an error. */
