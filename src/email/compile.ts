@@ -1,3 +1,4 @@
+import type mjml2html from 'mjml'
 import { NewsletterError, type Place } from '../errors.ts'
 
 /** An MJML validation problem at a line of the MJML that was compiled. */
@@ -19,7 +20,7 @@ export const mjmlOptions = {
 /** Compiles MJML to HTML with `mjmlOptions`; rejects with MJML's error (its `errors` list the problems). */
 export type MjmlRunner = (source: string) => Promise<string>
 
-let mjml: Promise<typeof import('mjml').default> | undefined
+let mjml: Promise<typeof mjml2html> | undefined
 
 /** MJML in this thread; the library is loaded at the first email that is not in a cache. */
 export const compileHere: MjmlRunner = async (source) => {
