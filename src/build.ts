@@ -4,6 +4,7 @@ import { VFile } from 'vfile'
 import { createChecker, type Checker, type CheckOptions } from './check/checker.ts'
 import type { Config } from './config.ts'
 import { loadContent } from './content/load.ts'
+import { isPublished } from './content/publish.ts'
 import type { Doc } from './content/types.ts'
 import { buildEmail, type EmailArtifact } from './email/build-email.ts'
 import { EmailCache } from './email/cache.ts'
@@ -21,7 +22,7 @@ export interface Pipeline {
 
 /** Which documents a pass includes. */
 export interface PipelineOptions {
-  /** Include `status: draft` documents (default: false). */
+  /** Include documents not yet approved (`draft` and `review`; default: false). */
   drafts?: boolean
   /** Only these documents (by path relative to the working directory); default: all. */
   only?: (doc: Doc) => boolean
@@ -37,7 +38,7 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
   const files = loaded.map(({ file }) => file)
   const docs = loaded
     .flatMap(({ doc }) => (doc ? [doc] : []))
-    .filter((doc) => (options.drafts || doc.meta.status !== 'draft') && (options.only?.(doc) ?? true))
+    .filter((doc) => isPublished(doc.meta, options) && (options.only?.(doc) ?? true))
   const rendered: RenderedDoc[] = []
   const emails: EmailArtifact[] = []
   const layouts = await loadLayouts(join(config.layoutsDir, 'email'))

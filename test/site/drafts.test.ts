@@ -26,9 +26,11 @@ describe('archive site with --drafts', () => {
   it('includes the draft, marked as a draft, but keeps it out of the feed and sitemap', async () => {
     const page = await read('issues/2026-12/index.html')
     expect(page).toContain('<strong>Draft.</strong> This issue is not published yet')
-    expect(await read('index.html')).toMatch(/December: holiday cover<\/a><\/h2>[\s\S]*?<span class="draft">Draft<\/span>/)
+    expect(await read('index.html')).toMatch(/December: holiday cover<\/a><\/h[23]>[\s\S]*?<span class="draft">Draft<\/span>/)
     expect(await read('feed.xml')).not.toContain('2026-12')
     expect(await read('sitemap.xml')).not.toContain('2026-12')
+    expect(await read('issues/2027-01/index.html')).toContain('<strong>In review.</strong> This issue is waiting for approval')
+    expect(await read('feed.xml')).not.toContain('2027-01')
     expect(await brokenLinks(site.dir, site.config.settings.archive_url)).toEqual([])
   })
 
