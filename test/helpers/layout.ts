@@ -12,6 +12,8 @@ export interface TableFacts {
   unpadded: string[]
   /** Whether every data table is stacked (its cells are not table cells). */
   stacked: boolean
+  /** Words split across two lines inside a cell (a column squeezed narrower than a word). */
+  split: string[]
 }
 
 /** Measure the data tables matched by `tables` (their own cells, not those of tables nested in them). */
@@ -32,6 +34,19 @@ export function tableFacts(page: Page, tables: string, padded: string): Promise<
       narrow: asTable.filter((cell) => cell.getBoundingClientRect().width < 72).map((cell) => `${name(cell)} (${Math.round(cell.getBoundingClientRect().width)} px)`),
       unpadded: asTable.filter((cell) => cell.closest('table')!.matches(paddedSelector)).filter((cell) => parseFloat(getComputedStyle(cell).paddingTop) < 2 || parseFloat(getComputedStyle(cell).paddingBottom) < 2).map(name),
       stacked: cells.length > 0 && asTable.length === 0,
+      split: cells.flatMap((cell) => {
+        const words: string[] = []
+        const range = document.createRange()
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT)
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          for (const match of (node.textContent ?? '').matchAll(/\S+/g)) {
+            range.setStart(node, match.index)
+            range.setEnd(node, match.index + match[0].length)
+            if (range.getClientRects().length > 1) words.push(match[0])
+          }
+        }
+        return words
+      }),
     }
   }, [tables, padded] as const)
 }
