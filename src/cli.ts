@@ -25,6 +25,7 @@ const loaders: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./commands/check.ts')).checkCommand,
   new: async () => (await import('./commands/new.ts')).newCommand,
   preview: async () => (await import('./commands/preview.ts')).previewCommand,
+  serve: async () => (await import('./commands/serve.ts')).serveCommand,
   approve: async () => (await import('./commands/approve.ts')).approveCommand,
   send: async () => (await import('./commands/send.ts')).sendCommand,
   report: async () => (await import('./commands/report.ts')).reportCommand,
