@@ -51,7 +51,7 @@ describe('archive site in Chromium', () => {
   const sizes = [375, 600, 1280].flatMap((width) => (['light', 'dark'] as const).map((scheme) => [width, scheme] as const))
   it.each(sizes)('is readable at %i px wide in %s mode (screenshots in dist/screenshots)', async (width, colorScheme) => {
     await mkdir(screenshots, { recursive: true })
-    for (const path of ['', 'issues/2026-10/', 'issues/2026-11/', 'patches/', 'notices/2026-10-14-vpn-outage/']) {
+    for (const path of ['', 'issues/2026-10/', 'issues/2026-11/', 'patches/', 'notices/2026-10-14-vpn-outage/', 'incidents/', 'threats/']) {
       const page = await browser.newPage({ viewport: { width, height: 800 }, colorScheme })
       try {
         await page.goto(server.url + path)

@@ -45,6 +45,9 @@ describe('archive site from the samples', () => {
 
   it('serves each email exactly as built, personalization slots filled with their fallbacks', async () => {
     expect(site.pipeline.emails.length).toBe(5)
+    // Neither the draft nor the issue in review becomes an email in dist/email.
+    expect(site.pipeline.emails.map((email) => email.slug)).not.toContain('2026-12')
+    expect(site.pipeline.emails.map((email) => email.slug)).not.toContain('2027-01')
     for (const email of site.pipeline.emails) expect(await read(`email/${email.slug}/index.html`)).toBe(fillWithFallbacks(email.html))
   })
 
