@@ -3,21 +3,22 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serveSite, type SiteServer } from '../../src/site/serve.ts'
 import { launchBrowser } from '../helpers/browser.ts'
 import { tableFacts } from '../helpers/layout.ts'
-import { serveStatic, type StaticSite } from '../helpers/static-server.ts'
 import { buildFixtureSite, type BuiltSite } from './fixture.ts'
 
 const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const screenshots = join(import.meta.dirname, '..', '..', 'dist', 'screenshots')
 
 let site: BuiltSite
-let server: StaticSite
+let server: SiteServer
 let browser: Browser
 
 beforeAll(async () => {
   site = await buildFixtureSite({ drafts: false })
-  server = await serveStatic(site.dir, '/it-news/')
+  // Served by `newsletter serve`'s own server, as a reader's browser would see it.
+  server = await serveSite({ dir: site.dir, base: '/it-news/', port: 0 })
   browser = await launchBrowser()
 })
 afterAll(async () => {
