@@ -8,7 +8,7 @@ import { writeSite } from '../../src/site/build-site.ts'
 
 const repo = join(import.meta.dirname, '..', '..')
 
-/** A site built from the sample content plus test/fixtures/site (one more published issue and a draft). */
+/** A site built from test/fixtures/site/content: a copy of the samples plus one more published issue, a draft and an issue in review. */
 export interface BuiltSite {
   root: string
   config: Config
@@ -16,14 +16,11 @@ export interface BuiltSite {
   dir: string
 }
 
-/** Copy the samples and the site fixtures into a temporary project and build its archive. */
+/** Copy the site fixtures into a temporary project and build its archive (the checkout's own content/ is never read). */
 export async function buildFixtureSite(options: { drafts: boolean }): Promise<BuiltSite> {
   const root = await mkdtemp(join(tmpdir(), 'newsletter-site-'))
-  await cp(join(repo, 'content'), join(root, 'content'), { recursive: true })
+  await cp(join(repo, 'test', 'fixtures', 'site', 'content'), join(root, 'content'), { recursive: true })
   await symlink(join(repo, 'layouts'), join(root, 'layouts'))
-  for (const name of await readdir(join(repo, 'test', 'fixtures', 'site'))) {
-    await cp(join(repo, 'test', 'fixtures', 'site', name), join(root, 'content', 'issues', name))
-  }
   const { config } = await loadConfig({ root })
   if (!config) throw new Error('sample settings did not load')
   const pipeline = await runPipeline(config, { drafts: options.drafts })
