@@ -31,6 +31,7 @@ describe('archive site with --drafts', () => {
     expect(await read('sitemap.xml')).not.toContain('2026-12')
     expect(await read('issues/2027-01/index.html')).toContain('<strong>In review.</strong> This issue is waiting for approval')
     expect(await read('feed.xml')).not.toContain('2027-01')
+    expect(await read('sitemap.xml')).not.toContain('2027-01')
     expect(await brokenLinks(site.dir, site.config.settings.archive_url)).toEqual([])
   })
 
