@@ -9,7 +9,7 @@ export const buildCommand: Command = {
   usage: 'build [--drafts] [--out DIR]',
   options: { drafts: { type: 'boolean', default: false }, out: { type: 'string' } },
   help: {
-    '--drafts': 'also build issues and notices whose status is draft',
+    '--drafts': 'also build issues and notices not yet approved (draft and review), marked as such',
     '--out DIR': 'where to write (default: dist)',
     '--help': 'show this help',
   },

@@ -6,12 +6,14 @@ import rehypeStringify from 'rehype-stringify'
 import remarkRehype from 'remark-rehype'
 import { unified } from 'unified'
 import { visit, EXIT } from 'unist-util-visit'
+import { rehypeCellLabels } from './rehype-cell-labels.ts'
 
 // Raw HTML is parsed (rehype-raw) and then sanitized with GitHub's schema: no script, no on* handlers,
 // no javascript:/data: URLs, no iframes or forms. The same tree feeds the email and the archive.
-const withRaw = unified().use(remarkRehype, { allowDangerousHtml: true }).use(rehypeRaw).use(rehypeSanitize).freeze()
+// Table cell labels are added after sanitizing: their class is ours, not the writer's.
+const withRaw = unified().use(remarkRehype, { allowDangerousHtml: true }).use(rehypeRaw).use(rehypeSanitize).use(rehypeCellLabels).freeze()
 // rehype-raw runs a whole HTML parser; most prose has no raw HTML, and the sanitizer alone suffices there.
-const withoutRaw = unified().use(remarkRehype).use(rehypeSanitize).freeze()
+const withoutRaw = unified().use(remarkRehype).use(rehypeSanitize).use(rehypeCellLabels).freeze()
 const stringify = unified().use(rehypeStringify).freeze()
 
 /** mdast nodes → a sanitized HTML fragment. */

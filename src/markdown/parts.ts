@@ -106,7 +106,7 @@ function issueParts(meta: IssueMeta, dates: Dates, prose: ProseOf): RenderedIssu
     tags: meta.tags,
     patches: meta.patches.map((patch) => ({
       ...patch,
-      rolloutLabel: patch.rollout?.split('/').map(dates.date).join(' – '),
+      rolloutLabel: patch.rollout && dates.range(...(patch.rollout.split('/') as [string, string?])),
       action: optional(patch.action),
     })),
     threat: meta.threat && {
@@ -127,7 +127,8 @@ function issueParts(meta: IssueMeta, dates: Dates, prose: ProseOf): RenderedIssu
       statusLabel: projectLabels[project.status],
       summary: optional(project.summary),
       eta: project.eta,
-      etaLabel: project.eta && (project.eta.length === 7 ? dates.month(project.eta) : dates.date(project.eta)),
+      // A finished project has no expected date any more.
+      etaLabel: project.status === 'done' || !project.eta ? undefined : project.eta.length === 7 ? dates.shortMonth(project.eta) : dates.range(project.eta),
     })),
     incidents: meta.incidents.map((incident) => ({
       service: incident.service,
@@ -257,7 +258,10 @@ function uniqueId(title: string, used: Set<string>): string {
 
 interface Dates {
   date(value: string): string
-  month(value: string): string
+  /** `Dec 2026`, for table cells. */
+  shortMonth(value: string): string
+  /** `12 Nov 2026`, `12–14 Nov 2026` or `28 Nov – 2 Dec 2026`: short enough for a table cell on a phone. */
+  range(start: string, end?: string): string
   dateTime(value: string): string
   span(start: string, end?: string): string
 }
@@ -277,7 +281,8 @@ function dateFormatter(locale: string): Dates {
 // Front-matter times are the wall-clock times IT wrote: format them as written, never shifted by time zone.
 function createDates(locale: string): Dates {
   const day = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' })
-  const month = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', month: 'long', year: 'numeric' })
+  const shortDay = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' })
+  const shortMonth = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', month: 'short', year: 'numeric' })
   const parse = (value: string) => {
     const [y, m, d, h, min] = value.split(/[-T: ]/).map(Number)
     return new Date(Date.UTC(y!, (m ?? 1) - 1, d ?? 1, h ?? 0, min ?? 0))
@@ -286,7 +291,9 @@ function createDates(locale: string): Dates {
   const dateTime = (value: string) => `${day.format(parse(value))}, ${clock(value)}`
   return {
     date: (value) => day.format(parse(value)),
-    month: (value) => month.format(parse(value)),
+    shortMonth: (value) => shortMonth.format(parse(value)),
+    // ICU writes thin spaces around the dash; days of one month read as one span: `12 – 14 Nov` → `12–14 Nov`.
+    range: (start, end) => (end ? shortDay.formatRange(parse(start), parse(end)).replace(/\u2009/g, ' ').replace(/(\d) – (\d)/, '$1–$2') : shortDay.format(parse(start))),
     dateTime,
     span: (start, end) => {
       if (!end) return `${dateTime(start)} (ongoing)`

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { VFile } from 'vfile'
 import { createChecker, type Checker, type CheckOptions } from '../check/checker.ts'
 import type { Config } from '../config.ts'
+import { isPublished } from '../content/publish.ts'
 import type { Doc } from '../content/types.ts'
 import { buildEmail, type EmailArtifact } from '../email/build-email.ts'
 import { EmailCache } from '../email/cache.ts'
@@ -25,7 +26,7 @@ export interface Pipeline {
 
 /** Which documents a pass includes. */
 export interface PipelineOptions {
-  /** Include `status: draft` documents (default: false). */
+  /** Include documents not yet approved (`draft` and `review`; default: false). */
   drafts?: boolean
   /** Only these documents; default: all the project loaded. */
   only?: (doc: Doc) => boolean
@@ -43,7 +44,7 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
   const files = loadingFiles(project)
   const { config, layouts } = project
   if (!config || !layouts) return { files, rendered: [], emails: [] }
-  const docs = projectDocs(project).filter((doc) => (options.drafts || doc.meta.status !== 'draft') && (options.only?.(doc) ?? true))
+  const docs = projectDocs(project).filter((doc) => isPublished(doc.meta, options) && (options.only?.(doc) ?? true))
   const rendered: RenderedDoc[] = []
   const emails: EmailArtifact[] = []
   const checker = createChecker(config, { glossary: project.glossary.glossary, pages: project.pages }, options.checks)

@@ -1,4 +1,5 @@
 import type { Settings } from '../config.ts'
+import { isPublished } from '../content/publish.ts'
 import type { RenderedDoc, RenderedIssueParts, RenderedNoticeParts, RenderedPatch, Prose } from '../markdown/parts.ts'
 
 /** A titled link inside the archive; `href` already carries the base path. */
@@ -25,7 +26,9 @@ export interface DocView {
   title: string
   date: string
   dateLabel: string
+  /** Not approved yet: shown only in a `--drafts` build, with a banner. */
   draft: boolean
+  status: RenderedDoc['status']
   /** `Issue 13` or `Service notice`. */
   kicker: string
   summary: Prose
@@ -173,7 +176,8 @@ export function docView(doc: RenderedDoc, base: string): DocView {
     title: doc.title,
     date: doc.date,
     dateLabel: doc.dateLabel,
-    draft: doc.status === 'draft',
+    draft: !isPublished(doc),
+    status: doc.status,
     kicker: doc.kind === 'issue' ? `Issue ${doc.issue?.number}` : 'Service notice',
     summary: doc.summary,
     sections: doc.sections.map(({ title, id, html }) => ({ title, id, html })),

@@ -38,7 +38,8 @@ describe('layout errors name the layout file and line a person edits', () => {
   it('reports a Liquid syntax error with its line and column', async () => {
     const dir = brokenLayouts('header.mjml', (source) => source.replace('{{ kicker }}', '{{ kicker '))
     const error = await errorOf(dir)
-    expect(error.where).toMatchObject({ file: relative(process.cwd(), join(dir, 'header.mjml')), line: 6 })
+    const line = readFileSync(join(dir, 'header.mjml'), 'utf8').split('\n').findIndex((text) => text.includes('{{ kicker ')) + 1
+    expect(error.where).toMatchObject({ file: relative(process.cwd(), join(dir, 'header.mjml')), line })
     expect(error.message).toMatch(/^Layout: /)
   })
 

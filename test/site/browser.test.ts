@@ -3,20 +3,22 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serveSite, type SiteServer } from '../../src/site/serve.ts'
 import { launchBrowser } from '../helpers/browser.ts'
-import { serveStatic, type StaticSite } from '../helpers/static-server.ts'
+import { tableFacts } from '../helpers/layout.ts'
 import { buildFixtureSite, type BuiltSite } from './fixture.ts'
 
 const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const screenshots = join(import.meta.dirname, '..', '..', 'dist', 'screenshots')
 
 let site: BuiltSite
-let server: StaticSite
+let server: SiteServer
 let browser: Browser
 
 beforeAll(async () => {
   site = await buildFixtureSite({ drafts: false })
-  server = await serveStatic(site.dir, '/it-news/')
+  // Served by `newsletter serve`'s own server, as a reader's browser would see it.
+  server = await serveSite({ dir: site.dir, base: '/it-news/', port: 0 })
   browser = await launchBrowser()
 })
 afterAll(async () => {
@@ -28,8 +30,8 @@ afterAll(async () => {
 const audited = ['', 'issues/2026-10/', 'threats/', 'faq/', 'patches/', 'search/', 'notices/2026-10-14-vpn-outage/']
 
 describe('archive site in Chromium', () => {
-  it.each(audited)('has no WCAG 2.1 AA violations on /%s', async (path) => {
-    const page = await browser.newPage()
+  it.each(audited.flatMap((path) => (['light', 'dark'] as const).map((scheme) => [path, scheme] as const)))('has no WCAG 2.1 AA violations on /%s in %s mode', async (path, colorScheme) => {
+    const page = await browser.newPage({ colorScheme })
     try {
       await page.goto(server.url + path)
       if (path === 'search/') await page.waitForSelector('.pagefind-ui__search-input')
@@ -47,20 +49,57 @@ describe('archive site in Chromium', () => {
     }
   })
 
-  it.each([375, 1280])('is readable at %i px wide (screenshots in dist/screenshots)', async (width) => {
+  const sizes = [375, 600, 1280].flatMap((width) => (['light', 'dark'] as const).map((scheme) => [width, scheme] as const))
+  it.each(sizes)('is readable at %i px wide in %s mode (screenshots in dist/screenshots)', async (width, colorScheme) => {
     await mkdir(screenshots, { recursive: true })
-    for (const path of ['', 'issues/2026-10/', 'patches/']) {
-      const page = await browser.newPage({ viewport: { width, height: 800 } })
+    for (const path of ['', 'issues/2026-10/', 'issues/2026-11/', 'patches/', 'notices/2026-10-14-vpn-outage/', 'incidents/', 'threats/']) {
+      const page = await browser.newPage({ viewport: { width, height: 800 }, colorScheme })
       try {
         await page.goto(server.url + path)
-        // Nothing may stick out sideways: text wraps, wide tables scroll inside their own box.
+        // Nothing sticks out sideways, and every table cell is on screen: on phones the rows become cards.
         expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(width)
-        const file = join(screenshots, `${path.replace(/\W+/g, '-') || 'home'}-${width}.png`.replace('--', '-'))
+        const facts = await tableFacts(page, 'main table', '.prose table')
+        expect(facts.wider, path).toEqual([])
+        expect(facts.outside, path).toEqual([])
+        expect(facts.narrow, path).toEqual([])
+        expect(facts.unpadded, path).toEqual([])
+        expect(facts.split, path).toEqual([])
+        if (path.startsWith('issues/') || path === 'patches/') expect(facts.stacked, path).toBe(width < 768)
+        const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor)
+        expect(background, path).toBe(colorScheme === 'dark' ? 'rgb(15, 17, 21)' : 'rgb(255, 255, 255)')
+        const file = join(screenshots, `site-${path.replace(/\W+/g, '-').replace(/-$/, '') || 'home'}-${width}-${colorScheme}.png`)
         await page.screenshot({ path: file, fullPage: true })
         expect((await stat(file)).size).toBeGreaterThan(10_000)
       } finally {
         await page.close()
       }
+    }
+  })
+
+  it.each([1024, 1280])('keeps the navigation on one line at %i px', async (width) => {
+    const page = await browser.newPage({ viewport: { width, height: 800 } })
+    try {
+      await page.goto(server.url)
+      const tops = await page.$$eval('header nav li', (items) => items.map((item) => Math.round(item.getBoundingClientRect().top)))
+      expect(tops).toHaveLength(7)
+      expect(new Set(tops).size).toBe(1)
+      // …and beside the site name, not under it.
+      const [home, nav] = await page.$$eval('header .home, header nav', (elements) => elements.map((element) => element.getBoundingClientRect()))
+      expect(nav!.top).toBeLessThan(home!.bottom)
+    } finally {
+      await page.close()
+    }
+  })
+
+  it('leads the home page with the latest issue, once, and no site-name heading', async () => {
+    const page = await browser.newPage()
+    try {
+      await page.goto(server.url)
+      expect(await page.locator('main h1').allInnerTexts()).toEqual(['November: Windows restarts and QR-code phishing'])
+      expect(await page.locator('main a[href="/it-news/issues/2026-11/"]').count()).toBe(2)
+      expect(await page.locator('main .list a[href="/it-news/issues/2026-11/"]').count()).toBe(0)
+    } finally {
+      await page.close()
     }
   })
 

@@ -26,9 +26,12 @@ describe('archive site with --drafts', () => {
   it('includes the draft, marked as a draft, but keeps it out of the feed and sitemap', async () => {
     const page = await read('issues/2026-12/index.html')
     expect(page).toContain('<strong>Draft.</strong> This issue is not published yet')
-    expect(await read('index.html')).toMatch(/December: holiday cover<\/a><\/h2>[\s\S]*?<span class="draft">Draft<\/span>/)
+    expect(await read('index.html')).toMatch(/<span class="draft">Draft<\/span><\/p>\s*<h3><a href="\/it-news\/issues\/2026-12\/">December: holiday cover<\/a><\/h3>/)
     expect(await read('feed.xml')).not.toContain('2026-12')
     expect(await read('sitemap.xml')).not.toContain('2026-12')
+    expect(await read('issues/2027-01/index.html')).toContain('<strong>In review.</strong> This issue is waiting for approval')
+    expect(await read('feed.xml')).not.toContain('2027-01')
+    expect(await read('sitemap.xml')).not.toContain('2027-01')
     expect(await brokenLinks(site.dir, site.config.settings.archive_url)).toEqual([])
   })
 
@@ -79,9 +82,12 @@ describe('pagination of long lists', () => {
       await buildSite({ files: [], rendered, emails: [] }, site.config, dir)
       const first = await readFile(join(dir, 'index.html'), 'utf8')
       const second = await readFile(join(dir, 'page', '2', 'index.html'), 'utf8')
-      const listed = (html: string) => [...html.matchAll(/<li>\s*<h3><a href="\/it-news\/issues\/([^/]+)\/">/g)].map((match) => match[1])
+      const listed = (html: string) => [...html.matchAll(/<h[13][^>]*><a href="\/it-news\/issues\/([^/]+)\/">/g)].map((match) => match[1])
+      // The newest leads the page once, then the next 49.
       expect(listed(first)).toHaveLength(50)
+      expect(new Set(listed(first)).size).toBe(50)
       expect(listed(first)[0]).toBe('2004-05')
+      expect(first).toContain('<h1 id="latest"><a href="/it-news/issues/2004-05/">')
       expect(listed(second)).toEqual(['2000-03', '2000-02', '2000-01'])
       expect(first).toContain('<a rel="next" href="/it-news/page/2/">Older issues →</a>')
       expect(second).toContain('<a rel="prev" href="/it-news/">← Newer issues</a>')

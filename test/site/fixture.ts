@@ -10,7 +10,7 @@ import { sampleContent } from '../helpers/render.ts'
 
 const repo = join(import.meta.dirname, '..', '..')
 
-/** A site built from the sample content plus test/fixtures/site (one more published issue and a draft). */
+/** A site built from test/fixtures/site/content: a copy of the samples plus one more published issue, a draft and an issue in review. */
 export interface BuiltSite {
   root: string
   config: Config
@@ -18,7 +18,7 @@ export interface BuiltSite {
   dir: string
 }
 
-/** Copy the samples and the site fixtures into a temporary project and build its archive. */
+/** Copy the site fixtures into a temporary project and build its archive (the checkout's own content/ is never read). */
 export async function buildFixtureSite(options: { drafts: boolean }): Promise<BuiltSite> {
   const root = await mkdtemp(join(tmpdir(), 'newsletter-site-'))
   await cp(sampleContent, join(root, 'content'), { recursive: true })

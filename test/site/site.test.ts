@@ -45,13 +45,16 @@ describe('archive site from the samples', () => {
 
   it('serves each email exactly as built, personalization slots filled with their fallbacks', async () => {
     expect(site.pipeline.emails.length).toBe(5)
+    // Neither the draft nor the issue in review becomes an email in dist/email.
+    expect(site.pipeline.emails.map((email) => email.slug)).not.toContain('2026-12')
+    expect(site.pipeline.emails.map((email) => email.slug)).not.toContain('2027-01')
     for (const email of site.pipeline.emails) expect(await read(`email/${email.slug}/index.html`)).toBe(fillWithFallbacks(email.html))
   })
 
-  it('leaves drafts out of every page, the feed and the search index', async () => {
+  it('leaves drafts and issues in review out of every page, the feed, the sitemap and the search index', async () => {
     const files = await listFiles(site.dir)
-    expect(files.filter((file) => file.includes('2026-12'))).toEqual([])
-    for (const file of files.filter((name) => /\.(html|xml)$/.test(name))) expect(await read(file), file).not.toMatch(/marmalade|holiday cover/i)
+    expect(files.filter((file) => file.includes('2026-12') || file.includes('2027-01'))).toEqual([])
+    for (const file of files.filter((name) => /\.(html|xml)$/.test(name))) expect(await read(file), file).not.toMatch(/marmalade|holiday cover|tangerine|new year, new passwords/i)
   })
 
   it('has no broken internal link under the /it-news/ base path', async () => {

@@ -1,0 +1,34 @@
+import type { Element, ElementContent, Root } from 'hast'
+import { visit } from 'unist-util-visit'
+
+/**
+ * Give every body cell after the first a `<span class="cell-label">Header: </span>`, hidden on wide screens:
+ * on a phone the email and the archive show each row as a small card, and the label says what each value is.
+ */
+export function rehypeCellLabels() {
+  return (tree: Root) => {
+    visit(tree, 'element', (table: Element) => {
+      if (table.tagName !== 'table') return
+      const rows = elements(table).flatMap((part) => (part.tagName === 'tr' ? [part] : elements(part).filter((row) => row.tagName === 'tr')))
+      const [head, ...body] = rows
+      if (!head || !elements(head).every((cell) => cell.tagName === 'th')) return
+      const headers = elements(head).map(textOf)
+      for (const row of body) {
+        elements(row).forEach((cell, i) => {
+          const header = headers[i]
+          if (i === 0 || !header) return
+          cell.children.unshift({ type: 'element', tagName: 'span', properties: { className: ['cell-label'] }, children: [{ type: 'text', value: `${header}: ` }] })
+        })
+      }
+    })
+  }
+}
+
+function elements(node: Element): Element[] {
+  return node.children.filter((child): child is Element => child.type === 'element')
+}
+
+function textOf(node: ElementContent): string {
+  if (node.type === 'text') return node.value
+  return node.type === 'element' ? node.children.map(textOf).join('').trim() : ''
+}
