@@ -22,6 +22,9 @@ parentPort.on('message', async ({ id, source }) => {
 })
 `
 
+// Enough for MJML on the largest email the size budget allows, many times over.
+const workerHeapMb = 128
+
 interface Reply {
   id: number
   html?: string
@@ -29,12 +32,15 @@ interface Reply {
   errors?: MjmlProblem[]
 }
 
-/** Start `size` MJML workers (default: one per core); jobs go to the least busy one. */
-export function createMjmlPool(size = availableParallelism()): MjmlPool {
+/**
+ * Start `size` MJML workers (default: one per core but the one the main thread keeps busy); jobs go to the least busy
+ * one. Each worker's heap is capped: MJML leaves much garbage, and an uncapped V8 lets it pile up instead of collecting.
+ */
+export function createMjmlPool(size = Math.max(1, availableParallelism() - 1)): MjmlPool {
   const mjml = createRequire(import.meta.url).resolve('mjml')
   const pending = new Map<number, { resolve(html: string): void; reject(error: Error): void }>()
   const workers = Array.from({ length: Math.max(1, size) }, () => {
-    const worker = new Worker(workerSource, { eval: true, workerData: { mjml, options: mjmlOptions } })
+    const worker = new Worker(workerSource, { eval: true, workerData: { mjml, options: mjmlOptions }, resourceLimits: { maxOldGenerationSizeMb: workerHeapMb } })
     worker.on('message', (reply: Reply) => {
       const job = pending.get(reply.id)
       pending.delete(reply.id)

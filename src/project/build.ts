@@ -4,7 +4,8 @@ import type { JsonMessage } from '../check/report.ts'
 import { defaults } from '../config.ts'
 import { hashOf } from './cache.ts'
 import { inputsFingerprint, loadProject } from './project.ts'
-import { writeAtomic } from './write.ts'
+import type { Pipeline } from './pipeline.ts'
+import { replaceDir, writeAtomic, writeFiles } from './write.ts'
 
 /** What `build` did, for the command to print. */
 export interface BuildResult {
@@ -38,16 +39,25 @@ export async function buildProject(root: string, options: { drafts?: boolean; ou
   if (last?.inputs === inputs && last.result.ok && (await exists(join(outDir, 'email'))) && (await exists(join(outDir, 'site')))) return { ...last.result, unchanged: true }
 
   // The renderers, MJML and Eleventy are loaded only when there is something to build.
-  const [{ collectMessages }, { failed, runPipeline, writeEmails }, { writeSite }] = await Promise.all([import('../check/report.ts'), import('./pipeline.ts'), import('../site/build-site.ts')])
+  const [{ collectMessages }, { emailOutputs, failed, runPipeline }, { buildPages, writeEmailPages }] = await Promise.all([import('../check/report.ts'), import('./pipeline.ts'), import('../site/build-site.ts')])
   const project = await loadProject(root, { outDir })
-  const pipeline = await runPipeline(project, { drafts: options.drafts, cacheDir })
+  let pipeline: Pipeline | undefined = await runPipeline(project, { drafts: options.drafts, cacheDir })
   const messages = collectMessages(pipeline.files)
   const config = project.config
   if (!config || failed(pipeline)) return { messages, ok: false, emails: 0, pages: 0, outDir, unchanged: false }
-  // The site goes first: it is built beside dist/site and swapped in, so a failure there leaves the emails untouched too.
-  const site = await writeSite(pipeline, config)
-  await writeEmails(outDir, pipeline)
-  const result = { messages, ok: true, emails: pipeline.emails.length, pages: site.pages, outDir }
+  const emails = pipeline.emails.length
+  // Both folders are built beside their targets; the site is swapped in first, then the emails, and a failure
+  // anywhere leaves both as they were. The emails are written out before Eleventy runs and not held after.
+  const pages = await replaceDir(join(outDir, 'email'), async (emailDir) => {
+    await writeFiles(emailDir, emailOutputs(pipeline!))
+    return replaceDir(join(outDir, 'site'), async (siteDir) => {
+      const emailPages = await writeEmailPages(pipeline!.emails, siteDir)
+      const rendered = pipeline!.rendered
+      pipeline = undefined
+      return emailPages + (await buildPages(rendered, config, siteDir))
+    })
+  })
+  const result = { messages, ok: true, emails, pages, outDir }
   await writeAtomic(record, JSON.stringify({ inputs, result } satisfies LastBuild))
   return { ...result, unchanged: false }
 }

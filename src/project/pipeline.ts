@@ -14,7 +14,6 @@ import { hasErrors, NewsletterError, report } from '../errors.ts'
 import { renderParts, type RenderedDoc } from '../markdown/parts.ts'
 import { codeVersion, DiskCache, hashOf } from './cache.ts'
 import { loadingFiles, projectDocs, type Project } from './project.ts'
-import { replaceDir, writeFiles } from './write.ts'
 
 /** Everything one pass over the content produced. Outputs are only meaningful when no file has an error. */
 export interface Pipeline {
@@ -141,18 +140,6 @@ export function emailOutputs(pipeline: Pipeline): Output[] {
     { path: `${email.slug}.html`, content: email.html },
     { path: `${email.slug}.txt`, content: email.text },
   ])
-}
-
-/**
- * Replace `<outDir>/email` with exactly these emails, or leave it as it was: an issue renamed or taken back to
- * draft leaves nothing behind.
- */
-export async function writeEmails(outDir: string, pipeline: Pipeline): Promise<void> {
-  try {
-    await replaceDir(join(outDir, 'email'), (dir) => writeFiles(dir, emailOutputs(pipeline)))
-  } catch (error) {
-    throw new NewsletterError(`Could not write to ${outDir}: ${(error as Error).message}`, 'io', undefined, { cause: error, hint: 'Check the folder exists and is writable; nothing was replaced' })
-  }
 }
 
 /** True when any file in the pipeline has an error. */

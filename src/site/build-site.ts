@@ -8,6 +8,7 @@ import { replaceDir } from '../project/write.ts'
 import { packageDir, type Config } from '../config.ts'
 import { fillWithFallbacks } from '../email/personalize.ts'
 import { NewsletterError } from '../errors.ts'
+import type { EmailArtifact } from '../email/build-email.ts'
 import type { RenderedDoc } from '../markdown/parts.ts'
 import { docView, siteData, type SiteData } from './data.ts'
 import { createSiteLiquid, liquidOptions } from './templates.ts'
@@ -34,20 +35,28 @@ export async function writeSite(pipeline: Pipeline, config: Config): Promise<Sit
   return { dir: target, pages }
 }
 
-/** Build the archive into `dir`: the Eleventy pages, each email exactly as built, then the Pagefind index. Returns the page count. */
+/** Build the archive into `dir`: each email exactly as built, the Eleventy pages, then the Pagefind index. Returns the page count. */
 export async function buildSite(pipeline: Pipeline, config: Config, dir: string): Promise<number> {
-  const data = siteData(pipeline.rendered, config.settings)
-  // 1. Eleventy renders our page templates from the already rendered documents
-  const pages = await runEleventy(data, config, dir)
-  // 2. "View in browser" shows the email as built, its slots filled as on every other page
-  for (const email of pipeline.emails) {
+  const emails = await writeEmailPages(pipeline.emails, dir)
+  return emails + (await buildPages(pipeline.rendered, config, dir))
+}
+
+/** "View in browser": each email as built, its slots filled as on every other page, at `email/<slug>/`. Returns how many. */
+export async function writeEmailPages(emails: readonly EmailArtifact[], dir: string): Promise<number> {
+  for (const email of emails) {
     const file = join(dir, 'email', email.slug, 'index.html')
     await mkdir(dirname(file), { recursive: true })
     await writeFile(file, fillWithFallbacks(email.html))
   }
-  // 3. Search index over the issue and notice pages (they mark their text with data-pagefind-body)
+  return emails.length
+}
+
+/** The archive's pages from the rendered documents (Eleventy), then the search index over them. Returns the page count. */
+export async function buildPages(rendered: readonly RenderedDoc[], config: Config, dir: string): Promise<number> {
+  const pages = await runEleventy(siteData(rendered, config.settings), config, dir)
+  // Search index over the issue and notice pages (they mark their text with data-pagefind-body)
   await indexSite(dir, config.settings.language)
-  return pages + pipeline.emails.length
+  return pages
 }
 
 async function runEleventy(data: SiteData, config: Config, dir: string): Promise<number> {
