@@ -1,9 +1,10 @@
-import { formatText, summarize } from '../check/report.ts'
+import { pathToFileURL } from 'node:url'
+import { summarize } from '../check/report.ts'
 import { clipBytes, warnBytes } from '../check/email-checks.ts'
 import { escapeHtml } from '../email/personalize.ts'
 import { missingFields, personalize, type Reader } from './reader.ts'
 import { invertFrameCss } from './scheme.ts'
-import type { DocSummary, DocPreview } from './state.ts'
+import type { DocSummary, DocPreview, SourceFile } from './state.ts'
 
 const e = escapeHtml
 
@@ -60,6 +61,43 @@ function frame(id: string, src: string, width: number, caption: string, extra = 
   return `<figure><figcaption>${e(caption)}</figcaption><iframe id="${id}" class="email ${extra}" src="${e(src)}" width="${width}" height="800" title="${e(caption)}" sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"></iframe></figure>`
 }
 
+/** What a document page needs besides the document. */
+export interface PageOptions {
+  /** Link for a file position: `{path}` (absolute, in URL form: `/home/…` or `/C:/…`), `{line}` and `{column}` are filled in. */
+  editorUrl: string
+}
+
+/** VS Code's link for opening a file at a line and column. */
+export const defaultEditorUrl = 'vscode://file{path}:{line}:{column}'
+
+function editorLink(template: string, abs: string, line: number, column: number): string {
+  const path = pathToFileURL(abs).pathname
+  return template.replaceAll('{path}', path).replaceAll('{line}', String(line)).replaceAll('{column}', String(column))
+}
+
+/** The line a message points at (and the one before it), with a caret under its column. */
+function excerpt(source: SourceFile | undefined, line: number, column: number): string {
+  const text = source?.lines[line - 1]
+  if (text === undefined) return ''
+  const width = String(line).length
+  const gutter = (label: string) => `<span class="ln">${label.padStart(width)} | </span>`
+  const before = line > 1 ? `${gutter(String(line - 1))}${e(source!.lines[line - 2]!)}\n` : ''
+  // Tabs stay tabs under the line, so the caret lines up however wide the browser draws them.
+  const indent = text.slice(0, column - 1).replace(/[^\t]/g, ' ')
+  return `<pre class="excerpt">${before}${gutter(String(line))}<mark>${e(text)}</mark>\n${gutter('')}<span class="caret">${indent}^</span></pre>`
+}
+
+/** Each message with its line, a caret under the column, its hint, and a link that opens the file there. */
+function problemList(view: DocPreview, options: PageOptions): string {
+  const items = view.messages.map((m) => {
+    const source = view.sources[m.file]
+    const at = `${m.file}:${m.line}:${m.column}`
+    const link = source ? `<a class="at" href="${e(editorLink(options.editorUrl, source.abs, m.line, m.column))}" title="Open in your editor">${e(at)}</a>` : e(at)
+    return `<li class="problem ${m.severity}"><p>${link}: ${m.severity}: ${e(m.message)} (${e(m.rule)})</p>${excerpt(source, m.line, m.column)}${m.hint ? `<p class="hint">${e(m.hint)}</p>` : ''}</li>`
+  })
+  return `<ol class="problems">${items.join('\n')}</ol><p>${e(summarize(view.messages))}</p>`
+}
+
 const tabs = [
   ['email', 'Email'],
   ['dark', 'Dark mode'],
@@ -70,12 +108,12 @@ const tabs = [
 ] as const
 
 /** One document: its email at two widths, dark modes, text part, archive page, checks and a reader's copy; or its errors. */
-export function docPage(view: DocPreview, readers: readonly Reader[], reader: number): string {
+export function docPage(view: DocPreview, readers: readonly Reader[], reader: number, options: PageOptions): string {
   const header = `<header><p><a href="/">All issues and notices</a></p>
 <h1>${e(view.title)} ${statusBadge(view)}</h1>
 <p class="meta"><code>${e(view.path)}</code> · ${counts(view)}${view.email ? ` · ${sizeMeter(view.email.bytes)}` : ''}</p>
 </header>`
-  const checks = view.messages.length > 0 ? `<pre class="messages">${e(formatText(view.messages))}\n${e(summarize(view.messages))}</pre>` : '<p class="ok">No problems found.</p>'
+  const checks = view.messages.length > 0 ? problemList(view, options) : '<p class="ok">No problems found.</p>'
   if (!view.email) {
     return shell(
       `Cannot preview: ${view.title}`,
@@ -88,7 +126,7 @@ ${checks}</section></main>`,
   }
   const base = `/${view.key}/`
   const sample = readers[reader]!
-  const options = readers.map((row, i) => `<option value="${i}"${i === reader ? ' selected' : ''}>${e(row.name ? `${row.name} <${row.email ?? ''}>` : (row.email ?? `row ${i + 1}`))}</option>`).join('')
+  const readerOptions = readers.map((row, i) => `<option value="${i}"${i === reader ? ' selected' : ''}>${e(row.name ? `${row.name} <${row.email ?? ''}>` : (row.email ?? `row ${i + 1}`))}</option>`).join('')
   const missing = missingFields(`${view.email.subject}\n${view.email.text}`, sample)
   const body = `${header}
 <nav class="tabs" role="tablist">${tabs.map(([id, label]) => `<a role="tab" href="#${id}" data-tab="${id}">${label}</a>`).join('')}</nav>
@@ -105,7 +143,7 @@ ${frame('inverted', `${base}email.html?scheme=invert`, 600, 'Forced inversion, a
 <section id="tab-archive" class="tab">${frame('archive-frame', `${base}archive.html`, 1000, 'Archive page')}</section>
 <section id="tab-checks" class="tab"><h2>Checks</h2><p>${sizeMeter(view.email.bytes)}</p>${checks}</section>
 <section id="tab-reader" class="tab">
-<form method="get" action="${e(base)}"><label>Reader <select name="reader" id="reader-select">${options}</select></label> <noscript><button>Show</button></noscript></form>
+<form method="get" action="${e(base)}"><label>Reader <select name="reader" id="reader-select">${readerOptions}</select></label> <noscript><button>Show</button></noscript></form>
 <h2>Subject: <span id="reader-subject">${e(personalize(view.email.subject, sample))}</span></h2>
 ${missing.length > 0 ? `<p class="warn">No value for this reader: ${missing.map((name) => `<code>{{${e(name)}}}</code>`).join(', ')}</p>` : ''}
 <div class="frames">
@@ -147,8 +185,17 @@ figure { margin: 0; }
 figcaption { font-size: 13px; color: #475467; margin-bottom: 4px; }
 iframe.email { border: 0; outline: 1px solid #d0d5dd; background: #fff; }
 iframe.inverted { ${invertFrameCss} }
-pre.text, pre.messages { background: #fff; border: 1px solid #d0d5dd; padding: 12px; white-space: pre-wrap; max-width: 80ch; }
-.errors pre.messages { border-color: #b42318; background: #fef3f2; }
+pre.text { background: #fff; border: 1px solid #d0d5dd; padding: 12px; white-space: pre-wrap; max-width: 80ch; }
+ol.problems { list-style: none; padding: 0; margin: 0; max-width: 100ch; }
+li.problem { background: #fff; border: 1px solid #d0d5dd; border-left: 4px solid #b54708; padding: 4px 12px; margin-bottom: 8px; }
+li.problem.error { border-left-color: #b42318; }
+li.problem p { margin: 6px 0; font-family: ui-monospace, monospace; font-size: 13px; }
+li.problem a.at { font-weight: 600; }
+p.hint { color: #475467; }
+pre.excerpt { margin: 6px 0; padding: 6px 8px; background: #f9fafb; overflow-x: auto; font-size: 13px; }
+pre.excerpt .ln { color: #98a2b3; user-select: none; }
+pre.excerpt mark { background: none; color: inherit; }
+pre.excerpt .caret { color: #b42318; font-weight: 700; }
 meter { width: 120px; vertical-align: middle; }
 `
 

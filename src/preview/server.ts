@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { formatText } from '../check/report.ts'
 import { NewsletterError } from '../errors.ts'
 import { escapeHtml } from '../email/personalize.ts'
-import { docPage, indexPage, notFoundPage, previewCss, previewJs } from './pages.ts'
+import { defaultEditorUrl, docPage, indexPage, notFoundPage, previewCss, previewJs } from './pages.ts'
 import { loadReaders, personalize, type Reader } from './reader.ts'
 import { applyScheme, isScheme } from './scheme.ts'
 import { PreviewState, type Change, type DocPreview } from './state.ts'
@@ -92,7 +92,7 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
     }
     const reader = readerIndex(url.searchParams.get('reader'), readers)
     if (reader === undefined) return send(response, 404, 'text/plain', `No sample reader ${url.searchParams.get('reader')}: there are ${readers.length}.`)
-    if (match[3] === '/') return send(response, 200, 'text/html', docPage(view, readers, reader), pageCsp)
+    if (match[3] === '/') return send(response, 200, 'text/html', docPage(view, readers, reader, { editorUrl: state.settings?.preview?.editor_url ?? defaultEditorUrl }), pageCsp)
     if (!view.email) return send(response, 409, 'text/plain', `${view.path} cannot be rendered:\n${formatText(view.messages)}`)
     if (match[3] === '/email.txt') return send(response, 200, 'text/plain', url.searchParams.has('reader') ? personalize(view.email.text, readers[reader]!) : view.email.text)
     if (match[3] === '/email.html') {
