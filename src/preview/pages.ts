@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url'
 import { summarize } from '../check/report.ts'
 import { clipBytes, warnBytes } from '../check/email-checks.ts'
 import { escapeHtml } from '../email/personalize.ts'
+import { cutInboxText, inboxCuts, inboxText } from './inbox.ts'
 import { missingFields, personalize, type Reader } from './reader.ts'
 import { invertFrameCss } from './scheme.ts'
 import type { DocSummary, DocPreview, SourceFile } from './state.ts'
@@ -65,6 +66,8 @@ function frame(id: string, src: string, width: number, caption: string, extra = 
 export interface PageOptions {
   /** Link for a file position: `{path}` (absolute, in URL form: `/home/…` or `/C:/…`), `{line}` and `{column}` are filled in. */
   editorUrl: string
+  /** The sender as the settings give it, `Name <address>` or an address. */
+  from: string
 }
 
 /** VS Code's link for opening a file at a line and column. */
@@ -98,8 +101,28 @@ function problemList(view: DocPreview, options: PageOptions): string {
   return `<ol class="problems">${items.join('\n')}</ol><p>${e(summarize(view.messages))}</p>`
 }
 
+/** The sender's name as an inbox list shows it: the display name, else the address. */
+function senderName(from: string): string {
+  return /^\s*"?([^"<]*?)"?\s*</.exec(from)?.[1] || from.trim()
+}
+
+/** The message as a row of an inbox list, cut where each kind of mail app cuts the preview text. */
+function inboxTab(from: string, subject: string, html: string, date: string): string {
+  const text = inboxText(html)
+  const rows = inboxCuts.map((client) => {
+    const shown = cutInboxText(text, client.chars)
+    const snippet = `<span class="preheader">${e(shown.preheader)}</span>${shown.after ? ` <span class="after">${e(shown.after)}</span>` : ''}${shown.cut ? '…' : ''}`
+    return `<figure class="inbox ${client.width}" id="inbox-${client.id}"><figcaption>${e(client.label)}: about ${client.chars} characters of preview text</figcaption>
+<div class="row"><span class="from">${e(senderName(from))}</span><span class="subject">${e(subject)}</span><span class="snippet">${snippet}</span><span class="date">${e(date)}</span></div></figure>`
+  })
+  return `<p>How the message is listed before anyone opens it. The preview text starts with the summary; <span class="after">grey text</span> is what follows the summary in the email, shown when the summary is short.</p>
+<p>Summary: ${text.preheader.length} characters. Full preview text: <q id="inbox-full">${e([text.preheader, text.after.slice(0, 200)].filter(Boolean).join(' '))}</q></p>
+<div class="inboxes">${rows.join('\n')}</div>`
+}
+
 const tabs = [
   ['email', 'Email'],
+  ['inbox', 'Inbox'],
   ['dark', 'Dark mode'],
   ['text', 'Plain text'],
   ['archive', 'Archive page'],
@@ -135,6 +158,7 @@ ${checks}</section></main>`,
 ${frame('desktop', `${base}email.html`, 600, 'Desktop, 600 px')}
 ${frame('phone', `${base}email.html`, 375, 'Phone, 375 px')}
 </div></section>
+<section id="tab-inbox" class="tab">${inboxTab(options.from, personalize(view.email.subject, sample), personalize(view.email.html, sample, escapeHtml), view.date ?? '')}</section>
 <section id="tab-dark" class="tab"><div class="frames">
 ${frame('dark-frame', `${base}email.html?scheme=dark`, 600, 'The email\u2019s own dark-mode styles (prefers-color-scheme: dark)')}
 ${frame('inverted', `${base}email.html?scheme=invert`, 600, 'Forced inversion, as Outlook and Gmail apps do it', 'inverted')}
@@ -197,6 +221,20 @@ pre.excerpt .ln { color: #98a2b3; user-select: none; }
 pre.excerpt mark { background: none; color: inherit; }
 pre.excerpt .caret { color: #b42318; font-weight: 700; }
 meter { width: 120px; vertical-align: middle; }
+.inboxes { display: flex; flex-direction: column; gap: 16px; }
+figure.inbox .row { background: #fff; border: 1px solid #d0d5dd; font: 14px/20px Roboto, "Segoe UI", Arial, sans-serif; color: #202124; }
+figure.inbox.desktop .row { display: flex; gap: 12px; align-items: baseline; max-width: 1000px; padding: 8px 12px; white-space: nowrap; overflow: hidden; }
+figure.inbox.desktop .from { flex: 0 0 170px; font-weight: 700; overflow: hidden; text-overflow: ellipsis; }
+figure.inbox.desktop .subject { font-weight: 700; flex: 0 1 auto; overflow: hidden; text-overflow: ellipsis; }
+figure.inbox.desktop .subject::after { content: " \\2013"; font-weight: 400; color: #5f6368; }
+figure.inbox.desktop .snippet { flex: 1 1 0; overflow: hidden; text-overflow: ellipsis; color: #5f6368; }
+figure.inbox.phone .row { width: 375px; box-sizing: border-box; padding: 10px 14px; display: grid; grid-template-columns: 1fr auto; }
+figure.inbox.phone .from { font-weight: 700; font-size: 15px; }
+figure.inbox.phone .date { grid-row: 1; grid-column: 2; color: #5f6368; font-size: 12px; }
+figure.inbox.phone .subject { grid-column: 1 / 3; font-weight: 700; }
+figure.inbox.phone .snippet { grid-column: 1 / 3; color: #5f6368; display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
+figure.inbox .date { color: #5f6368; font-size: 12px; }
+.after { color: #98a2b3; }
 `
 
 /** The preview page's script: tabs that survive a reload, frames sized to their email, and reload on save. */

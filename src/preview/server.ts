@@ -92,7 +92,7 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
     }
     const reader = readerIndex(url.searchParams.get('reader'), readers)
     if (reader === undefined) return send(response, 404, 'text/plain', `No sample reader ${url.searchParams.get('reader')}: there are ${readers.length}.`)
-    if (match[3] === '/') return send(response, 200, 'text/html', docPage(view, readers, reader, { editorUrl: state.settings?.preview?.editor_url ?? defaultEditorUrl }), pageCsp)
+    if (match[3] === '/') return send(response, 200, 'text/html', docPage(view, readers, reader, { editorUrl: state.settings?.preview?.editor_url ?? defaultEditorUrl, from: state.settings?.from ?? '' }), pageCsp)
     if (!view.email) return send(response, 409, 'text/plain', `${view.path} cannot be rendered:\n${formatText(view.messages)}`)
     if (match[3] === '/email.txt') return send(response, 200, 'text/plain', url.searchParams.has('reader') ? personalize(view.email.text, readers[reader]!) : view.email.text)
     if (match[3] === '/email.html') {

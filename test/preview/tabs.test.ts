@@ -1,0 +1,73 @@
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startPreview, type PreviewServer } from '../../src/preview/server.ts'
+import { launchBrowser } from '../helpers/browser.ts'
+
+const draft = (summary: string) => `---
+title: "December: printers and passwords"
+issue: 15
+date: 2026-12-01
+status: draft
+summary: "${summary}"
+---
+
+Hello {{name}}, here is what changed in December.
+
+## Printers
+
+The second-floor printer moves to the kitchen on 4 December.
+`
+
+const long =
+  'The second-floor printer moves to the kitchen on Thursday, passwords must be fifteen characters from January, and the helpdesk closes early on the 24th for the staff party.'
+
+let root: string
+let preview: PreviewServer
+let browser: Browser
+let page: Page
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'newsletter-tabs-'))
+  await cp('content', join(root, 'content'), { recursive: true })
+  await cp('layouts', join(root, 'layouts'), { recursive: true })
+  await writeFile(join(root, 'content/issues/2026-12.md'), draft(long))
+  await writeFile(join(root, 'content/issues/2026-13.md'), draft('Printers move.').replace('issue: 15', 'issue: 16').replace('2026-12-01', '2027-01-05'))
+  preview = await startPreview({ root, port: 0 })
+  browser = await launchBrowser()
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  await mkdir('dist/screenshots', { recursive: true })
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await preview?.close()
+  await rm(root, { recursive: true, force: true })
+})
+
+describe('the inbox tab', () => {
+  it('cuts a long summary where each inbox cuts it, with nothing after it', async () => {
+    await page.goto(`${preview.url}issues/2026-12/#inbox`)
+    const gmail = page.locator('#inbox-gmail-web')
+    await expect(gmail.locator('.from').textContent()).resolves.toBe('Brightwater IT')
+    await expect(gmail.locator('.subject').textContent()).resolves.toBe('December: printers and passwords')
+    await expect(gmail.locator('.snippet').textContent()).resolves.toBe(`${long.slice(0, 140)}…`)
+    await expect(page.locator('#inbox-phone .snippet').textContent()).resolves.toBe(`${long.slice(0, 90)}…`)
+    await expect(page.locator('#tab-inbox .after').count()).resolves.toBe(1)
+    await page.screenshot({ path: 'dist/screenshots/inbox-long.png', fullPage: true })
+  })
+
+  it('shows what follows a short summary', async () => {
+    await page.goto(`${preview.url}issues/2026-13/#inbox`)
+    const snippet = await page.locator('#inbox-gmail-web .snippet').textContent()
+    expect(snippet).toMatch(/^Printers move\. Brightwater Logistics IT/)
+    expect(snippet).toHaveLength(141)
+    await expect(page.locator('#inbox-gmail-web .snippet .after').textContent()).resolves.toMatch(/^Brightwater Logistics IT/)
+    await expect(page.locator('#inbox-full').textContent()).resolves.toContain('Hello Sam Sample, here is what changed in December.')
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.screenshot({ path: 'dist/screenshots/inbox-short-phone.png', fullPage: true })
+    await page.setViewportSize({ width: 1280, height: 900 })
+  })
+})
