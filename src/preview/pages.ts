@@ -120,13 +120,29 @@ function inboxTab(from: string, subject: string, html: string, date: string): st
 <div class="inboxes">${rows.join('\n')}</div>`
 }
 
+/** Source text with a line number before each line (drawn by CSS, so copying takes only the source). */
+function numbered(id: string, text: string): string {
+  const lines = text.replace(/\n$/, '').split('\n')
+  return `<pre class="source" id="${id}"><code>${lines.map((line) => `<span class="line">${e(line)}</span>`).join('\n')}</code></pre>`
+}
+
+function sourceTab(base: string, email: NonNullable<DocPreview['email']>): string {
+  const kb = (text: string) => `${(Buffer.byteLength(text) / 1000).toFixed(1)} KB`
+  return `<p>${sizeMeter(email.bytes)}</p>
+<details open><summary><h2>Compiled HTML <span class="muted">(${kb(email.html)}, ${email.html.split('\n').length} lines, as sent before each reader's fields are filled; <a href="${e(base)}email.html" target="_blank" rel="noopener">open on its own</a>)</span></h2></summary>
+${numbered('source-html', email.html)}</details>
+<details><summary><h2>Filled MJML <span class="muted">(${kb(email.mjml)}, ${email.mjml.split('\n').length} lines: the layout with this document's content, before MJML compiled it)</span></h2></summary>
+${numbered('source-mjml', email.mjml)}</details>`
+}
+
 const tabs = [
   ['email', 'Email'],
   ['inbox', 'Inbox'],
-  ['dark', 'Dark mode'],
+  ['dark', 'Dark mode · No styles'],
   ['text', 'Plain text'],
   ['archive', 'Archive page'],
   ['checks', 'Checks'],
+  ['source', 'Source'],
   ['reader', 'Sample reader'],
 ] as const
 
@@ -162,10 +178,12 @@ ${frame('phone', `${base}email.html`, 375, 'Phone, 375 px')}
 <section id="tab-dark" class="tab"><div class="frames">
 ${frame('dark-frame', `${base}email.html?scheme=dark`, 600, 'The email\u2019s own dark-mode styles (prefers-color-scheme: dark)')}
 ${frame('inverted', `${base}email.html?scheme=invert`, 600, 'Forced inversion, as Outlook and Gmail apps do it', 'inverted')}
+${frame('unstyled', `${base}email.html?scheme=unstyled`, 600, 'No <style> blocks, as Gmail with other accounts and some Outlook apps show it')}
 </div></section>
 <section id="tab-text" class="tab"><h2>Subject: ${e(view.email.subject)}</h2><pre id="text-part" class="text">${e(view.email.text)}</pre></section>
 <section id="tab-archive" class="tab">${frame('archive-frame', `${base}archive.html`, 1000, 'Archive page')}</section>
 <section id="tab-checks" class="tab"><h2>Checks</h2><p>${sizeMeter(view.email.bytes)}</p>${checks}</section>
+<section id="tab-source" class="tab">${sourceTab(base, view.email)}</section>
 <section id="tab-reader" class="tab">
 <form method="get" action="${e(base)}"><label>Reader <select name="reader" id="reader-select">${readerOptions}</select></label> <noscript><button>Show</button></noscript></form>
 <h2>Subject: <span id="reader-subject">${e(personalize(view.email.subject, sample))}</span></h2>
@@ -235,6 +253,11 @@ figure.inbox.phone .subject { grid-column: 1 / 3; font-weight: 700; }
 figure.inbox.phone .snippet { grid-column: 1 / 3; color: #5f6368; display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
 figure.inbox .date { color: #5f6368; font-size: 12px; }
 .after { color: #98a2b3; }
+.muted { color: #475467; font-weight: 400; font-size: 14px; }
+details summary h2 { display: inline; font-size: 17px; }
+pre.source { background: #fff; border: 1px solid #d0d5dd; padding: 8px 0; max-height: 70vh; overflow: auto; font-size: 12.5px; line-height: 1.45; counter-reset: line; }
+pre.source .line { counter-increment: line; }
+pre.source .line::before { content: counter(line); display: inline-block; width: 4ch; margin-right: 12px; padding-right: 8px; text-align: right; color: #98a2b3; border-right: 1px solid #eaecf0; user-select: none; }
 `
 
 /** The preview page's script: tabs that survive a reload, frames sized to their email, and reload on save. */

@@ -5,7 +5,7 @@ import { NewsletterError } from '../errors.ts'
 import { escapeHtml } from '../email/personalize.ts'
 import { defaultEditorUrl, docPage, indexPage, notFoundPage, previewCss, previewJs } from './pages.ts'
 import { loadReaders, personalize, type Reader } from './reader.ts'
-import { applyScheme, isScheme } from './scheme.ts'
+import { applyScheme, isScheme, schemes } from './scheme.ts'
 import { PreviewState, type Change, type DocPreview } from './state.ts'
 import { watchFolders } from './watch.ts'
 
@@ -97,7 +97,7 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
     if (match[3] === '/email.txt') return send(response, 200, 'text/plain', url.searchParams.has('reader') ? personalize(view.email.text, readers[reader]!) : view.email.text)
     if (match[3] === '/email.html') {
       const scheme = url.searchParams.get('scheme') ?? 'light'
-      if (!isScheme(scheme)) return send(response, 404, 'text/plain', `No scheme \`${scheme}\`: use light, dark or invert.`)
+      if (!isScheme(scheme)) return send(response, 404, 'text/plain', `No scheme \`${scheme}\`: use ${schemes.join(', ')}.`)
       const html = url.searchParams.has('reader') ? personalize(view.email.html, readers[reader]!, escapeHtml) : view.email.html
       return send(response, 200, 'text/html', applyScheme(html, scheme), emailCsp)
     }

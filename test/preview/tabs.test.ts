@@ -71,3 +71,31 @@ describe('the inbox tab', () => {
     await page.setViewportSize({ width: 1280, height: 900 })
   })
 })
+
+describe('the source and no-style views', () => {
+  it('shows the compiled HTML and the filled MJML with line numbers, and the size', async () => {
+    await page.goto(`${preview.url}issues/2026-13/#source`)
+    const html = await (await fetch(`${preview.url}issues/2026-13/email.html`)).text()
+    const lines = page.locator('#source-html .line')
+    await expect(lines.count()).resolves.toBe(html.replace(/\n$/, '').split('\n').length)
+    await expect(lines.first().textContent()).resolves.toBe(html.split('\n')[0])
+    await expect(lines.first().evaluate((line) => getComputedStyle(line, '::before').content)).resolves.toBe('counter(line)')
+    await expect(page.locator('#tab-source').textContent()).resolves.toMatch(/\d+\.\d KB of the 102 KB Gmail budget/)
+    await page.locator('#tab-source summary', { hasText: 'Filled MJML' }).click()
+    const mjml = await page.locator('#source-mjml').textContent()
+    expect(mjml).toContain('<mj-preview>Printers move.</mj-preview>')
+    expect(mjml).toContain('The second-floor printer moves to the kitchen on 4 December.')
+    await page.screenshot({ path: 'dist/screenshots/source.png' })
+  })
+
+  it('shows the email with every <style> block removed beside the dark views', async () => {
+    await page.goto(`${preview.url}issues/2026-13/#dark`)
+    const unstyled = page.frameLocator('#unstyled')
+    await unstyled.getByText('The second-floor printer moves').waitFor()
+    await expect(unstyled.locator('style').count()).resolves.toBe(0)
+    await expect(page.frameLocator('#dark-frame').locator('style').count()).resolves.toBeGreaterThan(0)
+    // head.mjml's h2 rule is inlined (mj-style inline), so it survives, as it does in those clients.
+    await expect(unstyled.locator('h2').first().evaluate((h2) => getComputedStyle(h2).fontSize)).resolves.toBe('20px')
+    await page.screenshot({ path: 'dist/screenshots/dark-unstyled.png' })
+  })
+})
