@@ -68,6 +68,10 @@ export interface PageOptions {
   editorUrl: string
   /** The sender as the settings give it, `Name <address>` or an address. */
   from: string
+  /** This run's token for the test-send button (the only request that acts). */
+  token: string
+  /** Addresses the test-send field starts with (`preview.test_to`). */
+  testTo: readonly string[]
 }
 
 /** VS Code's link for opening a file at a line and column. */
@@ -165,9 +169,11 @@ ${checks}</section></main>`,
   }
   const base = `/${view.key}/`
   const sample = readers[reader]!
+  const sendForm = `<form id="send-test" data-action="${e(base)}send-test" data-token="${e(options.token)}"><label>Send a test to <input name="to" type="text" size="40" value="${e(options.testTo.join(', '))}" placeholder="you@example.com, a colleague@example.com"></label> <button type="submit">Send test</button>
+<noscript>(needs JavaScript)</noscript><output id="send-result" aria-live="polite"></output></form>`
   const readerOptions = readers.map((row, i) => `<option value="${i}"${i === reader ? ' selected' : ''}>${e(row.name ? `${row.name} <${row.email ?? ''}>` : (row.email ?? `row ${i + 1}`))}</option>`).join('')
   const missing = missingFields(`${view.email.subject}\n${view.email.text}`, sample)
-  const body = `${header}
+  const body = `${header.replace('</header>', `${sendForm}</header>`)}
 <nav class="tabs" role="tablist">${tabs.map(([id, label]) => `<a role="tab" href="#${id}" data-tab="${id}">${label}</a>`).join('')}</nav>
 <main>
 <section id="tab-email" class="tab"><div class="frames">
@@ -253,6 +259,8 @@ figure.inbox.phone .subject { grid-column: 1 / 3; font-weight: 700; }
 figure.inbox.phone .snippet { grid-column: 1 / 3; color: #5f6368; display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
 figure.inbox .date { color: #5f6368; font-size: 12px; }
 .after { color: #98a2b3; }
+#send-test { margin: 4px 0 12px; }
+#send-test output { display: block; white-space: pre-wrap; font: 13px ui-monospace, monospace; margin-top: 4px; }
 .muted { color: #475467; font-weight: 400; font-size: 14px; }
 details summary h2 { display: inline; font-size: 17px; }
 pre.source { background: #fff; border: 1px solid #d0d5dd; padding: 8px 0; max-height: 70vh; overflow: auto; font-size: 12.5px; line-height: 1.45; counter-reset: line; }
@@ -280,6 +288,26 @@ function show() {
 addEventListener('hashchange', show)
 show()
 for (const frame of document.querySelectorAll('iframe.email')) frame.addEventListener('load', () => fit(frame))
+const sendForm = document.getElementById('send-test')
+if (sendForm) sendForm.addEventListener('submit', async (event) => {
+  event.preventDefault()
+  const result = document.getElementById('send-result')
+  const button = sendForm.querySelector('button')
+  button.disabled = true
+  result.className = ''
+  result.textContent = 'Sending…'
+  try {
+    const response = await fetch(sendForm.dataset.action, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: sendForm.dataset.token, to: sendForm.elements.to.value }) })
+    const reply = response.headers.get('Content-Type').startsWith('application/json') ? await response.json() : { ok: false, output: await response.text() }
+    result.className = reply.ok ? 'ok' : 'bad'
+    result.textContent = reply.output
+  } catch (error) {
+    result.className = 'bad'
+    result.textContent = 'The preview did not answer: ' + error.message
+  } finally {
+    button.disabled = false
+  }
+})
 const select = document.getElementById('reader-select')
 if (select) select.addEventListener('change', () => { location.href = '?reader=' + select.value + '#reader' })
 const events = new EventSource('/events')
