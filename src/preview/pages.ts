@@ -16,6 +16,7 @@ function shell(title: string, body: string, key = ''): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(title)}</title>
+<link rel="icon" href="/favicon.ico" type="image/svg+xml">
 <link rel="stylesheet" href="/preview.css">
 <script src="/preview.js" defer></script>
 </head>
@@ -59,7 +60,7 @@ function sizeMeter(bytes: number): string {
 }
 
 function frame(id: string, src: string, width: number, caption: string, extra = ''): string {
-  return `<figure><figcaption>${e(caption)}</figcaption><iframe id="${id}" class="email ${extra}" src="${e(src)}" width="${width}" height="800" title="${e(caption)}" sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"></iframe></figure>`
+  return `<figure><figcaption>${e(caption)}</figcaption><iframe id="${id}" class="email ${extra}" src="${e(src)}" width="${width}" title="${e(caption)}" sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"></iframe></figure>`
 }
 
 /** What a document page needs besides the document. */
@@ -176,7 +177,7 @@ ${checks}</section></main>`,
   const body = `${header.replace('</header>', `${sendForm}</header>`)}
 <nav class="tabs" role="tablist">${tabs.map(([id, label]) => `<a role="tab" href="#${id}" data-tab="${id}">${label}</a>`).join('')}</nav>
 <main>
-<section id="tab-email" class="tab"><div class="frames">
+<section id="tab-email" class="tab"><div class="frames side-by-side">
 ${frame('desktop', `${base}email.html`, 600, 'Desktop, 600 px')}
 ${frame('phone', `${base}email.html`, 375, 'Phone, 375 px')}
 </div></section>
@@ -207,6 +208,10 @@ export function notFoundPage(what: string): string {
   return shell('Not found', `<header><p><a href="/">All issues and notices</a></p><h1>Not found</h1><p>${e(what)}</p></header>`)
 }
 
+/** The preview's icon: an envelope, as SVG (browsers ask for /favicon.ico whatever the page says). */
+export const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect x="2" y="6" width="28" height="20" rx="3" fill="#0b5cad"/><path d="M4 9l12 9 12-9" fill="none" stroke="#fff" stroke-width="2.5" stroke-linejoin="round"/></svg>
+`
+
 /** The preview page's styles. */
 export const previewCss = `
 body { font: 15px/1.45 system-ui, sans-serif; margin: 0; color: #1f2328; background: #f6f7f9; }
@@ -223,15 +228,17 @@ table.docs td:not(:nth-child(2)) { white-space: nowrap; }
 .badge.status-approved { background: #abefc6; }
 .badge.broken { background: #fda29b; }
 .ok { color: #067647; } .warn { color: #b54708; } .bad { color: #b42318; }
-.tabs { display: flex; gap: 4px; padding: 0 24px; border-bottom: 1px solid #d0d5dd; }
-.tabs a { padding: 8px 14px; text-decoration: none; color: #344054; border-radius: 6px 6px 0 0; }
+.tabs { display: flex; flex-wrap: wrap; gap: 4px; padding: 0 24px; border-bottom: 1px solid #d0d5dd; }
+.tabs a { padding: 8px 14px; white-space: nowrap; text-decoration: none; color: #344054; border-radius: 6px 6px 0 0; }
 .tabs a[aria-selected="true"] { background: #fff; border: 1px solid #d0d5dd; border-bottom-color: #fff; margin-bottom: -1px; color: #101828; font-weight: 600; }
 .tab { display: none; padding: 16px 0; }
 .tab.active { display: block; }
 .frames { display: flex; gap: 24px; align-items: flex-start; flex-wrap: wrap; }
+.frames figure { flex: none; }
+@media (min-width: 900px) { .frames.side-by-side { flex-wrap: nowrap; } }
 figure { margin: 0; }
 figcaption { font-size: 13px; color: #475467; margin-bottom: 4px; }
-iframe.email { border: 0; outline: 1px solid #d0d5dd; background: #fff; }
+iframe.email { border: 0; outline: 1px solid #d0d5dd; background: #fff; height: 400px; display: block; }
 iframe.inverted { ${invertFrameCss} }
 pre.text { background: #fff; border: 1px solid #d0d5dd; padding: 12px; white-space: pre-wrap; max-width: 80ch; }
 ol.problems { list-style: none; padding: 0; margin: 0; max-width: 100ch; }
@@ -276,7 +283,22 @@ const tabs = [...document.querySelectorAll('[data-tab]')]
 // The body, not the root: the root is never shorter than the frame, so the frame could only grow.
 function fit(frame) {
   const body = frame.contentDocument && frame.contentDocument.body
-  if (body && body.scrollHeight > 0) frame.style.height = Math.max(200, body.scrollHeight) + 'px'
+  if (!body || body.scrollHeight === 0) return
+  const style = getComputedStyle(body)
+  frame.style.height = Math.ceil(body.scrollHeight + parseFloat(style.marginTop) + parseFloat(style.marginBottom)) + 'px'
+}
+// From 900 px wide, the desktop and phone frames stay side by side, scaled down together when they do not fit.
+function arrange() {
+  for (const row of document.querySelectorAll('.tab.active .frames.side-by-side')) {
+    const figures = [...row.children]
+    for (const figure of figures) figure.style.zoom = ''
+    if (innerWidth < 900) continue
+    const gaps = parseFloat(getComputedStyle(row).columnGap) * (figures.length - 1)
+    const natural = figures.reduce((sum, figure) => sum + figure.getBoundingClientRect().width, 0)
+    const scale = Math.min(1, (row.clientWidth - gaps) / natural)
+    // In 75ths: 600 and 375 px frames then scale to whole pixels, so each email keeps its exact width inside.
+    if (scale < 1) for (const figure of figures) figure.style.zoom = String(Math.floor(scale * 75) / 75)
+  }
 }
 function show() {
   const wanted = location.hash.slice(1)
@@ -284,10 +306,18 @@ function show() {
   for (const tab of tabs) tab.setAttribute('aria-selected', String(tab.dataset.tab === id))
   for (const section of document.querySelectorAll('.tab')) section.classList.toggle('active', section.id === 'tab-' + id)
   for (const frame of document.querySelectorAll('.tab.active iframe')) fit(frame)
+  arrange()
 }
 addEventListener('hashchange', show)
+addEventListener('resize', arrange)
 show()
-for (const frame of document.querySelectorAll('iframe.email')) frame.addEventListener('load', () => fit(frame))
+// Images and fonts arriving late change an email's height: follow its body, not just the load event.
+for (const frame of document.querySelectorAll('iframe.email')) {
+  frame.addEventListener('load', () => {
+    fit(frame)
+    if (frame.contentDocument && frame.contentDocument.body) new ResizeObserver(() => fit(frame)).observe(frame.contentDocument.body)
+  })
+}
 const sendForm = document.getElementById('send-test')
 if (sendForm) sendForm.addEventListener('submit', async (event) => {
   event.preventDefault()

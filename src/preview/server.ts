@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { formatText } from '../check/report.ts'
 import { NewsletterError } from '../errors.ts'
 import { escapeHtml } from '../email/personalize.ts'
-import { defaultEditorUrl, docPage, indexPage, notFoundPage, previewCss, previewJs } from './pages.ts'
+import { defaultEditorUrl, docPage, favicon, indexPage, notFoundPage, previewCss, previewJs } from './pages.ts'
 import { loadReaders, personalize, type Reader } from './reader.ts'
 import { applyScheme, isScheme, schemes } from './scheme.ts'
 import { PreviewState, type Change, type DocPreview } from './state.ts'
@@ -91,6 +91,7 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
     if (path === '/') return send(response, 200, 'text/html', indexPage(state.list()), pageCsp)
     if (path === '/preview.css') return send(response, 200, 'text/css', previewCss)
     if (path === '/preview.js') return send(response, 200, 'text/javascript', previewJs)
+    if (path === '/favicon.ico') return send(response, 200, 'image/svg+xml', favicon)
     if (path === '/events') return request.method === 'HEAD' ? send(response, 200, 'text/event-stream', '') : openStream(response)
     const match = /^\/(issues|notices)\/([^/]+)(\/(?:email\.html|email\.txt|archive\.html)?)?$/.exec(path)
     const view = match ? await state.view(`${match[1]}/${decodeSegment(match[2]!)}`) : undefined

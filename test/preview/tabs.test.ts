@@ -99,3 +99,32 @@ describe('the source and no-style views', () => {
     await page.screenshot({ path: 'dist/screenshots/dark-unstyled.png' })
   })
 })
+
+describe('the email frames', () => {
+  it('are as tall as their email, side by side from 900 px, and the page has a favicon', async () => {
+    const missing: string[] = []
+    page.on('response', (response) => void (response.status() >= 400 && missing.push(`${response.status()} ${response.url()}`)))
+    await page.setViewportSize({ width: 900, height: 900 })
+    await page.goto(`${preview.url}issues/2026-13/`)
+    await page.frameLocator('#phone').getByText('The second-floor printer moves').waitFor()
+    const desktop = (await page.locator('#desktop').boundingBox())!
+    const phone = (await page.locator('#phone').boundingBox())!
+    expect(phone.y).toBe(desktop.y)
+    expect(phone.x).toBeGreaterThan(desktop.x + desktop.width)
+    expect(phone.x + phone.width).toBeLessThanOrEqual(900)
+    // Scaled down to fit, each frame still lays its email out at its own width, and nothing scrolls inside it.
+    for (const [id, width] of [['desktop', 600], ['phone', 375]] as const) {
+      const inner = page.frameLocator(`#${id}`).locator('html')
+      await expect(inner.evaluate(() => innerWidth)).resolves.toBe(width)
+      await expect(inner.evaluate((html) => html.scrollHeight - innerHeight)).resolves.toBeLessThanOrEqual(0)
+    }
+    expect(desktop.height).not.toBe(800)
+    await page.screenshot({ path: 'dist/screenshots/frames-900.png', fullPage: true })
+    await page.setViewportSize({ width: 600, height: 900 })
+    await expect(page.locator('#phone').evaluate((frame) => frame.getBoundingClientRect().top)).resolves.toBeGreaterThan(desktop.y + desktop.height / 2)
+    await page.setViewportSize({ width: 1280, height: 900 })
+    const icon = await fetch(`${preview.url}favicon.ico`)
+    expect([icon.status, icon.headers.get('content-type')]).toEqual([200, 'image/svg+xml; charset=utf-8'])
+    expect(missing).toEqual([])
+  })
+})
