@@ -59,8 +59,10 @@ function sizeMeter(bytes: number): string {
   return `<span class="size"><meter min="0" max="${clipBytes}" low="${warnBytes}" high="${warnBytes}" optimum="0" value="${Math.min(bytes, clipBytes)}"></meter> ${(bytes / 1000).toFixed(1)} KB of the ${clipBytes / 1000} KB Gmail budget (${percent}%)</span>`
 }
 
+// Frames get their address from the script when their tab is first shown, so a reload after a save loads only
+// the frames in view, not all seven.
 function frame(id: string, src: string, width: number, caption: string, extra = ''): string {
-  return `<figure><figcaption>${e(caption)}</figcaption><iframe id="${id}" class="email ${extra}" src="${e(src)}" width="${width}" title="${e(caption)}" sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"></iframe></figure>`
+  return `<figure><figcaption>${e(caption)}</figcaption><iframe id="${id}" class="email ${extra}" data-src="${e(src)}" width="${width}" title="${e(caption)}" sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"></iframe></figure>`
 }
 
 /** What a document page needs besides the document. */
@@ -305,12 +307,12 @@ function show() {
   const id = tabs.some((tab) => tab.dataset.tab === wanted) ? wanted : 'email'
   for (const tab of tabs) tab.setAttribute('aria-selected', String(tab.dataset.tab === id))
   for (const section of document.querySelectorAll('.tab')) section.classList.toggle('active', section.id === 'tab-' + id)
-  for (const frame of document.querySelectorAll('.tab.active iframe')) fit(frame)
+  for (const frame of document.querySelectorAll('.tab.active iframe')) {
+    if (!frame.getAttribute('src')) frame.src = frame.dataset.src
+    fit(frame)
+  }
   arrange()
 }
-addEventListener('hashchange', show)
-addEventListener('resize', arrange)
-show()
 // Images and fonts arriving late change an email's height: follow its body, not just the load event.
 for (const frame of document.querySelectorAll('iframe.email')) {
   frame.addEventListener('load', () => {
@@ -318,6 +320,9 @@ for (const frame of document.querySelectorAll('iframe.email')) {
     if (frame.contentDocument && frame.contentDocument.body) new ResizeObserver(() => fit(frame)).observe(frame.contentDocument.body)
   })
 }
+addEventListener('hashchange', show)
+addEventListener('resize', arrange)
+show()
 const sendForm = document.getElementById('send-test')
 if (sendForm) sendForm.addEventListener('submit', async (event) => {
   event.preventDefault()
