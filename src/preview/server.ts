@@ -119,6 +119,8 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
   }
 
   async function sendTest(request: IncomingMessage, response: ServerResponse, key: string): Promise<void> {
+    // Off loopback the Host header cannot be checked, so a rebound name could read the token from a page.
+    if (!loopback.has(host)) return send(response, 403, 'text/plain', 'Test sends from the page work only when the preview listens on this machine only (the default --host).')
     // A page elsewhere can post here but cannot read the token, and browsers name its Origin: both refuse it.
     if (request.headers.origin !== `http://${request.headers.host}`) return send(response, 403, 'text/plain', 'A test send must come from the preview page itself.')
     if (!(request.headers['content-type'] ?? '').startsWith('application/json')) return send(response, 415, 'text/plain', 'Send JSON.')
