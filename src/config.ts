@@ -101,7 +101,7 @@ const unsubscribe: Check = (value) =>
 const domain: Check = (value) =>
   /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(value) ? undefined : { reason: `must be a domain like example.com, got \`${value}\`` }
 const editorUrl: Check = (value) =>
-  /^[a-z][a-z0-9+.-]*:\S*\{path\}/i.test(value) ? undefined : { reason: `must be a URL containing {path}, got \`${value}\``, hint: 'Write it like vscode://file{path}:{line}:{column}' }
+  /^(?!javascript:|data:|vbscript:)[a-z][a-z0-9+.-]*:\S*\{path\}/i.test(value) ? undefined : { reason: `must be a URL containing {path}, got \`${value}\``, hint: 'Write it like vscode://file{path}:{line}:{column}' }
 const millis = { spec: { kind: 'integer', min: 1 } } as const
 
 /** The `send:` keys of the settings file. */

@@ -117,6 +117,8 @@ describe('newsletter preview in Chromium', () => {
     await expect(problem.locator('p').first().textContent()).resolves.toBe('content/issues/2026-12.md:5:1: error: Unknown key `statuss` (front-matter/unknown-key)')
     await expect(problem.locator('pre.excerpt').textContent()).resolves.toBe('4 | date: 2026-12-01\n5 | statuss: draft\n  | ^')
     await expect(problem.locator('.hint').textContent()).resolves.toBe('Did you mean `status`?')
+    await mkdir('dist/screenshots', { recursive: true })
+    await page.screenshot({ path: 'dist/screenshots/error-key.png' })
     await expect(problem.locator('a.at').getAttribute('href')).resolves.toBe(`vscode://file${pathToFileURL(draftPath).pathname}:5:1`)
     const yaml = page.locator('#errors li.problem', { hasText: 'YAML' }).first()
     await writeFile(draftPath, draft('Printers move.', 'December draft: "printers'))
