@@ -256,11 +256,12 @@ pre.excerpt .caret { color: #b42318; font-weight: 700; }
 meter { width: 120px; vertical-align: middle; }
 .inboxes { display: flex; flex-direction: column; gap: 16px; }
 figure.inbox .row { background: #fff; border: 1px solid #d0d5dd; font: 14px/20px Roboto, "Segoe UI", Arial, sans-serif; color: #202124; }
-figure.inbox.desktop .row { display: flex; gap: 12px; align-items: baseline; max-width: 1000px; padding: 8px 12px; white-space: nowrap; overflow: hidden; }
+figure.inbox.desktop .row { display: flex; gap: 12px; align-items: baseline; max-width: 1100px; padding: 8px 12px; white-space: nowrap; }
 figure.inbox.desktop .from { flex: 0 0 170px; font-weight: 700; overflow: hidden; text-overflow: ellipsis; }
 figure.inbox.desktop .subject { font-weight: 700; flex: 0 1 auto; overflow: hidden; text-overflow: ellipsis; }
 figure.inbox.desktop .subject::after { content: " \\2013"; font-weight: 400; color: #5f6368; }
-figure.inbox.desktop .snippet { flex: 1 1 0; overflow: hidden; text-overflow: ellipsis; color: #5f6368; }
+/* The snippet is cut by character count above; wrapping shows all of that cut whatever the window width. */
+figure.inbox.desktop .snippet { flex: 1 1 0; white-space: normal; color: #5f6368; }
 figure.inbox.phone .row { width: 375px; box-sizing: border-box; padding: 10px 14px; display: grid; grid-template-columns: 1fr auto; }
 figure.inbox.phone .from { font-weight: 700; font-size: 15px; }
 figure.inbox.phone .date { grid-row: 1; grid-column: 2; color: #5f6368; font-size: 12px; }
