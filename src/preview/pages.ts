@@ -153,17 +153,17 @@ const tabs = [
   ['reader', 'Sample reader'],
 ] as const
 
-/** One document: its email at two widths, dark modes, text part, archive page, checks and a reader's copy; or its errors. */
+/** One document: its email at two widths, inbox row, dark and unstyled views, text part, archive page, checks, source and a reader's copy; or its errors. */
 export function docPage(view: DocPreview, readers: readonly Reader[], reader: number, options: PageOptions): string {
-  const header = `<header><p><a href="/">All issues and notices</a></p>
+  const header = (extra = '') => `<header><p><a href="/">All issues and notices</a></p>
 <h1>${e(view.title)} ${statusBadge(view)}</h1>
 <p class="meta"><code>${e(view.path)}</code> · ${counts(view)}${view.email ? ` · ${sizeMeter(view.email.bytes)}` : ''}</p>
-</header>`
+${extra}</header>`
   const checks = view.messages.length > 0 ? problemList(view, options) : '<p class="ok">No problems found.</p>'
   if (!view.email) {
     return shell(
       `Cannot preview: ${view.title}`,
-      `${header}
+      `${header()}
 <main><section id="errors" class="errors"><h2>This ${view.kind} cannot be previewed yet</h2>
 <p>Fix the first error below and save: this page reloads by itself.</p>
 ${checks}</section></main>`,
@@ -176,7 +176,7 @@ ${checks}</section></main>`,
 <noscript>(needs JavaScript)</noscript><output id="send-result" aria-live="polite"></output></form>`
   const readerOptions = readers.map((row, i) => `<option value="${i}"${i === reader ? ' selected' : ''}>${e(row.name ? `${row.name} <${row.email ?? ''}>` : (row.email ?? `row ${i + 1}`))}</option>`).join('')
   const missing = missingFields(`${view.email.subject}\n${view.email.text}`, sample)
-  const body = `${header.replace('</header>', `${sendForm}</header>`)}
+  const body = `${header(sendForm)}
 <nav class="tabs" role="tablist">${tabs.map(([id, label]) => `<a role="tab" href="#${id}" data-tab="${id}">${label}</a>`).join('')}</nav>
 <main>
 <section id="tab-email" class="tab"><div class="frames side-by-side">
@@ -278,7 +278,7 @@ pre.source .line { counter-increment: line; }
 pre.source .line::before { content: counter(line); display: inline-block; width: 4ch; margin-right: 12px; padding-right: 8px; text-align: right; color: #98a2b3; border-right: 1px solid #eaecf0; user-select: none; }
 `
 
-/** The preview page's script: tabs that survive a reload, frames sized to their email, and reload on save. */
+/** The preview page's script: tabs that survive a reload, frames sized and arranged, the test-send button, and reload on save. */
 export const previewJs = `
 const key = document.body.dataset.key
 const tabs = [...document.querySelectorAll('[data-tab]')]
