@@ -281,7 +281,6 @@ pre.source .line::before { content: counter(line); display: inline-block; width:
 /** The preview page's script: tabs that survive a reload, frames sized and arranged, the test-send button, and reload on save. */
 export const previewJs = `
 const key = document.body.dataset.key
-const tabs = [...document.querySelectorAll('[data-tab]')]
 // A frame in a hidden tab has no layout yet, so frames are sized again whenever their tab is shown.
 // The body, not the root: the root is never shorter than the frame, so the frame could only grow.
 function fit(frame) {
@@ -304,6 +303,7 @@ function arrange() {
   }
 }
 function show() {
+  const tabs = [...document.querySelectorAll('[data-tab]')]
   const wanted = location.hash.slice(1)
   const id = tabs.some((tab) => tab.dataset.tab === wanted) ? wanted : 'email'
   for (const tab of tabs) tab.setAttribute('aria-selected', String(tab.dataset.tab === id))
@@ -315,26 +315,50 @@ function show() {
   arrange()
 }
 // Images and fonts arriving late change an email's height: follow its body, not just the load event.
-for (const frame of document.querySelectorAll('iframe.email')) {
-  frame.addEventListener('load', () => {
-    fit(frame)
-    if (frame.contentDocument && frame.contentDocument.body) new ResizeObserver(() => fit(frame)).observe(frame.contentDocument.body)
-  })
+function watchFrames() {
+  for (const frame of document.querySelectorAll('iframe.email')) {
+    frame.addEventListener('load', () => {
+      fit(frame)
+      if (frame.contentDocument && frame.contentDocument.body) new ResizeObserver(() => fit(frame)).observe(frame.contentDocument.body)
+    })
+  }
+}
+// After a save the new page is swapped in rather than reloaded: quicker, and the event stream, the scroll
+// position, the frames' heights and any addresses typed for a test send all stay.
+async function update() {
+  const response = await fetch(location.href, { cache: 'no-store' }).catch(() => undefined)
+  if (!response || !response.ok || !(response.headers.get('Content-Type') || '').startsWith('text/html')) return location.reload()
+  const next = new DOMParser().parseFromString(await response.text(), 'text/html')
+  for (const frame of document.querySelectorAll('iframe.email')) {
+    const twin = next.getElementById(frame.id)
+    if (twin && frame.style.height) twin.style.height = frame.style.height
+  }
+  const typed = document.querySelector('#send-test input[name="to"]')
+  const twinInput = next.querySelector('#send-test input[name="to"]')
+  if (typed && twinInput) twinInput.value = typed.value
+  const scroll = scrollY
+  document.title = next.title
+  document.body.replaceWith(document.adoptNode(next.body))
+  watchFrames()
+  show()
+  scrollTo(0, scroll)
 }
 addEventListener('hashchange', show)
 addEventListener('resize', arrange)
+watchFrames()
 show()
-const sendForm = document.getElementById('send-test')
-if (sendForm) sendForm.addEventListener('submit', async (event) => {
+document.addEventListener('submit', async (event) => {
+  const form = event.target
+  if (form.id !== 'send-test') return
   event.preventDefault()
   const result = document.getElementById('send-result')
-  const button = sendForm.querySelector('button')
+  const button = form.querySelector('button')
   button.disabled = true
   result.className = ''
   result.textContent = 'Sending…'
   try {
-    const response = await fetch(sendForm.dataset.action, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: sendForm.dataset.token, to: sendForm.elements.to.value }) })
-    const reply = response.headers.get('Content-Type').startsWith('application/json') ? await response.json() : { ok: false, output: await response.text() }
+    const response = await fetch(form.dataset.action, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: form.dataset.token, to: form.elements.to.value }) })
+    const reply = (response.headers.get('Content-Type') || '').startsWith('application/json') ? await response.json() : { ok: false, output: await response.text() }
     result.className = reply.ok ? 'ok' : 'bad'
     result.textContent = reply.output
   } catch (error) {
@@ -344,11 +368,14 @@ if (sendForm) sendForm.addEventListener('submit', async (event) => {
     button.disabled = false
   }
 })
-const select = document.getElementById('reader-select')
-if (select) select.addEventListener('change', () => { location.href = '?reader=' + select.value + '#reader' })
+document.addEventListener('change', (event) => {
+  if (event.target.id === 'reader-select') location.href = '?reader=' + event.target.value + '#reader'
+})
+// Saves in a burst are applied one after another, each to the page the one before left.
+let updating = Promise.resolve()
 const events = new EventSource('/events')
 events.addEventListener('change', (event) => {
   const change = JSON.parse(event.data)
-  if (!key || change.all || change.keys.includes(key)) location.reload()
+  if (!key || change.all || change.keys.includes(key)) updating = updating.then(update).catch(() => location.reload())
 })
 `

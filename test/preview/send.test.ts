@@ -90,6 +90,20 @@ describe('sending a test from the preview page', () => {
     expect(sink.accepted).toHaveLength(3)
   })
 
+  it('keeps typed addresses, the tab and the scroll position when a save updates the page', async () => {
+    await page.setViewportSize({ width: 1280, height: 400 })
+    await page.goto(`${preview.url}issues/2026-12/#dark`)
+    await page.frameLocator('#unstyled').getByText('the second-floor printer moves').waitFor()
+    await page.locator('#send-test input[name="to"]').fill('kept@example.com')
+    await page.evaluate(() => scrollTo(0, 300))
+    await writeFile(join(root, 'content/issues/2026-12.md'), draft.replace('kitchen', 'lobby'))
+    await page.frameLocator('#unstyled').getByText('the second-floor printer moves to the lobby').waitFor()
+    await expect(page.locator('#send-test input[name="to"]').inputValue()).resolves.toBe('kept@example.com')
+    await expect(page.locator('[aria-selected="true"]').textContent()).resolves.toBe('Dark mode · No styles')
+    await expect(page.evaluate(() => scrollY)).resolves.toBe(300)
+    await page.setViewportSize({ width: 1280, height: 900 })
+  })
+
   it('refuses a POST without the token, from a foreign Origin, or to a foreign Host', async () => {
     const html = await (await fetch(`${preview.url}issues/2026-12/`)).text()
     const token = /data-token="([^"]+)"/.exec(html)![1]!

@@ -52,13 +52,14 @@ describe('the preview follows every save', () => {
     // backs off to 100s of ms and would measure itself rather than the preview.
     const shown: { text: string; at: number }[] = []
     await page.exposeFunction('reportShown', (text: string, at: number) => void shown.push({ text, at }))
-    // Emails run no script (sandboxed frames), so the preview page watches its desktop frame load.
+    // Emails run no script (sandboxed frames), so the preview page reports its desktop frame's loads. Load events
+    // of elements reach the document but not the window.
     await page.addInitScript(() => {
       if (window !== window.top) return
-      addEventListener('DOMContentLoaded', () => {
-        const frame = document.getElementById('desktop') as HTMLIFrameElement | null
-        frame?.addEventListener('load', () => (window as unknown as { reportShown(text: string, at: number): void }).reportShown(frame.contentDocument?.body?.textContent ?? '', Date.now()))
-      })
+      document.addEventListener('load', (event) => {
+        const frame = event.target as HTMLIFrameElement
+        if (frame.id === 'desktop') (window as unknown as { reportShown(text: string, at: number): void }).reportShown(frame.contentDocument?.body?.textContent ?? '', Date.now())
+      }, true)
     })
     await page.goto(`${preview.url}issues/2026-12/`)
     await page.frameLocator('#desktop').getByText('Save number none.').waitFor()
