@@ -30,6 +30,16 @@ export interface Settings {
   new?: { tickets?: TicketSettings }
   /** How `newsletter send` delivers; the SMTP server and password come only from `SMTP_URL`. */
   send?: SendSettings
+  /** `newsletter preview`: where error links open, and who the page's test send goes to. */
+  preview?: PreviewSettings
+}
+
+/** The `preview:` key of the settings file. */
+export interface PreviewSettings {
+  /** Link for a file position, with `{path}` (absolute, `/home/…` or `/C:/…`), `{line}` and `{column}` (default: VS Code's `vscode://file{path}:{line}:{column}`). */
+  editor_url?: string
+  /** Addresses the page's "Send a test" button fills in. */
+  test_to?: string[]
 }
 
 /** The `send:` key of the settings file. Times are in milliseconds. */
@@ -99,6 +109,8 @@ const unsubscribe: Check = (value) =>
   /^(https:\/\/\S+|mailto:[^@\s]+@[^@\s]+)$/.test(value) ? undefined : { reason: `must be an https: or mailto: URL, got \`${value}\`` }
 const domain: Check = (value) =>
   /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(value) ? undefined : { reason: `must be a domain like example.com, got \`${value}\`` }
+const editorUrl: Check = (value) =>
+  /^(?!javascript:|data:|vbscript:)[a-z][a-z0-9+.-]*:\S*\{path\}/i.test(value) ? undefined : { reason: `must be a URL containing {path}, got \`${value}\``, hint: 'Write it like vscode://file{path}:{line}:{column}' }
 const millis = { spec: { kind: 'integer', min: 1 } } as const
 
 /** The `send:` keys of the settings file. */
@@ -149,6 +161,7 @@ export const settingsFields: Fields = {
   checks: { spec: { kind: 'object', fields: checksFields } },
   new: { spec: { kind: 'object', fields: { tickets: { spec: { kind: 'object', fields: ticketFields } } } } },
   send: { spec: { kind: 'object', fields: sendFields } },
+  preview: { spec: { kind: 'object', fields: { editor_url: { spec: { kind: 'string', check: editorUrl } }, test_to: { spec: { kind: 'list', of: { kind: 'string', check: email } } } } } },
 }
 
 /** Parse and validate settings text; problems go on the returned file with positions. */

@@ -24,6 +24,7 @@ export const previewCommand: Command = {
       root,
       recipients: values.recipients ? resolve(root, String(values.recipients)) : undefined,
       log: (line) => io.err(line),
+      env: process.env,
     })
     io.out(`Preview at ${preview.url} (drafts included; pages reload when a file is saved). Ctrl-C to stop.`)
     if (!['127.0.0.1', 'localhost', '::1'].includes(String(values.host))) {

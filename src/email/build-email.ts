@@ -14,6 +14,8 @@ export interface EmailArtifact {
   text: string
   /** Size of the HTML in bytes (Gmail clips past ~102 KB). */
   bytes: number
+  /** The filled MJML layout the HTML was compiled from (the preview's Source tab shows it). */
+  mjml: string
 }
 
 /** Rendered document → MJML layout → HTML (here, or on a worker with `run`), plus the text part from the same parts. */
@@ -35,5 +37,5 @@ export async function buildEmail(doc: RenderedDoc, settings: Settings, layouts: 
   const html = await compileMjml(mjml, (line) => traceLine(layouts, name, data, line), run)
   // 3. The text part comes from the same parts, not from scraping the HTML
   const text = renderText(doc, settings, urls)
-  return { slug: doc.slug, subject: doc.title, html, text, bytes: Buffer.byteLength(html) }
+  return { slug: doc.slug, subject: doc.title, html, text, bytes: Buffer.byteLength(html), mjml }
 }

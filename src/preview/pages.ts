@@ -1,9 +1,11 @@
-import { formatText, summarize } from '../check/report.ts'
+import { pathToFileURL } from 'node:url'
+import { summarize } from '../check/report.ts'
 import { clipBytes, warnBytes } from '../check/email-checks.ts'
 import { escapeHtml } from '../email/personalize.ts'
+import { cutInboxText, inboxCuts, inboxText } from './inbox.ts'
 import { missingFields, personalize, type Reader } from './reader.ts'
 import { invertFrameCss } from './scheme.ts'
-import type { DocSummary, DocPreview } from './state.ts'
+import type { DocSummary, DocPreview, SourceFile } from './state.ts'
 
 const e = escapeHtml
 
@@ -14,6 +16,7 @@ function shell(title: string, body: string, key = ''): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${e(title)}</title>
+<link rel="icon" href="/favicon.ico" type="image/svg+xml">
 <link rel="stylesheet" href="/preview.css">
 <script src="/preview.js" defer></script>
 </head>
@@ -56,30 +59,111 @@ function sizeMeter(bytes: number): string {
   return `<span class="size"><meter min="0" max="${clipBytes}" low="${warnBytes}" high="${warnBytes}" optimum="0" value="${Math.min(bytes, clipBytes)}"></meter> ${(bytes / 1000).toFixed(1)} KB of the ${clipBytes / 1000} KB Gmail budget (${percent}%)</span>`
 }
 
+// Frames get their address from the script when their tab is first shown, so a reload after a save loads only
+// the frames in view, not all seven.
 function frame(id: string, src: string, width: number, caption: string, extra = ''): string {
-  return `<figure><figcaption>${e(caption)}</figcaption><iframe id="${id}" class="email ${extra}" src="${e(src)}" width="${width}" height="800" title="${e(caption)}" sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"></iframe></figure>`
+  return `<figure><figcaption>${e(caption)}</figcaption><iframe id="${id}" class="email ${extra}" data-src="${e(src)}" width="${width}" title="${e(caption)}" sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"></iframe></figure>`
+}
+
+/** What a document page needs besides the document. */
+export interface PageOptions {
+  /** Link for a file position: `{path}` (absolute, in URL form: `/home/…` or `/C:/…`), `{line}` and `{column}` are filled in. */
+  editorUrl: string
+  /** The sender as the settings give it, `Name <address>` or an address. */
+  from: string
+  /** This run's token for the test-send button (the only request that acts). */
+  token: string
+  /** Addresses the test-send field starts with (`preview.test_to`). */
+  testTo: readonly string[]
+}
+
+/** VS Code's link for opening a file at a line and column. */
+export const defaultEditorUrl = 'vscode://file{path}:{line}:{column}'
+
+function editorLink(template: string, abs: string, line: number, column: number): string {
+  const path = pathToFileURL(abs).pathname
+  return template.replaceAll('{path}', path).replaceAll('{line}', String(line)).replaceAll('{column}', String(column))
+}
+
+/** The line a message points at (and the one before it), with a caret under its column. */
+function excerpt(source: SourceFile | undefined, line: number, column: number): string {
+  const text = source?.lines[line - 1]
+  if (text === undefined) return ''
+  const width = String(line).length
+  const gutter = (label: string) => `<span class="ln">${label.padStart(width)} | </span>`
+  const before = line > 1 ? `${gutter(String(line - 1))}${e(source!.lines[line - 2]!)}\n` : ''
+  // Tabs stay tabs under the line, so the caret lines up however wide the browser draws them.
+  const indent = text.slice(0, column - 1).replace(/[^\t]/g, ' ')
+  return `<pre class="excerpt">${before}${gutter(String(line))}<mark>${e(text)}</mark>\n${gutter('')}<span class="caret">${indent}^</span></pre>`
+}
+
+/** Each message with its line, a caret under the column, its hint, and a link that opens the file there. */
+function problemList(view: DocPreview, options: PageOptions): string {
+  const items = view.messages.map((m) => {
+    const source = view.sources[m.file]
+    const at = `${m.file}:${m.line}:${m.column}`
+    const link = source ? `<a class="at" href="${e(editorLink(options.editorUrl, source.abs, m.line, m.column))}" title="Open in your editor">${e(at)}</a>` : e(at)
+    return `<li class="problem ${m.severity}"><p>${link}: ${m.severity}: ${e(m.message)} (${e(m.rule)})</p>${excerpt(source, m.line, m.column)}${m.hint ? `<p class="hint">${e(m.hint)}</p>` : ''}</li>`
+  })
+  return `<ol class="problems">${items.join('\n')}</ol><p>${e(summarize(view.messages))}</p>`
+}
+
+/** The sender's name as an inbox list shows it: the display name, else the address. */
+function senderName(from: string): string {
+  return /^\s*"?([^"<]*?)"?\s*</.exec(from)?.[1] || from.trim()
+}
+
+/** The message as a row of an inbox list, cut where each kind of mail app cuts the preview text. */
+function inboxTab(from: string, subject: string, html: string, date: string): string {
+  const text = inboxText(html)
+  const rows = inboxCuts.map((client) => {
+    const shown = cutInboxText(text, client.chars)
+    const snippet = `<span class="preheader">${e(shown.preheader)}</span>${shown.after ? ` <span class="after">${e(shown.after)}</span>` : ''}${shown.cut ? '…' : ''}`
+    return `<figure class="inbox ${client.width}" id="inbox-${client.id}"><figcaption>${e(client.label)}: about ${client.chars} characters of preview text</figcaption>
+<div class="row"><span class="from">${e(senderName(from))}</span><span class="subject">${e(subject)}</span><span class="snippet">${snippet}</span><span class="date">${e(date)}</span></div></figure>`
+  })
+  return `<p>How the message is listed before anyone opens it. The preview text starts with the summary; <span class="after">grey text</span> is what follows the summary in the email, shown when the summary is short.</p>
+<p>Summary: ${text.preheader.length} characters. Full preview text: <q id="inbox-full">${e([text.preheader, text.after.slice(0, 200)].filter(Boolean).join(' '))}</q></p>
+<div class="inboxes">${rows.join('\n')}</div>`
+}
+
+/** Source text with a line number before each line (drawn by CSS, so copying takes only the source). */
+function numbered(id: string, text: string): string {
+  const lines = text.replace(/\n$/, '').split('\n')
+  return `<pre class="source" id="${id}"><code>${lines.map((line) => `<span class="line">${e(line)}</span>`).join('\n')}</code></pre>`
+}
+
+function sourceTab(base: string, email: NonNullable<DocPreview['email']>): string {
+  const kb = (text: string) => `${(Buffer.byteLength(text) / 1000).toFixed(1)} KB`
+  return `<p>${sizeMeter(email.bytes)}</p>
+<details open><summary><h2>Compiled HTML <span class="muted">(${kb(email.html)}, ${email.html.split('\n').length} lines, as sent before each reader's fields are filled; <a href="${e(base)}email.html" target="_blank" rel="noopener">open on its own</a>)</span></h2></summary>
+${numbered('source-html', email.html)}</details>
+<details><summary><h2>Filled MJML <span class="muted">(${kb(email.mjml)}, ${email.mjml.split('\n').length} lines: the layout with this document's content, before MJML compiled it)</span></h2></summary>
+${numbered('source-mjml', email.mjml)}</details>`
 }
 
 const tabs = [
   ['email', 'Email'],
-  ['dark', 'Dark mode'],
+  ['inbox', 'Inbox'],
+  ['dark', 'Dark mode · No styles'],
   ['text', 'Plain text'],
   ['archive', 'Archive page'],
   ['checks', 'Checks'],
+  ['source', 'Source'],
   ['reader', 'Sample reader'],
 ] as const
 
-/** One document: its email at two widths, dark modes, text part, archive page, checks and a reader's copy; or its errors. */
-export function docPage(view: DocPreview, readers: readonly Reader[], reader: number): string {
-  const header = `<header><p><a href="/">All issues and notices</a></p>
+/** One document: its email at two widths, inbox row, dark and unstyled views, text part, archive page, checks, source and a reader's copy; or its errors. */
+export function docPage(view: DocPreview, readers: readonly Reader[], reader: number, options: PageOptions): string {
+  const header = (extra = '') => `<header><p><a href="/">All issues and notices</a></p>
 <h1>${e(view.title)} ${statusBadge(view)}</h1>
 <p class="meta"><code>${e(view.path)}</code> · ${counts(view)}${view.email ? ` · ${sizeMeter(view.email.bytes)}` : ''}</p>
-</header>`
-  const checks = view.messages.length > 0 ? `<pre class="messages">${e(formatText(view.messages))}\n${e(summarize(view.messages))}</pre>` : '<p class="ok">No problems found.</p>'
+${extra}</header>`
+  const checks = view.messages.length > 0 ? problemList(view, options) : '<p class="ok">No problems found.</p>'
   if (!view.email) {
     return shell(
       `Cannot preview: ${view.title}`,
-      `${header}
+      `${header()}
 <main><section id="errors" class="errors"><h2>This ${view.kind} cannot be previewed yet</h2>
 <p>Fix the first error below and save: this page reloads by itself.</p>
 ${checks}</section></main>`,
@@ -88,24 +172,29 @@ ${checks}</section></main>`,
   }
   const base = `/${view.key}/`
   const sample = readers[reader]!
-  const options = readers.map((row, i) => `<option value="${i}"${i === reader ? ' selected' : ''}>${e(row.name ? `${row.name} <${row.email ?? ''}>` : (row.email ?? `row ${i + 1}`))}</option>`).join('')
+  const sendForm = `<form id="send-test" data-action="${e(base)}send-test" data-token="${e(options.token)}"><label>Send a test to <input name="to" type="text" size="40" value="${e(options.testTo.join(', '))}" placeholder="you@example.com, a colleague@example.com"></label> <button type="submit">Send test</button>
+<noscript>(needs JavaScript)</noscript><output id="send-result" aria-live="polite"></output></form>`
+  const readerOptions = readers.map((row, i) => `<option value="${i}"${i === reader ? ' selected' : ''}>${e(row.name ? `${row.name} <${row.email ?? ''}>` : (row.email ?? `row ${i + 1}`))}</option>`).join('')
   const missing = missingFields(`${view.email.subject}\n${view.email.text}`, sample)
-  const body = `${header}
+  const body = `${header(sendForm)}
 <nav class="tabs" role="tablist">${tabs.map(([id, label]) => `<a role="tab" href="#${id}" data-tab="${id}">${label}</a>`).join('')}</nav>
 <main>
-<section id="tab-email" class="tab"><div class="frames">
+<section id="tab-email" class="tab"><div class="frames side-by-side">
 ${frame('desktop', `${base}email.html`, 600, 'Desktop, 600 px')}
 ${frame('phone', `${base}email.html`, 375, 'Phone, 375 px')}
 </div></section>
+<section id="tab-inbox" class="tab">${inboxTab(options.from, personalize(view.email.subject, sample), personalize(view.email.html, sample, escapeHtml), view.date ?? '')}</section>
 <section id="tab-dark" class="tab"><div class="frames">
 ${frame('dark-frame', `${base}email.html?scheme=dark`, 600, 'The email\u2019s own dark-mode styles (prefers-color-scheme: dark)')}
 ${frame('inverted', `${base}email.html?scheme=invert`, 600, 'Forced inversion, as Outlook and Gmail apps do it', 'inverted')}
+${frame('unstyled', `${base}email.html?scheme=unstyled`, 600, 'No <style> blocks, as Gmail with other accounts and some Outlook apps show it')}
 </div></section>
 <section id="tab-text" class="tab"><h2>Subject: ${e(view.email.subject)}</h2><pre id="text-part" class="text">${e(view.email.text)}</pre></section>
 <section id="tab-archive" class="tab">${frame('archive-frame', `${base}archive.html`, 1000, 'Archive page')}</section>
 <section id="tab-checks" class="tab"><h2>Checks</h2><p>${sizeMeter(view.email.bytes)}</p>${checks}</section>
+<section id="tab-source" class="tab">${sourceTab(base, view.email)}</section>
 <section id="tab-reader" class="tab">
-<form method="get" action="${e(base)}"><label>Reader <select name="reader" id="reader-select">${options}</select></label> <noscript><button>Show</button></noscript></form>
+<form method="get" action="${e(base)}"><label>Reader <select name="reader" id="reader-select">${readerOptions}</select></label> <noscript><button>Show</button></noscript></form>
 <h2>Subject: <span id="reader-subject">${e(personalize(view.email.subject, sample))}</span></h2>
 ${missing.length > 0 ? `<p class="warn">No value for this reader: ${missing.map((name) => `<code>{{${e(name)}}}</code>`).join(', ')}</p>` : ''}
 <div class="frames">
@@ -120,6 +209,10 @@ ${frame('reader-frame', `${base}email.html?reader=${reader}`, 600, `As ${sample.
 export function notFoundPage(what: string): string {
   return shell('Not found', `<header><p><a href="/">All issues and notices</a></p><h1>Not found</h1><p>${e(what)}</p></header>`)
 }
+
+/** The preview's icon: an envelope, as SVG (browsers ask for /favicon.ico whatever the page says). */
+export const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect x="2" y="6" width="28" height="20" rx="3" fill="#0b5cad"/><path d="M4 9l12 9 12-9" fill="none" stroke="#fff" stroke-width="2.5" stroke-linejoin="round"/></svg>
+`
 
 /** The preview page's styles. */
 export const previewCss = `
@@ -137,46 +230,152 @@ table.docs td:not(:nth-child(2)) { white-space: nowrap; }
 .badge.status-approved { background: #abefc6; }
 .badge.broken { background: #fda29b; }
 .ok { color: #067647; } .warn { color: #b54708; } .bad { color: #b42318; }
-.tabs { display: flex; gap: 4px; padding: 0 24px; border-bottom: 1px solid #d0d5dd; }
-.tabs a { padding: 8px 14px; text-decoration: none; color: #344054; border-radius: 6px 6px 0 0; }
+.tabs { display: flex; flex-wrap: wrap; gap: 4px; padding: 0 24px; border-bottom: 1px solid #d0d5dd; }
+.tabs a { padding: 8px 14px; white-space: nowrap; text-decoration: none; color: #344054; border-radius: 6px 6px 0 0; }
 .tabs a[aria-selected="true"] { background: #fff; border: 1px solid #d0d5dd; border-bottom-color: #fff; margin-bottom: -1px; color: #101828; font-weight: 600; }
 .tab { display: none; padding: 16px 0; }
 .tab.active { display: block; }
 .frames { display: flex; gap: 24px; align-items: flex-start; flex-wrap: wrap; }
+.frames figure { flex: none; }
+@media (min-width: 900px) { .frames.side-by-side { flex-wrap: nowrap; } }
 figure { margin: 0; }
 figcaption { font-size: 13px; color: #475467; margin-bottom: 4px; }
-iframe.email { border: 0; outline: 1px solid #d0d5dd; background: #fff; }
+iframe.email { border: 0; outline: 1px solid #d0d5dd; background: #fff; height: 400px; display: block; }
 iframe.inverted { ${invertFrameCss} }
-pre.text, pre.messages { background: #fff; border: 1px solid #d0d5dd; padding: 12px; white-space: pre-wrap; max-width: 80ch; }
-.errors pre.messages { border-color: #b42318; background: #fef3f2; }
+pre.text { background: #fff; border: 1px solid #d0d5dd; padding: 12px; white-space: pre-wrap; max-width: 80ch; }
+ol.problems { list-style: none; padding: 0; margin: 0; max-width: 100ch; }
+li.problem { background: #fff; border: 1px solid #d0d5dd; border-left: 4px solid #b54708; padding: 4px 12px; margin-bottom: 8px; }
+li.problem.error { border-left-color: #b42318; }
+li.problem p { margin: 6px 0; font-family: ui-monospace, monospace; font-size: 13px; }
+li.problem a.at { font-weight: 600; }
+p.hint { color: #475467; }
+pre.excerpt { margin: 6px 0; padding: 6px 8px; background: #f9fafb; overflow-x: auto; font-size: 13px; }
+pre.excerpt .ln { color: #98a2b3; user-select: none; }
+pre.excerpt mark { background: none; color: inherit; }
+pre.excerpt .caret { color: #b42318; font-weight: 700; }
 meter { width: 120px; vertical-align: middle; }
+.inboxes { display: flex; flex-direction: column; gap: 16px; }
+figure.inbox .row { background: #fff; border: 1px solid #d0d5dd; font: 14px/20px Roboto, "Segoe UI", Arial, sans-serif; color: #202124; }
+figure.inbox.desktop .row { display: flex; gap: 12px; align-items: baseline; max-width: 1100px; padding: 8px 12px; white-space: nowrap; }
+figure.inbox.desktop .from { flex: 0 0 170px; font-weight: 700; overflow: hidden; text-overflow: ellipsis; }
+figure.inbox.desktop .subject { font-weight: 700; flex: 0 1 auto; overflow: hidden; text-overflow: ellipsis; }
+figure.inbox.desktop .subject::after { content: " \\2013"; font-weight: 400; color: #5f6368; }
+/* The snippet is cut by character count above; wrapping shows all of that cut whatever the window width. */
+figure.inbox.desktop .snippet { flex: 1 1 0; white-space: normal; color: #5f6368; }
+figure.inbox.phone .row { width: 375px; box-sizing: border-box; padding: 10px 14px; display: grid; grid-template-columns: 1fr auto; }
+figure.inbox.phone .from { font-weight: 700; font-size: 15px; }
+figure.inbox.phone .date { grid-row: 1; grid-column: 2; color: #5f6368; font-size: 12px; }
+figure.inbox.phone .subject { grid-column: 1 / 3; font-weight: 700; }
+figure.inbox.phone .snippet { grid-column: 1 / 3; color: #5f6368; display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
+figure.inbox .date { color: #5f6368; font-size: 12px; }
+.after { color: #98a2b3; }
+#send-test { margin: 4px 0 12px; }
+#send-test output { display: block; white-space: pre-wrap; font: 13px ui-monospace, monospace; margin-top: 4px; }
+.muted { color: #475467; font-weight: 400; font-size: 14px; }
+details summary h2 { display: inline; font-size: 17px; }
+pre.source { background: #fff; border: 1px solid #d0d5dd; padding: 8px 0; max-height: 70vh; overflow: auto; font-size: 12.5px; line-height: 1.45; counter-reset: line; }
+pre.source .line { counter-increment: line; }
+pre.source .line::before { content: counter(line); display: inline-block; width: 4ch; margin-right: 12px; padding-right: 8px; text-align: right; color: #98a2b3; border-right: 1px solid #eaecf0; user-select: none; }
 `
 
-/** The preview page's script: tabs that survive a reload, frames sized to their email, and reload on save. */
+/** The preview page's script: tabs that survive a reload, frames sized and arranged, the test-send button, and reload on save. */
 export const previewJs = `
 const key = document.body.dataset.key
-const tabs = [...document.querySelectorAll('[data-tab]')]
 // A frame in a hidden tab has no layout yet, so frames are sized again whenever their tab is shown.
 // The body, not the root: the root is never shorter than the frame, so the frame could only grow.
 function fit(frame) {
   const body = frame.contentDocument && frame.contentDocument.body
-  if (body && body.scrollHeight > 0) frame.style.height = Math.max(200, body.scrollHeight) + 'px'
+  if (!body || body.scrollHeight === 0) return
+  const style = getComputedStyle(body)
+  frame.style.height = Math.ceil(body.scrollHeight + parseFloat(style.marginTop) + parseFloat(style.marginBottom)) + 'px'
+}
+// From 900 px wide, the desktop and phone frames stay side by side, scaled down together when they do not fit.
+function arrange() {
+  for (const row of document.querySelectorAll('.tab.active .frames.side-by-side')) {
+    const figures = [...row.children]
+    for (const figure of figures) figure.style.zoom = ''
+    if (innerWidth < 900) continue
+    const gaps = parseFloat(getComputedStyle(row).columnGap) * (figures.length - 1)
+    const natural = figures.reduce((sum, figure) => sum + figure.getBoundingClientRect().width, 0)
+    const scale = Math.min(1, (row.clientWidth - gaps) / natural)
+    // In 75ths: 600 and 375 px frames then scale to whole pixels, so each email keeps its exact width inside.
+    if (scale < 1) for (const figure of figures) figure.style.zoom = String(Math.floor(scale * 75) / 75)
+  }
 }
 function show() {
+  const tabs = [...document.querySelectorAll('[data-tab]')]
   const wanted = location.hash.slice(1)
   const id = tabs.some((tab) => tab.dataset.tab === wanted) ? wanted : 'email'
   for (const tab of tabs) tab.setAttribute('aria-selected', String(tab.dataset.tab === id))
   for (const section of document.querySelectorAll('.tab')) section.classList.toggle('active', section.id === 'tab-' + id)
-  for (const frame of document.querySelectorAll('.tab.active iframe')) fit(frame)
+  for (const frame of document.querySelectorAll('.tab.active iframe')) {
+    if (!frame.getAttribute('src')) frame.src = frame.dataset.src
+    fit(frame)
+  }
+  arrange()
+}
+// Images and fonts arriving late change an email's height: follow its body, not just the load event.
+function watchFrames() {
+  for (const frame of document.querySelectorAll('iframe.email')) {
+    frame.addEventListener('load', () => {
+      fit(frame)
+      if (frame.contentDocument && frame.contentDocument.body) new ResizeObserver(() => fit(frame)).observe(frame.contentDocument.body)
+    })
+  }
+}
+// After a save the new page is swapped in rather than reloaded: quicker, and the event stream, the scroll
+// position, the frames' heights and any addresses typed for a test send all stay.
+async function update() {
+  const response = await fetch(location.href, { cache: 'no-store' }).catch(() => undefined)
+  if (!response || !response.ok || !(response.headers.get('Content-Type') || '').startsWith('text/html')) return location.reload()
+  const next = new DOMParser().parseFromString(await response.text(), 'text/html')
+  for (const frame of document.querySelectorAll('iframe.email')) {
+    const twin = next.getElementById(frame.id)
+    if (twin && frame.style.height) twin.style.height = frame.style.height
+  }
+  const typed = document.querySelector('#send-test input[name="to"]')
+  const twinInput = next.querySelector('#send-test input[name="to"]')
+  if (typed && twinInput) twinInput.value = typed.value
+  const scroll = scrollY
+  document.title = next.title
+  document.body.replaceWith(document.adoptNode(next.body))
+  watchFrames()
+  show()
+  scrollTo(0, scroll)
 }
 addEventListener('hashchange', show)
+addEventListener('resize', arrange)
+watchFrames()
 show()
-for (const frame of document.querySelectorAll('iframe.email')) frame.addEventListener('load', () => fit(frame))
-const select = document.getElementById('reader-select')
-if (select) select.addEventListener('change', () => { location.href = '?reader=' + select.value + '#reader' })
+document.addEventListener('submit', async (event) => {
+  const form = event.target
+  if (form.id !== 'send-test') return
+  event.preventDefault()
+  const result = document.getElementById('send-result')
+  const button = form.querySelector('button')
+  button.disabled = true
+  result.className = ''
+  result.textContent = 'Sending…'
+  try {
+    const response = await fetch(form.dataset.action, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: form.dataset.token, to: form.elements.to.value }) })
+    const reply = (response.headers.get('Content-Type') || '').startsWith('application/json') ? await response.json() : { ok: false, output: await response.text() }
+    result.className = reply.ok ? 'ok' : 'bad'
+    result.textContent = reply.output
+  } catch (error) {
+    result.className = 'bad'
+    result.textContent = 'The preview did not answer: ' + error.message
+  } finally {
+    button.disabled = false
+  }
+})
+document.addEventListener('change', (event) => {
+  if (event.target.id === 'reader-select') location.href = '?reader=' + event.target.value + '#reader'
+})
+// Saves in a burst are applied one after another, each to the page the one before left.
+let updating = Promise.resolve()
 const events = new EventSource('/events')
 events.addEventListener('change', (event) => {
   const change = JSON.parse(event.data)
-  if (!key || change.all || change.keys.includes(key)) location.reload()
+  if (!key || change.all || change.keys.includes(key)) updating = updating.then(update).catch(() => location.reload())
 })
 `

@@ -1,9 +1,15 @@
-/** How an email frame is shown: as sent, in the email's own dark styles, or force-inverted like mail apps do. */
-export type Scheme = 'light' | 'dark' | 'invert'
+/**
+ * How an email frame is shown: as sent, in the email's own dark styles, force-inverted like mail apps do, or
+ * unstyled: with its `<style>` blocks dropped, as Gmail does for non-Google accounts and some Outlook apps.
+ */
+export type Scheme = 'light' | 'dark' | 'invert' | 'unstyled'
+
+/** The scheme names the preview serves. */
+export const schemes: readonly Scheme[] = ['light', 'dark', 'invert', 'unstyled']
 
 /** True for the scheme names the preview serves. */
 export function isScheme(value: string): value is Scheme {
-  return value === 'light' || value === 'dark' || value === 'invert'
+  return (schemes as readonly string[]).includes(value)
 }
 
 // The same filter the preview page puts on the inverted frame; images get it twice, which restores them.
@@ -19,6 +25,8 @@ export const invertFrameCss = `filter: ${invertFilter};`
  */
 export function applyScheme(html: string, scheme: Scheme): string {
   if (scheme === 'light') return html
+  // Inline style attributes stay: they are what such clients keep.
+  if (scheme === 'unstyled') return html.replace(/<style\b[^>]*>[\s\S]*?<\/style\s*>/gi, '')
   if (scheme === 'invert') return insertHead(html, `<style>img { filter: ${invertFilter}; }</style>`)
   // Features, not `all`, so queries like `screen and (prefers-color-scheme: dark)` stay valid; a negative
   // width is an invalid feature, which makes its query false.

@@ -1,12 +1,14 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { formatText } from '../check/report.ts'
 import { NewsletterError } from '../errors.ts'
 import { escapeHtml } from '../email/personalize.ts'
-import { docPage, indexPage, notFoundPage, previewCss, previewJs } from './pages.ts'
+import { defaultEditorUrl, docPage, favicon, indexPage, notFoundPage, previewCss, previewJs } from './pages.ts'
 import { loadReaders, personalize, type Reader } from './reader.ts'
-import { applyScheme, isScheme } from './scheme.ts'
+import { applyScheme, isScheme, schemes } from './scheme.ts'
 import { PreviewState, type Change, type DocPreview } from './state.ts'
+import { sendTestFromPreview } from './test-send.ts'
 import { watchFolders } from './watch.ts'
 
 /** Where the preview listens and what it reads. */
@@ -23,6 +25,8 @@ export interface PreviewOptions {
   debounceMs?: number
   /** Where unexpected problems while refreshing are reported (default: nowhere). */
   log?: (line: string) => void
+  /** Where the page's test send finds `SMTP_URL` (default: none, so test sends go to the outbox). */
+  env?: Readonly<Record<string, string | undefined>>
 }
 
 /** A running preview. */
@@ -46,8 +50,11 @@ const emailCsp = "default-src 'none'; img-src * data:; style-src 'unsafe-inline'
 /** Start the preview: read everything once, serve it, and re-render what changes on each save. */
 export async function startPreview(options: PreviewOptions = {}): Promise<PreviewServer> {
   const host = options.host ?? '127.0.0.1'
+  const root = options.root ?? process.cwd()
+  // The one route that acts (the test send) needs this token, which only the preview's own pages carry.
+  const token = randomBytes(24).toString('base64url')
   const readers = await loadReaders(options.recipients)
-  const state = new PreviewState(options.root ?? process.cwd())
+  const state = new PreviewState(root)
   await state.refresh()
 
   const streams = new Set<ServerResponse>()
@@ -71,17 +78,20 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
   })
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.setHeader('Allow', 'GET, HEAD')
+    const url = new URL(request.url ?? '/', 'http://preview.invalid')
+    const path = url.pathname
+    const sendPath = /^\/(issues|notices)\/([^/]+)\/send-test$/.exec(path)
+    if (request.method !== 'GET' && request.method !== 'HEAD' && !(request.method === 'POST' && sendPath)) {
+      response.setHeader('Allow', sendPath ? 'POST' : 'GET, HEAD')
       return send(response, 405, 'text/plain', 'The preview only reads: use GET.')
     }
     // Bound to loopback, the preview must not answer pages that reach it by another name (DNS rebinding).
     if (loopback.has(host) && !isLoopbackHost(request.headers.host, port)) return send(response, 403, 'text/plain', 'Open the preview at its printed address.')
-    const url = new URL(request.url ?? '/', 'http://preview.invalid')
-    const path = url.pathname
+    if (sendPath) return sendTest(request, response, `${sendPath[1]}/${decodeSegment(sendPath[2]!)}`)
     if (path === '/') return send(response, 200, 'text/html', indexPage(state.list()), pageCsp)
     if (path === '/preview.css') return send(response, 200, 'text/css', previewCss)
     if (path === '/preview.js') return send(response, 200, 'text/javascript', previewJs)
+    if (path === '/favicon.ico') return send(response, 200, 'image/svg+xml', favicon)
     if (path === '/events') return request.method === 'HEAD' ? send(response, 200, 'text/event-stream', '') : openStream(response)
     const match = /^\/(issues|notices)\/([^/]+)(\/(?:email\.html|email\.txt|archive\.html)?)?$/.exec(path)
     const view = match ? await state.view(`${match[1]}/${decodeSegment(match[2]!)}`) : undefined
@@ -92,17 +102,41 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
     }
     const reader = readerIndex(url.searchParams.get('reader'), readers)
     if (reader === undefined) return send(response, 404, 'text/plain', `No sample reader ${url.searchParams.get('reader')}: there are ${readers.length}.`)
-    if (match[3] === '/') return send(response, 200, 'text/html', docPage(view, readers, reader), pageCsp)
+    if (match[3] === '/') {
+      const settings = state.settings
+      return send(response, 200, 'text/html', docPage(view, readers, reader, { editorUrl: settings?.preview?.editor_url ?? defaultEditorUrl, from: settings?.from ?? '', token, testTo: settings?.preview?.test_to ?? [] }), pageCsp)
+    }
     if (!view.email) return send(response, 409, 'text/plain', `${view.path} cannot be rendered:\n${formatText(view.messages)}`)
     if (match[3] === '/email.txt') return send(response, 200, 'text/plain', url.searchParams.has('reader') ? personalize(view.email.text, readers[reader]!) : view.email.text)
     if (match[3] === '/email.html') {
       const scheme = url.searchParams.get('scheme') ?? 'light'
-      if (!isScheme(scheme)) return send(response, 404, 'text/plain', `No scheme \`${scheme}\`: use light, dark or invert.`)
+      if (!isScheme(scheme)) return send(response, 404, 'text/plain', `No scheme \`${scheme}\`: use ${schemes.join(', ')}.`)
       const html = url.searchParams.has('reader') ? personalize(view.email.html, readers[reader]!, escapeHtml) : view.email.html
       return send(response, 200, 'text/html', applyScheme(html, scheme), emailCsp)
     }
     if (!view.archive) return send(response, 409, 'text/plain', `The archive page of ${view.path} cannot be rendered:\n${formatText(view.messages)}`)
     return send(response, 200, 'text/html', view.archive, emailCsp)
+  }
+
+  async function sendTest(request: IncomingMessage, response: ServerResponse, key: string): Promise<void> {
+    // Off loopback the Host header cannot be checked, so a rebound name could read the token from a page.
+    if (!loopback.has(host)) return send(response, 403, 'text/plain', 'Test sends from the page work only when the preview listens on this machine only (the default --host).')
+    // A page elsewhere can post here but cannot read the token, and browsers name its Origin: both refuse it.
+    if (request.headers.origin !== `http://${request.headers.host}`) return send(response, 403, 'text/plain', 'A test send must come from the preview page itself.')
+    if (!(request.headers['content-type'] ?? '').startsWith('application/json')) return send(response, 415, 'text/plain', 'Send JSON.')
+    let body: { token?: unknown; to?: unknown }
+    try {
+      body = JSON.parse(await readBody(request, 4096)) as typeof body
+    } catch {
+      return send(response, 400, 'text/plain', 'The request is not JSON of at most 4 KB.')
+    }
+    if (typeof body.token !== 'string' || !sameSecret(body.token, token)) return send(response, 403, 'text/plain', 'The page is out of date or not the preview\u2019s own: reload it.')
+    const view = await state.view(key)
+    if (!view) return send(response, 404, 'text/plain', `Nothing is previewed at ${key}.`)
+    const addresses = (typeof body.to === 'string' ? body.to : '').split(/[,;\s]+/).filter(Boolean)
+    if (addresses.length === 0) return send(response, 400, 'application/json', JSON.stringify({ ok: false, output: 'Type at least one address.' }))
+    const result = await sendTestFromPreview(root, view.slug, addresses, options.env ?? {})
+    return send(response, 200, 'application/json', JSON.stringify(result))
   }
 
   function openStream(response: ServerResponse): void {
@@ -141,6 +175,28 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
 function send(response: ServerResponse, status: number, type: string, body: string, csp?: string): void {
   response.writeHead(status, { ...security, 'Content-Type': `${type}; charset=utf-8`, ...(csp ? { 'Content-Security-Policy': csp } : {}) })
   response.end(response.req.method === 'HEAD' ? undefined : body)
+}
+
+function readBody(request: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = ''
+    request.setEncoding('utf8')
+    request.on('data', (chunk: string) => {
+      body += chunk
+      if (body.length > limit) {
+        reject(new Error('too large'))
+        request.destroy()
+      }
+    })
+    request.on('end', () => resolve(body))
+    request.on('error', reject)
+  })
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
 }
 
 function isLoopbackHost(header: string | undefined, port: number): boolean {

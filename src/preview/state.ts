@@ -1,10 +1,12 @@
+import { readFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
 import { VFile } from 'vfile'
 import { renderDoc } from '../project/pipeline.ts'
 import { createChecker, type Checker } from '../check/checker.ts'
 import { collectMessages, type JsonMessage } from '../check/report.ts'
-import { defaults } from '../config.ts'
+import { defaults, type Settings } from '../config.ts'
 import type { Kind, LoadedSource } from '../content/load.ts'
+import { normalizeNewlines } from '../content/text.ts'
 import type { Doc, Status } from '../content/types.ts'
 import type { EmailArtifact } from '../email/build-email.ts'
 import { NewsletterError, report } from '../errors.ts'
@@ -35,6 +37,14 @@ export interface DocPreview extends DocSummary {
   email?: EmailArtifact
   /** The document's archive page, as the site would publish it. */
   archive?: string
+  /** The text of each file a message points at, by the path messages name it with, to show the line itself. */
+  sources: Record<string, SourceFile>
+}
+
+/** A file a message points at: where it is on disk (for editor links) and its lines. */
+export interface SourceFile {
+  abs: string
+  lines: string[]
 }
 
 /** What a refresh found changed: every document (settings or layouts), or these keys. */
@@ -99,7 +109,25 @@ export class PreviewState {
     if (!entry) return undefined
     const rendered = this.renderable(entry) ? await (entry.render ??= this.render(entry)) : undefined
     const messages = this.messages(entry)
-    return { ...this.summarize(entry, messages), messages, parts: rendered?.parts, email: rendered?.email, archive: rendered?.archive }
+    return { ...this.summarize(entry, messages), messages, parts: rendered?.parts, email: rendered?.email, archive: rendered?.archive, sources: await this.sources(entry, messages) }
+  }
+
+  /** The settings as last read, or undefined while the settings file has errors. */
+  get settings(): Settings | undefined {
+    return this.project?.config?.settings
+  }
+
+  /** The files the messages point at, read as they are now; the document's own text is the version that was parsed. */
+  private async sources(entry: Entry, messages: readonly JsonMessage[]): Promise<Record<string, SourceFile>> {
+    const sources: Record<string, SourceFile> = {}
+    for (const path of new Set(messages.map((message) => message.file))) {
+      const abs = resolve(this.root, path)
+      // Messages only name files of this project; anything else is not shown.
+      if (relative(this.root, abs).startsWith('..')) continue
+      const text = abs === entry.source.source.abs ? entry.source.text : await readFile(abs, 'utf8').catch(() => undefined)
+      if (text !== undefined) sources[path] = { abs, lines: normalizeNewlines(text).split('\n') }
+    }
+    return sources
   }
 
   private messages(entry: Entry): JsonMessage[] {

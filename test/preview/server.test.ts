@@ -2,6 +2,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startPreview, type PreviewServer } from '../../src/preview/server.ts'
@@ -108,6 +109,23 @@ describe('newsletter preview in Chromium', () => {
     await mkdir('dist', { recursive: true })
     await page.screenshot({ path: 'dist/preview-screenshot.png', fullPage: false })
     expect((await readFile('dist/preview-screenshot.png')).subarray(1, 4).toString()).toBe('PNG')
+  })
+
+  it('shows a broken YAML key with its line, a caret under the column, the hint, and an editor link', async () => {
+    await writeFile(draftPath, draft('Printers move.').replace('status: draft', 'statuss: draft'))
+    const problem = page.locator('#errors li.problem', { hasText: 'Unknown key `statuss`' })
+    await problem.waitFor()
+    await expect(problem.locator('p').first().textContent()).resolves.toBe('content/issues/2026-12.md:5:1: error: Unknown key `statuss` (front-matter/unknown-key)')
+    await expect(problem.locator('pre.excerpt').textContent()).resolves.toBe('4 | date: 2026-12-01\n5 | statuss: draft\n  | ^')
+    await expect(problem.locator('.hint').textContent()).resolves.toBe('Did you mean `status`?')
+    await mkdir('dist/screenshots', { recursive: true })
+    await page.screenshot({ path: 'dist/screenshots/error-key.png' })
+    await expect(problem.locator('a.at').getAttribute('href')).resolves.toBe(`vscode://file${pathToFileURL(draftPath).pathname}:5:1`)
+    const yaml = page.locator('#errors li.problem', { hasText: 'YAML' }).first()
+    await writeFile(draftPath, draft('Printers move.', 'December draft: "printers'))
+    await expect(yaml.locator('pre.excerpt').textContent()).resolves.toBe('1 | ---\n2 | title: "December draft: "printers"\n  |                          ^')
+    await writeFile(draftPath, draft('Printers move, and passwords get longer.'))
+    await page.frameLocator('#desktop').getByText('The second-floor printer').waitFor()
   })
 
   it('only answers GET, only for loaded documents, only under its own host name', async () => {
