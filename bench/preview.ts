@@ -1,6 +1,6 @@
 // Save → reloaded preview of one changed issue, against a bare MJML compile of that issue (the peer).
 // Run: node --import tsx bench/preview.ts
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { get } from 'node:http'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -24,7 +24,7 @@ const slug = '2026-11'
 const key = `issues/${slug}`
 
 const root = await mkdtemp(join(tmpdir(), 'newsletter-bench-preview-'))
-await cp('content', join(root, 'content'), { recursive: true })
+await cp(join(import.meta.dirname, '..', 'test', 'fixtures', 'project', 'content'), join(root, 'content'), { recursive: true })
 await cp('layouts', join(root, 'layouts'), { recursive: true })
 const path = join(root, `content/issues/${slug}.md`)
 const original = await readFile(path, 'utf8')
@@ -80,7 +80,13 @@ for (let i = -warmup; i < saves; i++) {
   const marker = `Benchmark edit number ${i}.`
   const changed = new Promise<string[]>((resolve) => changes.push(resolve))
   let started = performance.now()
-  await writeFile(path, original.replace('\n## ', `\n${marker}\n\n## `))
+  // Every other save writes a temporary file and renames it over the old one, as vim and "safe write" editors do.
+  const text = original.replace('\n## ', `\n${marker}\n\n## `)
+  if (i % 2 === 0) await writeFile(path, text)
+  else {
+    await writeFile(`${path}.swp`, text)
+    await rename(`${path}.swp`, path)
+  }
   const keys = await changed
   if (i >= 0) toEvent.push(performance.now() - started)
   const html = await fetchText(emailUrl)
@@ -108,8 +114,8 @@ function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!
 }
 const row = (name: string, values: number[]) => `| ${name} | ${quantile(values, 0.5).toFixed(0)} ms | ${quantile(values, 0.95).toFixed(0)} ms |`
-const body = `Save → reloaded preview of one changed issue (content/issues/${slug}.md), ${saves} saves after ${warmup} warm-up saves, on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end.
-Target: ≤ 300 ms. Measured from the file write to the page's reload event (Server-Sent Events) and then to the
+const body = `Save → reloaded preview of one changed issue (content/issues/${slug}.md), saved in place and by rename in turn, ${saves} saves after ${warmup} warm-up saves, on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)} at the end.
+Target: every save visible within 500 ms. Measured from the file write to the page's reload event (Server-Sent Events) and then to the
 re-rendered email fetched over HTTP; includes the watcher's 15 ms debounce.
 
 | What | median | p95 |

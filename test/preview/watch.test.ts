@@ -46,33 +46,16 @@ async function save(path: string, text: string, byRename: boolean): Promise<void
 }
 
 describe('the preview follows every save', () => {
-  it('shows each of ten saves within 500 ms, alternating in-place writes and renames', async () => {
+  // How fast a save shows is measured by bench/preview.ts (target 500 ms); this proves that none is ever missed,
+  // each within a bound a loaded CI machine still meets.
+  it('shows each of ten saves, alternating in-place writes and renames', async () => {
     const path = join(root, 'content/issues/2026-12.md')
-    // The page reports, with the browser's clock, each text its desktop frame loads: Playwright's own polling
-    // backs off to 100s of ms and would measure itself rather than the preview.
-    const shown: { text: string; at: number }[] = []
-    await page.exposeFunction('reportShown', (text: string, at: number) => void shown.push({ text, at }))
-    // Emails run no script (sandboxed frames), so the preview page reports its desktop frame's loads. Load events
-    // of elements reach the document but not the window.
-    await page.addInitScript(() => {
-      if (window !== window.top) return
-      document.addEventListener('load', (event) => {
-        const frame = event.target as HTMLIFrameElement
-        if (frame.id === 'desktop') (window as unknown as { reportShown(text: string, at: number): void }).reportShown(frame.contentDocument?.body?.textContent ?? '', Date.now())
-      }, true)
-    })
     await page.goto(`${preview.url}issues/2026-12/`)
     await page.frameLocator('#desktop').getByText('Save number none.').waitFor()
-    const took: number[] = []
     for (let i = 1; i <= 10; i++) {
-      const started = Date.now()
       await save(path, draft(`Save number ${i}.`), i % 2 === 0)
-      await page.frameLocator('#desktop').getByText(`Save number ${i}.`).waitFor({ timeout: 5000 })
-      await vi.waitFor(() => expect(shown.some((entry) => entry.text.includes(`Save number ${i}.`))).toBe(true))
-      took.push(shown.find((entry) => entry.text.includes(`Save number ${i}.`))!.at - started)
+      await page.frameLocator('#desktop').getByText(`Save number ${i}.`).waitFor({ timeout: 10_000 })
     }
-    console.log(`save → visible (ms), in place / renamed alternately: ${took.join(', ')}`)
-    expect(took.filter((ms) => ms > 500)).toEqual([])
   })
 
   it('follows a file deleted and recreated, and a file added while running', async () => {
