@@ -4,69 +4,22 @@ import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { VFile } from 'vfile'
 import { report } from './errors.ts'
-import type { Check, Fields } from './content/schema.ts'
+import type { Check, Fields, InferFields } from './content/schema.ts'
 import { decodeText } from './content/text.ts'
 import { readYaml } from './content/yaml.ts'
 import { contrastRatio } from './check/contrast.ts'
 import { checksFields, type ChecksSettings } from './check/rules.ts'
-import { ticketFields, type TicketSettings } from './content/tickets.ts'
+import { ticketFields } from './content/tickets.ts'
 import { relayPresets } from './send/relays.ts'
 
-/** Site-wide settings from `content/settings.yml`: who we are, how to reach IT, where the archive lives. */
-export interface Settings {
-  organisation: string
-  /** Sender, e.g. `Northwind IT <it-news@example.com>`. */
-  from: string
-  reply_to?: string
-  /** Absolute URL of the archive site, ending in `/`; "view in browser" links hang off it. */
-  archive_url: string
-  /** BCP 47 language of the content (default: en). */
-  language: string
-  brand: { colour: string; logo?: string }
-  contact: { email: string; portal?: string; phone?: string; hours?: string }
-  /** Writing and email checks: rule severities and limits. */
-  checks?: ChecksSettings
-  /** `newsletter new`: the column names of your helpdesk's ticket export. */
-  new?: { tickets?: TicketSettings }
-  /** How `newsletter send` delivers; the SMTP server and password come only from `SMTP_URL`. */
-  send?: SendSettings
-  /** `newsletter preview`: where error links open, and who the page's test send goes to. */
-  preview?: PreviewSettings
-}
-
-/** The `preview:` key of the settings file. */
-export interface PreviewSettings {
-  /** Link for a file position, with `{path}` (absolute, `/home/…` or `/C:/…`), `{line}` and `{column}` (default: VS Code's `vscode://file{path}:{line}:{column}`). */
-  editor_url?: string
-  /** Addresses the page's "Send a test" button fills in. */
-  test_to?: string[]
-}
+/**
+ * Site-wide settings from `content/settings.yml`: who we are, how to reach IT, where the archive lives. The type is
+ * derived from `settingsFields` below; `checks` keeps the type of its rules table, whose keys are built at run time.
+ */
+export type Settings = Omit<InferFields<typeof settingsFields>, 'checks'> & { checks?: ChecksSettings }
 
 /** The `send:` key of the settings file. Times are in milliseconds. */
-export interface SendSettings {
-  /** A relay preset (src/send/relays.ts) that sets the rate and daily cap. */
-  relay?: string
-  /** Domains recipients must be in (a subdomain counts); missing: any domain. */
-  allowed_domains?: string[]
-  /** https or mailto URL for List-Unsubscribe; without it no unsubscribe headers are sent. */
-  unsubscribe_url?: string
-  /** List-Id, e.g. `Brightwater IT news <it-news.example.com>` (default: derived from `from`). */
-  list_id?: string
-  dkim?: { domain: string; selector: string; key_file: string }
-  /** Messages per minute across all connections; overrides the relay preset. */
-  rate_per_minute?: number
-  /** Recipients per rolling 24 hours; overrides the relay preset. */
-  daily_limit?: number
-  /** Attempts per recipient within one run for 4xx replies and dropped connections (default 3). */
-  attempts?: number
-  /** First retry delay, doubled each attempt up to 30 s (default 2000). */
-  retry_delay?: number
-  connection_timeout?: number
-  greeting_timeout?: number
-  socket_timeout?: number
-  /** Require STARTTLS on smtp:// URLs (default true). */
-  require_tls?: boolean
-}
+export type SendSettings = NonNullable<Settings['send']>
 
 /** Where things are, resolved once by the CLI and passed down to every stage. */
 export interface Config {
@@ -113,11 +66,15 @@ const editorUrl: Check = (value) =>
   /^(?!javascript:|data:|vbscript:)[a-z][a-z0-9+.-]*:\S*\{path\}/i.test(value) ? undefined : { reason: `must be a URL containing {path}, got \`${value}\``, hint: 'Write it like vscode://file{path}:{line}:{column}' }
 const millis = { spec: { kind: 'integer', min: 1 } } as const
 
-/** The `send:` keys of the settings file. */
-const sendFields: Fields = {
+/** The `send:` keys of the settings file. Times are in milliseconds. */
+const sendFields = {
+  /** A relay preset (src/send/relays.ts) that sets the rate and daily cap. */
   relay: { spec: { kind: 'string', check: relay } },
+  /** Domains recipients must be in (a subdomain counts); missing: any domain. */
   allowed_domains: { spec: { kind: 'list', of: { kind: 'string', check: domain } } },
+  /** https or mailto URL for List-Unsubscribe; without it no unsubscribe headers are sent. */
   unsubscribe_url: { spec: { kind: 'string', check: unsubscribe } },
+  /** List-Id, e.g. `Brightwater IT news <it-news.example.com>` (default: derived from `from`). */
   list_id: { spec: { kind: 'string' } },
   dkim: {
     spec: {
@@ -125,23 +82,29 @@ const sendFields: Fields = {
       fields: { domain: { spec: { kind: 'string', check: domain }, required: true }, selector: { spec: { kind: 'string' }, required: true }, key_file: { spec: { kind: 'string' }, required: true } },
     },
   },
+  /** Messages per minute across all connections; overrides the relay preset. */
   rate_per_minute: { spec: { kind: 'integer', min: 1 } },
+  /** Recipients per rolling 24 hours; overrides the relay preset. */
   daily_limit: { spec: { kind: 'integer', min: 1 } },
+  /** Attempts per recipient within one run for 4xx replies and dropped connections (default 3). */
   attempts: { spec: { kind: 'integer', min: 1 } },
+  /** First retry delay, doubled each attempt up to 30 s (default 2000). */
   retry_delay: millis,
   connection_timeout: millis,
   greeting_timeout: millis,
   socket_timeout: millis,
+  /** Require STARTTLS on smtp:// URLs (default true). */
   require_tls: { spec: { kind: 'boolean' } },
-}
+} as const satisfies Fields
 
 /** The settings file's keys: unknown keys are errors, like in issues. */
-export const settingsFields: Fields = {
+export const settingsFields = {
   organisation: { spec: { kind: 'string' }, required: true },
   from: { spec: { kind: 'string', check: sender }, required: true },
   reply_to: { spec: { kind: 'string', check: email } },
   archive_url: { spec: { kind: 'string', check: https }, required: true },
-  language: { spec: { kind: 'string' } },
+  /** BCP 47 language of the content: `<html lang>` and how dates are written. */
+  language: { spec: { kind: 'string' }, default: defaults.language },
   brand: {
     spec: { kind: 'object', fields: { colour: { spec: { kind: 'string', check: colour }, required: true }, logo: { spec: { kind: 'string', check: https } } } },
     required: true,
@@ -162,15 +125,14 @@ export const settingsFields: Fields = {
   new: { spec: { kind: 'object', fields: { tickets: { spec: { kind: 'object', fields: ticketFields } } } } },
   send: { spec: { kind: 'object', fields: sendFields } },
   preview: { spec: { kind: 'object', fields: { editor_url: { spec: { kind: 'string', check: editorUrl } }, test_to: { spec: { kind: 'list', of: { kind: 'string', check: email } } } } } },
-}
+} as const satisfies Fields
 
 /** Parse and validate settings text; problems go on the returned file with positions. */
 export function parseSettings(path: string, text: string): { file: VFile; settings?: Settings } {
   const file = new VFile({ path, value: text })
   const read = readYaml(file, text, text, 0, { kind: 'object', fields: settingsFields }, 'settings')
   if (!read?.valid) return { file }
-  const raw = read.value as Settings
-  const settings: Settings = { ...raw, language: raw.language ?? defaults.language, archive_url: raw.archive_url.replace(/\/?$/, '/') }
+  const settings: Settings = { ...read.value, archive_url: read.value.archive_url.replace(/\/?$/, '/') }
   // The header puts white text on the brand colour: WCAG AA wants 4.5:1.
   const ratio = contrastRatio(settings.brand.colour, '#ffffff')
   if (ratio < 4.5) {

@@ -1,7 +1,7 @@
-import type { Check, Fields, Spec } from './schema.ts'
+import type { Check, Fields } from './schema.ts'
 
-const text: Spec = { kind: 'string' }
-const textList: Spec = { kind: 'list', of: text }
+const text = { kind: 'string' } as const
+const textList = { kind: 'list', of: text } as const
 
 /** A real calendar date written YYYY-MM-DD. */
 export const isDate: Check = (value) => {
@@ -55,21 +55,21 @@ const tag: Check = (value) =>
     ? undefined
     : { reason: `must be lower-case letters, digits and dashes, got \`${value}\``, hint: `Write it as ${value.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}` }
 
-const common: Fields = {
+const common = {
   title: { spec: { kind: 'string', check: maxLength(120) }, required: true },
   date: { spec: { kind: 'string', check: isDate }, required: true },
-  status: { spec: { kind: 'enum', values: ['draft', 'review', 'approved'] } },
+  status: { spec: { kind: 'enum', values: ['draft', 'review', 'approved'] }, default: 'draft' },
   summary: { spec: text, required: true },
   approved_by: { spec: text },
   approved_at: { spec: { kind: 'string', check: isDateTime } },
   approved_digest: { spec: text },
-}
+} as const satisfies Fields
 
 /** Front matter of a monthly issue (`content/issues/*.md`). */
-export const issueFields: Fields = {
+export const issueFields = {
   ...common,
   issue: { spec: { kind: 'integer', min: 1 }, required: true },
-  tags: { spec: { kind: 'list', of: { kind: 'string', check: tag } } },
+  tags: { spec: { kind: 'list', of: { kind: 'string', check: tag } }, default: [] },
   patches: {
     spec: {
       kind: 'list',
@@ -80,13 +80,14 @@ export const issueFields: Fields = {
           id: { spec: text },
           product: { spec: text },
           severity: { spec: { kind: 'enum', values: ['critical', 'important', 'moderate', 'low'] } },
-          cves: { spec: { kind: 'list', of: { kind: 'string', check: cve } } },
+          cves: { spec: { kind: 'list', of: { kind: 'string', check: cve } }, default: [] },
           rollout: { spec: { kind: 'string', check: rollout } },
           restart: { spec: { kind: 'boolean' } },
           action: { spec: text },
         },
       },
     },
+    default: [],
   },
   threat: {
     spec: {
@@ -94,8 +95,8 @@ export const issueFields: Fields = {
       fields: {
         name: { spec: text, required: true },
         summary: { spec: text, required: true },
-        signs: { spec: textList },
-        actions: { spec: textList },
+        signs: { spec: textList, default: [] },
+        actions: { spec: textList, default: [] },
         report: { spec: { kind: 'string', check: reportLink } },
       },
     },
@@ -123,6 +124,7 @@ export const issueFields: Fields = {
         },
       },
     },
+    default: [],
   },
   incidents: {
     spec: {
@@ -139,11 +141,12 @@ export const issueFields: Fields = {
         },
       },
     },
+    default: [],
   },
-}
+} as const satisfies Fields
 
 /** Front matter of a service notice (`content/notices/*.md`). */
-export const noticeFields: Fields = {
+export const noticeFields = {
   ...common,
   service: { spec: text, required: true },
   state: { spec: { kind: 'enum', values: ['investigating', 'identified', 'monitoring', 'resolved'] }, required: true },
@@ -161,5 +164,6 @@ export const noticeFields: Fields = {
         },
       },
     },
+    default: [],
   },
-}
+} as const satisfies Fields

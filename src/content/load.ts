@@ -58,27 +58,18 @@ export function parseDoc(path: string, text: string, kind: Kind): Loaded {
   }
   const yamlStart = text.indexOf(split.matter, 3)
   const bodyStart = text.indexOf('\n', yamlStart + split.matter.length + 1) + 1 || text.length
-  const read = readYaml(file, text, split.matter, yamlStart, { kind: 'object', fields: kind === 'issue' ? issueFields : noticeFields }, 'front-matter')
+  const issue = kind === 'issue' ? readYaml(file, text, split.matter, yamlStart, { kind: 'object', fields: issueFields }, 'front-matter') : undefined
+  const notice = kind === 'notice' ? readYaml(file, text, split.matter, yamlStart, { kind: 'object', fields: noticeFields }, 'front-matter') : undefined
+  const read = issue ?? notice
   if (!read?.valid) return { file }
+  const meta: IssueMeta | NoticeMeta = issue ? { ...issue.value, kind: 'issue' } : { ...notice!.value, kind: 'notice' }
 
   // Blank the front matter character for character, so body lines, columns and offsets are those of the
   // .md file (remark-retext slices the file's text by these offsets).
   const body: Root = parseMarkdown(text.slice(0, bodyStart).replace(/[^\n]/g, ' ') + text.slice(bodyStart))
   const limit = findLimitProblem(body)
   if (limit) return fail(limit.reason, 'content/limit', limit.place, limit.hint)
-  const meta = withDefaults(kind, read.value as Record<string, unknown>)
   return { file, doc: { slug: basename(path, '.md'), path, meta, body, file, where: read.where } }
-}
-
-function withDefaults(kind: Kind, data: Record<string, unknown>): IssueMeta | NoticeMeta {
-  if (kind === 'notice') return { status: 'draft', updates: [], ...data, kind } as unknown as NoticeMeta
-  const meta = { status: 'draft', tags: [], patches: [], projects: [], incidents: [], ...data, kind } as unknown as IssueMeta
-  for (const patch of meta.patches) patch.cves ??= []
-  if (meta.threat) {
-    meta.threat.signs ??= []
-    meta.threat.actions ??= []
-  }
-  return meta
 }
 
 /** The largest content file read (a monthly issue is about 10 KB); a larger one is refused before parsing. */

@@ -14,15 +14,45 @@ export type Check = (value: string) => Problem | undefined
 
 /** The shape a front-matter value must have. */
 export type Spec =
-  | { kind: 'string'; check?: Check }
-  | { kind: 'integer'; min: number }
-  | { kind: 'boolean' }
-  | { kind: 'enum'; values: readonly string[] }
-  | { kind: 'list'; of: Spec }
-  | { kind: 'object'; fields: Fields }
+  | { readonly kind: 'string'; readonly check?: Check }
+  | { readonly kind: 'integer'; readonly min: number }
+  | { readonly kind: 'boolean' }
+  | { readonly kind: 'enum'; readonly values: readonly string[] }
+  | { readonly kind: 'list'; readonly of: Spec }
+  | { readonly kind: 'object'; readonly fields: Fields }
+
+/** One key of an object: its shape, and whether it must be there or what it is when it is not. */
+export interface Field {
+  readonly spec: Spec
+  readonly required?: boolean
+  /** The value when the key is missing (a list's `[]`, a status's `draft`). */
+  readonly default?: unknown
+}
 
 /** The keys an object may have. */
-export type Fields = Record<string, { spec: Spec; required?: boolean }>
+export type Fields = Readonly<Record<string, Field>>
+
+/** The TypeScript type of a value that passed `spec`: declared once, at runtime, so type and validator cannot drift. */
+export type Infer<S> = S extends { kind: 'string' }
+  ? string
+  : S extends { kind: 'integer' }
+    ? number
+    : S extends { kind: 'boolean' }
+      ? boolean
+      : S extends { kind: 'enum'; values: readonly (infer V)[] }
+        ? V
+        : S extends { kind: 'list'; of: infer O }
+          ? Infer<O>[]
+          : S extends { kind: 'object'; fields: infer F }
+            ? InferFields<F>
+            : never
+
+type Always<F> = { [K in keyof F]: F[K] extends { required: true } | { default: unknown } ? K : never }[keyof F]
+
+/** The TypeScript type of an object validated against `fields`: required and defaulted keys are always there. */
+export type InferFields<F> = { -readonly [K in Always<F>]: F[K] extends { spec: infer S } ? Infer<S> : never } & {
+  -readonly [K in Exclude<keyof F, Always<F>>]?: F[K] extends { spec: infer S } ? Infer<S> : never
+}
 
 /** A problem found while validating, at a character offset in the YAML source. */
 export interface Finding extends Problem {
@@ -96,6 +126,7 @@ function walk(node: Node | null, spec: Spec, at: Walk): unknown {
       }
       for (const [key, field] of Object.entries(spec.fields)) {
         const present = node.items.some((pair) => isScalar(pair.key) && String(pair.key.value) === key)
+        if (!present && field.default !== undefined) result[key] = structuredClone(field.default)
         if (field.required && !present) {
           at.findings.push({
             reason: `\`${key}\` is required${at.name ? ` in \`${at.name}\`` : ''}`,

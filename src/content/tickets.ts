@@ -1,23 +1,19 @@
 import { parse } from 'csv-parse/sync'
 import { NewsletterError } from '../errors.ts'
-import type { Fields } from './schema.ts'
+import type { Fields, InferFields } from './schema.ts'
 
-/** The `new.tickets` settings: which columns of the helpdesk export to read. */
-export interface TicketSettings {
+/** Validation of `new.tickets`: which columns of the helpdesk export to read. */
+export const ticketFields = {
   /** Column to count by (default: the first of Category, Request Type, Topic, Type, Subject, Summary, …). */
-  category?: string
-  /** Column with the date the ticket was opened (default: the first of Created, Created At, Opened, …). */
-  created?: string
-  /** How to read dates like 03/11/2026: `dmy` (default) or `mdy`. */
-  date_order?: 'dmy' | 'mdy'
-}
-
-/** Validation of `new.tickets`. */
-export const ticketFields: Fields = {
   category: { spec: { kind: 'string' } },
+  /** Column with the date the ticket was opened (default: the first of Created, Created At, Opened, …). */
   created: { spec: { kind: 'string' } },
+  /** How to read dates like 03/11/2026: `dmy` (default) or `mdy`. */
   date_order: { spec: { kind: 'enum', values: ['dmy', 'mdy'] } },
-}
+} as const satisfies Fields
+
+/** The `new.tickets` settings. */
+export type TicketSettings = InferFields<typeof ticketFields>
 
 /** Column names recognised without settings, case-insensitively, in order of preference. */
 export const ticketColumns = {

@@ -1,91 +1,21 @@
 import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
 import type { Position } from '../errors.ts'
+import type { issueFields, noticeFields } from './fields.ts'
+import type { InferFields } from './schema.ts'
 
-export type Status = 'draft' | 'review' | 'approved'
-export type Severity = 'critical' | 'important' | 'moderate' | 'low'
-export type ProjectStatus = 'planned' | 'on-track' | 'at-risk' | 'delayed' | 'done'
-export type NoticeState = 'investigating' | 'identified' | 'monitoring' | 'resolved'
-
-/** Fields every issue and notice has. Prose fields hold inline Markdown. */
-export interface CommonMeta {
-  title: string
-  date: string
-  status: Status
-  summary: string
-  approved_by?: string
-  approved_at?: string
-  approved_digest?: string
-}
-
-export interface Patch {
-  title: string
-  id?: string
-  product?: string
-  severity?: Severity
-  cves: string[]
-  rollout?: string
-  restart?: boolean
-  action?: string
-}
-
-export interface Threat {
-  name: string
-  summary: string
-  signs: string[]
-  actions: string[]
-  report?: string
-}
-
-export interface TopQuestion {
-  question: string
-  answer: string
-  asked?: number
-}
-
-export interface Project {
-  name: string
-  status: ProjectStatus
-  summary?: string
-  eta?: string
-}
-
-export interface Incident {
-  service: string
-  start: string
-  end?: string
-  impact: string
-  cause?: string
-  fix?: string
-}
-
-/** Validated front matter of a monthly issue. */
-export interface IssueMeta extends CommonMeta {
-  kind: 'issue'
-  issue: number
-  tags: string[]
-  patches: Patch[]
-  threat?: Threat
-  top_question?: TopQuestion
-  projects: Project[]
-  incidents: Incident[]
-}
-
-export interface NoticeUpdate {
-  time: string
-  text: string
-}
+/** Validated front matter of a monthly issue: the type is derived from the schema in fields.ts, never written twice. */
+export type IssueMeta = InferFields<typeof issueFields> & { kind: 'issue' }
 
 /** Validated front matter of a service notice. */
-export interface NoticeMeta extends CommonMeta {
-  kind: 'notice'
-  service: string
-  state: NoticeState
-  impact: string
-  workaround?: string
-  next_update?: string
-  updates: NoticeUpdate[]
-}
+export type NoticeMeta = InferFields<typeof noticeFields> & { kind: 'notice' }
+
+export type Status = IssueMeta['status']
+export type Patch = IssueMeta['patches'][number]
+export type Severity = NonNullable<Patch['severity']>
+export type Project = IssueMeta['projects'][number]
+export type ProjectStatus = Project['status']
+export type NoticeState = NoticeMeta['state']
 
 /** A content file that passed validation: front matter typed, body as mdast with file positions. */
 export interface Doc<M extends IssueMeta | NoticeMeta = IssueMeta | NoticeMeta> {

@@ -2,16 +2,16 @@ import type { VFile } from 'vfile'
 import { parseDocument, type Document } from 'yaml'
 import { report } from '../errors.ts'
 import { createLocator } from './position.ts'
-import { validateNode, type Spec } from './schema.ts'
+import { validateNode, type Infer, type Spec } from './schema.ts'
 
 /** What a YAML text is read as: front matter, the settings file or the glossary (the first part of each rule id). */
 export type YamlArea = 'front-matter' | 'settings' | 'glossary'
 
 /** A YAML text read and validated: the plain value and where each value sits, as 1-based positions. */
-export interface YamlRead {
+export interface YamlRead<T = unknown> {
   /** False when the schema found problems (reported on the file): `value` then holds only the valid parts. */
   valid: boolean
-  value: unknown
+  value: T
   /** Where a value sits in the file, by dotted path (`patches.0.restart`). */
   where(path: string): { line: number; column: number } | undefined
 }
@@ -21,7 +21,7 @@ export interface YamlRead {
  * and report the first syntax error or every schema problem on `file` at its line and column. Returns nothing on a
  * syntax error. `spec` may be a function of the parsed document (the glossary's keys are the user's terms).
  */
-export function readYaml(file: VFile, text: string, source: string, offset: number, spec: Spec | ((document: Document) => Spec), area: YamlArea): YamlRead | undefined {
+export function readYaml<S extends Spec>(file: VFile, text: string, source: string, offset: number, spec: S | ((document: Document) => S), area: YamlArea): YamlRead<Infer<S>> | undefined {
   const locate = createLocator(text)
   const document = parseDocument(source, { prettyErrors: false, uniqueKeys: true })
   // Only the first syntax error: the ones after it are usually the same mistake seen again.
@@ -34,7 +34,8 @@ export function readYaml(file: VFile, text: string, source: string, offset: numb
   for (const finding of findings) report(file, 'error', finding.reason, finding.rule, locate(offset + finding.offset), finding.hint)
   return {
     valid: findings.length === 0,
-    value,
+    // The one place a validated value takes its type: the walk above checked it against the same spec.
+    value: value as Infer<S>,
     where(path) {
       const at = offsets.get(path)
       return at === undefined ? undefined : locate(offset + at)
