@@ -78,7 +78,7 @@ const body = `Rendering \`content/issues/2026-11.md\` warm, ${rounds} rounds eac
 | path | median wall ms | p95 wall ms | median CPU ms |
 |---|---|---|---|
 ${row('ours: front matter + Markdown + layout + MJML + text part', 'ours')}
-${row('bare \`mjml2html\` on the same MJML', 'bare')}
+${row('bare `mjml2html` on the same MJML', 'bare')}
 
 Ratio of medians, wall clock: ${verdict(ratio)}; CPU time (includes GC threads): ${verdict(cpuRatio)}.
 

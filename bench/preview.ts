@@ -9,7 +9,7 @@ import { parseDoc } from '../src/content/load.ts'
 import { loadProject } from '../src/project/project.ts'
 import { createChecker } from '../src/check/checker.ts'
 import { mjmlOptions } from '../src/email/compile.ts'
-import { fillLayout, loadLayouts } from '../src/email/layout.ts'
+import { fillLayout } from '../src/email/layout.ts'
 import { emailUrls } from '../src/email/urls.ts'
 import { renderParts } from '../src/markdown/parts.ts'
 import { inlineText, LinkRefs } from '../src/markdown/text.ts'
@@ -122,7 +122,7 @@ re-rendered email fetched over HTTP; includes the watcher's 15 ms debounce.
 | --- | --- | --- |
 ${row('Save → reload event (preview)', toEvent)}
 ${row('Save → reload event + re-rendered email fetched (preview)', total)}
-${row('Peer: bare \`mjml2html\` of the same issue', peer)}
+${row('Peer: bare `mjml2html` of the same issue', peer)}
 ${row('For scale: the same issue through the pipeline in-process (parse, parts, email, archive page), no server', direct)}
 
 Run: \`node --import tsx bench/preview.ts\`

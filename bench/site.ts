@@ -7,8 +7,11 @@ import { appendFile, cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import type * as Cli from '../src/cli.ts'
 import { median, writeSection } from './lib.ts'
 import { syntheticIssue } from './synthetic.ts'
+
+type CliModule = typeof Cli
 
 const repo = join(import.meta.dirname, '..')
 const sampleContent = join(repo, 'test', 'fixtures', 'project', 'content')
@@ -24,7 +27,7 @@ async function child(mode: string, dir: string): Promise<void> {
   let started = performance.now()
   if (mode === 'ours') {
     // The compiled CLI, as `newsletter build` runs it.
-    const { main } = (await import(join(repo, 'dist', 'cli', 'cli.js'))) as typeof import('../src/cli.ts')
+    const { main } = (await import(join(repo, 'dist', 'cli', 'cli.js'))) as CliModule
     const errors: string[] = []
     const code = await main(['build'], { out: () => {}, err: (text) => errors.push(text) }, dir)
     if (code !== 0) throw new Error(`build failed: ${errors.join('\n').slice(0, 2000)}`)

@@ -1,4 +1,4 @@
-import { VFile } from 'vfile'
+import type { VFile } from 'vfile'
 
 /** Where something is: a file and a 1-based line and column. */
 export interface Place {

@@ -7,7 +7,7 @@ import { escapeHtml } from '../email/personalize.ts'
 import { defaultEditorUrl, docPage, favicon, indexPage, notFoundPage, previewCss, previewJs } from './pages.ts'
 import { loadReaders, personalize, type Reader } from './reader.ts'
 import { applyScheme, isScheme, schemes } from './scheme.ts'
-import { PreviewState, type Change, type DocPreview } from './state.ts'
+import { PreviewState, type Change } from './state.ts'
 import { sendTestFromPreview } from './test-send.ts'
 import { watchFolders } from './watch.ts'
 

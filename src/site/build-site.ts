@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import Eleventy, { type UserConfig } from '@11ty/eleventy'
 import type { LiquidError } from 'liquidjs'

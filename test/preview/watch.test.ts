@@ -2,7 +2,7 @@ import { cp, mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, it } from 'vitest'
 import { startPreview, type PreviewServer } from '../../src/preview/server.ts'
 import { launchBrowser } from '../helpers/browser.ts'
 
