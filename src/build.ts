@@ -46,7 +46,8 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
   const cache = options.cacheDir ? await EmailCache.open(options.cacheDir, config.settings, layouts) : undefined
   for (const doc of docs) {
     try {
-      const { parts, email } = await renderDoc(doc, config, layouts, checker, cache)
+      const { parts, email, checks } = await renderDoc(doc, config, layouts, checker, cache)
+      files.push(checks)
       rendered.push(parts)
       emails.push(email)
     } catch (error) {
@@ -65,7 +66,7 @@ export async function runPipeline(config: Config, options: PipelineOptions = {})
 
 /**
  * One document through the stages after loading: rendered parts, the email, and the writing and email checks
- * (a message on the document's file). Throws a positioned NewsletterError when a layout is broken.
+ * (their messages on a file of their own). Throws a positioned NewsletterError when a layout is broken.
  */
 export async function renderDoc(
   doc: Doc,
@@ -73,15 +74,14 @@ export async function renderDoc(
   layouts: Layouts,
   checker: Checker,
   cache?: EmailCache,
-): Promise<{ parts: RenderedDoc; email: EmailArtifact }> {
+): Promise<{ parts: RenderedDoc; email: EmailArtifact; checks: VFile }> {
   const parts = renderParts(doc, { locale: config.settings.language })
   let email = await cache?.get(parts)
   if (!email) {
     email = await buildEmail(parts, config.settings, layouts)
     await cache?.set(parts, email)
   }
-  await checker.checkDoc(doc, email)
-  return { parts, email }
+  return { parts, email, checks: await checker.checkDoc(doc, email) }
 }
 
 /** One file to write: a path under the output folder and its content. */

@@ -1,5 +1,5 @@
 import { join, relative } from 'node:path'
-import type { VFile } from 'vfile'
+import { VFile } from 'vfile'
 import type { Config } from '../config.ts'
 import type { Loaded } from '../content/load.ts'
 import type { Doc } from '../content/types.ts'
@@ -7,9 +7,10 @@ import type { EmailArtifact } from '../email/build-email.ts'
 import { report } from '../errors.ts'
 import { checkContentSense } from './content-sense.ts'
 import { checkEmail } from './email-checks.ts'
-import { emptyGlossary, loadGlossary, type Glossary } from './glossary.ts'
+import { emptyGlossary, loadGlossary } from './glossary.ts'
 import { checkLinks, checkOnline, type ExternalLink, type LinkContext, type OnlineOptions } from './links.ts'
-import { checkPlainLanguage } from './plain-language.ts'
+import { checkPlaceholders } from './placeholders.ts'
+import { checkPlainLanguage, createLexicon, type SimplifyPatterns } from './plain-language.ts'
 import { createEmitter, limitsOf, rules, disabledLines } from './rules.ts'
 import { docSegments } from './segments.ts'
 
@@ -21,12 +22,13 @@ export interface CheckOptions {
   today?: Date
 }
 
-/** Runs every check on each built document; messages go on the documents' files. */
+/** Runs every check on each built document and returns its messages; the documents are left as they are. */
 export interface Checker {
   /** The glossary file, with its own messages. */
   file: VFile
-  checkDoc(doc: Doc, email: EmailArtifact): Promise<void>
-  /** Checks that look at all documents at once (`--online`); call after the last `checkDoc`. */
+  /** This pass's messages about one document, on a new file with the document's path and text. */
+  checkDoc(doc: Doc, email: EmailArtifact): Promise<VFile>
+  /** Checks that look at all documents at once (`--online`); their messages go on the files `checkDoc` returned. */
   finish(): Promise<void>
 }
 
@@ -34,7 +36,7 @@ export interface Checker {
 export async function createChecker(config: Config, loaded: readonly Loaded[], options: CheckOptions = {}): Promise<Checker> {
   const glossaryPath = join(config.contentDir, 'glossary.yml')
   const { file, glossary } = await loadGlossary(glossaryPath, relative(process.cwd(), glossaryPath) || glossaryPath)
-  const terms: Glossary = glossary ?? emptyGlossary
+  const lexicon = createLexicon(glossary ?? emptyGlossary, await simplifyPatterns())
   const settings = config.settings.checks
   const limits = limitsOf(settings)
   const context: LinkContext = {
@@ -47,13 +49,19 @@ export async function createChecker(config: Config, loaded: readonly Loaded[], o
   return {
     file,
     async checkDoc(doc, email) {
-      const emit = createEmitter(doc.file, settings)
-      checkDisableComments(doc)
+      const source = String(doc.file.value ?? '')
+      const file = new VFile({ path: doc.path, value: source })
+      const emit = createEmitter(file, settings)
+      checkDisableComments(source, file)
       const segments = docSegments(doc)
+      checkPlaceholders(doc, emit, config.settings.language)
       checkContentSense(doc, emit, today)
       checkLinks(doc.path, segments, context, emit, external)
       checkEmail(email, segments, emit)
-      await checkPlainLanguage(segments, terms, limits, emit, doc.where('title'))
+      // Passive wording hurts most in outage notices: checked there by default, in issues once its severity is set.
+      const passive = doc.meta.kind === 'notice' || settings?.rules?.['plain/passive'] !== undefined
+      await checkPlainLanguage(segments, lexicon, limits, emit, { passive, gradeAt: doc.where('title') })
+      return file
     },
     async finish() {
       if (options.online) await checkOnline(external.values(), options.online === true ? {} : options.online)
@@ -61,11 +69,18 @@ export async function createChecker(config: Config, loaded: readonly Loaded[], o
   }
 }
 
+// retext-simplify exports only its plugin; its phrase list sits next to it in the package and is read from there.
+let patterns: Promise<SimplifyPatterns> | undefined
+function simplifyPatterns(): Promise<SimplifyPatterns> {
+  patterns ??= import(new URL('lib/patterns.js', import.meta.resolve('retext-simplify')).href).then((module: { patterns: SimplifyPatterns }) => module.patterns)
+  return patterns
+}
+
 // A misspelt rule id in a disable comment would silently silence nothing.
-function checkDisableComments(doc: Doc): void {
-  for (const [line, ids] of disabledLines(String(doc.file.value ?? ''))) {
+function checkDisableComments(source: string, file: VFile): void {
+  for (const [line, ids] of disabledLines(source)) {
     for (const id of ids) {
-      if (!(id in rules)) report(doc.file, 'warning', `Unknown rule \`${id}\` in a disable comment`, 'check/unknown-rule', { line: line - 1, column: 1 }, `Rules: ${Object.keys(rules).join(', ')}`)
+      if (!(id in rules)) report(file, 'warning', `Unknown rule \`${id}\` in a disable comment`, 'check/unknown-rule', { line: line - 1, column: 1 }, `Rules: ${Object.keys(rules).join(', ')}`)
     }
   }
 }

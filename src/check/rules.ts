@@ -13,6 +13,9 @@ export const rules = {
   'plain/sentence-length': { severity: 'warning', about: 'a sentence over `sentence_words` words' },
   'plain/paragraph-length': { severity: 'warning', about: 'a paragraph over `paragraph_words` words' },
   'plain/readability': { severity: 'warning', about: 'a document above the target reading grade' },
+  'plain/passive': { severity: 'warning', about: 'an agentless passive or a stock apology (notices; issues when configured)' },
+  'content/placeholder': { severity: 'error', about: 'a prompt written by `newsletter new` that was never replaced' },
+  'content/file-name': { severity: 'warning', about: 'a notice whose file name still ends in `-notice`' },
   'email/size': { severity: 'error', about: 'HTML over Gmail\'s 102 KB clip (warning from 90 KB)' },
   'email/style-size': { severity: 'error', about: '`<style>` over Gmail\'s 16 KB' },
   'email/image-alt': { severity: 'error', about: 'an image without alt text' },
@@ -76,9 +79,9 @@ export function limitsOf(settings: ChecksSettings | undefined): Limits {
 /** Puts a rule's message on a file unless the rule is off or silenced on that line; `cap` keeps an early warning from becoming an error. */
 export type Emit = (rule: RuleId, place: Position | undefined, reason: string, hint?: string, cap?: 'warning') => void
 
-/** An `Emit` for one document: applies the configured severity and `newsletter-disable-next-line` comments. */
-export function createEmitter(file: VFile, settings: ChecksSettings | undefined): Emit {
-  const silenced = disabledLines(String(file.value ?? ''))
+/** An `Emit` for one document: applies the configured severity and the `newsletter-disable-next-line` comments of `source`. */
+export function createEmitter(file: VFile, settings: ChecksSettings | undefined, source = String(file.value ?? '')): Emit {
+  const silenced = disabledLines(source)
   return (rule, place, reason, hint, cap) => {
     const configured = settings?.rules?.[rule] ?? rules[rule].severity
     if (configured === 'off') return

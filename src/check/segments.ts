@@ -16,7 +16,7 @@ export interface Segment {
 /** Every piece of prose in a document in the order the email shows it: front-matter fields first, then the body. */
 export function docSegments(doc: Doc): Segment[] {
   const { meta } = doc
-  const fields: [string, string | undefined][] = [['summary', meta.summary]]
+  const fields: [string, string | undefined][] = [['title', meta.title], ['summary', meta.summary]]
   if (meta.kind === 'issue') {
     if (meta.threat) {
       fields.push(['threat.summary', meta.threat.summary])
@@ -27,10 +27,10 @@ export function docSegments(doc: Doc): Segment[] {
     if (meta.top_question) fields.push(['top_question.question', meta.top_question.question], ['top_question.answer', meta.top_question.answer])
     meta.projects.forEach((project, i) => fields.push([`projects.${i}.summary`, project.summary]))
     meta.incidents.forEach((incident, i) => {
-      fields.push([`incidents.${i}.impact`, incident.impact], [`incidents.${i}.cause`, incident.cause], [`incidents.${i}.fix`, incident.fix])
+      fields.push([`incidents.${i}.service`, incident.service], [`incidents.${i}.impact`, incident.impact], [`incidents.${i}.cause`, incident.cause], [`incidents.${i}.fix`, incident.fix])
     })
   } else {
-    fields.push(['impact', meta.impact], ['workaround', meta.workaround])
+    fields.push(['service', meta.service], ['impact', meta.impact], ['workaround', meta.workaround])
     meta.updates.forEach((update, i) => fields.push([`updates.${i}.text`, update.text]))
   }
   const source = String(doc.file.value ?? '')

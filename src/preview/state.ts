@@ -60,6 +60,8 @@ interface Rendered {
   parts?: RenderedDoc
   email?: EmailArtifact
   archive?: string
+  /** The writing and email checks' messages. */
+  checks?: VFile
   /** Where rendering failed (the email or the archive page): a layout line, or the document itself. */
   failures: VFile[]
 }
@@ -111,12 +113,12 @@ export class PreviewState {
     const entry = this.entries.get(key)
     if (!entry) return undefined
     const rendered: Rendered = entry.loaded.doc && this.config && this.layouts ? await (entry.render ??= this.render(entry)) : { failures: [] }
-    const messages = collectMessages([this.settingsFile, this.layoutsFile, ...(this.checker ? [this.checker.file] : []), entry.loaded.file, this.crossFile.get(key)!, ...rendered.failures])
+    const messages = collectMessages([this.settingsFile, this.layoutsFile, ...(this.checker ? [this.checker.file] : []), entry.loaded.file, this.crossFile.get(key)!, ...(rendered.checks ? [rendered.checks] : []), ...rendered.failures])
     return { ...this.summarize(entry, messages), messages, parts: rendered.parts, email: rendered.email, archive: rendered.archive }
   }
 
   private baseMessages(entry: Entry): JsonMessage[] {
-    return collectMessages([this.settingsFile, this.layoutsFile, ...(this.checker ? [this.checker.file] : []), entry.loaded.file, this.crossFile.get(entry.key)!, ...(entry.rendered?.failures ?? [])])
+    return collectMessages([this.settingsFile, this.layoutsFile, ...(this.checker ? [this.checker.file] : []), entry.loaded.file, this.crossFile.get(entry.key)!, ...(entry.rendered?.checks ? [entry.rendered.checks] : []), ...(entry.rendered?.failures ?? [])])
   }
 
   private summarize(entry: Entry, messages: JsonMessage[]): DocSummary {
@@ -257,7 +259,7 @@ export class PreviewState {
 
   private async renderLoaded(doc: Doc): Promise<Rendered> {
     const config = this.config!
-    let rendered: { parts: RenderedDoc; email: EmailArtifact }
+    let rendered: { parts: RenderedDoc; email: EmailArtifact; checks: VFile }
     try {
       rendered = await renderDoc(doc, config, this.layouts!, this.checker!)
     } catch (error) {

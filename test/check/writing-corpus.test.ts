@@ -75,7 +75,7 @@ describe('the writing checks on a labelled corpus of IT writing', () => {
       ].join('\n'),
     )
     expect(wanted.length).toBeGreaterThanOrEqual(90)
-    expect(recall).toBeGreaterThanOrEqual(0.25)
-    expect(precision).toBeGreaterThanOrEqual(0.6)
+    expect(recall).toBeGreaterThanOrEqual(0.95)
+    expect(precision).toBeGreaterThanOrEqual(0.95)
   })
 })
