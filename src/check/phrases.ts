@@ -26,6 +26,8 @@ export interface Match<T> {
 
 interface Entry<T> {
   tokens: ReadonlySet<string>[]
+  /** The phrase's words as written, normalized: an entry written exactly as the text wins over an inflection. */
+  words: readonly string[]
   value: T
 }
 
@@ -49,9 +51,10 @@ export class PhraseIndex<T> {
     for (const words of phraseVariants(phrase)) {
       if (words.length === 0 || words.some((word) => !/^[\p{L}\p{N}'’]+$/u.test(word))) continue
       const tokens = words.map((word) => new Set(wordForms(word)))
+      const entry = { tokens, words: words.map(normalizeWord), value }
       for (const form of tokens[0]!) {
         const list = this.byFirst.get(form) ?? []
-        list.push({ tokens, value })
+        list.push(entry)
         this.byFirst.set(form, list)
       }
     }
@@ -79,16 +82,17 @@ export class PhraseIndex<T> {
   }
 
   private longestAt(tokens: readonly Token[], i: number): { length: number; value: T } | undefined {
-    let best: { length: number; value: T } | undefined
+    let best: { length: number; value: T; exact: boolean } | undefined
     const seen = new Set<Entry<T>>()
     for (const form of tokens[i]!.forms) {
       for (const entry of this.byFirst.get(form) ?? []) {
         if (seen.has(entry)) continue
         seen.add(entry)
         const length = entry.tokens.length
-        if (best && length <= best.length) continue
+        if (best && (length < best.length || (length === best.length && best.exact))) continue
         if (entry.tokens.every((set, k) => k + i < tokens.length && (k === 0 || !tokens[i + k]!.afterBreak) && matches(set, tokens[i + k]!))) {
-          best = { length, value: entry.value }
+          const exact = entry.words.every((word, k) => normalizeWord(tokens[i + k]!.text) === word)
+          if (!best || length > best.length || exact) best = { length, value: entry.value, exact }
         }
       }
     }

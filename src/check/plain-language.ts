@@ -10,13 +10,14 @@ import type { Position } from '../errors.ts'
 import type { Glossary, Term } from './glossary.ts'
 import { everydayAcronyms, isNotAnAcronym, itTerms, plainEnough, wordyPhrases } from './it-words.ts'
 import { PhraseIndex, phraseVariants, sentenceTokens, type Match, type Token } from './phrases.ts'
-import type { Emit, Limits } from './rules.ts'
+import type { Emit, Fix, Limits } from './rules.ts'
 import { placeAt, type Segment } from './segments.ts'
+import { normalizeWord } from './words.ts'
 
 /** A phrase the checks look for: glossary jargon, a wordy phrase with plainer words, or evasive wording. */
 export type Finding =
   | { kind: 'jargon'; term: Term; acronym: boolean }
-  | { kind: 'simpler'; replace: readonly string[] }
+  | { kind: 'simpler'; phrase: string; replace: readonly string[] }
   | { kind: 'evasive'; hint: string }
 
 /** retext-simplify's phrase list: each phrase, the plain words to use, and whether leaving it out is an option. */
@@ -57,9 +58,9 @@ export function createLexicon(glossary: Glossary, simplify: SimplifyPatterns): L
   for (const [phrase, hint] of Object.entries(evasive)) phrases.add(phrase, { kind: 'evasive', hint })
   const plain = new PhraseIndex<true>()
   for (const phrase of [...plainEnough, ...glossary.plainEnough]) plain.add(phrase, true)
-  for (const [phrase, replace] of Object.entries(wordyPhrases)) if (!plain.has(phrase)) phrases.add(phrase, { kind: 'simpler', replace })
+  for (const [phrase, replace] of Object.entries(wordyPhrases)) if (!plain.has(phrase)) phrases.add(phrase, { kind: 'simpler', phrase, replace })
   for (const [phrase, pattern] of Object.entries(simplify)) {
-    if (!plain.has(phrase)) phrases.add(phrase, { kind: 'simpler', replace: pattern.omit ? [] : pattern.replace })
+    if (!plain.has(phrase)) phrases.add(phrase, { kind: 'simpler', phrase, replace: pattern.omit ? [] : pattern.replace })
   }
   const known = new Set([...everydayAcronyms, ...glossary.known])
   for (const term of [...glossary.terms.map((term) => term.term), ...Object.keys(itTerms)]) {
@@ -252,6 +253,26 @@ function checkSentence(sentence: Sentence, lines: readonly string[], lexicon: Le
   }
 }
 
+/** A glossary `use` as one replacement: `"steal"` or `set up`, but not `"steal" or "copy out"` nor a description. */
+function plainWords(use: string): string | undefined {
+  const quoted = /^"([^"]+)"$/.exec(use.trim())
+  const words = quoted ? quoted[1]! : use.includes('"') ? undefined : use.trim()
+  return words && !/…|\.\.\./.test(words) ? words : undefined
+}
+
+/**
+ * A replacement `check --fix` can make safely: only for the very word form of the phrase ("utilize", not "utilized",
+ * whose replacement would need inflecting), only with text that cannot break a YAML value, in the case of the original.
+ */
+function fixOf(actual: string, phrase: string, replacement: string, sentenceStart: boolean): Fix | undefined {
+  const words = (text: string) => text.split(/[\s-]+/).map(normalizeWord).join(' ')
+  // Words that bring their own article, and an acronym's plain words, rarely drop in as they are:
+  // "closes a zero-day" → "closes a a security hole", "our SOC" → "our our security team".
+  if (words(actual) !== words(phrase) || /["'\\:#]/.test(replacement) || /^[\p{Lu}\d]+$/u.test(actual) || /^(a|an|the|our|your|their|its)\s/i.test(replacement)) return undefined
+  const capital = /^\p{Lu}/u.test(actual) && (sentenceStart || /\p{Ll}/u.test(actual))
+  return { actual, expected: capital ? replacement[0]!.toUpperCase() + replacement.slice(1) : replacement }
+}
+
 function reportMatch(match: Match<Finding>, tokens: readonly Token[], lines: readonly string[], tally: Tally, options: PlainOptions, emit: Emit, place: (point: Position | undefined) => Position | undefined): void {
   const actual = textBetween(lines, match.start, match.end)
   const at = place(match.start)
@@ -263,12 +284,15 @@ function reportMatch(match: Match<Finding>, tokens: readonly Token[], lines: rea
   if (finding.kind === 'simpler') {
     const words = finding.replace.map((word) => `\`${word}\``)
     const reason = words.length === 0 ? `Prefer plain words: \`${actual}\`, remove it` : `Prefer plain words: \`${actual}\`, use ${words.join(', ')} instead`
-    emit('plain/simpler', at, reason, words.length === 0 ? 'Leave it out: the sentence says the same without it' : `Write ${words.join(' or ')}`)
+    const fix = finding.replace.length === 1 ? fixOf(actual, finding.phrase, finding.replace[0]!, match.index === 0) : undefined
+    emit('plain/simpler', at, reason, words.length === 0 ? 'Leave it out: the sentence says the same without it' : `Write ${words.join(' or ')}`, undefined, fix)
     return
   }
   const { term } = finding
   if (term.use) {
-    emit('plain/jargon', at, `\`${actual}\` is IT jargon: say ${term.use}`, `Write ${term.use}, or change the glossary entry for \`${term.term}\` if your readers know the word`)
+    const plain = plainWords(term.use)
+    const fix = plain === undefined ? undefined : fixOf(actual, term.term, plain, match.index === 0)
+    emit('plain/jargon', at, `\`${actual}\` is IT jargon: say ${term.use}`, `Write ${term.use}, or change the glossary entry for \`${term.term}\` if your readers know the word`, undefined, fix)
     return
   }
   if (tally.explained.has(term.term)) return

@@ -76,19 +76,29 @@ export function limitsOf(settings: ChecksSettings | undefined): Limits {
   }
 }
 
-/** Puts a rule's message on a file unless the rule is off or silenced on that line; `cap` keeps an early warning from becoming an error. */
-export type Emit = (rule: RuleId, place: Position | undefined, reason: string, hint?: string, cap?: 'warning') => void
+/** An unambiguous rewrite `check --fix` may make: the text at the message's place, and what replaces it. */
+export interface Fix {
+  actual: string
+  expected: string
+}
+
+/**
+ * Puts a rule's message on a file unless the rule is off or silenced on that line; `cap` keeps an early warning from
+ * becoming an error; `fix` is kept on the message as its `actual` and `expected`.
+ */
+export type Emit = (rule: RuleId, place: Position | undefined, reason: string, hint?: string, cap?: 'warning', fix?: Fix) => void
 
 /** An `Emit` for one document: applies the configured severity and the `newsletter-disable-next-line` comments of `source`. */
 export function createEmitter(file: VFile, settings: ChecksSettings | undefined, source = String(file.value ?? '')): Emit {
   const silenced = disabledLines(source)
-  return (rule, place, reason, hint, cap) => {
+  return (rule, place, reason, hint, cap, fix) => {
     const configured = settings?.rules?.[rule] ?? rules[rule].severity
     if (configured === 'off') return
     const severity = cap ?? configured
     const ids = place && silenced.get(place.line)
     if (ids && (ids.size === 0 || ids.has(rule))) return
     report(file, severity, reason, rule, place, hint)
+    if (fix) Object.assign(file.messages[file.messages.length - 1]!, { actual: fix.actual, expected: [fix.expected] })
   }
 }
 
