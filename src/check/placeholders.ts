@@ -3,6 +3,7 @@ import { placeholders } from '../content/new-doc.ts'
 import type { Emit } from './rules.ts'
 
 const hint = 'Replace it with your own words: readers would see this prompt'
+const monthFormats = new Map<string | undefined, Intl.DateTimeFormat>()
 
 /** Prompts from `newsletter new` still in a document, and a notice still named `…-notice.md`. */
 export function checkPlaceholders(doc: Doc, emit: Emit, language: string | undefined): void {
@@ -13,7 +14,9 @@ export function checkPlaceholders(doc: Doc, emit: Emit, language: string | undef
   ]
   if (meta.kind === 'issue') {
     // `new` titles an issue with its month alone ("December 2026"): the headline is still to be written.
-    const month = new Intl.DateTimeFormat(language, { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(new Date(`${meta.date.slice(0, 7)}-01T00:00:00Z`))
+    let format = monthFormats.get(language)
+    if (!format) monthFormats.set(language, (format = new Intl.DateTimeFormat(language, { timeZone: 'UTC', month: 'long', year: 'numeric' })))
+    const month = format.format(new Date(`${meta.date.slice(0, 7)}-01T00:00:00Z`))
     if (meta.title.trim() === month) emit('content/placeholder', doc.where('title'), `The title \`${meta.title}\` is only the month`, 'Say the one or two things readers must know: "December: Windows restarts and QR-code phishing"')
     if (meta.top_question) fields.push(['top_question.answer', meta.top_question.answer, placeholders.answer])
   } else {

@@ -137,9 +137,14 @@ export async function checkPlainLanguage(segments: readonly Segment[], lexicon: 
   }
 }
 
+const syllables = new Map<string, number>()
+
 // An acronym is read letter by letter ("MFA" is three syllables), so dense acronyms raise the grade as they should.
+// Counts are kept: `syllable` runs dozens of patterns per word, and documents repeat their words.
 function syllablesOf(word: string): number {
-  return /^[A-Z]{2,}s?$/.test(word) ? word.replace(/s$/, '').length : syllable(word)
+  let count = syllables.get(word)
+  if (count === undefined) syllables.set(word, (count = /^[A-Z]{2,}s?$/.test(word) ? word.replace(/s$/, '').length : syllable(word)))
+  return count
 }
 
 function countSentence(words: readonly Word[], limits: Limits, tally: Tally, place: (point: Position | undefined) => Position | undefined): void {
