@@ -6,6 +6,8 @@ import { normalizeWord, wordForms } from './words.ts'
 /** One word of a sentence as phrases are matched: hyphenated words are split into their parts. */
 export interface Token {
   text: string
+  /** `text` lower-cased, in American spelling. */
+  normal: string
   forms: readonly string[]
   start: Position
   /** Punctuation (or a URL, a time, a number with dots) stands between this token and the one before it. */
@@ -63,7 +65,7 @@ export class PhraseIndex<T> {
   /** True when a phrase of these words is in the index. */
   has(phrase: string): boolean {
     return phraseVariants(phrase).some((words) => {
-      const tokens = words.map((text) => ({ text, forms: wordForms(text), start: { line: 1, column: 1 }, afterBreak: false }))
+      const tokens = words.map((text) => ({ text, normal: normalizeWord(text), forms: wordForms(text), start: { line: 1, column: 1 }, afterBreak: false }))
       return this.longestAt(tokens, 0)?.length === tokens.length
     })
   }
@@ -91,7 +93,7 @@ export class PhraseIndex<T> {
         const length = entry.tokens.length
         if (best && (length < best.length || (length === best.length && best.exact))) continue
         if (entry.tokens.every((set, k) => k + i < tokens.length && (k === 0 || !tokens[i + k]!.afterBreak) && matches(set, tokens[i + k]!))) {
-          const exact = entry.words.every((word, k) => normalizeWord(tokens[i + k]!.text) === word)
+          const exact = entry.words.every((word, k) => tokens[i + k]!.normal === word)
           if (!best || length > best.length || exact) best = { length, value: entry.value, exact }
         }
       }
@@ -101,7 +103,7 @@ export class PhraseIndex<T> {
 }
 
 function matches(set: ReadonlySet<string>, token: Token): boolean {
-  for (const noun of plainNouns) if (set.has(noun) && normalizeWord(token.text) === noun) return false
+  for (const noun of plainNouns) if (token.normal === noun && set.has(noun)) return false
   return token.forms.some((form) => set.has(form))
 }
 
@@ -132,6 +134,7 @@ export function sentenceTokens(sentence: Sentence): Token[] {
       if (part) {
         tokens.push({
           text: part,
+          normal: normalizeWord(part),
           forms: wordForms(part),
           start: { line: node.position!.start.line, column: node.position!.start.column + offset },
           afterBreak,

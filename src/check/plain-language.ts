@@ -4,7 +4,6 @@ import { ParseEnglish } from 'parse-english'
 import remarkRetext from 'remark-retext'
 import { syllable } from 'syllable'
 import { unified, type Processor } from 'unified'
-import { visit } from 'unist-util-visit'
 import { VFile } from 'vfile'
 import type { Position } from '../errors.ts'
 import type { Glossary, Term } from './glossary.ts'
@@ -103,7 +102,7 @@ export async function checkPlainLanguage(segments: readonly Segment[], lexicon: 
     const tree = (await toNlcst.run(segment.tree, new VFile({ value: segment.text }))) as unknown as NlcstRoot
     const place = (point: Position | undefined) => (point ? placeAt(segment, point) : undefined)
     const lines = segment.text.split('\n')
-    visit(tree, 'ParagraphNode', (paragraph: Paragraph) => {
+    forEachParagraph(tree, (paragraph) => {
       let paragraphWords = 0
       let firstWord: Word | undefined
       for (const sentence of paragraph.children) {
@@ -138,6 +137,12 @@ export async function checkPlainLanguage(segments: readonly Segment[], lexicon: 
 }
 
 const syllables = new Map<string, number>()
+
+// Paragraphs hold sentences, which hold the words: no need to walk down to every word to find them.
+function forEachParagraph(node: NlcstRoot | Paragraph | NlcstRoot['children'][number], each: (paragraph: Paragraph) => void): void {
+  if (node.type === 'ParagraphNode') each(node)
+  else if ('children' in node && node.type !== 'SentenceNode' && node.type !== 'WordNode') for (const child of node.children) forEachParagraph(child, each)
+}
 
 // An acronym is read letter by letter ("MFA" is three syllables), so dense acronyms raise the grade as they should.
 // Counts are kept: `syllable` runs dozens of patterns per word, and documents repeat their words.

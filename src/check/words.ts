@@ -9,8 +9,16 @@ const spelling = new Map([
   ['centre', 'center'], ['centres', 'centers'], ['practise', 'practice'],
 ])
 
+const normals = new Map<string, string>()
+
 /** A word as the checks compare it: lower case, curly apostrophes straightened, British spelling made American. */
 export function normalizeWord(word: string): string {
+  let normal = normals.get(word)
+  if (normal === undefined) normals.set(word, (normal = americanize(word)))
+  return normal
+}
+
+function americanize(word: string): string {
   const lower = word.toLowerCase().replace(/’/g, "'").replace(/'s$/, '')
   const known = spelling.get(lower)
   if (known) return known
