@@ -89,8 +89,9 @@ export interface PlainOptions {
   gradeAt?: Position
 }
 
-// Turns a Markdown tree into an English sentence tree with the file's positions. Built once: it holds no state.
-const toNlcst = unified().use(remarkRetext, ParseEnglish as unknown as Processor<NlcstRoot>).freeze()
+// Turns a Markdown tree into an English sentence tree with the file's positions. Built once, with one parser: neither
+// keeps state between documents.
+const toNlcst = unified().use(remarkRetext, new ParseEnglish() as unknown as Processor<NlcstRoot>).freeze()
 
 /**
  * Plain-language checks over every segment of a document, in reading order: jargon, simpler words, unexpanded
