@@ -51,12 +51,13 @@ export function createLexicon(glossary: Glossary, simplify: SimplifyPatterns): L
     phrases.add(term.term, { kind: 'jargon', term, acronym: acronymTerm(term.term) })
     own.add(term.term, true)
   }
-  for (const [term, entry] of Object.entries(itTerms)) {
-    if (!own.has(term)) phrases.add(term, { kind: 'jargon', term: { term, ...entry }, acronym: acronymTerm(term) })
-  }
-  for (const [phrase, hint] of Object.entries(evasive)) phrases.add(phrase, { kind: 'evasive', hint })
+  // plain_enough silences the built-in words, jargon and wordy alike, that a project's readers know.
   const plain = new PhraseIndex<true>()
   for (const phrase of [...plainEnough, ...glossary.plainEnough]) plain.add(phrase, true)
+  for (const [term, entry] of Object.entries(itTerms)) {
+    if (!own.has(term) && !plain.has(term)) phrases.add(term, { kind: 'jargon', term: { term, ...entry }, acronym: acronymTerm(term) })
+  }
+  for (const [phrase, hint] of Object.entries(evasive)) phrases.add(phrase, { kind: 'evasive', hint })
   for (const [phrase, replace] of Object.entries(wordyPhrases)) if (!plain.has(phrase)) phrases.add(phrase, { kind: 'simpler', phrase, replace })
   for (const [phrase, pattern] of Object.entries(simplify)) {
     if (!plain.has(phrase)) phrases.add(phrase, { kind: 'simpler', phrase, replace: pattern.omit ? [] : pattern.replace })
@@ -89,6 +90,9 @@ export interface PlainOptions {
   gradeAt?: Position
 }
 
+// A title has no room to explain a term or spell out an acronym: the first use that counts comes after it.
+type SentenceOptions = PlainOptions & { inTitle: boolean }
+
 // Turns a Markdown tree into an English sentence tree with the file's positions. Built once, with one parser: neither
 // keeps state between documents.
 const toNlcst = unified().use(remarkRetext, new ParseEnglish() as unknown as Processor<NlcstRoot>).freeze()
@@ -115,7 +119,8 @@ export async function checkPlainLanguage(segments: readonly Segment[], lexicon: 
         if (words.length > limits.sentenceWords) {
           emit('plain/sentence-length', place(words[0]?.position?.start), `This sentence has ${words.length} words; keep sentences to ${limits.sentenceWords} words or fewer`, 'Split it in two, or turn a list of things into a bulleted list')
         }
-        checkSentence(sentence, lines, lexicon, tally, options, emit, place)
+        const inTitle = (words[0]?.position?.start.line ?? 0) <= (segment.titleLines ?? 0)
+        checkSentence(sentence, lines, lexicon, tally, { ...options, inTitle }, emit, place)
       }
       if (paragraphWords > limits.paragraphWords) {
         emit('plain/paragraph-length', place(firstWord?.position?.start), `This paragraph has ${paragraphWords} words; keep paragraphs to ${limits.paragraphWords} words or fewer`, 'Break it up: one idea per paragraph, or a short list')
@@ -196,7 +201,7 @@ function acronymOf(text: string): string | undefined {
 
 // Be-verbs and participles for agentless passives: "Service has been restored", "Mistakes were made".
 const beVerbs = new Set(['is', 'are', 'was', 'were', 'be', 'been', 'being'])
-const irregular = new Set(['made', 'done', 'taken', 'given', 'found', 'sent', 'told', 'shown', 'seen', 'brought', 'put', 'run', 'broken', 'written', 'held', 'kept', 'left', 'built', 'chosen', 'known'])
+const irregular = new Set(['made', 'taken', 'given', 'found', 'sent', 'told', 'shown', 'seen', 'brought', 'put', 'run', 'broken', 'written', 'held', 'kept', 'left', 'built', 'chosen'])
 // Participles that describe a state readers need to know, not an action someone hid: "Nothing is lost", "Email is not affected".
 const states = new Set(['lost', 'affected', 'delayed', 'closed', 'located', 'based', 'connected', 'required', 'allowed', 'expected', 'used', 'supposed', 'logged', 'signed', 'set', 'done', 'gone', 'finished', 'limited', 'scheduled', 'planned', 'known', 'interested', 'involved', 'concerned', 'pleased', 'advised', 'requested', 'unaffected', 'protected', 'encrypted', 'included', 'attached', 'asked'])
 
@@ -226,14 +231,14 @@ function passiveAt(tokens: readonly Token[], i: number): number {
   return 0
 }
 
-function checkSentence(sentence: Sentence, lines: readonly string[], lexicon: Lexicon, tally: Tally, options: PlainOptions, emit: Emit, place: (point: Position | undefined) => Position | undefined): void {
+function checkSentence(sentence: Sentence, lines: readonly string[], lexicon: Lexicon, tally: Tally, options: SentenceOptions, emit: Emit, place: (point: Position | undefined) => Position | undefined): void {
   const tokens = sentenceTokens(sentence)
   // Words that spell out an acronym ("multi-factor authentication (MFA)") are the wording asked for: not flagged.
   const spelled = new Set<number>()
   tokens.forEach((token, i) => {
     if (token.before !== '(' || token.after !== ')') return
     const length = expansionBefore(tokens, i, token.text)
-    for (let k = i - length; k <= i; k++) if (length > 0) spelled.add(k)
+    if (length > 0) for (let k = i - length; k <= i; k++) spelled.add(k)
   })
   const matches = lexicon.phrases.find(tokens)
   const matched = new Set<number>()
@@ -256,7 +261,7 @@ function checkSentence(sentence: Sentence, lines: readonly string[], lexicon: Le
       emit('plain/passive', place(tokens[from]!.start), `\`${text}\` does not say who did it`, 'Say who did what: "We restored the service at 14:05", or "We made a mistake: …"')
     }
     const acronym = acronymOf(token.text)
-    if (!acronym || matched.has(i) || tally.acronyms.has(acronym) || lexicon.known.has(acronym) || (token.before === '"' && token.after === '"')) continue
+    if (!acronym || options.inTitle || matched.has(i) || tally.acronyms.has(acronym) || lexicon.known.has(acronym) || (token.before === '"' && token.after === '"')) continue
     tally.acronyms.add(acronym)
     // "Multi-factor authentication (MFA)" and "MFA (multi-factor authentication)" both spell it out.
     if (spelled.has(i) || (token.before === '(' && token.after === ')') || tokens[i + 1]?.before === '(') continue
@@ -284,7 +289,7 @@ function fixOf(actual: string, phrase: string, replacement: string, sentenceStar
   return { actual, expected: capital ? replacement[0]!.toUpperCase() + replacement.slice(1) : replacement }
 }
 
-function reportMatch(match: Match<Finding>, tokens: readonly Token[], lines: readonly string[], tally: Tally, options: PlainOptions, emit: Emit, place: (point: Position | undefined) => Position | undefined): void {
+function reportMatch(match: Match<Finding>, tokens: readonly Token[], lines: readonly string[], tally: Tally, options: SentenceOptions, emit: Emit, place: (point: Position | undefined) => Position | undefined): void {
   const actual = textBetween(lines, match.start, match.end)
   const at = place(match.start)
   const finding = match.value
@@ -306,7 +311,7 @@ function reportMatch(match: Match<Finding>, tokens: readonly Token[], lines: rea
     emit('plain/jargon', at, `\`${actual}\` is IT jargon: say ${term.use}`, `Write ${term.use}, or change the glossary entry for \`${term.term}\` if your readers know the word`, undefined, fix)
     return
   }
-  if (tally.explained.has(term.term)) return
+  if (options.inTitle || tally.explained.has(term.term)) return
   tally.explained.add(term.term)
   if (finding.acronym) tally.acronyms.add(term.term)
   const last = tokens[match.index + match.length - 1]

@@ -1,17 +1,19 @@
-import type { Root, Root as MdastRoot, RootContent } from 'mdast'
+import type { Root, RootContent } from 'mdast'
 import type { Node } from 'unist'
 import { visit } from 'unist-util-visit'
 import type { Doc } from '../content/types.ts'
 import type { Position } from '../errors.ts'
 import { parseMarkdown, parsePlainLine } from '../markdown/parse.ts'
 
-/** A piece of prose to check: the body (positions are file positions) or a front-matter field (pointed at as a whole). */
+/** A piece of prose to check: the body (positions are file positions) or the front-matter fields (mapped back to the file). */
 export interface Segment {
-  tree: MdastRoot
+  tree: Root
   /** The text `tree` was parsed from; its positions index into it. */
   text: string
   /** For front-matter prose: turns a position in `text` into one in the .md file. */
   map?: (point: Position) => Position | undefined
+  /** How many lines at the top of `text` are the title, where nothing can be explained or spelled out. */
+  titleLines?: number
 }
 
 /** Every piece of prose in a document in the order the email shows it: front-matter fields first, then the body. */
@@ -41,7 +43,9 @@ export function docSegments(doc: Doc): Segment[] {
     const at = doc.where(path)
     return [{ text, map: at ? valueMapper(lines, at, text) : () => undefined }]
   })
-  return [...frontMatterSegments(present), { tree: doc.body, text: source }]
+  const segments = frontMatterSegments(present)
+  segments[0]!.titleLines = meta.title.split('\n').length
+  return [...segments, { tree: doc.body, text: source }]
 }
 
 const split = '<!-- newsletter:next-field -->'

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseDoc } from '../../src/content/load.ts'
+import { createLexicon } from '../../src/check/plain-language.ts'
 import { wordForms } from '../../src/check/words.ts'
 import { checkFixtures } from '../helpers/check.ts'
 
@@ -32,6 +33,18 @@ describe('words, not strings', () => {
     ])
   })
 
+  it('merges the project glossary over the built-in one: its entries win, and plain_enough silences built-in words', () => {
+    const lexicon = createLexicon({ terms: [{ term: 'firmware', use: 'the software inside it' }], known: new Set(), plainEnough: ['failover', 'leverage'] }, {})
+    const jargon = (phrase: string) => {
+      const value = lexicon.phrases.find([{ text: phrase, normal: phrase, forms: wordForms(phrase), start: { line: 1, column: 1 }, afterBreak: false }])[0]?.value
+      return value?.kind === 'jargon' ? value.term : value?.kind
+    }
+    expect(jargon('firmware')).toEqual({ term: 'firmware', use: 'the software inside it' })
+    expect(jargon('hotfix')).toEqual({ term: 'hotfix', use: '"quick fix" or "urgent update"' })
+    expect(jargon('failover')).toBeUndefined()
+    expect(jargon('leverage')).toBeUndefined()
+  })
+
   it('finds wordy phrases in any form and spelling', async () => {
     expect(await findings('We utilised the portal. In the event that it fails, we will endeavour to help.\n')).toEqual([
       '8:4 Prefer plain words: `utilised`, use `use` instead (plain/simpler)',
@@ -60,6 +73,14 @@ describe('words, not strings', () => {
   it('spells out an acronym where it first appears in reading order, front matter first', async () => {
     const head = front.replace('A short summary.', 'The new heating, ventilation and air conditioning (HVAC) system is in.')
     expect(await findings('The HVAC system in Leeds is new. Ask the FM desk.\n', 'issue', head)).toEqual(['8:42 `FM` is not spelled out the first time it is used (plain/acronym)'])
+  })
+
+  it('waits until after the title for a term to be explained or an acronym spelled out', async () => {
+    const head = front.replace('title: "Fixture"', 'title: "Ransomware and the new CMDB"')
+    expect(await findings('Ransomware locks your files. The CMDB lists every laptop.\n', 'issue', head)).toEqual([
+      '8:1 `Ransomware` is IT jargon: explain it the first time (plain/jargon)',
+      '8:34 `CMDB` is not spelled out the first time it is used (plain/acronym)',
+    ])
   })
 
   it('checks a notice\'s service and warns about passives there', async () => {
