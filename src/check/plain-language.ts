@@ -40,6 +40,11 @@ const evasive: Record<string, string> = {
   'caused by a technical issue': 'Say what went wrong: "a disk failed", "we made a mistake in a setting"',
   'caused by an error': 'Say whose error and what it was: "We made a mistake: …"',
   'caused by an incident': 'Say what happened: "a disk failed", "we made a mistake in a setting"',
+  'due to an issue': 'Say what went wrong: "a disk failed", "we made a mistake in a setting"',
+  'due to a technical issue': 'Say what went wrong: "a disk failed", "we made a mistake in a setting"',
+  'due to technical difficulties': 'Say what went wrong: "a disk failed", "we made a mistake in a setting"',
+  'due to unforeseen circumstances': 'Say what happened: "the supplier sent the wrong part"',
+  'appreciate your patience and understanding': 'Say sorry for what went wrong, and what you are doing about it',
 }
 
 /** The lexicon for a project: its glossary first (its entries win), then the built-in IT words and retext-simplify's list. */

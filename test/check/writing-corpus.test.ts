@@ -81,12 +81,20 @@ describe('the writing checks on labelled corpora of IT writing', () => {
     expect(result.precision).toBeGreaterThanOrEqual(0.95)
   })
 
-  it('do as well on documents written after them (held out: never tuned to)', async () => {
+  it('on the first held-out set (scored once at 0.37 and 0.89; the lists were extended after its misses were seen)', async () => {
     const result = await score(join(fixtures, 'writing-heldout'))
     console.log(summary(result))
-    // First and only scoring of this corpus: recall 0.37 (7/19), precision 0.89 (8/9). Far from the goal of 0.85 and 0.95.
     expect(result.wanted.length).toBeGreaterThanOrEqual(15)
-    expect(result.recall).toBeGreaterThanOrEqual(0.35)
+    expect(result.recall).toBeGreaterThanOrEqual(0.85)
     expect(result.precision).toBeGreaterThanOrEqual(0.85)
+  })
+
+  it('on the second held-out set, written after the lists were extended (held out: never tuned to)', async () => {
+    const result = await score(join(fixtures, 'writing-heldout-2'))
+    console.log(summary(result))
+    // First and only scoring: recall 0.51 (18/35), precision 0.91 (21/23). Below the goal of 0.85 and 0.95.
+    expect(result.wanted.length).toBeGreaterThanOrEqual(30)
+    expect(result.recall).toBeGreaterThanOrEqual(0.5)
+    expect(result.precision).toBeGreaterThanOrEqual(0.9)
   })
 })
