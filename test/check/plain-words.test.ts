@@ -92,6 +92,15 @@ describe('words, not strings', () => {
     ])
   })
 
+  it('returns its messages and leaves the document\'s own file as it was, so checking twice repeats nothing', async () => {
+    const loaded = parseDoc('doc.md', `${front}We will utilize the portal.\n`, 'issue')
+    const first = await checkFixtures(dir, [loaded])
+    const second = await checkFixtures(dir, [loaded])
+    expect(loaded.file.messages).toEqual([])
+    expect(first.map((m) => `${m.line}:${m.column} ${m.rule}`)).toEqual(['8:9 plain/simpler'])
+    expect(second).toEqual(first)
+  })
+
   it('leaves passives in issues alone unless plain/passive has a severity', async () => {
     expect(await findings('Service has been restored.\n')).toEqual([])
   })
