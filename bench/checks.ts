@@ -81,8 +81,9 @@ measured in the same run with \`node --import tsx bench/checks.ts\`. ${machine()
 ${rows.join('\n')}
 
 The cost grows with the amount of prose: every sentence is parsed into words (parse-english), and each word is
-looked up in the phrase index by its forms. CPU time is the process's user + system time around each check, so it
-holds up better than wall time when the machine is shared. \`--online\` is not measured: it is bound
+looked up in the phrase index by its forms. CPU time is the process's user + system time around each check: it holds
+up better than wall time when the machine is shared, and it can exceed wall time because the garbage collector's
+threads count too (much of it left by the email builds in between; see the back-to-back row). \`--online\` is not measured: it is bound
 by the sites' answers (10 s timeout, 4 requests at a time).`
 writeSection('Writing checks', section)
 console.log(section)
