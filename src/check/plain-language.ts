@@ -218,6 +218,14 @@ function textBetween(lines: readonly string[], start: Position, end: Position): 
   return [lines[start.line - 1]?.slice(start.column - 1), ...lines.slice(start.line, end.line - 1), lines[end.line - 1]?.slice(0, end.column - 1)].join(' ')
 }
 
+// "by" names who did it, unless a time follows: "should arrive by 11:00", "by Friday", "by the end of the day".
+const timeWords = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december', 'then', 'now', 'today', 'tonight', 'tomorrow', 'noon', 'midnight', 'lunchtime', 'morning', 'evening'])
+
+function isAgent(next: Token | undefined, after: Token | undefined): boolean {
+  if (!next || next.afterBreak || /^\d/.test(next.text) || timeWords.has(next.normal)) return false
+  return !(next.normal === 'the' && after?.normal === 'end')
+}
+
 function passiveAt(tokens: readonly Token[], i: number): number {
   if (!beVerbs.has(tokens[i]!.text.toLowerCase())) return 0
   // "Files may need to be reopened" asks the reader to do something; it hides no one.
@@ -230,7 +238,7 @@ function passiveAt(tokens: readonly Token[], i: number): number {
       continue
     }
     if (!(irregular.has(word) || /[a-z]{2}ed$/.test(word)) || states.has(word)) return 0
-    for (let k = j + 1; k < tokens.length && k <= j + 4 && !tokens[k]!.afterBreak; k++) if (tokens[k]!.text.toLowerCase() === 'by') return 0
+    for (let k = j + 1; k < tokens.length && k <= j + 4 && !tokens[k]!.afterBreak; k++) if (tokens[k]!.text.toLowerCase() === 'by' && isAgent(tokens[k + 1], tokens[k + 2])) return 0
     return j - i + 1
   }
   return 0

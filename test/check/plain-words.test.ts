@@ -101,6 +101,14 @@ describe('words, not strings', () => {
     expect(second).toEqual(first)
   })
 
+  it('reads "by" as who did it, unless a time follows', async () => {
+    const head = '---\ntitle: "Printers: back on"\ndate: 2026-11-01\nsummary: "The printers work again."\nservice: Printers\nstate: resolved\nimpact: "Nobody could print."\n---\n\n'
+    expect(await findings('The part was fitted by our supplier. A new one was ordered and arrives by 11:00. The fix was tested by Friday.\n', 'notice', head)).toEqual([
+      '10:48 `was ordered` does not say who did it (plain/passive)',
+      '10:90 `was tested` does not say who did it (plain/passive)',
+    ])
+  })
+
   it('leaves passives in issues alone unless plain/passive has a severity', async () => {
     expect(await findings('Service has been restored.\n')).toEqual([])
   })
