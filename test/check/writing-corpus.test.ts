@@ -89,10 +89,11 @@ describe('the writing checks on labelled corpora of IT writing', () => {
     expect(result.precision).toBeGreaterThanOrEqual(0.85)
   })
 
-  it('on the second held-out set, written after the lists were extended (held out: never tuned to)', async () => {
+  it('on the second held-out set, written after the lists were extended (no words added for it)', async () => {
     const result = await score(join(fixtures, 'writing-heldout-2'))
     console.log(summary(result))
-    // First and only scoring: recall 0.51 (18/35), precision 0.91 (21/23). Below the goal of 0.85 and 0.95.
+    // First scoring: recall 0.51 (18/35), precision 0.91 (21/23); 0.54 and 0.92 once the "by 11:00" bug it showed was
+    // fixed. Below the goal of 0.85 and 0.95.
     expect(result.wanted.length).toBeGreaterThanOrEqual(30)
     expect(result.recall).toBeGreaterThanOrEqual(0.5)
     expect(result.precision).toBeGreaterThanOrEqual(0.9)
