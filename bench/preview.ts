@@ -57,7 +57,7 @@ async function fetchText(url: string): Promise<string> {
 const project = await loadProject(root)
 const config = project.config
 const layouts = project.layouts!
-const checker = createChecker(config!, { glossary: project.glossary.glossary, pages: project.pages })
+const checker = await createChecker(config!, { glossary: project.glossary.glossary, pages: project.pages })
 const doc = parseDoc(path, original, 'issue').doc!
 const parts = renderParts(doc, { locale: config!.settings.language })
 const mjml = fillLayout(layouts, 'issue.mjml', {

@@ -7,7 +7,8 @@ import { checkContentSense } from './content-sense.ts'
 import { checkEmail } from './email-checks.ts'
 import { emptyGlossary, type Glossary } from './glossary.ts'
 import { checkLinks, checkOnline, type ExternalLink, type LinkContext, type OnlineOptions } from './links.ts'
-import { checkPlainLanguage } from './plain-language.ts'
+import { checkPlaceholders } from './placeholders.ts'
+import { checkPlainLanguage, createLexicon, type SimplifyPatterns } from './plain-language.ts'
 import { createEmitter, limitsOf, rules, disabledLines } from './rules.ts'
 import { docSegments } from './segments.ts'
 
@@ -34,8 +35,8 @@ export interface CheckContext {
 }
 
 /** A checker for documents of this project, given its glossary and pages. */
-export function createChecker(config: Config, project: CheckContext, options: CheckOptions = {}): Checker {
-  const terms: Glossary = project.glossary ?? emptyGlossary
+export async function createChecker(config: Config, project: CheckContext, options: CheckOptions = {}): Promise<Checker> {
+  const lexicon = createLexicon(project.glossary ?? emptyGlossary, await simplifyPatterns())
   const settings = config.settings.checks
   const limits = limitsOf(settings)
   const context: LinkContext = {
@@ -47,15 +48,19 @@ export function createChecker(config: Config, project: CheckContext, options: Ch
   const today = options.today ?? new Date()
   return {
     async checkDoc(doc, email) {
-      const findings = new VFile({ path: doc.path, value: doc.file.value })
-      const emit = createEmitter(findings, settings)
-      checkDisableComments(findings)
+      const source = String(doc.file.value ?? '')
+      const file = new VFile({ path: doc.path, value: source })
+      const emit = createEmitter(file, settings)
+      checkDisableComments(source, file)
       const segments = docSegments(doc)
+      checkPlaceholders(doc, emit, config.settings.language)
       checkContentSense(doc, emit, today)
       checkLinks(doc.path, segments, context, emit, external)
       checkEmail(email, segments, emit)
-      await checkPlainLanguage(segments, terms, limits, emit, doc.where('title'))
-      return findings
+      // Passive wording hurts most in outage notices: checked there by default, in issues once its severity is set.
+      const passive = doc.meta.kind === 'notice' || settings?.rules?.['plain/passive'] !== undefined
+      await checkPlainLanguage(segments, lexicon, limits, emit, { passive, gradeAt: doc.where('title') })
+      return file
     },
     async finish() {
       if (options.online) await checkOnline(external.values(), options.online === true ? {} : options.online)
@@ -63,9 +68,16 @@ export function createChecker(config: Config, project: CheckContext, options: Ch
   }
 }
 
+// retext-simplify exports only its plugin; its phrase list sits next to it in the package and is read from there.
+let patterns: Promise<SimplifyPatterns> | undefined
+function simplifyPatterns(): Promise<SimplifyPatterns> {
+  patterns ??= import(new URL('lib/patterns.js', import.meta.resolve('retext-simplify')).href).then((module: { patterns: SimplifyPatterns }) => module.patterns)
+  return patterns
+}
+
 // A misspelt rule id in a disable comment would silently silence nothing.
-function checkDisableComments(file: VFile): void {
-  for (const [line, ids] of disabledLines(String(file.value ?? ''))) {
+function checkDisableComments(source: string, file: VFile): void {
+  for (const [line, ids] of disabledLines(source)) {
     for (const id of ids) {
       if (!(id in rules)) report(file, 'warning', `Unknown rule \`${id}\` in a disable comment`, 'check/unknown-rule', { line: line - 1, column: 1 }, `Rules: ${Object.keys(rules).join(', ')}`)
     }

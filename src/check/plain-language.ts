@@ -1,105 +1,118 @@
 import type { Paragraph, Root as NlcstRoot, Sentence, Word } from 'nlcst'
-import { search } from 'nlcst-search'
 import { toString } from 'nlcst-to-string'
+import { ParseEnglish } from 'parse-english'
 import remarkRetext from 'remark-retext'
-import retextEnglish from 'retext-english'
-import retextReadability from 'retext-readability'
-import retextSimplify from 'retext-simplify'
 import { syllable } from 'syllable'
 import { unified, type Processor } from 'unified'
-import { visit } from 'unist-util-visit'
 import { VFile } from 'vfile'
 import type { Position } from '../errors.ts'
-import type { Glossary } from './glossary.ts'
-import type { Emit, Limits } from './rules.ts'
+import type { Glossary, Term } from './glossary.ts'
+import { everydayAcronyms, isNotAnAcronym, itTerms, plainEnough, wordyPhrases } from './it-words.ts'
+import { PhraseIndex, phraseVariants, sentenceTokens, type Match, type Token } from './phrases.ts'
+import type { Emit, Fix, Limits } from './rules.ts'
 import { placeAt, type Segment } from './segments.ts'
+import { normalizeWord } from './words.ts'
 
-/** What the whole document has added up to, for its reading grade. */
+/** A phrase the checks look for: glossary jargon, a wordy phrase with plainer words, or evasive wording. */
+export type Finding =
+  | { kind: 'jargon'; term: Term; acronym: boolean }
+  | { kind: 'simpler'; phrase: string; replace: readonly string[] }
+  | { kind: 'evasive'; hint: string }
+
+/** retext-simplify's phrase list: each phrase, the plain words to use, and whether leaving it out is an option. */
+export type SimplifyPatterns = Record<string, { replace: readonly string[]; omit?: boolean }>
+
+/** What the plain-language checks know: every phrase to find, and the acronyms that need no spelling out. */
+export interface Lexicon {
+  phrases: PhraseIndex<Finding>
+  known: ReadonlySet<string>
+}
+
+const apology = 'Say sorry for what went wrong, in plain words: "Sorry: you could not open shared files for four hours."'
+const evasive: Record<string, string> = {
+  'apologize for any inconvenience': apology,
+  'apologize for the inconvenience': apology,
+  'apology for any inconvenience': apology,
+  'sorry for any inconvenience': apology,
+  'regret any inconvenience': apology,
+  'caused by an issue': 'Say what went wrong: "a disk failed", "we made a mistake in a setting"',
+  'caused by a problem': 'Say what went wrong: "a disk failed", "we made a mistake in a setting"',
+  'caused by a technical issue': 'Say what went wrong: "a disk failed", "we made a mistake in a setting"',
+  'caused by an error': 'Say whose error and what it was: "We made a mistake: …"',
+  'caused by an incident': 'Say what happened: "a disk failed", "we made a mistake in a setting"',
+  'due to an issue': 'Say what went wrong: "a disk failed", "we made a mistake in a setting"',
+  'due to a technical issue': 'Say what went wrong: "a disk failed", "we made a mistake in a setting"',
+  'due to technical difficulties': 'Say what went wrong: "a disk failed", "we made a mistake in a setting"',
+  'due to unforeseen circumstances': 'Say what happened: "the supplier sent the wrong part"',
+  'appreciate your patience and understanding': 'Say sorry for what went wrong, and what you are doing about it',
+}
+
+/** The lexicon for a project: its glossary first (its entries win), then the built-in IT words and retext-simplify's list. */
+export function createLexicon(glossary: Glossary, simplify: SimplifyPatterns): Lexicon {
+  const phrases = new PhraseIndex<Finding>()
+  const acronymTerm = (term: string) => /^[\dA-Z][\dA-Za-z-]*$/.test(term) && /[A-Z].*[A-Z]|\d/.test(term)
+  const own = new PhraseIndex<true>()
+  for (const term of glossary.terms) {
+    phrases.add(term.term, { kind: 'jargon', term, acronym: acronymTerm(term.term) })
+    own.add(term.term, true)
+  }
+  // plain_enough silences the built-in words, jargon and wordy alike, that a project's readers know.
+  const plain = new PhraseIndex<true>()
+  for (const phrase of [...plainEnough, ...glossary.plainEnough]) plain.add(phrase, true)
+  for (const [term, entry] of Object.entries(itTerms)) {
+    if (!own.has(term) && !plain.has(term)) phrases.add(term, { kind: 'jargon', term: { term, ...entry }, acronym: acronymTerm(term) })
+  }
+  for (const [phrase, hint] of Object.entries(evasive)) phrases.add(phrase, { kind: 'evasive', hint })
+  for (const [phrase, replace] of Object.entries(wordyPhrases)) if (!plain.has(phrase)) phrases.add(phrase, { kind: 'simpler', phrase, replace })
+  for (const [phrase, pattern] of Object.entries(simplify)) {
+    if (!plain.has(phrase)) phrases.add(phrase, { kind: 'simpler', phrase, replace: pattern.omit ? [] : pattern.replace })
+  }
+  const known = new Set([...everydayAcronyms, ...glossary.known])
+  for (const term of [...glossary.terms.map((term) => term.term), ...Object.keys(itTerms)]) {
+    if (acronymTerm(term)) for (const words of phraseVariants(term)) known.add(words.join('-'))
+  }
+  return { phrases, known }
+}
+
+/** What the whole document has added up to, for its reading grade and first-use rules. */
 interface Tally {
   words: number
   sentences: number
   syllables: number
-  /** Acronyms already seen (expanded or warned about). */
+  /** Acronyms already seen (spelled out or warned about). */
   acronyms: Set<string>
-  /** `explain` terms already warned about: explaining once is enough. */
+  /** `explain` terms already seen: explaining once is enough. */
   explained: Set<string>
-  hard: Position[]
+  /** Sentences above the target grade, with their grade. */
+  hard: { place: Position; grade: number }[]
 }
+
+/** How a document is checked. */
+export interface PlainOptions {
+  /** Look for agentless passives and stock apologies (`plain/passive`). */
+  passive: boolean
+  /** Where the reading-grade message points (the title). */
+  gradeAt?: Position
+}
+
+// A title has no room to explain a term or spell out an acronym: the first use that counts comes after it.
+type SentenceOptions = PlainOptions & { inTitle: boolean }
+
+// Turns a Markdown tree into an English sentence tree with the file's positions. Built once, with one parser: neither
+// keeps state between documents.
+const toNlcst = unified().use(remarkRetext, new ParseEnglish() as unknown as Processor<NlcstRoot>).freeze()
 
 /**
- * Plain-language checks over every segment of a document, in reading order: simpler phrases, glossary jargon,
- * unexpanded acronyms, long sentences and paragraphs, then the document's reading grade at `gradeAt`.
+ * Plain-language checks over every segment of a document, in reading order: jargon, simpler words, unexpanded
+ * acronyms, evasive wording, long sentences and paragraphs, then the document's reading grade.
  */
-export async function checkPlainLanguage(segments: readonly Segment[], glossary: Glossary, limits: Limits, emit: Emit, gradeAt: Position | undefined): Promise<void> {
+export async function checkPlainLanguage(segments: readonly Segment[], lexicon: Lexicon, limits: Limits, emit: Emit, options: PlainOptions): Promise<void> {
   const tally: Tally = { words: 0, sentences: 0, syllables: 0, acronyms: new Set(), explained: new Set(), hard: [] }
   for (const segment of segments) {
-    const file = new VFile({ value: segment.text })
-    const retext = unified()
-      .use(retextEnglish)
-      .use(retextSimplify, { ignore: glossary.plainEnough })
-      // US school grade + 5 is the reading age retext-readability expects.
-      .use(retextReadability, { age: limits.readabilityGrade + 5 })
-      .use(retextPlain, { glossary, limits, tally })
-    // The retext processor's types say it compiles to a tree; remark-retext only runs it, so the output type is moot.
-    const processor = unified().use(remarkRetext, retext as unknown as Processor<NlcstRoot>)
-    await processor.run(segment.tree, file)
-    for (const message of file.messages) {
-      const place = message.line ? placeAt(segment, { line: message.line, column: message.column ?? 1 }) : undefined
-      if (message.source === 'retext-readability') {
-        if (place) tally.hard.push(place)
-      } else if (message.source === 'retext-simplify') {
-        emit('plain/simpler', place, message.reason.replace(/^Unexpected /, 'Prefer plain words: '))
-      } else if (message.ruleId) {
-        emit(message.ruleId as Parameters<Emit>[0], place, message.reason, message.note)
-      }
-    }
-  }
-  if (tally.sentences === 0 || tally.words === 0) return
-  // Flesch–Kincaid grade level: https://en.wikipedia.org/wiki/Flesch%E2%80%93Kincaid_readability_tests
-  const grade = 0.39 * (tally.words / tally.sentences) + 11.8 * (tally.syllables / tally.words) - 15.59
-  if (grade > limits.readabilityGrade) {
-    const lines = [...new Set(tally.hard.map((place) => place.line))].slice(0, 5)
-    emit(
-      'plain/readability',
-      gradeAt,
-      `Reading grade ${grade.toFixed(1)} is above the target of ${limits.readabilityGrade}`,
-      `Use shorter sentences and shorter words${lines.length > 0 ? `; the hardest sentences are on line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}` : ''}`,
-    )
-  }
-}
-
-interface PlainOptions {
-  glossary: Glossary
-  limits: Limits
-  tally: Tally
-}
-
-// A term followed at once by an explanation — "ransomware (software that …)" or "ransomware: software …" — is explained.
-function explainedInPlace(length: number, index: number | undefined, parent: { children: NlcstRoot['children'] } | undefined): boolean {
-  if (index === undefined || !parent) return false
-  const next = parent.children.slice(index + length).find((node) => node.type !== 'WhiteSpaceNode')
-  return next?.type === 'PunctuationNode' && ['(', ':', '—', '–'].includes(toString(next))
-}
-
-// Messages made here carry a rule id from the table; checkPlainLanguage passes them on through `emit`.
-function retextPlain({ glossary, limits, tally }: PlainOptions) {
-  const byPhrase = new Map(glossary.terms.map((term) => [term.term, term]))
-  return (tree: NlcstRoot, file: VFile) => {
-    search(tree, [...byPhrase.keys()], (match, index, parent, phrase) => {
-      const term = byPhrase.get(phrase)!
-      const actual = toString(match)
-      const place = match[0]?.position?.start
-      if (term.use) {
-        file.message(`\`${actual}\` is IT jargon: say ${term.use}`, { place, ruleId: 'plain/jargon' })
-      } else if (!tally.explained.has(phrase)) {
-        tally.explained.add(phrase)
-        if (explainedInPlace(match.length, index, parent)) return
-        const message = file.message(`\`${actual}\` is IT jargon: explain it the first time`, { place, ruleId: 'plain/jargon' })
-        message.note = term.explain
-      }
-    })
-    const jargon = new Set(glossary.terms.map((term) => term.term.toUpperCase()))
-    visit(tree, 'ParagraphNode', (paragraph: Paragraph) => {
+    const tree = (await toNlcst.run(segment.tree, new VFile({ value: segment.text }))) as unknown as NlcstRoot
+    const place = (point: Position | undefined) => (point ? placeAt(segment, point) : undefined)
+    const lines = segment.text.split('\n')
+    forEachParagraph(tree, (paragraph) => {
       let paragraphWords = 0
       let firstWord: Word | undefined
       for (const sentence of paragraph.children) {
@@ -107,33 +120,215 @@ function retextPlain({ glossary, limits, tally }: PlainOptions) {
         const words = sentence.children.filter((node): node is Word => node.type === 'WordNode')
         paragraphWords += words.length
         firstWord ??= words[0]
-        tally.sentences += 1
-        tally.words += words.length
-        for (const word of words) tally.syllables += syllable(toString(word))
+        countSentence(words, limits, tally, place)
         if (words.length > limits.sentenceWords) {
-          const message = file.message(`This sentence has ${words.length} words; keep sentences to ${limits.sentenceWords} words or fewer`, { place: words[0]?.position?.start, ruleId: 'plain/sentence-length' })
-          message.note = 'Split it in two, or turn a list of things into a bulleted list'
+          emit('plain/sentence-length', place(words[0]?.position?.start), `This sentence has ${words.length} words; keep sentences to ${limits.sentenceWords} words or fewer`, 'Split it in two, or turn a list of things into a bulleted list')
         }
-        checkAcronyms(sentence, words, file, tally, glossary, jargon)
+        const inTitle = (words[0]?.position?.start.line ?? 0) <= (segment.titleLines ?? 0)
+        checkSentence(sentence, lines, lexicon, tally, { ...options, inTitle }, emit, place)
       }
       if (paragraphWords > limits.paragraphWords) {
-        const message = file.message(`This paragraph has ${paragraphWords} words; keep paragraphs to ${limits.paragraphWords} words or fewer`, { place: firstWord?.position?.start, ruleId: 'plain/paragraph-length' })
-        message.note = 'Break it up: one idea per paragraph, or a short list'
+        emit('plain/paragraph-length', place(firstWord?.position?.start), `This paragraph has ${paragraphWords} words; keep paragraphs to ${limits.paragraphWords} words or fewer`, 'Break it up: one idea per paragraph, or a short list')
       }
     })
   }
+  if (tally.sentences === 0 || tally.words === 0) return
+  // Flesch–Kincaid grade level: https://en.wikipedia.org/wiki/Flesch%E2%80%93Kincaid_readability_tests
+  const grade = 0.39 * (tally.words / tally.sentences) + 11.8 * (tally.syllables / tally.words) - 15.59
+  if (grade > limits.readabilityGrade) {
+    const hardest = tally.hard.sort((a, b) => b.grade - a.grade).slice(0, 5)
+    const lines = [...new Set(hardest.map((entry) => entry.place.line))].sort((a, b) => a - b)
+    emit(
+      'plain/readability',
+      options.gradeAt,
+      `Reading grade ${grade.toFixed(1)} is above the target of ${limits.readabilityGrade}`,
+      `Use shorter sentences and shorter words${lines.length > 0 ? `; the hardest sentences are on line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}` : ''}`,
+    )
+  }
 }
 
-function checkAcronyms(sentence: Sentence, words: Word[], file: VFile, tally: Tally, glossary: Glossary, jargon: Set<string>): void {
-  const text = toString(sentence)
-  for (const word of words) {
-    const value = toString(word)
-    const acronym = /^([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*)s?$/.exec(value)?.[1]
-    if (!acronym || tally.acronyms.has(acronym) || glossary.known.has(acronym) || jargon.has(acronym)) continue
-    tally.acronyms.add(acronym)
-    // "Multi-factor authentication (MFA)" and "MFA (multi-factor authentication)" both count as expanded.
-    if (text.includes(`(${acronym})`) || text.includes(`${acronym} (`)) continue
-    const message = file.message(`\`${acronym}\` is not spelled out the first time it is used`, { place: word.position?.start, ruleId: 'plain/acronym' })
-    message.note = `Write it out once, like "words in full (${acronym})", or add it to known_acronyms in the glossary if everyone knows it`
+const syllables = new Map<string, number>()
+
+// Paragraphs hold sentences, which hold the words: no need to walk down to every word to find them.
+function forEachParagraph(node: NlcstRoot | Paragraph | NlcstRoot['children'][number], each: (paragraph: Paragraph) => void): void {
+  if (node.type === 'ParagraphNode') each(node)
+  else if ('children' in node && node.type !== 'SentenceNode' && node.type !== 'WordNode') for (const child of node.children) forEachParagraph(child, each)
+}
+
+// An acronym is read letter by letter ("MFA" is three syllables), so dense acronyms raise the grade as they should.
+// Counts are kept: `syllable` runs dozens of patterns per word, and documents repeat their words.
+function syllablesOf(word: string): number {
+  let count = syllables.get(word)
+  if (count === undefined) syllables.set(word, (count = /^[A-Z]{2,}s?$/.test(word) ? word.replace(/s$/, '').length : syllable(word)))
+  return count
+}
+
+function countSentence(words: readonly Word[], limits: Limits, tally: Tally, place: (point: Position | undefined) => Position | undefined): void {
+  let syllables = 0
+  for (const word of words) syllables += syllablesOf(toString(word))
+  tally.sentences += 1
+  tally.words += words.length
+  tally.syllables += syllables
+  if (words.length === 0) return
+  const grade = 0.39 * words.length + 11.8 * (syllables / words.length) - 15.59
+  const at = place(words[0]!.position?.start)
+  if (grade > limits.readabilityGrade && at) tally.hard.push({ place: at, grade })
+}
+
+const smallWords = new Set(['of', 'and', 'the', 'for', 'to', 'a', 'an', 'in', 'on', 'as', 'at', 'by', 'with', 'or'])
+
+/** The tokens before `(ABC)` whose initials spell ABC: "multi-factor authentication (MFA)" → 3 tokens. */
+function expansionBefore(tokens: readonly Token[], at: number, acronym: string): number {
+  const letters = acronym.toLowerCase().replace(/[^a-z]/g, '')
+  let i = letters.length - 1
+  let j = at - 1
+  while (i >= 0 && j >= 0) {
+    const token = tokens[j]!
+    if (token.text[0]?.toLowerCase() === letters[i]) i -= 1
+    else if (!smallWords.has(token.text.toLowerCase())) return 0
+    if (token.afterBreak && i >= 0) return 0
+    j -= 1
   }
+  return i < 0 ? at - j - 1 : 0
+}
+
+// Shouted words, not acronyms: "do NOT click", "tap YES".
+const shouted = new Set(['NOT', 'NO', 'YES', 'DO', 'NEVER', 'ALWAYS', 'NOW', 'ONLY', 'ALL', 'STOP', 'URGENT', 'IMPORTANT', 'WARNING', 'NOTE', 'OFF', 'ON', 'OR', 'AND', 'THE', 'NEW', 'FREE'])
+
+function acronymOf(text: string): string | undefined {
+  const bare = /^(.*[A-Z])s$/.exec(text)?.[1] ?? text
+  if (!/^\d*[A-Z][\dA-Za-z]*$/.test(bare)) return undefined
+  const upper = bare.replace(/[^A-Z]/g, '').length
+  const lower = bare.replace(/[^a-z]/g, '').length
+  if (upper < 2 || lower > upper || /^[IVX]+$/.test(bare) || isNotAnAcronym(bare) || shouted.has(bare)) return undefined
+  return bare
+}
+
+// Be-verbs and participles for agentless passives: "Service has been restored", "Mistakes were made".
+const beVerbs = new Set(['is', 'are', 'was', 'were', 'be', 'been', 'being'])
+const irregular = new Set(['made', 'taken', 'given', 'found', 'sent', 'told', 'shown', 'seen', 'brought', 'put', 'run', 'broken', 'written', 'held', 'kept', 'left', 'built', 'chosen'])
+// Participles that describe a state readers need to know, not an action someone hid: "Nothing is lost", "Email is not affected".
+const states = new Set(['lost', 'affected', 'delayed', 'closed', 'located', 'based', 'connected', 'required', 'allowed', 'expected', 'used', 'supposed', 'logged', 'signed', 'set', 'done', 'gone', 'finished', 'limited', 'scheduled', 'planned', 'known', 'interested', 'involved', 'concerned', 'pleased', 'advised', 'requested', 'unaffected', 'protected', 'encrypted', 'included', 'attached', 'asked'])
+
+const auxiliaries = new Set(['has', 'have', 'had', 'will', 'would', 'can', 'could', 'should', 'may', 'might', 'must'])
+
+/** The text of a segment between two of its positions. */
+function textBetween(lines: readonly string[], start: Position, end: Position): string {
+  if (start.line === end.line) return lines[start.line - 1]?.slice(start.column - 1, end.column - 1) ?? ''
+  return [lines[start.line - 1]?.slice(start.column - 1), ...lines.slice(start.line, end.line - 1), lines[end.line - 1]?.slice(0, end.column - 1)].join(' ')
+}
+
+// "by" names who did it, unless a time follows: "should arrive by 11:00", "by Friday", "by the end of the day".
+const timeWords = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december', 'then', 'now', 'today', 'tonight', 'tomorrow', 'noon', 'midnight', 'lunchtime', 'morning', 'evening'])
+
+function isAgent(next: Token | undefined, after: Token | undefined): boolean {
+  if (!next || next.afterBreak || /^\d/.test(next.text) || timeWords.has(next.normal)) return false
+  return !(next.normal === 'the' && after?.normal === 'end')
+}
+
+function passiveAt(tokens: readonly Token[], i: number): number {
+  if (!beVerbs.has(tokens[i]!.text.toLowerCase())) return 0
+  // "Files may need to be reopened" asks the reader to do something; it hides no one.
+  if (i >= 2 && tokens[i - 1]!.text.toLowerCase() === 'to' && /^needs?$|^have$|^has$/.test(tokens[i - 2]!.text.toLowerCase())) return 0
+  let j = i + 1
+  while (j < tokens.length && j <= i + 3 && !tokens[j]!.afterBreak) {
+    const word = tokens[j]!.text.toLowerCase()
+    if (beVerbs.has(word) || word === 'not' || word.endsWith('ly') || ['now', 'already', 'also', 'just', 'still', 'then'].includes(word)) {
+      j += 1
+      continue
+    }
+    if (!(irregular.has(word) || /[a-z]{2}ed$/.test(word)) || states.has(word)) return 0
+    for (let k = j + 1; k < tokens.length && k <= j + 4 && !tokens[k]!.afterBreak; k++) if (tokens[k]!.text.toLowerCase() === 'by' && isAgent(tokens[k + 1], tokens[k + 2])) return 0
+    return j - i + 1
+  }
+  return 0
+}
+
+function checkSentence(sentence: Sentence, lines: readonly string[], lexicon: Lexicon, tally: Tally, options: SentenceOptions, emit: Emit, place: (point: Position | undefined) => Position | undefined): void {
+  const tokens = sentenceTokens(sentence)
+  // Words that spell out an acronym ("multi-factor authentication (MFA)") are the wording asked for: not flagged.
+  const spelled = new Set<number>()
+  tokens.forEach((token, i) => {
+    if (token.before !== '(' || token.after !== ')') return
+    const length = expansionBefore(tokens, i, token.text)
+    if (length > 0) for (let k = i - length; k <= i; k++) spelled.add(k)
+  })
+  const matches = lexicon.phrases.find(tokens)
+  const matched = new Set<number>()
+  for (const match of matches) {
+    for (let k = match.index; k < match.index + match.length; k++) matched.add(k)
+    if (spelled.has(match.index)) {
+      if (match.value.kind === 'jargon') tally.explained.add(match.value.term.term)
+      continue
+    }
+    reportMatch(match, tokens, lines, tally, options, emit, place)
+  }
+  let passiveEnd = -1
+  for (const [i, token] of tokens.entries()) {
+    const length = options.passive && i > passiveEnd ? passiveAt(tokens, i) : 0
+    if (length > 0 && !matched.has(i)) {
+      passiveEnd = i + length - 1
+      const from = i > 0 && !token.afterBreak && auxiliaries.has(tokens[i - 1]!.text.toLowerCase()) ? i - 1 : i
+      const last = tokens[passiveEnd]!
+      const text = textBetween(lines, tokens[from]!.start, { line: last.start.line, column: last.start.column + last.text.length })
+      emit('plain/passive', place(tokens[from]!.start), `\`${text}\` does not say who did it`, 'Say who did what: "We restored the service at 14:05", or "We made a mistake: …"')
+    }
+    const acronym = acronymOf(token.text)
+    if (!acronym || options.inTitle || matched.has(i) || tally.acronyms.has(acronym) || lexicon.known.has(acronym) || (token.before === '"' && token.after === '"')) continue
+    tally.acronyms.add(acronym)
+    // "Multi-factor authentication (MFA)" and "MFA (multi-factor authentication)" both spell it out.
+    if (spelled.has(i) || (token.before === '(' && token.after === ')') || tokens[i + 1]?.before === '(') continue
+    emit('plain/acronym', place(token.start), `\`${acronym}\` is not spelled out the first time it is used`, `Write it out once, like "words in full (${acronym})", or add it to known_acronyms in the glossary if everyone knows it`)
+  }
+}
+
+/** A glossary `use` as one replacement: `"steal"` or `set up`, but not `"steal" or "copy out"` nor a description. */
+function plainWords(use: string): string | undefined {
+  const quoted = /^"([^"]+)"$/.exec(use.trim())
+  const words = quoted ? quoted[1]! : use.includes('"') ? undefined : use.trim()
+  return words && !/…|\.\.\./.test(words) ? words : undefined
+}
+
+/**
+ * A replacement `check --fix` can make safely: only for the very word form of the phrase ("utilize", not "utilized",
+ * whose replacement would need inflecting), only with text that cannot break a YAML value, in the case of the original.
+ */
+function fixOf(actual: string, phrase: string, replacement: string, sentenceStart: boolean): Fix | undefined {
+  const words = (text: string) => text.split(/[\s-]+/).map(normalizeWord).join(' ')
+  // Words that bring their own article, and an acronym's plain words, rarely drop in as they are:
+  // "closes a zero-day" → "closes a a security hole", "our SOC" → "our our security team".
+  if (words(actual) !== words(phrase) || /["'\\:#]/.test(replacement) || /^[\p{Lu}\d]+$/u.test(actual) || /^(a|an|the|our|your|their|its)\s/i.test(replacement)) return undefined
+  const capital = /^\p{Lu}/u.test(actual) && (sentenceStart || /\p{Ll}/u.test(actual))
+  return { actual, expected: capital ? replacement[0]!.toUpperCase() + replacement.slice(1) : replacement }
+}
+
+function reportMatch(match: Match<Finding>, tokens: readonly Token[], lines: readonly string[], tally: Tally, options: SentenceOptions, emit: Emit, place: (point: Position | undefined) => Position | undefined): void {
+  const actual = textBetween(lines, match.start, match.end)
+  const at = place(match.start)
+  const finding = match.value
+  if (finding.kind === 'evasive') {
+    if (options.passive) emit('plain/passive', at, `\`${actual}\` is a stock phrase that hides what happened`, finding.hint)
+    return
+  }
+  if (finding.kind === 'simpler') {
+    const words = finding.replace.map((word) => `\`${word}\``)
+    const reason = words.length === 0 ? `Prefer plain words: \`${actual}\`, remove it` : `Prefer plain words: \`${actual}\`, use ${words.join(', ')} instead`
+    const fix = finding.replace.length === 1 ? fixOf(actual, finding.phrase, finding.replace[0]!, match.index === 0) : undefined
+    emit('plain/simpler', at, reason, words.length === 0 ? 'Leave it out: the sentence says the same without it' : `Write ${words.join(' or ')}`, undefined, fix)
+    return
+  }
+  const { term } = finding
+  if (term.use) {
+    const plain = plainWords(term.use)
+    const fix = plain === undefined ? undefined : fixOf(actual, term.term, plain, match.index === 0)
+    emit('plain/jargon', at, `\`${actual}\` is IT jargon: say ${term.use}`, `Write ${term.use}, or change the glossary entry for \`${term.term}\` if your readers know the word`, undefined, fix)
+    return
+  }
+  if (options.inTitle || tally.explained.has(term.term)) return
+  tally.explained.add(term.term)
+  if (finding.acronym) tally.acronyms.add(term.term)
+  const last = tokens[match.index + match.length - 1]
+  // A term followed at once by an explanation — "ransomware (software that …)" or "ransomware: software …" — is explained.
+  if (last?.after && ['(', ':', '—', '–'].includes(last.after)) return
+  emit('plain/jargon', at, `\`${actual}\` is IT jargon: explain it the first time`, term.explain)
 }

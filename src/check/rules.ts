@@ -13,6 +13,9 @@ export const rules = {
   'plain/sentence-length': { severity: 'warning', about: 'a sentence over `sentence_words` words' },
   'plain/paragraph-length': { severity: 'warning', about: 'a paragraph over `paragraph_words` words' },
   'plain/readability': { severity: 'warning', about: 'a document above the target reading grade' },
+  'plain/passive': { severity: 'warning', about: 'an agentless passive or a stock apology (notices; issues when configured)' },
+  'content/placeholder': { severity: 'error', about: 'a prompt written by `newsletter new` that was never replaced' },
+  'content/file-name': { severity: 'warning', about: 'a notice whose file name still ends in `-notice`' },
   'email/size': { severity: 'error', about: 'HTML over Gmail\'s 102 KB clip (warning from 90 KB)' },
   'email/style-size': { severity: 'error', about: '`<style>` over Gmail\'s 16 KB' },
   'email/image-alt': { severity: 'error', about: 'an image without alt text' },
@@ -73,19 +76,29 @@ export function limitsOf(settings: ChecksSettings | undefined): Limits {
   }
 }
 
-/** Puts a rule's message on a file unless the rule is off or silenced on that line; `cap` keeps an early warning from becoming an error. */
-export type Emit = (rule: RuleId, place: Position | undefined, reason: string, hint?: string, cap?: 'warning') => void
+/** An unambiguous rewrite `check --fix` may make: the text at the message's place, and what replaces it. */
+export interface Fix {
+  actual: string
+  expected: string
+}
 
-/** An `Emit` for one document: applies the configured severity and `newsletter-disable-next-line` comments. */
-export function createEmitter(file: VFile, settings: ChecksSettings | undefined): Emit {
-  const silenced = disabledLines(String(file.value ?? ''))
-  return (rule, place, reason, hint, cap) => {
+/**
+ * Puts a rule's message on a file unless the rule is off or silenced on that line; `cap` keeps an early warning from
+ * becoming an error; `fix` is kept on the message as its `actual` and `expected`.
+ */
+export type Emit = (rule: RuleId, place: Position | undefined, reason: string, hint?: string, cap?: 'warning', fix?: Fix) => void
+
+/** An `Emit` for one document: applies the configured severity and the `newsletter-disable-next-line` comments of `source`. */
+export function createEmitter(file: VFile, settings: ChecksSettings | undefined, source = String(file.value ?? '')): Emit {
+  const silenced = disabledLines(source)
+  return (rule, place, reason, hint, cap, fix) => {
     const configured = settings?.rules?.[rule] ?? rules[rule].severity
     if (configured === 'off') return
     const severity = cap ?? configured
     const ids = place && silenced.get(place.line)
     if (ids && (ids.size === 0 || ids.has(rule))) return
     report(file, severity, reason, rule, place, hint)
+    if (fix) Object.assign(file.messages[file.messages.length - 1]!, { actual: fix.actual, expected: [fix.expected] })
   }
 }
 

@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import { applyFixes, fixesOf } from '../check/fix.ts'
 import { runPipeline } from '../project/pipeline.ts'
+import { writeAtomic } from '../project/write.ts'
 import { collectMessages, formatText, summarize } from '../check/report.ts'
 import type { Command } from './command.ts'
 import { loadProject } from '../project/project.ts'
@@ -9,13 +12,14 @@ import { NewsletterError } from '../errors.ts'
 /** `newsletter check`: every problem in every file (drafts included), nothing written. */
 export const checkCommand: Command = {
   name: 'check',
-  usage: 'check [FILES...] [--format text|json] [--online]',
-  options: { format: { type: 'string', default: 'text' }, online: { type: 'boolean', default: false } },
+  usage: 'check [FILES...] [--format text|json] [--online] [--fix]',
+  options: { format: { type: 'string', default: 'text' }, online: { type: 'boolean', default: false }, fix: { type: 'boolean', default: false } },
   allowPositionals: true,
   help: {
     'FILES...': 'only report on these files (default: all content)',
     '--format F': 'text (default): `path:line:col: severity: message (rule)`; json: an array of messages',
     '--online': 'also fetch every external link (10 s timeout, 4 at a time) and report the broken ones',
+    '--fix': 'first replace the words that have one plain replacement, in place, and print each change',
     '--help': 'show this help',
   },
   async run(values, positionals, io, root) {
@@ -27,8 +31,20 @@ export const checkCommand: Command = {
     if (missing) throw new NewsletterError(`No such file: ${missing}`, 'usage', undefined, { hint: 'Give paths of files under content/, e.g. content/issues/2026-11.md' })
     const wanted = new Set(positionals.map((path) => resolve(root, path)))
     // Only the files asked about are loaded, rendered and checked; the others are only listed (links, issue numbers).
-    const project = await loadProject(root, { only: wanted.size === 0 ? undefined : (source) => wanted.has(source.abs) })
-    const pipeline = await runPipeline(project, { drafts: true, checks: { online: Boolean(values.online) }, cacheDir: join(root, '.newsletter', 'cache') })
+    const only = wanted.size === 0 ? undefined : (source: { abs: string }) => wanted.has(source.abs)
+    const cacheDir = join(root, '.newsletter', 'cache')
+    if (values.fix) {
+      const first = await runPipeline(await loadProject(root, { only }), { drafts: true, cacheDir })
+      for (const [path, edits] of fixesOf(first.files)) {
+        const abs = resolve(root, path)
+        const { text, applied } = applyFixes(await readFile(abs, 'utf8'), edits)
+        if (applied.length === 0) continue
+        await writeAtomic(abs, text)
+        for (const edit of applied) io.out(`${edit.path}:${edit.line}:${edit.column}: fixed: ${edit.actual} → ${edit.expected}`)
+      }
+    }
+    const project = await loadProject(root, { only })
+    const pipeline = await runPipeline(project, { drafts: true, checks: { online: Boolean(values.online) }, cacheDir })
     const all = collectMessages(pipeline.files)
     const messages = wanted.size === 0 ? all : all.filter((message) => wanted.has(resolve(root, message.file)))
     if (format === 'json') io.out(JSON.stringify(messages, null, 2))

@@ -30,6 +30,15 @@ export function nextMonthStart(date: string): string {
   return month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`
 }
 
+/** The prompts `newsletter new` writes into a document's fields, by field: each must be replaced before sending. */
+export const placeholders = {
+  summary: ['What this issue covers, in one or two sentences.', 'What is not working, and what you can do meanwhile.'],
+  title: ['Service name: what is wrong'],
+  service: ['Service name'],
+  impact: ['Who cannot do what.'],
+  answer: ['The answer, in a few short sentences or steps.'],
+} as const
+
 // JSON strings are valid YAML double-quoted strings: every value is quoted this way so no text can break the YAML.
 const q = (text: string) => JSON.stringify(text)
 
@@ -46,7 +55,7 @@ export function issueTemplate(draft: IssueDraft): string {
     '# draft → review → approved (approval records who approved it).',
     'status: draft',
     '# One or two sentences, the most important first: inbox previews show the first 140 characters.',
-    `summary: ${q('What this issue covers, in one or two sentences.')}`,
+    `summary: ${q(placeholders.summary[0])}`,
     'tags: []',
     '# Updates people will notice: what they must do and by when. `restart: true` needs an `action`.',
     'patches: []',
@@ -108,7 +117,7 @@ function topQuestion(draft: IssueDraft): string[] {
     '# Rewrite the question the way people ask it, and answer it.',
     'top_question:',
     `  question: ${q(top.category)}`,
-    `  answer: ${q('The answer, in a few short sentences or steps.')}`,
+    `  answer: ${q(placeholders.answer[0])}`,
     `  asked: ${top.count}`,
   ]
 }
@@ -151,15 +160,15 @@ export function noticeTemplate(draft: NoticeDraft): string {
     '---',
     '# A service notice: send it as soon as people are affected, then add updates as you learn more.',
     '# Rename the file after the service (2026-10-14-vpn-outage.md): the name becomes its web address.',
-    `title: ${q('Service name: what is wrong')}`,
+    `title: ${q(placeholders.title[0])}`,
     `date: ${draft.date}`,
     'status: draft',
     '# What is wrong and what readers should do, in one or two sentences (140 characters show in the inbox).',
-    `summary: ${q('What is not working, and what you can do meanwhile.')}`,
-    `service: ${q('Service name')}`,
+    `summary: ${q(placeholders.summary[1])}`,
+    `service: ${q(placeholders.service[0])}`,
     '# investigating → identified → monitoring → resolved',
     'state: investigating',
-    `impact: ${q('Who cannot do what.')}`,
+    `impact: ${q(placeholders.impact[0])}`,
     '# workaround: "What still works, or another way to get the job done."',
     `# next_update: ${draft.time}`,
     'updates:',

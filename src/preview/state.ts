@@ -150,7 +150,7 @@ export class PreviewState {
     this.project = project
     // Link checks look at the set of pages, and jargon checks at the glossary: either change touches every document.
     const all = before !== undefined && (before.contextHash !== project.contextHash || !sameSet(before.pages, project.pages))
-    if (all || !this.checker) this.checker = project.config && createChecker(project.config, { glossary: project.glossary.glossary, pages: project.pages })
+    if (all || !this.checker) this.checker = project.config && (await createChecker(project.config, { glossary: project.glossary.glossary, pages: project.pages }))
     const changed = new Set<string>()
     const crossBefore = new Map((before?.crossFile ?? []).map((file) => [file.path, file.messages.map(String).join('\n')]))
     const crossNow = new Map(project.crossFile.map((file) => [file.path, file.messages.map(String).join('\n')]))

@@ -46,7 +46,7 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
   const docs = projectDocs(project).filter((doc) => isPublished(doc.meta, options) && (options.only?.(doc) ?? true))
   const rendered: RenderedDoc[] = []
   const emails: EmailArtifact[] = []
-  const checker = createChecker(config, { glossary: project.glossary.glossary, pages: project.pages }, options.checks)
+  const checker = await createChecker(config, { glossary: project.glossary.glossary, pages: project.pages }, options.checks)
   const cache = options.cacheDir ? await EmailCache.open(join(options.cacheDir, 'email'), config.settings, layouts) : undefined
   // Findings depend on the document, the settings, glossary and layouts, the pages links may point to, and the
   // date (date-relative rules); fetched links (--online) are never cached.

@@ -18,9 +18,14 @@ export async function sampleSettings(extra: Partial<Settings> = {}): Promise<Set
   return { ...settings!, ...extra }
 }
 
-/** A fixture folder's documents (`*.md`, all issues), each optionally rewritten before parsing. */
+/** A fixture folder's documents (`*.md`: notices when they have a `service:` line, else issues), each optionally rewritten before parsing. */
 export async function loadFixtures(dir: string, names: readonly string[], rewrite: (text: string) => string = (text) => text): Promise<Loaded[]> {
-  return Promise.all(names.map(async (name) => parseDoc(relative(root, join(dir, name)), rewrite(await readFile(join(dir, name), 'utf8')), 'issue')))
+  return Promise.all(
+    names.map(async (name) => {
+      const text = rewrite(await readFile(join(dir, name), 'utf8'))
+      return parseDoc(relative(root, join(dir, name)), text, /^service:/m.test(text) ? 'notice' : 'issue')
+    }),
+  )
 }
 
 let layouts: Awaited<ReturnType<typeof loadLayouts>> | undefined
@@ -31,8 +36,8 @@ export async function checkFixtures(dir: string, loaded: Loaded[], options: Chec
   const config: Config = { root, contentDir: dir, layoutsDir: join(root, 'layouts'), outDir: join(dir, 'dist'), settingsPath: '', settings }
   layouts ??= await loadLayouts(join(root, 'layouts/email'), root)
   const { glossary } = await loadGlossary(join(dir, 'glossary.yml'), 'glossary.yml')
-  const pages = new Set(loaded.flatMap(({ doc }) => (doc ? [`issues/${doc.slug}`] : [])))
-  const checker = createChecker(config, { glossary, pages }, { today: new Date('2026-11-22T12:00:00Z'), ...options })
+  const pages = new Set(loaded.flatMap(({ doc }) => (doc ? [`${doc.meta.kind === 'issue' ? 'issues' : 'notices'}/${doc.slug}`] : [])))
+  const checker = await createChecker(config, { glossary, pages }, { today: new Date('2026-11-22T12:00:00Z'), ...options })
   const findings = []
   for (const { doc, file } of loaded) {
     if (!doc) throw new Error(`fixture ${file.path} does not pass the schema: ${file.messages.join('; ')}`)

@@ -40,14 +40,14 @@ describe('PreviewState', () => {
 
   it('shows the writing checks, and follows the glossary when it changes', async () => {
     const jargon = (messages: { rule: string }[]) => messages.filter((message) => message.rule === 'plain/jargon')
-    await edit('content/issues/2026-11.md', (text) => text.replace('## Thank you', 'Watch out for spoofing this month.\n\n## Thank you'))
-    await edit('content/glossary.yml', (text) => text.replace('terms:\n', 'terms:\n  spoofing: { use: "faking who a message is from" }\n'))
+    await edit('content/issues/2026-11.md', (text) => text.replace('## Thank you', 'Watch out for tailgating this month.\n\n## Thank you'))
+    await edit('content/glossary.yml', (text) => text.replace('terms:\n', 'terms:\n  tailgating: { use: "following someone through a locked door" }\n'))
     await expect(state.refresh()).resolves.toMatchObject({ all: true })
-    expect(jargon((await state.view('issues/2026-11'))!.messages)).toEqual([expect.objectContaining({ message: '`spoofing` is IT jargon: say faking who a message is from' })])
+    expect(jargon((await state.view('issues/2026-11'))!.messages)).toEqual([expect.objectContaining({ message: '`tailgating` is IT jargon: say following someone through a locked door' })])
     await edit('content/issues/2026-11.md', (text) => text.replace('this month.', 'this month, please.'))
     await expect(state.refresh()).resolves.toEqual({ all: false, keys: ['issues/2026-11'] })
     expect(jargon((await state.view('issues/2026-11'))!.messages)).toHaveLength(1)
-    await edit('content/glossary.yml', (text) => text.replace('  spoofing: { use: "faking who a message is from" }\n', ''))
+    await edit('content/glossary.yml', (text) => text.replace('  tailgating: { use: "following someone through a locked door" }\n', ''))
     await expect(state.refresh()).resolves.toMatchObject({ all: true })
     expect(jargon((await state.view('issues/2026-11'))!.messages)).toEqual([])
   })

@@ -1,0 +1,150 @@
+import type { Sentence } from 'nlcst'
+import { toString } from 'nlcst-to-string'
+import type { Position } from '../errors.ts'
+import { normalizeWord, wordForms } from './words.ts'
+
+/** One word of a sentence as phrases are matched: hyphenated words are split into their parts. */
+export interface Token {
+  text: string
+  /** `text` lower-cased, in American spelling. */
+  normal: string
+  forms: readonly string[]
+  start: Position
+  /** Punctuation (or a URL, a time, a number with dots) stands between this token and the one before it. */
+  afterBreak: boolean
+  /** Punctuation right before the word and right after it (spaces skipped), for "(MFA)", "YES" in quotes, "term: …". */
+  before?: string
+  after?: string
+}
+
+/** A phrase found in a sentence: `length` tokens from `index`. */
+export interface Match<T> {
+  index: number
+  length: number
+  value: T
+  start: Position
+  end: Position
+}
+
+interface Entry<T> {
+  tokens: ReadonlySet<string>[]
+  /** The phrase's words as written, normalized: an entry written exactly as the text wins over an inflection. */
+  words: readonly string[]
+  value: T
+}
+
+// Nouns that are plain as nouns: only their verb forms ("impacted", "impacting") count as the wordy verb.
+const plainNouns = new Set(['impact'])
+
+/** Splits a phrase into the words it is matched by; a hyphenated word also matches when written as one word. */
+export function phraseVariants(phrase: string): string[][] {
+  const words = phrase.trim().split(/\s+/)
+  const split = words.flatMap((word) => word.split('-')).filter(Boolean)
+  const joined = words.map((word) => word.replace(/-/g, ''))
+  return phrase.includes('-') ? [split, joined] : [split]
+}
+
+/** Phrases indexed by the forms of their first word, matched by word forms (inflections, British spellings). */
+export class PhraseIndex<T> {
+  private byFirst = new Map<string, Entry<T>[]>()
+
+  /** Add a phrase; phrases added earlier win a tie. Phrases with anything but words are skipped. */
+  add(phrase: string, value: T): void {
+    for (const words of phraseVariants(phrase)) {
+      if (words.length === 0 || words.some((word) => !/^[\p{L}\p{N}'’]+$/u.test(word))) continue
+      const tokens = words.map((word) => new Set(wordForms(word)))
+      const entry = { tokens, words: words.map(normalizeWord), value }
+      for (const form of tokens[0]!) {
+        const list = this.byFirst.get(form) ?? []
+        list.push(entry)
+        this.byFirst.set(form, list)
+      }
+    }
+  }
+
+  /** True when a phrase of these words is in the index. */
+  has(phrase: string): boolean {
+    return phraseVariants(phrase).some((words) => {
+      const tokens = words.map((text) => ({ text, normal: normalizeWord(text), forms: wordForms(text), start: { line: 1, column: 1 }, afterBreak: false }))
+      return this.longestAt(tokens, 0)?.length === tokens.length
+    })
+  }
+
+  /** The longest phrase starting at each token, left to right, without overlaps. */
+  find(tokens: readonly Token[]): Match<T>[] {
+    const found: Match<T>[] = []
+    for (let i = 0; i < tokens.length; i++) {
+      const best = this.longestAt(tokens, i)
+      if (!best) continue
+      const last = tokens[i + best.length - 1]!
+      found.push({ index: i, length: best.length, value: best.value, start: tokens[i]!.start, end: { line: last.start.line, column: last.start.column + last.text.length } })
+      i += best.length - 1
+    }
+    return found
+  }
+
+  private longestAt(tokens: readonly Token[], i: number): { length: number; value: T } | undefined {
+    let best: { length: number; value: T; exact: boolean } | undefined
+    const seen = new Set<Entry<T>>()
+    for (const form of tokens[i]!.forms) {
+      for (const entry of this.byFirst.get(form) ?? []) {
+        if (seen.has(entry)) continue
+        seen.add(entry)
+        const length = entry.tokens.length
+        if (best && (length < best.length || (length === best.length && best.exact))) continue
+        if (entry.tokens.every((set, k) => k + i < tokens.length && (k === 0 || !tokens[i + k]!.afterBreak) && matches(set, tokens[i + k]!))) {
+          const exact = entry.words.every((word, k) => tokens[i + k]!.normal === word)
+          if (!best || length > best.length || exact) best = { length, value: entry.value, exact }
+        }
+      }
+    }
+    return best
+  }
+}
+
+function matches(set: ReadonlySet<string>, token: Token): boolean {
+  for (const noun of plainNouns) if (token.normal === noun && set.has(noun)) return false
+  return token.forms.some((form) => set.has(form))
+}
+
+/** The tokens of a sentence, with file positions from its nodes. */
+export function sentenceTokens(sentence: Sentence): Token[] {
+  const tokens: Token[] = []
+  let afterBreak = false
+  const children = sentence.children
+  const punctuation = (from: number, step: 1 | -1): string | undefined => {
+    for (let k = from; k >= 0 && k < children.length; k += step) {
+      const node = children[k]!
+      if (node.type === 'WhiteSpaceNode') continue
+      return node.type === 'PunctuationNode' || node.type === 'SymbolNode' ? toString(node) : undefined
+    }
+    return undefined
+  }
+  children.forEach((node, i) => {
+    if (node.type === 'WhiteSpaceNode') return
+    const raw = node.type === 'WordNode' ? toString(node) : ''
+    // URLs, times, versions and ids (CVE-2026-1234) are not words to match: they break phrases.
+    if (node.type !== 'WordNode' || !node.position || /[^\p{L}\p{N}'’-]/u.test(raw) || (raw.includes('-') && /\d/.test(raw))) {
+      afterBreak = true
+      return
+    }
+    const parts = raw.split('-')
+    let offset = 0
+    parts.forEach((part, k) => {
+      if (part) {
+        tokens.push({
+          text: part,
+          normal: normalizeWord(part),
+          forms: wordForms(part),
+          start: { line: node.position!.start.line, column: node.position!.start.column + offset },
+          afterBreak,
+          before: k === 0 ? punctuation(i - 1, -1) : undefined,
+          after: k === parts.length - 1 ? punctuation(i + 1, 1) : undefined,
+        })
+      }
+      afterBreak = false
+      offset += part.length + 1
+    })
+  })
+  return tokens
+}

@@ -1,0 +1,31 @@
+import type { Doc } from '../content/types.ts'
+import { placeholders } from '../content/new-doc.ts'
+import type { Emit } from './rules.ts'
+
+const hint = 'Replace it with your own words: readers would see this prompt'
+const monthFormats = new Map<string | undefined, Intl.DateTimeFormat>()
+
+/** Prompts from `newsletter new` still in a document, and a notice still named `…-notice.md`. */
+export function checkPlaceholders(doc: Doc, emit: Emit, language: string | undefined): void {
+  const { meta } = doc
+  const fields: [string, string | undefined, readonly string[]][] = [
+    ['title', meta.title, placeholders.title],
+    ['summary', meta.summary, placeholders.summary],
+  ]
+  if (meta.kind === 'issue') {
+    // `new` titles an issue with its month alone ("December 2026"): the headline is still to be written.
+    let format = monthFormats.get(language)
+    if (!format) monthFormats.set(language, (format = new Intl.DateTimeFormat(language, { timeZone: 'UTC', month: 'long', year: 'numeric' })))
+    const month = format.format(new Date(`${meta.date.slice(0, 7)}-01T00:00:00Z`))
+    if (meta.title.trim() === month) emit('content/placeholder', doc.where('title'), `The title \`${meta.title}\` is only the month`, 'Say the one or two things readers must know: "December: Windows restarts and QR-code phishing"')
+    if (meta.top_question) fields.push(['top_question.answer', meta.top_question.answer, placeholders.answer])
+  } else {
+    fields.push(['service', meta.service, placeholders.service], ['impact', meta.impact, placeholders.impact])
+    if (doc.slug.endsWith('-notice')) {
+      emit('content/file-name', { line: 1, column: 1 }, `The file name \`${doc.slug}.md\` still ends in \`-notice\`; it becomes the notice's web address`, `Rename it after the service, like ${doc.slug.replace(/-notice$/, '-vpn-outage')}.md`)
+    }
+  }
+  for (const [path, value, prompts] of fields) {
+    if (value !== undefined && prompts.includes(value.trim())) emit('content/placeholder', doc.where(path), `\`${path}\` still has the prompt \`${value.trim()}\``, hint)
+  }
+}

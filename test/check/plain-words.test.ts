@@ -1,0 +1,115 @@
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { parseDoc } from '../../src/content/load.ts'
+import { createLexicon } from '../../src/check/plain-language.ts'
+import { wordForms } from '../../src/check/words.ts'
+import { checkFixtures } from '../helpers/check.ts'
+
+// A folder that does not exist: no glossary.yml, only the built-in words.
+const dir = join(import.meta.dirname, '../fixtures/check-plain-words')
+const front = '---\ntitle: "Fixture"\nissue: 1\ndate: 2026-11-01\nsummary: "A short summary."\n---\n\n'
+
+async function findings(body: string, kind: 'issue' | 'notice' = 'issue', head = front): Promise<string[]> {
+  const messages = await checkFixtures(dir, [parseDoc('doc.md', head + body, kind)])
+  return messages.filter((m) => m.rule.startsWith('plain/') && !m.rule.endsWith('readability')).map((m) => `${m.line}:${m.column} ${m.message} (${m.rule})`)
+}
+
+describe('words, not strings', () => {
+  it('matches inflections and British spellings of a phrase', () => {
+    expect(wordForms('provisioned')).toContain('provision')
+    expect(wordForms('patches')).toContain('patch')
+    expect(wordForms('utilised')).toContain('utilize')
+    expect(wordForms('endeavour')).toContain('endeavor')
+    expect(wordForms('reimaged')).toContain('reimage')
+  })
+
+  it('finds jargon in quotes, brackets, lists and leading labels, and in every form', async () => {
+    expect(await findings('Remediation: we provisioned "tenants" (and endpoints), laptops, endpoints, and phones.\n')).toEqual([
+      '8:1 `Remediation` is IT jargon: say "fix" (plain/jargon)',
+      '8:17 `provisioned` is IT jargon: say "set up" (plain/jargon)',
+      '8:30 `tenants` is IT jargon: say "our Microsoft 365" or "our account" (plain/jargon)',
+      '8:44 `endpoints` is IT jargon: say "laptop, desktop or phone" (plain/jargon)',
+      '8:65 `endpoints` is IT jargon: say "laptop, desktop or phone" (plain/jargon)',
+    ])
+  })
+
+  it('merges the project glossary over the built-in one: its entries win, and plain_enough silences built-in words', () => {
+    const lexicon = createLexicon({ terms: [{ term: 'firmware', use: 'the software inside it' }], known: new Set(), plainEnough: ['failover', 'leverage'] }, {})
+    const jargon = (phrase: string) => {
+      const value = lexicon.phrases.find([{ text: phrase, normal: phrase, forms: wordForms(phrase), start: { line: 1, column: 1 }, afterBreak: false }])[0]?.value
+      return value?.kind === 'jargon' ? value.term : value?.kind
+    }
+    expect(jargon('firmware')).toEqual({ term: 'firmware', use: 'the software inside it' })
+    expect(jargon('hotfix')).toEqual({ term: 'hotfix', use: '"quick fix" or "urgent update"' })
+    expect(jargon('failover')).toBeUndefined()
+    expect(jargon('leverage')).toBeUndefined()
+  })
+
+  it('finds wordy phrases in any form and spelling', async () => {
+    expect(await findings('We utilised the portal. In the event that it fails, we will endeavour to help.\n')).toEqual([
+      '8:4 Prefer plain words: `utilised`, use `use` instead (plain/simpler)',
+      '8:25 Prefer plain words: `In the event that`, use `if` instead (plain/simpler)',
+      '8:61 Prefer plain words: `endeavour`, use `try` instead (plain/simpler)',
+    ])
+  })
+
+  it('stays quiet on units, update ids, CVEs, versions, times, everyday acronyms, shouted words and IT verbs', async () => {
+    const plain = [
+      'Type your password on the screen, then check your monitor. Raise a request if it fails.',
+      'The file is 5 MB, your mailbox holds 50 GB, OneDrive holds 1 TB, and the line runs at 10 Gbps or 100 Mbps.',
+      'Update KB5036893 (version 23H2, build 22631.3447) fixes CVE-2026-20155. Install it before 17:00 or 5 PM.',
+      'Save it as a PDF on a USB stick, or send it from your PC over the Wi-Fi. IT will check it is OK.',
+      'When the app asks "Was this you?", tap "YES". If it says "OFFLINE", press F5.',
+    ]
+    expect(await findings(plain.join('\n\n') + '\n')).toEqual([])
+  })
+
+  it('counts "words (ABC)" and "ABC (words)" as spelling an acronym out, and does not flag the words', async () => {
+    expect(await findings('Sign in with multi-factor authentication (MFA) from today. MFA asks for a code.\n\nThe CAB (the group that approves changes) meets on Monday.\n')).toEqual([
+      '10:5 `CAB` is IT jargon: say "the group that approves changes" (plain/jargon)',
+    ])
+  })
+
+  it('spells out an acronym where it first appears in reading order, front matter first', async () => {
+    const head = front.replace('A short summary.', 'The new heating, ventilation and air conditioning (HVAC) system is in.')
+    expect(await findings('The HVAC system in Leeds is new. Ask the FM desk.\n', 'issue', head)).toEqual(['8:42 `FM` is not spelled out the first time it is used (plain/acronym)'])
+  })
+
+  it('waits until after the title for a term to be explained or an acronym spelled out', async () => {
+    const head = front.replace('title: "Fixture"', 'title: "Ransomware and the new CMDB"')
+    expect(await findings('Ransomware locks your files. The CMDB lists every laptop.\n', 'issue', head)).toEqual([
+      '8:1 `Ransomware` is IT jargon: explain it the first time (plain/jargon)',
+      '8:34 `CMDB` is not spelled out the first time it is used (plain/acronym)',
+    ])
+  })
+
+  it('checks a notice\'s service and warns about passives there', async () => {
+    const head = '---\ntitle: "Storage: working again"\ndate: 2026-11-01\nsummary: "The shared drive works again."\nservice: SAN cluster\nstate: resolved\nimpact: "Nobody could open files."\n---\n\n'
+    expect(await findings('Service has been restored.\n', 'notice', head)).toEqual([
+      '5:10 `SAN` is IT jargon: say "the storage system" or "the shared drives" (plain/jargon)',
+      '5:14 `cluster` is IT jargon: say "group of servers" (plain/jargon)',
+      '10:9 `has been restored` does not say who did it (plain/passive)',
+    ])
+  })
+
+  it('returns its messages and leaves the document\'s own file as it was, so checking twice repeats nothing', async () => {
+    const loaded = parseDoc('doc.md', `${front}We will utilize the portal.\n`, 'issue')
+    const first = await checkFixtures(dir, [loaded])
+    const second = await checkFixtures(dir, [loaded])
+    expect(loaded.file.messages).toEqual([])
+    expect(first.map((m) => `${m.line}:${m.column} ${m.rule}`)).toEqual(['8:9 plain/simpler'])
+    expect(second).toEqual(first)
+  })
+
+  it('reads "by" as who did it, unless a time follows', async () => {
+    const head = '---\ntitle: "Printers: back on"\ndate: 2026-11-01\nsummary: "The printers work again."\nservice: Printers\nstate: resolved\nimpact: "Nobody could print."\n---\n\n'
+    expect(await findings('The part was fitted by our supplier. A new one was ordered and arrives by 11:00. The fix was tested by Friday.\n', 'notice', head)).toEqual([
+      '10:48 `was ordered` does not say who did it (plain/passive)',
+      '10:90 `was tested` does not say who did it (plain/passive)',
+    ])
+  })
+
+  it('leaves passives in issues alone unless plain/passive has a severity', async () => {
+    expect(await findings('Service has been restored.\n')).toEqual([])
+  })
+})
