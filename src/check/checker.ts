@@ -1,3 +1,4 @@
+import type { Root } from 'mdast'
 import { VFile } from 'vfile'
 import type { Config } from '../config.ts'
 import type { Doc } from '../content/types.ts'
@@ -24,6 +25,8 @@ export interface CheckOptions {
 export interface Checker {
   /** This document's writing and email findings, on a new file named like the document. */
   checkDoc(doc: Doc, email: EmailArtifact): Promise<VFile>
+  /** The writing checks on the body alone, for a file whose front matter has errors: all its problems show at once. */
+  checkBody(path: string, text: string, body: Root): Promise<VFile>
   /** Checks that look at all documents at once (`--online`); call after the last `checkDoc`. */
   finish(): Promise<void>
 }
@@ -60,6 +63,11 @@ export async function createChecker(config: Config, project: CheckContext, optio
       // Passive wording hurts most in outage notices: checked there by default, in issues once its severity is set.
       const passive = doc.meta.kind === 'notice' || settings?.rules?.['plain/passive'] !== undefined
       await checkPlainLanguage(segments, lexicon, limits, emit, { passive, gradeAt: doc.where('title') })
+      return file
+    },
+    async checkBody(path, text, body) {
+      const file = new VFile({ path, value: text })
+      await checkPlainLanguage([{ tree: body, text }], lexicon, limits, createEmitter(file, settings), { passive: false })
       return file
     },
     async finish() {

@@ -17,6 +17,8 @@ export type Kind = 'issue' | 'notice'
 export interface Loaded {
   file: VFile
   doc?: Doc
+  /** The body, when the front matter has errors but the file could be split: its writing can still be checked. */
+  body?: Root
 }
 
 class RefusedEngine extends Error {}
@@ -58,17 +60,16 @@ export function parseDoc(path: string, text: string, kind: Kind): Loaded {
   }
   const yamlStart = text.indexOf(split.matter, 3)
   const bodyStart = text.indexOf('\n', yamlStart + split.matter.length + 1) + 1 || text.length
-  const issue = kind === 'issue' ? readYaml(file, text, split.matter, yamlStart, { kind: 'object', fields: issueFields }, 'front-matter') : undefined
-  const notice = kind === 'notice' ? readYaml(file, text, split.matter, yamlStart, { kind: 'object', fields: noticeFields }, 'front-matter') : undefined
-  const read = issue ?? notice
-  if (!read?.valid) return { file }
-  const meta: IssueMeta | NoticeMeta = issue ? { ...issue.value, kind: 'issue' } : { ...notice!.value, kind: 'notice' }
-
   // Blank the front matter character for character, so body lines, columns and offsets are those of the
   // .md file (remark-retext slices the file's text by these offsets).
   const body: Root = parseMarkdown(text.slice(0, bodyStart).replace(/[^\n]/g, ' ') + text.slice(bodyStart))
   const limit = findLimitProblem(body)
   if (limit) return fail(limit.reason, 'content/limit', limit.place, limit.hint)
+  const issue = kind === 'issue' ? readYaml(file, text, split.matter, yamlStart, { kind: 'object', fields: issueFields }, 'front-matter') : undefined
+  const notice = kind === 'notice' ? readYaml(file, text, split.matter, yamlStart, { kind: 'object', fields: noticeFields }, 'front-matter') : undefined
+  const read = issue ?? notice
+  if (!read?.valid) return { file, body }
+  const meta: IssueMeta | NoticeMeta = issue ? { ...issue.value, kind: 'issue' } : { ...notice!.value, kind: 'notice' }
   return { file, doc: { slug: basename(path, '.md'), path, meta, body, file, where: read.where } }
 }
 
