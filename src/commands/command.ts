@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util'
+import { NewsletterError } from '../errors.ts'
 
 /** Where a command writes: the CLI passes the real streams, tests pass collectors. */
 export interface Io {
@@ -16,4 +17,12 @@ export interface Command {
   allowPositionals?: boolean
   /** Run in the project at `root` (the CLI passes the working folder; tests pass their own). */
   run(values: Record<string, unknown>, positionals: string[], io: Io, root: string): Promise<number>
+}
+
+/** The value of a `--port` flag as a port number (0 picks a free one); anything else is a usage error. */
+export function portOf(value: unknown): number {
+  const text = String(value)
+  const port = /^\d+$/.test(text) ? Number(text) : NaN
+  if (!(port >= 0 && port <= 65535)) throw new NewsletterError(`--port must be a number from 0 to 65535, got \`${text}\``, 'usage')
+  return port
 }

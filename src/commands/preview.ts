@@ -1,6 +1,5 @@
 import { resolve } from 'node:path'
-import type { Command } from './command.ts'
-import { NewsletterError } from '../errors.ts'
+import { portOf, type Command } from './command.ts'
 import { startPreview } from '../preview/server.ts'
 
 /** `newsletter preview` (`npm start`): a local, live-reloading preview of every issue and notice. */
@@ -15,9 +14,7 @@ export const previewCommand: Command = {
     '--help': 'show this help',
   },
   async run(values, _positionals, io, root) {
-    const text = String(values.port)
-    const port = /^\d+$/.test(text) ? Number(text) : NaN
-    if (!(port >= 0 && port <= 65535)) throw new NewsletterError(`--port must be a number from 0 to 65535, got \`${text}\``, 'usage')
+    const port = portOf(values.port)
     const preview = await startPreview({
       port,
       host: String(values.host),

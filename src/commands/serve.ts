@@ -1,8 +1,7 @@
 import { join, resolve } from 'node:path'
-import type { Command } from './command.ts'
+import { portOf, type Command } from './command.ts'
 import { collectMessages, formatText } from '../check/report.ts'
 import { loadConfig } from '../config.ts'
-import { NewsletterError } from '../errors.ts'
 import { basePath } from '../site/data.ts'
 import { serveSite } from '../site/serve.ts'
 
@@ -17,9 +16,7 @@ export const serveCommand: Command = {
     '--help': 'show this help',
   },
   async run(values, _positionals, io, root) {
-    const text = String(values.port)
-    const port = /^\d+$/.test(text) ? Number(text) : NaN
-    if (!(port >= 0 && port <= 65535)) throw new NewsletterError(`--port must be a number from 0 to 65535, got \`${text}\``, 'usage')
+    const port = portOf(values.port)
     const { file, config } = await loadConfig({ root, outDir: values.out ? resolve(root, String(values.out)) : undefined })
     if (!config) {
       io.err(formatText(collectMessages([file])))

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { applyFixes } from '../../src/check/fix.ts'
 import { main } from '../../src/cli.ts'
+import { sampleContent } from '../helpers/render.ts'
 
 const repo = join(import.meta.dirname, '../..')
 const path = 'content/issues/2026-12.md'
@@ -49,7 +50,7 @@ describe('check --fix', () => {
   let cwd: string
   beforeAll(async () => {
     project = await mkdtemp(join(tmpdir(), 'newsletter-fix-'))
-    await cp(join(repo, 'content'), join(project, 'content'), { recursive: true })
+    await cp(sampleContent, join(project, 'content'), { recursive: true })
     await cp(join(repo, 'layouts'), join(project, 'layouts'), { recursive: true })
     cwd = process.cwd()
     process.chdir(project)

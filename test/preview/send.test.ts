@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startPreview, type PreviewServer } from '../../src/preview/server.ts'
 import { launchBrowser } from '../helpers/browser.ts'
 import { startSink, type Sink } from '../send/helpers.ts'
+import { sampleContent } from '../helpers/render.ts'
 
 const password = 'S3cr3t-p@ss:w0rd!'
 const draft = `---
@@ -29,7 +30,7 @@ let page: Page
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'newsletter-preview-send-'))
-  await cp('content', join(root, 'content'), { recursive: true })
+  await cp(sampleContent, join(root, 'content'), { recursive: true })
   await cp('layouts', join(root, 'layouts'), { recursive: true })
   await writeFile(join(root, 'content/issues/2026-12.md'), draft)
   const settings = await readFile(join(root, 'content/settings.yml'), 'utf8')

@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startPreview, type PreviewServer } from '../../src/preview/server.ts'
 import { launchBrowser } from '../helpers/browser.ts'
+import { sampleContent } from '../helpers/render.ts'
 
 const draft = (summary: string) => `---
 title: "December: printers and passwords"
@@ -31,7 +32,7 @@ let page: Page
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'newsletter-tabs-'))
-  await cp('content', join(root, 'content'), { recursive: true })
+  await cp(sampleContent, join(root, 'content'), { recursive: true })
   await cp('layouts', join(root, 'layouts'), { recursive: true })
   await writeFile(join(root, 'content/issues/2026-12.md'), draft(long))
   await writeFile(join(root, 'content/issues/2026-13.md'), draft('Printers move.').replace('issue: 15', 'issue: 16').replace('2026-12-01', '2027-01-05'))

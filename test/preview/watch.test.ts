@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { startPreview, type PreviewServer } from '../../src/preview/server.ts'
 import { launchBrowser } from '../helpers/browser.ts'
+import { sampleContent } from '../helpers/render.ts'
 
 const draft = (line: string) => `---
 title: "December draft"
@@ -24,7 +25,7 @@ let page: Page
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'newsletter-watch-'))
-  await cp('content', join(root, 'content'), { recursive: true })
+  await cp(sampleContent, join(root, 'content'), { recursive: true })
   await cp('layouts', join(root, 'layouts'), { recursive: true })
   await writeFile(join(root, 'content/issues/2026-12.md'), draft('Save number none.'))
   preview = await startPreview({ root, port: 0 })
