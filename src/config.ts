@@ -49,6 +49,8 @@ export interface SendSettings {
   attempts?: number
   /** First retry delay, doubled each attempt up to 30 s (default 2000). */
   retry_delay?: number
+  /** Stop when the server has not answered for this long, only failing to connect (default 60000). */
+  give_up_after?: number
   connection_timeout?: number
   greeting_timeout?: number
   socket_timeout?: number
@@ -108,6 +110,7 @@ const sendFields: Fields = {
   daily_limit: { spec: { kind: 'integer', min: 1 } },
   attempts: { spec: { kind: 'integer', min: 1 } },
   retry_delay: millis,
+  give_up_after: millis,
   connection_timeout: millis,
   greeting_timeout: millis,
   socket_timeout: millis,

@@ -10,8 +10,8 @@ describe('parseRecipients', () => {
     const { file, recipients, columns } = parseRecipients('staff.csv', text, rules)
     expect(columns).toEqual(['email', 'name', 'department'])
     expect(recipients).toEqual([
-      { email: 'Ann.Lee@example.com', key: 'ann.lee@example.com', fields: { email: 'Ann.Lee@example.com', name: 'Ann Lee', department: 'Finance' } },
-      { email: 'bo@sub.example.com', key: 'bo@sub.example.com', fields: { email: 'bo@sub.example.com', name: 'Bo, Jr.', department: 'IT' } },
+      { email: 'Ann.Lee@example.com', key: 'ann.lee@example.com', fields: { email: 'Ann.Lee@example.com', name: 'Ann Lee', department: 'Finance' }, row: 2 },
+      { email: 'bo@sub.example.com', key: 'bo@sub.example.com', fields: { email: 'bo@sub.example.com', name: 'Bo, Jr.', department: 'IT' }, row: 4 },
     ])
     expect(formatText(collectMessages([file]))).toBe('staff.csv:5:1: warning: `ann.lee@EXAMPLE.com` is already on row 2; it is mailed once (recipients/duplicate)')
   })

@@ -89,7 +89,7 @@ describe('send over SMTP', () => {
     expect(io.stdout).toMatch(/2 sent, 0 failed/)
     expect(server.attempts.filter((to) => to === 'ann@example.com')).toHaveLength(2)
     const ledger = new Ledger(join(root, '.newsletter/sends.sqlite'))
-    expect(ledger.rows('2026-11').find((row) => row.email === 'ann@example.com')).toMatchObject({ state: 'sent', attempts: 2 })
+    expect(ledger.rows('2026-11', `smtp 127.0.0.1:${server.port}`).find((row) => row.email === 'ann@example.com')).toMatchObject({ state: 'sent', attempts: 2 })
     ledger.close()
   })
 
@@ -105,14 +105,17 @@ describe('send over SMTP', () => {
     const ledgerPath = join(root, '.newsletter/sends.sqlite')
     const report = collect()
     expect(await reportCommand.run({ ledger: ledgerPath, format: 'text' }, ['2026-11'], report)).toBe(1)
-    expect(report.stdout).toMatch(/^2026-11: 1 sent, 1 failed, 0 pending, 0 in doubt \(of 2\)$/m)
+    expect(report.stdout).toMatch(/^2026-11 to smtp 127\.0\.0\.1:\d+: 1 sent, 1 failed, 0 pending, 0 in doubt \(of 2\)$/m)
     expect(report.stdout).toMatch(/failed: gone@example\.com \(1 attempt\): 550 Mailbox unavailable/)
     const json = collect()
     await reportCommand.run({ ledger: ledgerPath, format: 'json' }, ['2026-11'], json)
-    expect(JSON.parse(json.stdout)).toMatchObject({ counts: { sent: 1, failed: 1 }, recipients: [{ email: 'gone@example.com', state: 'failed', reply: '550 Mailbox unavailable' }] })
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      slug: '2026-11',
+      destinations: [{ destination: `smtp 127.0.0.1:${server.port}`, counts: { sent: 1, failed: 1 }, recipients: [{ email: 'gone@example.com', state: 'failed', reply: '550 Mailbox unavailable' }] }],
+    })
     const table = collect()
     await reportCommand.run({ ledger: ledgerPath, format: 'csv' }, ['2026-11'], table)
-    expect(table.stdout.trim().split('\n')).toEqual(['email,state,attempts,reply,updated_at', expect.stringMatching(/^gone@example\.com,failed,1,550 Mailbox unavailable,\d{4}-/)])
+    expect(table.stdout.trim().split('\n')).toEqual(['destination,email,state,attempts,reply,updated_at', expect.stringMatching(/^smtp 127\.0\.0\.1:\d+,gone@example\.com,failed,1,550 Mailbox unavailable,\d{4}-/)])
 
     // A rerun does not retry the permanent failure and says there is nothing to send.
     const rerun = await send(root, server.port, { recipients: await csv(root, ['gone@example.com,Gone,IT', 'bo@example.com,Bo,IT']) })
@@ -151,7 +154,7 @@ describe('send over SMTP', () => {
     expect(io.stderr).toMatch(/0 sent, 0 failed, 1 pending of 1/)
     expect(io.stderr).toMatch(/rerun the same command to resume/)
     const ledger = new Ledger(join(root, '.newsletter/sends.sqlite'))
-    expect(ledger.rows('2026-11')[0]).toMatchObject({ state: 'pending', attempts: 2, reply: expect.stringMatching(/Greeting never received|timeout/i) })
+    expect(ledger.rows('2026-11', `smtp 127.0.0.1:${(silent.address() as { port: number }).port}`)[0]).toMatchObject({ state: 'pending', attempts: 2, reply: expect.stringMatching(/Greeting never received|timeout/i) })
     ledger.close()
   })
 
@@ -255,7 +258,7 @@ describe('send over SMTP', () => {
     expect(eml).toMatch(/^Content-Type: multipart\/alternative;/m)
     const report = collect()
     expect(await reportCommand.run({ ledger: join(root, '.newsletter/sends.sqlite'), format: 'text' }, ['2026-11'], report)).toBe(0)
-    expect(report.stdout).toBe('2026-11: 2 sent, 0 failed, 0 pending, 0 in doubt (of 2)\n')
+    expect(report.stdout).toBe('2026-11 to outbox (a trial: .eml files, nobody was mailed): 2 sent, 0 failed, 0 pending, 0 in doubt (of 2)\n')
   })
 
   it('stops the run when the outbox cannot be written, leaving everyone pending', async () => {
@@ -268,7 +271,7 @@ describe('send over SMTP', () => {
     expect(io.stderr).toMatch(/0 sent, 0 failed, 2 pending of 2/)
     expect(io.stderr).toMatch(/Sending stopped: cannot write .*dist\/outbox\/2026-11\/\w+@example\.com\.eml: ENOTDIR/)
     const ledger = new Ledger(join(root, '.newsletter/sends.sqlite'))
-    expect(ledger.counts('2026-11')).toMatchObject({ pending: 2, inDoubt: 0 })
+    expect(ledger.counts('2026-11', 'outbox')).toMatchObject({ pending: 2, inDoubt: 0 })
     ledger.close()
   })
 
