@@ -231,9 +231,12 @@ class Pacer {
   private readonly ceiling: number
   private readonly floor: number
   private next = 0
-  private readonly accepted: number[] = []
-  /** Without a configured rate: the best rate seen, which recovery aims for. */
+  /** Start times over the last second, and the first start of the run. */
+  private readonly starts: number[] = []
+  private first = -1
+  /** Without a configured rate: the best rate seen before any slowdown, which recovery aims for. */
   private peak = 0
+  private lastDecrease = -Infinity
 
   constructor(rate: number | undefined, floor: number | undefined) {
     this.ceiling = rate ?? Infinity
@@ -242,38 +245,47 @@ class Pacer {
   }
 
   async wait(signal: AbortSignal): Promise<void> {
-    if (this.limit === Infinity) return
     const now = performance.now()
+    if (this.limit === Infinity) {
+      this.started(now)
+      this.peak = Math.max(this.peak, this.measured(now))
+      return
+    }
     const at = Math.max(now, this.next)
     this.next = at + 1000 / this.limit
+    this.started(at)
     await pause(at - now, signal)
   }
 
-  /** Halve the pace from what is actually getting through (unlimited starts from the measured rate). */
+  /** Halve the pace from what is actually being sent (unlimited starts from the measured rate). */
   slowDown(): void {
-    const measured = this.measured()
-    const from = Math.min(this.limit, measured || this.limit)
-    this.limit = Math.max(this.floor, (Number.isFinite(from) ? from : this.floor * 2) / 2)
+    const now = performance.now()
+    // Replies to the messages already in flight repeat the same signal: one decrease per second.
+    if (now - this.lastDecrease < 1000) return
+    this.lastDecrease = now
+    const from = Math.min(this.limit, this.measured(now) || this.floor * 2)
+    this.limit = Math.max(this.floor, from / 2)
+    this.next = Math.max(this.next, now + 1000 / this.limit)
   }
 
-  /** One more acceptance: add back a twentieth of the full pace per second of acceptances. */
+  /** One more acceptance: add back a tenth of the full pace per second of acceptances. */
   speedUp(): void {
-    const now = performance.now()
-    this.accepted.push(now)
-    if (this.accepted.length > 64) this.accepted.shift()
-    if (this.limit === Infinity) this.peak = Math.max(this.peak, this.measured())
     if (this.limit >= this.ceiling) return
     const full = Number.isFinite(this.ceiling) ? this.ceiling : Math.max(this.peak, this.floor * 2)
-    this.limit += full / 20 / this.limit
+    this.limit += full / 10 / this.limit
     // Without a configured rate, back at the best rate seen means spacing no longer helps.
     if (this.limit >= full) this.limit = this.ceiling
   }
 
-  /** Acceptances per second over the last (up to) 64. */
-  private measured(): number {
-    const first = this.accepted[0]
-    const last = this.accepted.at(-1)
-    if (first === undefined || last === undefined || last === first) return 0
-    return (this.accepted.length - 1) / ((last - first) / 1000)
+  private started(at: number): void {
+    if (this.first < 0) this.first = at
+    this.starts.push(at)
+    while (this.starts[0]! < at - 1000) this.starts.shift()
+  }
+
+  /** Starts per second over the last second (the first 100 ms of a run count as a tenth of a second). */
+  private measured(now: number): number {
+    if (this.first < 0) return 0
+    return this.starts.length / (Math.min(1000, Math.max(100, now - this.first)) / 1000)
   }
 }
