@@ -158,6 +158,19 @@ describe('send over SMTP', () => {
     ledger.close()
   })
 
+  it('names STARTTLS, send.require_tls and smtps:// when the server offers no STARTTLS and require_tls is on', async () => {
+    const root = await project({ send: fast.replace('  require_tls: false\n', '') })
+    const server = await sink()
+    const { code, io } = await send(root, server.port, { recipients: await csv(root, ['ann@example.com,Ann,IT', 'bo@example.com,Bo,IT']) })
+    expect(code).toBe(1)
+    expect(io.stderr).toMatch(/^Stopped: .* 0 sent, 0 failed, 2 pending of 2 /m)
+    expect(io.stderr).toContain(
+      `Sending stopped: 127.0.0.1:${server.port} does not offer STARTTLS (it answered \`500 Error: command not recognized\`), and send.require_tls is on, so the password would cross the network unencrypted.\n` +
+        '  For a trusted internal relay, set send.require_tls: false in content/settings.yml; or, if the server offers implicit TLS, use smtps://…:465 in SMTP_URL\n',
+    )
+    expect(server.accepted).toHaveLength(0)
+  })
+
   it('never prints, records or reports the SMTP password', async () => {
     const password = 'S3cr3t-p@ss:w0rd!'
     const root = await project({ send: fast })
