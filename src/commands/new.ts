@@ -57,7 +57,7 @@ export const newCommand: Command = {
       }
       if (ticketsPath) {
         const shown = relative(process.cwd(), resolve(ticketsPath)) || ticketsPath
-        const csv = await readFile(ticketsPath, 'utf8').catch((error: Error) => {
+        const csv = await readFile(ticketsPath).catch((error: Error) => {
           throw new NewsletterError(`Could not read ${shown}: ${error.message}`, 'io', undefined, { cause: error, hint: 'Check the path of the ticket export' })
         })
         const reported = previousMonth(day)

@@ -22,11 +22,21 @@ export function decodeCsv(bytes: Uint8Array): CsvText {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(bom)), encoding: 'UTF-8' }
   } catch {
     return {
-      text: new TextDecoder('windows-1252').decode(bytes),
+      text: decodeWindows1252(bytes),
       encoding: 'Windows-1252',
       warning: 'The file is not valid UTF-8: read it as Windows-1252 (what Excel saves as "CSV" on Windows). Check that names with accents look right, or save it as "CSV UTF-8"',
     }
   }
+}
+
+// Windows-1252 is Latin-1 except for 0x80–0x9F (WHATWG Encoding, index-windows-1252); Node's
+// TextDecoder('windows-1252') decodes those as C1 controls, so they are mapped here.
+const cp1252High = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ'
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  let text = ''
+  for (const byte of bytes) text += byte >= 0x80 && byte < 0xa0 ? cp1252High[byte - 0x80] : String.fromCharCode(byte)
+  return text
 }
 
 /** The separators people's files use: comma; semicolon where the comma is the decimal mark (Excel in much of Europe); tab. */
@@ -61,10 +71,13 @@ export interface CsvTable {
 
 /**
  * The one CSV reader (recipients, ticket exports, preview readers): decoded text in, records out one at
- * a time so a large file is never held twice. The first record is the header; a column name given
+ * a time so a large file is never held twice. The first record is the header (`isHeader`); a column name given
  * twice, or a broken quote, throws a NewsletterError at its `file:line:col`. Returns undefined for an empty file.
  */
-export function readCsv(path: string, text: string, onRecord: (record: CsvRecord) => void, options: { toLine?: number } = {}): CsvTable | undefined {
+export function readCsv(path: string, source: string, onRecord: (record: CsvRecord, isHeader: boolean) => void, options: { toLine?: number } = {}): CsvTable | undefined {
+  // csv-parse's raw text of a CRLF record is one character short, which would shift every position
+  // after it; lines and columns are the same with LF alone.
+  const text = source.replace(/\r\n/g, '\n')
   const separator = detectSeparator(text)
   const locate = createLocator(text)
   let offset = text.startsWith('\uFEFF') ? 1 : 0
@@ -83,11 +96,11 @@ export function readCsv(path: string, text: string, onRecord: (record: CsvRecord
         const blank = leadingBlank(raw)
         offset += raw.length
         const row: CsvRecord = { fields: record, places: fieldPlaces(raw, blank, at, separator, locate), line: locate(at + blank).line }
-        if (header) onRecord(row)
+        if (header) onRecord(row, false)
         else {
           header = row
           checkHeader(path, row)
-          onRecord(row)
+          onRecord(row, true)
         }
         return null
       }) as unknown as (record: string[]) => null,

@@ -119,8 +119,8 @@ export function parseRecipients(path: string, text: string, rules: RecipientRule
 
   // Rows are checked as the reader produces them and then dropped, so a large file is never held twice.
   try {
-    readCsv(path, text, (row) => {
-      if (!header) {
+    readCsv(path, text, (row, isHeader) => {
+      if (isHeader) {
         header = row
         takeHeader(row)
       } else {

@@ -57,6 +57,19 @@ describe('parseRecipients', () => {
     expect(formatText(collectMessages([file]))).toMatch(/^cr\.csv:2:17: error: `name` contains a line break/)
   })
 
+  it('refuses a repeated column instead of using one of them', () => {
+    const { file, recipients } = parseRecipients('twice.csv', 'email,email,name\nann@example.com,bo@example.com,Ann\n', rules)
+    expect(recipients).toEqual([])
+    expect(formatText(collectMessages([file])).split('\n')[0]).toBe('twice.csv:1:7: error: Column `email` appears twice in the header (also column 1) (recipients/header)')
+  })
+
+  it('reads semicolons and tabs, and CRLF line ends, with positions in the file', () => {
+    const { file, recipients } = parseRecipients('eu.csv', 'name;email\r\n"Müller; José";jm@example.com\r\nAnn;ann@elsewhere.org\r\n', rules)
+    expect(recipients).toEqual([{ email: 'jm@example.com', key: 'jm@example.com', fields: { email: 'jm@example.com', name: 'Müller; José' }, row: 2 }])
+    expect(formatText(collectMessages([file])).split('\n')[0]).toBe('eu.csv:3:5: error: `ann@elsewhere.org` is outside the allowed domains (example.com) (recipients/domain)')
+    expect(parseRecipients('tab.csv', 'email\tname\nann@example.com\tAnn\n', rules).recipients[0]!.fields).toEqual({ email: 'ann@example.com', name: 'Ann' })
+  })
+
   it('allows any domain when none are configured', () => {
     expect(parseRecipients('any.csv', 'email\nsomeone@elsewhere.org\n').recipients).toHaveLength(1)
   })
