@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { VFile } from 'vfile'
 import { decodeCsv, readCsv, type CsvRecord } from '../content/csv.ts'
-import { NewsletterError, report } from '../errors.ts'
+import { NewsletterError, report, type Position } from '../errors.ts'
 
 /** One person to mail: the address, and every CSV column for `{{field}}` personalization. */
 export interface Recipient {
@@ -11,6 +11,8 @@ export interface Recipient {
   fields: Record<string, string>
   /** The line of the recipients file this person is on (absent for --to and --list). */
   row?: number
+  /** Where each column's value starts on that line, by column name. */
+  places?: Record<string, Position>
 }
 
 /** What a recipients file holds: the people, the column names, and every problem found. */
@@ -114,7 +116,7 @@ export function parseRecipients(path: string, text: string, rules: RecipientRule
     const first = seen.get(key)
     if (first !== undefined) return report(file, 'warning', `\`${email}\` is already on row ${first}; it is mailed once`, 'recipients/duplicate', at())
     seen.set(key, row.line)
-    recipients.push({ email, key, fields: { ...fields, email }, row: row.line })
+    recipients.push({ email, key, fields: { ...fields, email }, row: row.line, places: Object.fromEntries(columns.map((name, index) => [name, row.places[index] ?? row.places[0]!])) })
   }
 
   // Rows are checked as the reader produces them and then dropped, so a large file is never held twice.

@@ -11,7 +11,7 @@ import { findSlots } from '../email/personalize.ts'
 import { hasErrors, NewsletterError } from '../errors.ts'
 import { checkApproval } from './approve.ts'
 import { defaultLedger, Ledger, ledgerError } from './ledger.ts'
-import { prepareMessages } from './message.ts'
+import { prepareMessages, type PreparedMessages } from './message.ts'
 import { createProgress } from './progress.ts'
 import { inAllowedDomains, isAddress, readRecipients, type Recipient } from './recipients.ts'
 import { resolveLimits, type Limits } from './relays.ts'
@@ -93,7 +93,9 @@ export async function sendDocument(request: SendRequest, io: Output, context: Se
   const ledgerShown = relative(process.cwd(), ledgerPath) || ledgerPath
   try {
     const limits = resolveLimits(settings.relay, settings, request.rate)
-    const message = prepareMessages(email, config.settings, { test: audience.kind === 'test' })
+    const prepared = prepareMessages(email, config.settings, { test: audience.kind === 'test' })
+    checkLinks(audience, recipients.list, prepared, io)
+    const { message } = prepared
     const what = `${doc.meta.kind} ${slug} ("${email.subject}")`
     const loop = { transport, concurrency, rate: limits.rate, floor: limits.floor, attempts: settings.attempts, retryDelay: settings.retry_delay, giveUpAfter: settings.give_up_after, signal: context.signal }
 
@@ -264,7 +266,28 @@ async function smtpOptionsOf(config: Config, connections: number): Promise<SmtpO
   return options
 }
 
-function printDryRun(io: Output, what: string, list: Recipient[], message: ReturnType<typeof prepareMessages>, transport: Transport, limits: Limits, done: number): number {
+/**
+ * A `{{field}}` in a link must leave it an https:, http: or mailto: link for every recipient: a
+ * `javascript:` value would run in some mail clients. Every such row is listed before anything is sent.
+ */
+function checkLinks(audience: Audience, list: readonly Recipient[], prepared: PreparedMessages, io: Output): void {
+  const problems: string[] = []
+  for (const recipient of list) {
+    const unsafe = prepared.unsafeLink(recipient)
+    if (!unsafe) continue
+    const field = unsafe.fields[0]!
+    const place = recipient.places?.[field]
+    const where = audience.kind === 'recipients' && place ? `${audience.file}:${place.line}:${place.column}: ` : ''
+    problems.push(`${where}error: \`${field}\` of ${recipient.email} makes a link \`${unsafe.url}\`, which is not an https:, http: or mailto: link (recipients/link)`)
+  }
+  if (problems.length === 0) return
+  io.err(problems.join('\n'))
+  throw new NewsletterError(`${problems.length} recipient${problems.length === 1 ? '' : 's'} would get an unsafe link: nothing was sent`, 'refused', undefined, {
+    hint: `Fix the values in the ${audience.kind === 'recipients' ? 'rows' : 'addresses'} listed above, or put the field after a fixed https:// part of the link in the issue`,
+  })
+}
+
+function printDryRun(io: Output, what: string, list: Recipient[], message: PreparedMessages['message'], transport: Transport, limits: Limits, done: number): number {
   const sample = message(list[0]!)
   const headers = sample.list as { id: { url: string; comment?: string }; unsubscribe?: { url: string } }
   io.out(

@@ -143,6 +143,8 @@ describe('a ledger that never surprises', () => {
       onSpawn: (child) => child.stdout!.once('data', () => child.stdout!.destroy()),
     })
     expect(result.stderr).toBe('')
-    expect(result.code).toBe(0)
+    expect(result.signal).toBeNull()
+    // 0 when the pipe closed before the counts were known, else report's own 1 (recipients pending).
+    expect([0, 1]).toContain(result.code)
   })
 })

@@ -10,8 +10,8 @@ describe('parseRecipients', () => {
     const { file, recipients, columns } = parseRecipients('staff.csv', text, rules)
     expect(columns).toEqual(['email', 'name', 'department'])
     expect(recipients).toEqual([
-      { email: 'Ann.Lee@example.com', key: 'ann.lee@example.com', fields: { email: 'Ann.Lee@example.com', name: 'Ann Lee', department: 'Finance' }, row: 2 },
-      { email: 'bo@sub.example.com', key: 'bo@sub.example.com', fields: { email: 'bo@sub.example.com', name: 'Bo, Jr.', department: 'IT' }, row: 4 },
+      { email: 'Ann.Lee@example.com', key: 'ann.lee@example.com', fields: { email: 'Ann.Lee@example.com', name: 'Ann Lee', department: 'Finance' }, row: 2, places: { email: { line: 2, column: 1 }, name: { line: 2, column: 21 }, department: { line: 2, column: 31 } } },
+      { email: 'bo@sub.example.com', key: 'bo@sub.example.com', fields: { email: 'bo@sub.example.com', name: 'Bo, Jr.', department: 'IT' }, row: 4, places: { email: { line: 4, column: 1 }, name: { line: 4, column: 22 }, department: { line: 4, column: 32 } } },
     ])
     expect(formatText(collectMessages([file]))).toBe('staff.csv:5:1: warning: `ann.lee@EXAMPLE.com` is already on row 2; it is mailed once (recipients/duplicate)')
   })
@@ -65,7 +65,7 @@ describe('parseRecipients', () => {
 
   it('reads semicolons and tabs, and CRLF line ends, with positions in the file', () => {
     const { file, recipients } = parseRecipients('eu.csv', 'name;email\r\n"Müller; José";jm@example.com\r\nAnn;ann@elsewhere.org\r\n', rules)
-    expect(recipients).toEqual([{ email: 'jm@example.com', key: 'jm@example.com', fields: { email: 'jm@example.com', name: 'Müller; José' }, row: 2 }])
+    expect(recipients).toEqual([{ email: 'jm@example.com', key: 'jm@example.com', fields: { email: 'jm@example.com', name: 'Müller; José' }, row: 2, places: { name: { line: 2, column: 1 }, email: { line: 2, column: 16 } } }])
     expect(formatText(collectMessages([file])).split('\n')[0]).toBe('eu.csv:3:5: error: `ann@elsewhere.org` is outside the allowed domains (example.com) (recipients/domain)')
     expect(parseRecipients('tab.csv', 'email\tname\nann@example.com\tAnn\n', rules).recipients[0]!.fields).toEqual({ email: 'ann@example.com', name: 'Ann' })
   })

@@ -171,6 +171,35 @@ describe('send over SMTP', () => {
     expect(server.accepted).toHaveLength(0)
   })
 
+  it('fills {{fields}} in links percent-encoded, and refuses a row whose value would make a link unsafe', async () => {
+    const root = await project({
+      send: fast,
+      edit: (text) => text.replace('## Thank you', 'Your [portal]({{portal}}), your <a href="https://intranet.example.com/people?n={{name}}">profile</a>, <a href="{{name}}">you</a>.\n\n## Thank you'),
+    })
+    const server = await sink()
+    const list = await csv(root, ['ann@example.com,Ann & Co?#x,https://portal.example.com/a b', 'bo@example.com,javascript:alert(1),https://portal.example.com/', 'cy@example.com,Cy,"data:text/html;base64,PHNjcmlwdD4="'], 'email,name,portal')
+    const refused = collect()
+    const error = await runSend({ yes: true, recipients: list }, ['2026-11'], refused, { root, env: { SMTP_URL: `smtp://127.0.0.1:${server.port}` }, tty: false }).catch((caught: unknown) => caught)
+    expect(error).toMatchObject({ code: 'refused', message: '3 recipients would get an unsafe link: nothing was sent' })
+    expect(refused.stderr.trim().split('\n')).toEqual([
+      `${list}:2:17: error: \`name\` of ann@example.com makes a link \`Ann%20&%20Co?#x\`, which is not an https:, http: or mailto: link (recipients/link)`,
+      `${list}:3:16: error: \`name\` of bo@example.com makes a link \`javascript:alert(1)\`, which is not an https:, http: or mailto: link (recipients/link)`,
+      `${list}:4:19: error: \`portal\` of cy@example.com makes a link \`data:text/html;base64,PHNjcmlwdD4=\`, which is not an https:, http: or mailto: link (recipients/link)`,
+    ])
+    expect(server.attempts).toHaveLength(0)
+
+    // Without the link that is the name alone, the values are filled percent-encoded, and the Markdown link too.
+    const text = await readFile(join(root, 'content/issues/2026-11.md'), 'utf8')
+    await writeFile(join(root, 'content/issues/2026-11.md'), approveText(text.replace(', <a href="{{name}}">you</a>', ''), { by: 'Test Approver', at: '2026-11-02T09:00' }))
+    await writeFile(list, 'email,name,portal\nann@example.com,Ann & Co?#x,https://portal.example.com/a b\n')
+    const { code } = await send(root, server.port, { recipients: list })
+    expect(code).toBe(0)
+    const html = server.messages[0]!.html as string
+    expect(html).toContain('href="https://portal.example.com/a%20b"')
+    expect(html).toContain('href="https://intranet.example.com/people?n=Ann%20%26%20Co%3F%23x"')
+    expect(html).not.toMatch(/%7B%7B|\{\{/i)
+  })
+
   it('never prints, records or reports the SMTP password', async () => {
     const password = 'S3cr3t-p@ss:w0rd!'
     const root = await project({ send: fast })
