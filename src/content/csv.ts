@@ -17,6 +17,13 @@ export interface CsvText {
 export function decodeCsv(bytes: Uint8Array): CsvText {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'UTF-16LE' }
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'UTF-16BE' }
+  // UTF-16 without a BOM: a header of ASCII names has a NUL in every other byte.
+  if (bytes.length >= 4 && bytes[1] === 0 && bytes[3] === 0 && bytes[0] !== 0) {
+    return { text: new TextDecoder('utf-16le').decode(bytes), encoding: 'UTF-16LE', warning: 'The file has no byte order mark: read it as UTF-16LE (Excel\'s "Unicode text"). Check that names with accents look right' }
+  }
+  if (bytes.length >= 4 && bytes[0] === 0 && bytes[2] === 0 && bytes[1] !== 0) {
+    return { text: new TextDecoder('utf-16be').decode(bytes), encoding: 'UTF-16BE', warning: 'The file has no byte order mark: read it as UTF-16BE. Check that names with accents look right' }
+  }
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(bom)), encoding: 'UTF-8' }

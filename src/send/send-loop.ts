@@ -104,7 +104,9 @@ export async function deliver(job: Delivery): Promise<DeliveryResult> {
     halt.abort()
     notify()
   }
-  signal?.addEventListener('abort', () => stop('signal'), { once: true })
+  const onAbort = () => stop('signal')
+  if (signal?.aborted) onAbort()
+  signal?.addEventListener('abort', onAbort, { once: true })
 
   const take = async (): Promise<Attempt | undefined> => {
     for (;;) {
@@ -189,8 +191,10 @@ export async function deliver(job: Delivery): Promise<DeliveryResult> {
           stop('unreachable')
           return
         }
-        // Every worker waits before the next connection attempt, never past the moment the circuit would open.
-        holdUntil = Math.max(holdUntil, now + Math.min(retryDelay * 2 ** Math.min(streak - 1, 16), maxHold, lastAnswer + giveUpAfter - now))
+        // A second connection failure in a row, with nothing accepted in between, looks like the server
+        // and not one cut connection: every worker waits before the next attempt, backing off, never
+        // past the moment the circuit would open.
+        if (streak >= 2) holdUntil = Math.max(holdUntil, now + Math.min(retryDelay * 2 ** Math.min(streak - 2, 16), maxHold, lastAnswer + giveUpAfter - now))
       }
       // 4xx replies and connection failures are counted apart: a relay that throttles, then drops a
       // connection, should not use up a recipient's attempts twice as fast.
@@ -202,7 +206,17 @@ export async function deliver(job: Delivery): Promise<DeliveryResult> {
     }
   }
 
-  await Promise.all(Array.from({ length: Math.max(1, job.concurrency ?? 5) }, worker))
+  // An unexpected error (the ledger failing mid-run) stops every worker before it is passed on, so none
+  // is left writing to a ledger the caller is about to close.
+  let unexpected: unknown
+  const guarded = () =>
+    worker().catch((error: unknown) => {
+      unexpected ??= error
+      stop('fatal')
+    })
+  await Promise.all(Array.from({ length: Math.max(1, job.concurrency ?? 5) }, guarded))
+  signal?.removeEventListener('abort', onAbort)
+  if (unexpected) throw unexpected
   if (capped) result.stopped ??= 'daily-limit'
   result.pending = result.total - result.sent - result.failed
   result.seconds = (performance.now() - started) / 1000

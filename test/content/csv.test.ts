@@ -35,6 +35,12 @@ describe('decodeCsv', () => {
     expect(decodeCsv(utf16(text, 'be'))).toEqual({ text, encoding: 'UTF-16BE' })
   })
 
+  it('recognises UTF-16 without a BOM by its NUL bytes, and says it guessed', () => {
+    const text = `email,name\nj@example.com,${name}\n`
+    expect(decodeCsv(utf16(text, 'le').subarray(2))).toMatchObject({ text, encoding: 'UTF-16LE', warning: expect.stringMatching(/^The file has no byte order mark: read it as UTF-16LE/) })
+    expect(decodeCsv(utf16(text, 'be').subarray(2))).toMatchObject({ text, encoding: 'UTF-16BE', warning: expect.stringMatching(/^The file has no byte order mark: read it as UTF-16BE/) })
+  })
+
   it('falls back to Windows-1252 when the bytes are not UTF-8, and says it guessed', () => {
     // é = 0xE9, ü = 0xFC, € = 0x80 in Windows-1252: none of them starts a valid UTF-8 sequence here.
     const bytes = Buffer.from([...Buffer.from('email,name\nj@example.com,Jos'), 0xe9, ...Buffer.from(' M'), 0xfc, ...Buffer.from('ller '), 0x80, 0x0a])
