@@ -62,7 +62,7 @@ const maxHold = 5_000
 
 interface Attempt {
   recipient: Recipient
-  /** 4xx replies so far, and connection-level failures so far (counted apart: see `retry`). */
+  /** 4xx replies so far, and connection-level failures so far: counted apart (see `send`). */
   replies: number
   drops: number
   /** Not before this time (performance.now()). */
@@ -93,15 +93,18 @@ export async function deliver(job: Delivery): Promise<DeliveryResult> {
   const result: DeliveryResult = { total: job.recipients.length, sent: 0, failed: 0, pending: 0, retries: 0, started: 0, failures: [], seconds: 0 }
   const report = () => job.onProgress?.({ ...result, pending: result.total - result.sent - result.failed })
   // Wakes workers waiting for a deferred recipient: on a new deferral, a finished message, or the end.
+  // Aborted with a plain reason: the default one is a DOMException, whose stack costs more than a message.
   const halt = new AbortController()
   let wake = new AbortController()
+  let waiting = 0
   const notify = () => {
-    wake.abort()
+    if (waiting === 0) return
+    wake.abort(false)
     wake = new AbortController()
   }
   const stop = (reason: DeliveryResult['stopped']) => {
     result.stopped ??= reason
-    halt.abort()
+    halt.abort(false)
     notify()
   }
   const onAbort = () => stop('signal')
@@ -127,7 +130,9 @@ export async function deliver(job: Delivery): Promise<DeliveryResult> {
       }
       if (deferred.length === 0 && inFlight === 0) return undefined
       const until = deferred.length > 0 ? Math.min(...deferred.map((item) => item.at)) - now : Infinity
+      waiting++
       await pause(Math.min(until, maxDelay), AbortSignal.any([wake.signal, halt.signal]))
+      waiting--
     }
   }
 
