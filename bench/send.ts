@@ -41,7 +41,7 @@ async function child(kind: Kind, count: number, root: string, port: number): Pro
     let errors = ''
     const io = { out: () => {}, err: (text: string) => void (errors += `${text}\n`) }
     const code = await runSend(
-      { recipients: join(root, `staff-${count}.csv`), yes: true, concurrency: String(connections), ledger: join(root, `ledger-${kind}-${count}.sqlite`) },
+      { recipients: join(root, `staff-${count}.csv`), yes: true, concurrency: String(connections), ledger: join(root, `ledger-${kind}-${count}-${process.pid}.sqlite`) },
       [slug],
       io,
       { root, env: { SMTP_URL: `smtp://127.0.0.1:${port}` }, tty: false, progressEvery: 1e9 },
