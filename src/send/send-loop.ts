@@ -202,8 +202,9 @@ export async function deliver(job: Delivery): Promise<DeliveryResult> {
         if (streak >= 2) holdUntil = Math.max(holdUntil, now + Math.min(retryDelay * 2 ** Math.min(streak - 2, 16), maxHold, lastAnswer + giveUpAfter - now))
       }
       // 4xx replies and connection failures are counted apart: a relay that throttles, then drops a
-      // connection, should not use up a recipient's attempts twice as fast.
-      const tries = error.connection ? ++attempt.drops : ++attempt.replies
+      // connection, should not use up a recipient's attempts twice as fast. While every connection
+      // fails the server is at fault, not this recipient: the circuit decides when to stop.
+      const tries = error.connection ? (streak >= 2 ? attempt.drops : ++attempt.drops) : ++attempt.replies
       if (tries >= attempts || result.stopped) return
       result.retries++
       attempt.at = now + Math.min(retryDelay * 2 ** (tries - 1), maxDelay)

@@ -94,6 +94,17 @@ describe('send against a faulty relay', () => {
 })
 
 describe('send against a dead server', () => {
+  it('gives up on a closed port after give_up_after even with fewer recipients than attempts would use up', async () => {
+    const root = await project({ send: fast.replace('retry_delay: 50', 'retry_delay: 50\n  attempts: 2') })
+    const port = await closedPort()
+    const { code, io, seconds } = await send(root, port, await staff(root, people(2)))
+    expect(code).toBe(1)
+    expect(io.stderr).toMatch(/^Stopped: .* 0 sent, 0 failed, 2 pending of 2 /m)
+    expect(io.stderr).toMatch(new RegExp(`^The server is unreachable: no answer from 127\\.0\\.0\\.1:${port} for 1 s`, 'm'))
+    expect(seconds).toBeGreaterThanOrEqual(1)
+    expect(seconds).toBeLessThan(3)
+  })
+
   it('gives up on a closed port after give_up_after, naming host:port and the error, leaving everyone pending', async () => {
     const root = await project({ send: fast })
     const port = await closedPort()
