@@ -110,11 +110,25 @@ export class Ledger {
     }
   }
 
-  /** SQLite's quick integrity check; a damaged ledger is refused with what to do. */
-  check(): void {
-    const result = this.db.pragma('quick_check', { simple: true })
+  /**
+   * SQLite's quick integrity check; a damaged ledger is refused with what to do. `fresh` reads the file
+   * through a new connection, as the next run will: damage done to the file under this connection
+   * (a truncated WAL) does not show through its own cache.
+   */
+  check(options: { fresh?: boolean } = {}): void {
+    let result: unknown
+    if (options.fresh) {
+      const reader = new Database(this.path, { readonly: true, fileMustExist: true })
+      try {
+        result = reader.pragma('quick_check', { simple: true })
+      } finally {
+        reader.close()
+      }
+    } else result = this.db.pragma('quick_check', { simple: true })
     if (result !== 'ok') {
-      throw new NewsletterError(`The ledger ${this.path} is damaged (SQLite integrity check: ${String(result)})`, 'refused', undefined, {
+      const problems = String(result).split('\n').filter((line) => !line.startsWith('***'))
+      const more = problems.length > 1 ? ` and ${problems.length - 1} more` : ''
+      throw new NewsletterError(`The ledger ${this.path} is damaged (SQLite integrity check: ${problems[0]}${more})`, 'refused', undefined, {
         hint: `Keep a copy for the record, then recover what it holds: sqlite3 ${this.path} ".recover" | sqlite3 recovered.sqlite, and pass --ledger recovered.sqlite`,
       })
     }

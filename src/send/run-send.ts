@@ -156,10 +156,18 @@ export async function sendDocument(request: SendRequest, io: Output, context: Se
         const progress = createProgress((line) => io.err(line), { tty: context.tty, every: context.progressEvery })
         const result = await deliver({ ...loop, recipients: todo, message, ledger: record, remainingToday, onProgress: (p) => progress.update(p) })
         progress.finish(result)
-        // A ledger damaged during the run (a truncated WAL) must not end in a summary that says all is well.
-        ledger.check()
         const reportHint = `newsletter report ${slug}${request.ledger ? ` --ledger ${ledgerShown}` : ''}`
-        return summarize(io, result, { what, transport, secret, reportHint })
+        const code = summarize(io, result, { what, transport, secret, reportHint })
+        // A ledger damaged during the run (a truncated WAL) must not let the summary be the last word.
+        try {
+          ledger.check({ fresh: true })
+        } catch (error) {
+          throw new NewsletterError(`${(error as Error).message}, after this send: it may not hold what the summary above says was sent`, 'refused', undefined, {
+            cause: error,
+            hint: `Do not rerun with it, or people may be mailed twice. Keep a copy, recover it (sqlite3 ${ledgerShown} ".recover" | sqlite3 recovered.sqlite), compare with the summary, then rerun with --ledger recovered.sqlite`,
+          })
+        }
+        return code
       } finally {
         ledger.unlock(slug)
       }

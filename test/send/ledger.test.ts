@@ -1,3 +1,4 @@
+import { truncateSync } from 'node:fs'
 import { chmod, copyFile, mkdir, open, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -117,6 +118,19 @@ describe('a ledger that never surprises', () => {
       expect(result.stderr).toMatch(/sqlite3 \.newsletter\/sends\.sqlite "\.recover"/)
       expect(result.stderr).not.toMatch(/ at .*\.ts:\d+/)
     }
+  })
+
+  it('says so, after the summary, when the ledger was damaged during the send (a truncated WAL)', async () => {
+    const root = await project()
+    await writeFile(join(root, 'staff.csv'), `email,name\n${Array.from({ length: 300 }, (_, i) => `p${i}@example.com,P`).join('\n')}\n`)
+    const server = await sink({ keep: false, onMessage: (count) => void (count === 100 && truncateSync(join(root, '.newsletter/sends.sqlite-wal'), 4096)) })
+    const result = await runCli(['send', '2026-11', '--recipients', 'staff.csv', '--yes'], { cwd: root, env: { SMTP_URL: `smtp://127.0.0.1:${server.port}` } })
+    expect(result.code).toBe(2)
+    expect(result.stdout).toMatch(/^Done: .* 300 sent, 0 failed, 0 pending of 300 /m)
+    expect(result.stderr).toMatch(/^error: The ledger \.newsletter\/sends\.sqlite is damaged \(SQLite integrity check: .+\), after this send: it may not hold what the summary above says was sent\n  Do not rerun with it, or people may be mailed twice\./)
+    const report = await runCli(['report', '2026-11'], { cwd: root })
+    expect(report.code).toBe(2)
+    expect(report.stderr).toMatch(/^error: The ledger \.newsletter\/sends\.sqlite is damaged/)
   })
 
   it('refuses a read-only ledger with exit 2 and says to make it writable', async () => {
