@@ -12,7 +12,8 @@ export interface CsvText {
 
 /**
  * Decode a CSV file as spreadsheets save it: UTF-8 with or without a BOM, UTF-16 with a BOM (Excel's
- * "Unicode text"), and otherwise Windows-1252 (Excel's "CSV" on Windows) when the bytes are not UTF-8.
+ * "Unicode text") or recognisable without one, and otherwise Windows-1252 (Excel's "CSV" on Windows)
+ * when the bytes are not UTF-8. A guess comes with a warning.
  */
 export function decodeCsv(bytes: Uint8Array): CsvText {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'UTF-16LE' }

@@ -28,7 +28,6 @@ export interface Counts {
 
 /** One slug's send to one destination, as the send loop records it. */
 export interface SendRecord {
-  destination: string
   state(key: string): State | undefined
   /** Mark a recipient in flight: from here until `sent`, a crash makes it "in doubt". */
   markSending(key: string): void
@@ -213,7 +212,6 @@ export class Ledger {
   record(slug: string, destination: string): SendRecord {
     const { state, sending, sent, settle } = this.statements
     return {
-      destination,
       state: (key) => state.get(slug, destination, key) as State | undefined,
       markSending: (key) => void sending.run(now(), slug, destination, key),
       markSent: (key, reply) => {
