@@ -22,8 +22,15 @@ const stdio: Io = {
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
 }
 
+// `newsletter report | head` closes the pipe early: the reader has what it wanted, so stop quietly.
+function quietOnClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error
+  process.exit(process.exitCode ?? 0)
+}
+
 /** Run `newsletter` with these arguments in the project at `root`; returns the exit code. Expected failures are printed, never thrown. */
 export async function main(argv: string[], io: Io = stdio, root = process.cwd()): Promise<number> {
+  if (io === stdio) process.stdout.on('error', quietOnClosedPipe)
   const [name, ...rest] = argv
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(overview())

@@ -86,10 +86,12 @@ const sendFields = {
   rate_per_minute: { spec: { kind: 'integer', min: 1 } },
   /** Recipients per rolling 24 hours; overrides the relay preset. */
   daily_limit: { spec: { kind: 'integer', min: 1 } },
-  /** Attempts per recipient within one run for 4xx replies and dropped connections (default 3). */
+  /** Attempts per recipient within one run on 4xx replies, and apart from those on dropped connections (default 3). */
   attempts: { spec: { kind: 'integer', min: 1 } },
-  /** First retry delay, doubled each attempt up to 30 s (default 2000). */
+  /** First retry delay, doubled each attempt up to 30 s; the recipient waits, not the connection (default 2000). */
   retry_delay: millis,
+  /** Stop when the server has not answered for this long, only failing to connect (default 60000). */
+  give_up_after: millis,
   connection_timeout: millis,
   greeting_timeout: millis,
   socket_timeout: millis,

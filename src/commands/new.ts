@@ -56,7 +56,7 @@ export const newCommand: Command = {
       }
       if (ticketsPath) {
         const shown = relative(root, resolve(root, ticketsPath)) || ticketsPath
-        const csv = await readFile(resolve(root, ticketsPath), 'utf8').catch((error: Error) => {
+        const csv = await readFile(resolve(root, ticketsPath)).catch((error: Error) => {
           throw new NewsletterError(`Could not read ${shown}: ${error.message}`, 'io', undefined, { cause: error, hint: 'Check the path of the ticket export' })
         })
         const reported = previousMonth(day)

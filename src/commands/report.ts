@@ -2,11 +2,10 @@ import { existsSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import type { Command } from './command.ts'
 import { NewsletterError } from '../errors.ts'
-import { Ledger } from '../send/ledger.ts'
+import { defaultLedger, Ledger } from '../send/ledger.ts'
 import { formatReport, type Format } from '../send/report.ts'
-import { defaultLedger } from './send.ts'
 
-/** `newsletter report <slug>`: what the ledger says about a send. */
+/** `newsletter report <slug>`: what the ledger says about a send, per destination. */
 export const reportCommand: Command = {
   name: 'report',
   usage: 'report <slug> [--ledger FILE] [--format text|json|csv]',
@@ -25,12 +24,12 @@ export const reportCommand: Command = {
     const path = resolve(root, String(values.ledger ?? defaultLedger))
     const shown = relative(root, path) || path
     if (!existsSync(path)) throw new NewsletterError(`No ledger at ${shown}: nothing has been sent with it`, 'usage', undefined, { hint: 'Pass the --ledger FILE the send used' })
-    const ledger = new Ledger(path)
+    const ledger = new Ledger(path, shown)
     try {
-      const counts = ledger.counts(slug)
-      if (counts.total === 0) throw new NewsletterError(`${shown} has no send of ${slug}`, 'usage', undefined, { hint: 'Check the slug, or pass the --ledger FILE the send used' })
-      io.out(formatReport(slug, counts, ledger.rows(slug), format as Format))
-      return counts.sent === counts.total ? 0 : 1
+      const sends = ledger.destinations(slug).map((destination) => ({ destination, counts: ledger.counts(slug, destination), rows: ledger.rows(slug, destination) }))
+      if (sends.length === 0) throw new NewsletterError(`${shown} has no send of ${slug}`, 'usage', undefined, { hint: 'Check the slug, or pass the --ledger FILE the send used' })
+      io.out(formatReport(slug, sends, format as Format))
+      return sends.every(({ counts }) => counts.sent === counts.total) ? 0 : 1
     } finally {
       ledger.close()
     }

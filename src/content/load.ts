@@ -137,7 +137,7 @@ export async function loadSource(source: Source, previous?: LoadedSource): Promi
   if (previous?.text === decoded.text && previous.source.path === source.path) return previous
   const loaded = parseDoc(source.path, decoded.text, source.kind)
   if (decoded.guessed) {
-    report(loaded.file, 'warning', 'The file is not UTF-8; it was read as Windows-1252', 'content/encoding', { line: 1, column: 1 }, 'Save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8)')
+    report(loaded.file, 'warning', `The file is not UTF-8; it was read as ${decoded.encoding}`, 'content/encoding', { line: 1, column: 1 }, 'Save it as UTF-8 (in Notepad: Save As, Encoding: UTF-8)')
   }
   return { source, text: decoded.text, loaded }
 }

@@ -1,5 +1,5 @@
-import { parse } from 'csv-parse/sync'
-import { NewsletterError } from '../errors.ts'
+import { NewsletterError, type Position } from '../errors.ts'
+import { decodeCsv, readCsv } from './csv.ts'
 import type { Fields, InferFields } from './schema.ts'
 
 /** Validation of `new.tickets`: which columns of the helpdesk export to read. */
@@ -37,17 +37,21 @@ export interface TicketTally {
   columns: { category: string; created: string }
 }
 
-/** Count the tickets of `month` (YYYY-MM) in a CSV export by category. Bad input throws with the file position. */
-export function countTickets(path: string, text: string, month: string, settings: TicketSettings = {}): TicketTally {
-  let records: { info: { lines: number }; record: Record<string, string> }[]
-  let names: string[] = []
-  const columns = (header: string[]) => (names = header)
-  try {
-    records = parse(text, { bom: true, columns, skip_empty_lines: true, trim: true, info: true, relax_column_count: true }) as typeof records
-  } catch (error) {
-    const line = (error as { lines?: number }).lines ?? 1
-    throw new NewsletterError(`Could not read the ticket export as CSV: ${(error as Error).message.replace(/^Invalid Record Length: /, '')}`, 'content', { file: path, line, column: 1 }, { cause: error, hint: 'Export the tickets as CSV with a header row' })
-  }
+/** Count the tickets of `month` (YYYY-MM) in a CSV export (text, or bytes in any encoding `decodeCsv` reads) by category. Bad input throws with the file position. */
+export function countTickets(path: string, input: string | Uint8Array, month: string, settings: TicketSettings = {}): TicketTally {
+  const text = typeof input === 'string' ? input : decodeCsv(input).text
+  const records: { places: Position[]; record: Record<string, string> }[] = []
+  const names: string[] = []
+  const table = readCsv(path, text, ({ fields, places }, isHeader) => {
+    if (isHeader) {
+      names.push(...fields.map((name) => name.trim()))
+      return
+    }
+    const record: Record<string, string> = {}
+    names.forEach((name, index) => (record[name] = (fields[index] ?? '').trim()))
+    records.push({ places, record })
+  })
+  if (!table) throw new NewsletterError('The ticket export is empty', 'content', { file: path, line: 1, column: 1 }, { hint: 'Export the tickets as CSV with a header row' })
   const find = (configured: string | undefined, known: readonly string[], what: string, key: string): string => {
     const found = configured ? names.find((name) => name === configured) : known.map((want) => names.find((name) => name.toLowerCase() === want)).find(Boolean)
     if (found) return found
@@ -62,11 +66,11 @@ export function countTickets(path: string, text: string, month: string, settings
   const created = find(settings.created, ticketColumns.created, 'created date', 'created')
   const counts = new Map<string, number>()
   let total = 0
-  for (const { info, record } of records) {
+  for (const { places, record } of records) {
     const raw = record[created] ?? ''
     const day = ticketDate(raw, settings.date_order ?? 'dmy')
     if (!day) {
-      throw new NewsletterError(`\`${raw}\` in column \`${created}\` is not a date`, 'content', { file: path, line: info.lines, column: 1 }, { hint: 'Dates like 2026-11-03, 03/11/2026 (see new.tickets.date_order) or 03/Nov/26 are understood' })
+      throw new NewsletterError(`\`${raw}\` in column \`${created}\` is not a date`, 'content', { file: path, ...(places[names.indexOf(created)] ?? places[0]!) }, { hint: 'Dates like 2026-11-03, 03/11/2026 (see new.tickets.date_order) or 03/Nov/26 are understood' })
     }
     if (day.slice(0, 7) !== month) continue
     const name = (record[category] ?? '').trim() || '(none)'

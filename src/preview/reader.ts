@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { parse } from 'csv-parse/sync'
+import { decodeCsv, readCsv } from '../content/csv.ts'
 import { NewsletterError } from '../errors.ts'
 import { compileTemplate, fillTemplate, findSlots } from '../email/personalize.ts'
 
@@ -15,19 +15,24 @@ const maxReaders = 50
 /** The first rows of a recipients CSV (header row required, `email` column required), or the built-in sample. */
 export async function loadReaders(path: string | undefined): Promise<Reader[]> {
   if (!path) return [sampleReader]
-  let text: string
+  let bytes: Uint8Array
   try {
-    text = await readFile(path, 'utf8')
+    bytes = await readFile(path)
   } catch (error) {
     throw new NewsletterError(`Could not read the recipients file ${path}: ${(error as Error).message}`, 'io', undefined, { cause: error, hint: 'Pass an existing CSV with --recipients' })
   }
-  let rows: Reader[]
-  try {
-    rows = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true, to_line: maxReaders + 1 }) as Reader[]
-  } catch (error) {
-    const line = (error as { lines?: number }).lines ?? 1
-    throw new NewsletterError(`The recipients file is not valid CSV: ${(error as Error).message}`, 'content', { file: path, line, column: 1 }, { cause: error, hint: 'Check the quoting and the number of columns on this line' })
-  }
+  const rows: Reader[] = []
+  let columns: string[] = []
+  readCsv(path, decodeCsv(bytes).text, ({ fields, line }, isHeader) => {
+    if (isHeader) {
+      columns = fields.map((name) => name.trim())
+      return
+    }
+    if (fields.length > columns.length) {
+      throw new NewsletterError(`The recipients file has ${fields.length} fields on this line but ${columns.length} columns`, 'content', { file: path, line, column: 1 }, { hint: 'Check the quoting and the number of columns on this line' })
+    }
+    rows.push(Object.fromEntries(columns.map((name, index) => [name, (fields[index] ?? '').trim()])))
+  }, { toLine: maxReaders + 1 })
   if (rows.length === 0) throw new NewsletterError('The recipients file has no rows below its header', 'content', { file: path, line: 1, column: 1 }, { hint: 'Add at least one reader' })
   if (!('email' in rows[0]!)) throw new NewsletterError('The recipients file has no `email` column', 'content', { file: path, line: 1, column: 1 }, { hint: 'The first row names the columns, e.g. `email,name,department`' })
   return rows

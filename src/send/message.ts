@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type Mail from 'nodemailer/lib/mailer'
 import type { Settings } from '../config.ts'
 import type { EmailArtifact } from '../email/build-email.ts'
-import { compileTemplate, escapeHtml, fillTemplate, fillTemplateBytes, type Template } from '../email/personalize.ts'
+import { compileTemplate, escapeHtml, fillTemplate, fillTemplateBytes, isSafeLink, linkTemplates, restoreEncodedSlots, type Template } from '../email/personalize.ts'
 import type { Recipient } from './recipients.ts'
 
 /** The address inside a `Name <address>` sender. */
@@ -21,21 +21,31 @@ export interface MessageOptions {
   test?: boolean
 }
 
+/** Each recipient's message, and the check that their fields make no link unsafe. */
+export interface PreparedMessages {
+  /** The message for one recipient, ready for the transport. */
+  message(recipient: Recipient): Mail.Options
+  /** A link this recipient's fields would make unsafe (not https:, http: or mailto:), with the fields in it. */
+  unsafeLink(recipient: Recipient): { url: string; fields: string[] } | undefined
+}
+
 /**
- * Split the rendered email into templates once, and return a function that makes each recipient's
- * message by filling in their `{{fields}}` (HTML-escaped in the HTML part). No MJML per recipient.
+ * Split the rendered email into templates once; each recipient's message fills in their `{{fields}}`
+ * (HTML-escaped in the HTML part, percent-encoded in links). No MJML per recipient.
  */
-export function prepareMessages(email: EmailArtifact, settings: Settings, options: MessageOptions = {}): (recipient: Recipient) => Mail.Options {
+export function prepareMessages(email: EmailArtifact, settings: Settings, options: MessageOptions = {}): PreparedMessages {
   const send = settings.send ?? {}
   const address = senderAddress(settings.from)
   const domain = address.slice(address.lastIndexOf('@') + 1)
   const subject = compileTemplate(`${options.test ? '[TEST] ' : ''}${email.subject}`)
-  const html = compileTemplate(email.html)
+  const htmlSource = restoreEncodedSlots(email.html)
+  const html = compileTemplate(htmlSource, { html: true })
+  const links = linkTemplates(htmlSource)
   const text = compileTemplate(email.text)
   const unsubscribe: Template | undefined = send.unsubscribe_url ? compileTemplate(send.unsubscribe_url) : undefined
   const listId = parseListId(send.list_id ?? `${settings.organisation} <${address.replace('@', '.')}>`)
   const slug = options.test ? `${email.slug}.test` : email.slug
-  return (recipient) => {
+  const message = (recipient: Recipient): Mail.Options => {
     const list: Mail.ListHeaders = { id: listId }
     const headers: Mail.Headers = {}
     if (unsubscribe) {
@@ -57,6 +67,14 @@ export function prepareMessages(email: EmailArtifact, settings: Settings, option
       html: fillTemplateBytes(html, recipient.fields, escapeHtml),
     }
   }
+  const unsafeLink = (recipient: Recipient) => {
+    for (const link of links) {
+      const url = fillTemplate(link, recipient.fields)
+      if (!isSafeLink(url)) return { url, fields: [...new Set(link.slots.map((slot) => slot.field))] }
+    }
+    return undefined
+  }
+  return { message, unsafeLink }
 }
 
 /** `Name <id.example.com>` → what nodemailer's `list.id` wants (it encodes a non-ASCII name). */

@@ -1,4 +1,3 @@
-import type { Io } from '../commands/command.ts'
 import type { Progress } from './send-loop.ts'
 
 /** Shows a send's progress: a redrawn bar on a terminal, a plain line every few seconds otherwise. */
@@ -8,8 +7,8 @@ export interface ProgressView {
   finish(progress: Progress): void
 }
 
-/** A progress view writing to `io.err`; `tty` decides bar or periodic lines. */
-export function createProgress(io: Io, options: { tty: boolean; every?: number }): ProgressView {
+/** A progress view writing lines with `write` (stderr in the CLI); `tty` decides bar or periodic lines. */
+export function createProgress(write: (line: string) => void, options: { tty: boolean; every?: number }): ProgressView {
   const started = performance.now()
   const every = options.tty ? 100 : (options.every ?? 5000)
   let last = options.tty ? -Infinity : started
@@ -17,7 +16,7 @@ export function createProgress(io: Io, options: { tty: boolean; every?: number }
   const draw = (progress: Progress) => {
     const line = formatProgress(progress, (performance.now() - started) / 1000, options.tty)
     // On a terminal: move up over the previous bar and clear it, so it redraws in place.
-    io.err(options.tty && drawn ? `\x1b[1A\x1b[2K${line}` : line)
+    write(options.tty && drawn ? `\x1b[1A\x1b[2K${line}` : line)
     drawn = true
     last = performance.now()
   }

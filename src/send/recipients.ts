@@ -1,7 +1,7 @@
-import { parse } from 'csv-parse/sync'
+import { readFile } from 'node:fs/promises'
 import { VFile } from 'vfile'
-import { createLocator } from '../content/position.ts'
-import { report, type Position } from '../errors.ts'
+import { decodeCsv, readCsv, type CsvRecord } from '../content/csv.ts'
+import { NewsletterError, report, type Position } from '../errors.ts'
 
 /** One person to mail: the address, and every CSV column for `{{field}}` personalization. */
 export interface Recipient {
@@ -9,6 +9,10 @@ export interface Recipient {
   /** Lower-cased address: the ledger key and what de-duplication compares. */
   key: string
   fields: Record<string, string>
+  /** The line of the recipients file this person is on (absent for --to and --list). */
+  row?: number
+  /** Where each column's value starts on that line, by column name. */
+  places?: Record<string, Position>
 }
 
 /** What a recipients file holds: the people, the column names, and every problem found. */
@@ -46,42 +50,53 @@ export function inAllowedDomains(email: string, domains: readonly string[] | und
   return domains.some((allowed) => domain === allowed.toLowerCase() || domain.endsWith(`.${allowed.toLowerCase()}`))
 }
 
+/** Read a recipients file from disk: any encoding `decodeCsv` knows; a guessed encoding is a warning on the file. */
+export async function readRecipients(path: string, rules: RecipientRules = {}): Promise<RecipientList> {
+  let bytes: Uint8Array
+  try {
+    bytes = await readFile(path)
+  } catch (error) {
+    throw new NewsletterError(`Cannot read the recipients file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'refused', undefined, { cause: error })
+  }
+  const { text, warning } = decodeCsv(bytes)
+  const list = parseRecipients(path, text, rules)
+  if (warning) report(list.file, 'warning', warning, 'recipients/encoding', { line: 1, column: 1 })
+  return list
+}
+
 /**
- * Read a recipients CSV (header row; `email` required, other columns optional) and check every row
- * before anything is sent. Problems go on the returned file as `<file>:<row>:<col>` messages.
+ * Read a recipients CSV (header row; `email` required, other columns optional; comma, semicolon or tab)
+ * and check every row before anything is sent. Problems go on the returned file as `<file>:<row>:<col>` messages.
  */
 export function parseRecipients(path: string, text: string, rules: RecipientRules = {}): RecipientList {
   const file = new VFile({ path, value: text })
-  const locate = createLocator(text)
-  const placesOf = (row: Row) => fieldPlaces(text.slice(row.start, row.end), row.start, locate)
   const recipients: Recipient[] = []
   const seen = new Map<string, number>()
-  let header: Row | undefined
+  let header: CsvRecord | undefined
   let columns: string[] = []
   let emailIndex = -1
   let records = 0
 
-  const takeHeader = (row: Row) => {
-    columns = row.record.map((name) => name.trim())
-    const places = placesOf(row)
+  const takeHeader = (row: CsvRecord) => {
+    columns = row.fields.map((name) => name.trim())
     columns.forEach((name, index) => {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-        report(file, 'error', `Column name \`${name}\` must be letters, digits and underscores`, 'recipients/header', places[index], 'Column names are used as {{name}} fields: write them like department or cost_centre')
+        report(file, 'error', `Column name \`${name}\` must be letters, digits and underscores`, 'recipients/header', row.places[index], 'Column names are used as {{name}} fields: write them like department or cost_centre')
       }
     })
     emailIndex = columns.findIndex((name) => name.toLowerCase() === 'email')
-    if (emailIndex < 0) report(file, 'error', `The header has no \`email\` column (found: ${columns.join(', ')})`, 'recipients/header', places[0], 'Name the column holding the addresses `email`')
+    if (emailIndex < 0) report(file, 'error', `The header has no \`email\` column (found: ${columns.join(', ')})`, 'recipients/header', row.places[0], 'Name the column holding the addresses `email`')
   }
 
-  const takeRow = (row: Row) => {
-    const place = (index: number) => placesOf(row)[index]
-    if (row.record.length > columns.length) {
-      report(file, 'error', `Row has ${row.record.length} fields but the header has ${columns.length}`, 'recipients/columns', place(columns.length), 'Remove the extra field, or wrap a value containing a comma in quotes')
+  const takeRow = (row: CsvRecord) => {
+    const place = (index: number) => row.places[index]
+    if (row.fields.length > columns.length) {
+      report(file, 'error', `Row has ${row.fields.length} fields but the header has ${columns.length}`, 'recipients/columns', place(columns.length), 'Remove the extra field, or wrap a value containing the separator in quotes')
       return
     }
     const fields: Record<string, string> = {}
     let bad = false
-    row.record.forEach((raw, index) => {
+    row.fields.forEach((raw, index) => {
       fields[columns[index]!] = raw.trim()
       if (hasControlCharacters(raw)) {
         report(file, 'error', `\`${columns[index]}\` contains a line break or control character, which could inject mail headers`, 'recipients/injection', place(index), 'Remove the line break from this field')
@@ -100,36 +115,25 @@ export function parseRecipients(path: string, text: string, rules: RecipientRule
     const key = email.toLowerCase()
     const first = seen.get(key)
     if (first !== undefined) return report(file, 'warning', `\`${email}\` is already on row ${first}; it is mailed once`, 'recipients/duplicate', at())
-    seen.set(key, locate(row.start + leadingBlank(text, row.start)).line)
-    recipients.push({ email, key, fields: { ...fields, email } })
+    seen.set(key, row.line)
+    recipients.push({ email, key, fields: { ...fields, email }, row: row.line, places: Object.fromEntries(columns.map((name, index) => [name, row.places[index] ?? row.places[0]!])) })
   }
 
-  // Rows are checked as the parser produces them and then dropped, so a large file is never held twice.
-  let offset = text.startsWith('\uFEFF') ? 1 : 0
+  // Rows are checked as the reader produces them and then dropped, so a large file is never held twice.
   try {
-    parse(text, {
-      raw: true,
-      bom: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      // With `raw: true` csv-parse hands on_record `{ record, raw }`; its types only know the plain record.
-      on_record: (({ record, raw }: { record: string[]; raw: string }): null => {
-        const row = { record, start: offset, end: offset + raw.length }
-        offset = row.end
-        if (!header) {
-          header = row
-          takeHeader(row)
-        } else {
-          records++
-          if (emailIndex >= 0) takeRow(row)
-        }
-        return null
-      }) as unknown as (record: string[]) => null,
+    readCsv(path, text, (row, isHeader) => {
+      if (isHeader) {
+        header = row
+        takeHeader(row)
+      } else {
+        records++
+        if (emailIndex >= 0) takeRow(row)
+      }
     })
   } catch (error) {
-    const { lines, index } = error as { lines?: number; index?: number }
-    const line = lines ?? 1
-    report(file, 'error', `The CSV cannot be read: ${(error as Error).message.replace(/ at line \d+.*$/, '')}`, 'recipients/csv', { line, column: fieldColumn(text, line, index ?? 0) }, 'Check the quotes on this line: a field with a comma or quote must be wrapped in "…", with inner quotes doubled ("")')
+    if (!(error instanceof NewsletterError) || !error.where) throw error
+    const rule = /appears twice/.test(error.message) ? 'recipients/header' : 'recipients/csv'
+    report(file, 'error', error.message, rule, error.where, error.hint)
     return { file, recipients: [], columns }
   }
   if (!header) {
@@ -137,44 +141,6 @@ export function parseRecipients(path: string, text: string, rules: RecipientRule
     return { file, recipients: [], columns: [] }
   }
   if (emailIndex < 0) return { file, recipients: [], columns }
-  if (records === 0) report(file, 'error', 'The file has a header but no recipients', 'recipients/empty', placesOf(header)[0], 'Add one row per person below the header')
+  if (records === 0) report(file, 'error', 'The file has a header but no recipients', 'recipients/empty', header.places[0], 'Add one row per person below the header')
   return { file, recipients, columns }
-}
-
-interface Row {
-  record: string[]
-  /** Offsets of the record's raw text (with any blank lines before it) in the file. */
-  start: number
-  end: number
-}
-
-function leadingBlank(text: string, from: number): number {
-  let i = from
-  while (text[i] === '\n' || (text[i] === '\r' && text[i + 1] === '\n')) i += text[i] === '\r' ? 2 : 1
-  return i - from
-}
-
-/** Where each field of a record starts, given the record's raw text and its offset in the file. */
-function fieldPlaces(raw: string, offset: number, locate: (offset: number) => Position): Position[] {
-  const blank = leadingBlank(raw, 0)
-  const places: Position[] = [locate(offset + blank)]
-  let quoted = false
-  for (let i = blank; i < raw.length; i++) {
-    if (raw[i] === '"') quoted = !quoted
-    else if (raw[i] === ',' && !quoted) places.push(locate(offset + i + 1))
-  }
-  return places
-}
-
-/** The column where field `index` starts on a line, for errors the CSV parser raises. */
-function fieldColumn(text: string, line: number, index: number): number {
-  const content = text.split('\n')[line - 1] ?? ''
-  let quoted = false
-  let field = 0
-  for (let i = 0; i < content.length; i++) {
-    if (field === index) return i + 1
-    if (content[i] === '"') quoted = !quoted
-    else if (content[i] === ',' && !quoted) field++
-  }
-  return 1
 }

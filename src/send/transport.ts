@@ -8,6 +8,10 @@ import { NewsletterError } from '../errors.ts'
 export interface Transport {
   /** Where mail goes, without secrets: `smtp://it-news@smtp.example.com:587`, `outbox dist/outbox/2026-11/`. */
   describe: string
+  /** What the ledger keys a send by, so a trial never settles a real send: `outbox`, `smtp host:port`. */
+  destination: string
+  /** The server (`host:port`) or folder messages go to, for messages about it. */
+  server: string
   /** Hand over one message; resolves with the server's reply once it accepted it, rejects otherwise. */
   send(message: Mail.Options): Promise<string>
   close(): void
@@ -73,14 +77,17 @@ export function smtpTransport({ url, secret }: SmtpUrl, options: SmtpOptions = {
     socketTimeout: options.socketTimeout ?? 60_000,
     dkim: options.dkim,
   })
+  const server = `${url.hostname}:${port}`
   return {
-    describe: `${url.protocol}//${user ? `${user}@` : ''}${url.hostname}:${port}`,
+    describe: `${url.protocol}//${user ? `${user}@` : ''}${server}`,
+    destination: `smtp ${server}`,
+    server,
     async send(message) {
       try {
         const info = await transporter.sendMail(message)
         return info.response
       } catch (error) {
-        throw toSendError(error, secret)
+        throw toSendError(error, secret, server)
       }
     },
     close: () => transporter.close(),
@@ -93,6 +100,8 @@ export function outboxTransport(dir: string, options: Pick<SmtpOptions, 'dkim'> 
   let made: Promise<unknown> | undefined
   return {
     describe: `outbox ${dir}/`,
+    destination: 'outbox',
+    server: `${dir}/`,
     async send(message) {
       const info = await transporter.sendMail(message)
       const to = message.to as { address: string }
@@ -105,7 +114,7 @@ export function outboxTransport(dir: string, options: Pick<SmtpOptions, 'dkim'> 
         await rename(`${target}.tmp-${process.pid}`, target)
       } catch (error) {
         // A full or read-only disk fails every message the same way: stop the run, keep the rest pending.
-        throw new SendError(`cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, false, true)
+        throw new SendError(`cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { fatal: true, hint: 'Check that the outbox folder is writable and the disk is not full, then rerun to resume' })
       }
       return `250 written to ${target}`
     },
@@ -113,26 +122,57 @@ export function outboxTransport(dir: string, options: Pick<SmtpOptions, 'dkim'> 
   }
 }
 
-/**
- * A failed hand-over: `permanent` for this recipient (5xx), `fatal` for the whole run (the server
- * refused our login: every message would fail the same way), otherwise worth retrying (4xx, timeouts,
- * dropped connections).
- */
+/** How a failed hand-over is to be treated; every flag defaults to false. */
+export interface SendErrorKind {
+  /** Permanent for this recipient (5xx): recorded as failed, not retried. */
+  permanent?: boolean
+  /** Fatal for the whole run (our login or TLS was refused): every message would fail the same way. */
+  fatal?: boolean
+  /** No reply from the server (refused, timed out, cut, or 421): counts towards giving up on it. */
+  connection?: boolean
+  /** The server says we are too fast (421, 4.7.x, rate wording, refused connections): slow down. */
+  tooFast?: boolean
+  /** What to do about it, when there is something specific to say. */
+  hint?: string
+}
+
+/** A failed hand-over; anything neither permanent nor fatal is worth retrying later in the run. */
 export class SendError extends Error {
-  constructor(
-    message: string,
-    readonly permanent: boolean,
-    readonly fatal = false,
-  ) {
+  readonly permanent: boolean
+  readonly fatal: boolean
+  readonly connection: boolean
+  readonly tooFast: boolean
+  readonly hint: string | undefined
+  constructor(message: string, kind: SendErrorKind = {}) {
     super(message)
+    this.permanent = kind.permanent ?? false
+    this.fatal = kind.fatal ?? false
+    this.connection = kind.connection ?? false
+    this.tooFast = kind.tooFast ?? false
+    this.hint = kind.hint
   }
   override name = 'SendError'
 }
 
-function toSendError(error: unknown, secret: string | undefined): SendError {
-  const { responseCode, response, code, message } = error as { responseCode?: number; response?: string; code?: string; message?: string }
+// Replies that mean "slow down" rather than "try this one later": RFC 3463 4.7.x (policy), and the
+// words relays use for throttling (Exchange Online: 4.7.500 "Server busy"; Gmail: 4.7.28 "rate limited").
+const tooFastReply = /^4\d\d[ -]4\.7\.\d+|\b(rate|too many|too fast|throttl|slow down|busy)/i
+
+function toSendError(error: unknown, secret: string | undefined, server: string): SendError {
+  const { responseCode, response, code, command, message } = error as { responseCode?: number; response?: string; code?: string; command?: string; message?: string }
   const text = redact(response ?? `${code ? `${code}: ` : ''}${message ?? String(error)}`, secret)
+  if (code === 'ETLS' && command === 'STARTTLS') {
+    return new SendError(`${server} does not offer STARTTLS (it answered \`${text}\`), and send.require_tls is on, so the password would cross the network unencrypted`, {
+      fatal: true,
+      hint: 'For a trusted internal relay, set send.require_tls: false in content/settings.yml; or, if the server offers implicit TLS, use smtps://…:465 in SMTP_URL',
+    })
+  }
+  if (code === 'EAUTH' || code === 'ENOAUTH') return new SendError(text, { fatal: true, hint: 'Check the user and password in SMTP_URL and that the account may send, then rerun to resume' })
+  if (code === 'ETLS') return new SendError(text, { fatal: true, hint: 'The TLS handshake failed: check the host name and port in SMTP_URL (smtp:// with STARTTLS on 587, smtps:// on 465)' })
   // RFC 5321 §4.2.1: 5yz is a permanent negative reply, 4yz transient; no reply at all (timeout, reset) is transient.
-  if (code === 'EAUTH' || code === 'ETLS' || code === 'ENOAUTH') return new SendError(text, false, true)
-  return new SendError(text, responseCode !== undefined && responseCode >= 500 && responseCode < 600)
+  if (responseCode !== undefined && responseCode >= 500 && responseCode < 600) return new SendError(text, { permanent: true })
+  // 421: the server is closing the connection (RFC 5321 §3.8), usually because of load or our rate.
+  const connection = responseCode === undefined || responseCode === 421
+  const refused = /ECONNREFUSED/.test(message ?? '')
+  return new SendError(text, { connection, tooFast: responseCode === 421 || refused || (responseCode !== undefined && responseCode >= 450 && responseCode <= 452 && tooFastReply.test(text)) })
 }

@@ -38,6 +38,8 @@ describe('files as editors on Windows and elsewhere write them', () => {
   it('reads Windows-1252 text and warns that it guessed', async () => {
     const bytes = Buffer.from(`${head(72)}Jos\u00e9 M\u00fcller moved the printer.\n`, 'latin1')
     expect(decodeText(bytes).text).toContain('José Müller')
+    // 0x80–0x9F are where Windows-1252 differs from Latin-1: the euro sign and typographic quotes.
+    expect(decodeText(Buffer.from([0x93, 0x80, 0x35, 0x94])).text).toBe('“€5”')
     expect(await messagesFor({ 'cp1252.md': bytes })).toEqual(['content/issues/cp1252.md:1:1 warning content/encoding: The file is not UTF-8; it was read as Windows-1252'])
     expect(decodeText(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('---\r\ntitle: É\r\n', 'utf16le')])).text).toBe('---\ntitle: É\n')
   })

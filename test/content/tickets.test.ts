@@ -65,7 +65,7 @@ describe('countTickets', () => {
 
   it('points at the line of a date it cannot read, even after a quoted line break', () => {
     expect(failure(() => countTickets('bad.csv', read('bad-date.csv'), '2026-10'))).toBe(
-      'bad.csv:4:1: `yesterday` in column `Created` is not a date / Dates like 2026-11-03, 03/11/2026 (see new.tickets.date_order) or 03/Nov/26 are understood',
+      'bad.csv:4:10: `yesterday` in column `Created` is not a date / Dates like 2026-11-03, 03/11/2026 (see new.tickets.date_order) or 03/Nov/26 are understood',
     )
   })
 

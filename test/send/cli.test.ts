@@ -29,7 +29,7 @@ describe('newsletter send (CLI)', () => {
     expect(acceptedBeforeKill).toBeLessThan(emails.length)
 
     const ledger = new Ledger(join(root, '.newsletter/sends.sqlite'))
-    const counts = ledger.counts('2026-11')
+    const counts = ledger.counts('2026-11', `smtp 127.0.0.1:${server.port}`)
     ledger.close()
     expect(counts.total).toBe(emails.length)
     expect(counts.inDoubt).toBeLessThanOrEqual(concurrency)
@@ -60,25 +60,36 @@ describe('newsletter send (CLI)', () => {
     expect(result.stderr).toMatch(/SIGTERM: finishing the messages in flight/)
     expect(result.stderr).toMatch(/Stopped: issue 2026-11 .* \d+ sent, 0 failed, \d+ pending of 100/)
     const ledger = new Ledger(join(root, '.newsletter/sends.sqlite'))
-    const counts = ledger.counts('2026-11')
+    const counts = ledger.counts('2026-11', `smtp 127.0.0.1:${server.port}`)
     ledger.close()
     expect(counts.inDoubt).toBe(0)
     expect(counts.sent).toBe(server.accepted.length)
     expect(counts.pending).toBe(emails.length - counts.sent)
   })
 
-  it('refuses with exit 2 while another sender holds the lock', async () => {
+  it('refuses with exit 2 while another sender renews its lock, and takes over a lock not renewed for 2 minutes', async () => {
     const root = await project()
     await staff(root, 2)
     const server = await sink()
-    const ledger = new Ledger(join(root, '.newsletter/sends.sqlite'))
-    // This test process is alive, so its lock is not stale.
-    ledger.db.prepare(`INSERT INTO locks (slug, pid, host, since) VALUES ('2026-11', ?, ?, '2026-11-22T10:00:00.000Z')`).run(process.pid, hostname())
-    ledger.close()
-    const result = await runCli(['send', '2026-11', '--recipients', 'staff.csv', '--yes'], { cwd: root, env: { SMTP_URL: `smtp://127.0.0.1:${server.port}` } })
-    expect(result.code).toBe(2)
-    expect(result.stderr).toContain(`error: Another send of 2026-11 is running (process ${process.pid} on ${hostname()}, since 2026-11-22T10:00:00.000Z)`)
+    const env = { SMTP_URL: `smtp://127.0.0.1:${server.port}` }
+    const args = ['send', '2026-11', '--recipients', 'staff.csv', '--yes']
+    const holdLock = (renewed: Date) => {
+      const ledger = new Ledger(join(root, '.newsletter/sends.sqlite'))
+      // This test process is alive: only the lease decides whether its lock is stale.
+      ledger.db.prepare(`INSERT OR REPLACE INTO locks (slug, pid, host, since, renewed_at) VALUES ('2026-11', ?, ?, '2026-11-22T10:00:00.000Z', ?)`).run(process.pid, hostname(), renewed.toISOString())
+      ledger.close()
+    }
+    holdLock(new Date(Date.now() - 10_000))
+    const refused = await runCli(args, { cwd: root, env })
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toMatch(new RegExp(`error: Another send of 2026-11 is running \\(process ${process.pid} on ${hostname()}, since 2026-11-22T10:00:00\\.000Z, last seen 1\\d s ago\\)`))
     expect(server.attempts).toHaveLength(0)
+
+    holdLock(new Date(Date.now() - 3 * 60_000))
+    const taken = await runCli(args, { cwd: root, env })
+    expect(taken.stderr).toMatch(new RegExp(`^warning: Took over the lock of process ${process.pid} on ${hostname()} \\(not renewed for 18\\d s\\)\\.$`, 'm'))
+    expect(taken.code).toBe(0)
+    expect(server.accepted).toHaveLength(2)
   })
 
   it('refuses with exit 2 and the exact rows when the CSV has bad rows, sending nothing', async () => {

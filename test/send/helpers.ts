@@ -53,15 +53,18 @@ export interface Sink {
   attempts: string[]
   /** The recipient of every accepted message, duplicates included. */
   accepted: string[]
+  /** Die like a crashed server: cut every connection and stop listening, at once. */
+  kill(): void
   close(): Promise<void>
 }
 
 /**
  * A real smtp-server on port 0. `reply` decides per recipient and attempt: undefined accepts,
- * a number rejects with that SMTP code, 'drop' accepts the DATA and then cuts the connection.
+ * a number rejects with that SMTP code ({ code, text } with that wording too), 'drop' accepts the DATA
+ * and then cuts the connection.
  */
 export async function startSink(
-  options: { reply?: (to: string, attempt: number) => number | 'drop' | undefined; auth?: { user: string; pass: string }; keep?: boolean; onMessage?: (count: number) => void } = {},
+  options: { reply?: (to: string, attempt: number) => number | { code: number; text: string } | 'drop' | undefined; auth?: { user: string; pass: string }; keep?: boolean; onMessage?: (count: number) => void } = {},
 ): Promise<Sink> {
   const messages: ParsedMail[] = []
   const attempts: string[] = []
@@ -91,10 +94,13 @@ export async function startSink(
           callback(Object.assign(new Error(reply >= 500 ? 'Mailbox unavailable' : 'Try again later'), { responseCode: reply }))
           return
         }
+        if (typeof reply === 'object') {
+          callback(Object.assign(new Error(reply.text), { responseCode: reply.code }))
+          return
+        }
         if (reply === 'drop') {
           // Cut the connection after the data arrived but before the reply: the sender cannot know.
-          const connections = (server as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> }).connections
-          for (const connection of connections) if (connection.id === session.id) connection._socket.destroy()
+          for (const connection of connectionsOf(server)) if (connection.id === session.id) connection._socket.destroy()
           return
         }
         if (options.keep ?? true) messages.push(await simpleParser(Buffer.concat(chunks)))
@@ -108,7 +114,18 @@ export async function startSink(
   server.on('error', ignoreReset)
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
   const port = (server.server.address() as AddressInfo).port
-  return { server, port, messages, attempts, accepted, close: () => new Promise<void>((done) => server.close(() => done())) }
+  let killed = false
+  const kill = () => {
+    killed = true
+    server.server.close()
+    for (const connection of connectionsOf(server)) connection._socket.destroy()
+  }
+  return { server, port, messages, attempts, accepted, kill, close: () => (killed ? Promise.resolve() : new Promise<void>((done) => server.close(() => done()))) }
+}
+
+// smtp-server keeps its open connections in a private set; the fault injection needs their sockets.
+function connectionsOf(server: SMTPServer): Set<{ id: string; _socket: { destroy(): void } }> {
+  return (server as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> }).connections
 }
 
 /**
@@ -122,9 +139,9 @@ export function ignoreReset(error: NodeJS.ErrnoException): void {
 /** Run the real `newsletter` CLI in a child process in `cwd`; `onSpawn` gets the child (to signal it). */
 export function runCli(
   args: string[],
-  options: { cwd: string; env?: Record<string, string>; onSpawn?: (child: ChildProcess) => void },
+  options: { cwd: string; env?: Record<string, string>; onSpawn?: (child: ChildProcess) => void; uid?: number },
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(repo, 'src/bin.js'), ...args], { cwd: options.cwd, env: { ...process.env, SMTP_URL: '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [join(repo, 'src/bin.js'), ...args], { cwd: options.cwd, env: { ...process.env, SMTP_URL: '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], uid: options.uid, gid: options.uid })
   let stdout = ''
   let stderr = ''
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()))

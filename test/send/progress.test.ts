@@ -15,7 +15,7 @@ describe('progress', () => {
 
   it('redraws in place on a terminal and stays quiet between lines otherwise', () => {
     const tty = collect()
-    const bar = createProgress(tty, { tty: true })
+    const bar = createProgress(tty.err, { tty: true })
     bar.update(progress)
     bar.finish({ ...progress, sent: 990 })
     const lines = tty.stderr.split('\n').filter(Boolean)
@@ -24,7 +24,7 @@ describe('progress', () => {
     expect(lines[1]).toMatch(/^\x1b\[1A\x1b\[2K\[#+-*\] 990\/1000 sent/)
 
     const log = collect()
-    const lines2 = createProgress(log, { tty: false, every: 60_000 })
+    const lines2 = createProgress(log.err, { tty: false, every: 60_000 })
     lines2.update(progress)
     lines2.finish(progress)
     expect(log.stderr).toBe('')

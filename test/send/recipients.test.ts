@@ -10,8 +10,8 @@ describe('parseRecipients', () => {
     const { file, recipients, columns } = parseRecipients('staff.csv', text, rules)
     expect(columns).toEqual(['email', 'name', 'department'])
     expect(recipients).toEqual([
-      { email: 'Ann.Lee@example.com', key: 'ann.lee@example.com', fields: { email: 'Ann.Lee@example.com', name: 'Ann Lee', department: 'Finance' } },
-      { email: 'bo@sub.example.com', key: 'bo@sub.example.com', fields: { email: 'bo@sub.example.com', name: 'Bo, Jr.', department: 'IT' } },
+      { email: 'Ann.Lee@example.com', key: 'ann.lee@example.com', fields: { email: 'Ann.Lee@example.com', name: 'Ann Lee', department: 'Finance' }, row: 2, places: { email: { line: 2, column: 1 }, name: { line: 2, column: 21 }, department: { line: 2, column: 31 } } },
+      { email: 'bo@sub.example.com', key: 'bo@sub.example.com', fields: { email: 'bo@sub.example.com', name: 'Bo, Jr.', department: 'IT' }, row: 4, places: { email: { line: 4, column: 1 }, name: { line: 4, column: 22 }, department: { line: 4, column: 32 } } },
     ])
     expect(formatText(collectMessages([file]))).toBe('staff.csv:5:1: warning: `ann.lee@EXAMPLE.com` is already on row 2; it is mailed once (recipients/duplicate)')
   })
@@ -55,6 +55,19 @@ describe('parseRecipients', () => {
   it('rejects a carriage return hidden in a quoted field', () => {
     const { file } = parseRecipients('cr.csv', 'email,name\nann@example.com,"Ann\rBcc: x@evil.test"\n', rules)
     expect(formatText(collectMessages([file]))).toMatch(/^cr\.csv:2:17: error: `name` contains a line break/)
+  })
+
+  it('refuses a repeated column instead of using one of them', () => {
+    const { file, recipients } = parseRecipients('twice.csv', 'email,email,name\nann@example.com,bo@example.com,Ann\n', rules)
+    expect(recipients).toEqual([])
+    expect(formatText(collectMessages([file])).split('\n')[0]).toBe('twice.csv:1:7: error: Column `email` appears twice in the header (also column 1) (recipients/header)')
+  })
+
+  it('reads semicolons and tabs, and CRLF line ends, with positions in the file', () => {
+    const { file, recipients } = parseRecipients('eu.csv', 'name;email\r\n"Müller; José";jm@example.com\r\nAnn;ann@elsewhere.org\r\n', rules)
+    expect(recipients).toEqual([{ email: 'jm@example.com', key: 'jm@example.com', fields: { email: 'jm@example.com', name: 'Müller; José' }, row: 2, places: { name: { line: 2, column: 1 }, email: { line: 2, column: 16 } } }])
+    expect(formatText(collectMessages([file])).split('\n')[0]).toBe('eu.csv:3:5: error: `ann@elsewhere.org` is outside the allowed domains (example.com) (recipients/domain)')
+    expect(parseRecipients('tab.csv', 'email\tname\nann@example.com\tAnn\n', rules).recipients[0]!.fields).toEqual({ email: 'ann@example.com', name: 'Ann' })
   })
 
   it('allows any domain when none are configured', () => {

@@ -89,7 +89,7 @@ describe('send over SMTP', () => {
     expect(io.stdout).toMatch(/2 sent, 0 failed/)
     expect(server.attempts.filter((to) => to === 'ann@example.com')).toHaveLength(2)
     const ledger = new Ledger(join(root, '.newsletter/sends.sqlite'))
-    expect(ledger.rows('2026-11').find((row) => row.email === 'ann@example.com')).toMatchObject({ state: 'sent', attempts: 2 })
+    expect(ledger.rows('2026-11', `smtp 127.0.0.1:${server.port}`).find((row) => row.email === 'ann@example.com')).toMatchObject({ state: 'sent', attempts: 2 })
     ledger.close()
   })
 
@@ -105,14 +105,17 @@ describe('send over SMTP', () => {
     const ledgerPath = join(root, '.newsletter/sends.sqlite')
     const report = collect()
     expect(await reportCommand.run({ ledger: ledgerPath, format: 'text' }, ['2026-11'], report, root)).toBe(1)
-    expect(report.stdout).toMatch(/^2026-11: 1 sent, 1 failed, 0 pending, 0 in doubt \(of 2\)$/m)
+    expect(report.stdout).toMatch(/^2026-11 to smtp 127\.0\.0\.1:\d+: 1 sent, 1 failed, 0 pending, 0 in doubt \(of 2\)$/m)
     expect(report.stdout).toMatch(/failed: gone@example\.com \(1 attempt\): 550 Mailbox unavailable/)
     const json = collect()
     await reportCommand.run({ ledger: ledgerPath, format: 'json' }, ['2026-11'], json, root)
-    expect(JSON.parse(json.stdout)).toMatchObject({ counts: { sent: 1, failed: 1 }, recipients: [{ email: 'gone@example.com', state: 'failed', reply: '550 Mailbox unavailable' }] })
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      slug: '2026-11',
+      destinations: [{ destination: `smtp 127.0.0.1:${server.port}`, counts: { sent: 1, failed: 1 }, recipients: [{ email: 'gone@example.com', state: 'failed', reply: '550 Mailbox unavailable' }] }],
+    })
     const table = collect()
     await reportCommand.run({ ledger: ledgerPath, format: 'csv' }, ['2026-11'], table, root)
-    expect(table.stdout.trim().split('\n')).toEqual(['email,state,attempts,reply,updated_at', expect.stringMatching(/^gone@example\.com,failed,1,550 Mailbox unavailable,\d{4}-/)])
+    expect(table.stdout.trim().split('\n')).toEqual(['destination,email,state,attempts,reply,updated_at', expect.stringMatching(/^smtp 127\.0\.0\.1:\d+,gone@example\.com,failed,1,550 Mailbox unavailable,\d{4}-/)])
 
     // A rerun does not retry the permanent failure and says there is nothing to send.
     const rerun = await send(root, server.port, { recipients: await csv(root, ['gone@example.com,Gone,IT', 'bo@example.com,Bo,IT']) })
@@ -136,7 +139,7 @@ describe('send over SMTP', () => {
   })
 
   it('gives up on a server that never greets, within the timeout, leaving recipients pending', async () => {
-    const root = await project({ send: fast.replace('retry_delay: 10', 'retry_delay: 10\n  attempts: 2') })
+    const root = await project({ send: fast.replace('retry_delay: 10', 'retry_delay: 10\n  attempts: 2\n  give_up_after: 1000') })
     const sockets = new Set<Socket>()
     const silent: Server = createServer((socket) => void sockets.add(socket.on('error', ignoreReset)))
     await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done))
@@ -148,11 +151,56 @@ describe('send over SMTP', () => {
     const { code, io } = await send(root, (silent.address() as { port: number }).port, { recipients: await csv(root, ['ann@example.com,Ann,IT']) })
     expect(performance.now() - started).toBeLessThan(10_000)
     expect(code).toBe(1)
-    expect(io.stderr).toMatch(/0 sent, 0 failed, 1 pending of 1/)
+    expect(io.stderr).toMatch(/^Stopped: .* 0 sent, 0 failed, 1 pending of 1 /m)
+    expect(io.stderr).toMatch(/^The server is unreachable: no answer from 127\.0\.0\.1:\d+ for 1 s \(last error: ETIMEDOUT: Greeting never received\)\.$/m)
     expect(io.stderr).toMatch(/rerun the same command to resume/)
     const ledger = new Ledger(join(root, '.newsletter/sends.sqlite'))
-    expect(ledger.rows('2026-11')[0]).toMatchObject({ state: 'pending', attempts: 2, reply: expect.stringMatching(/Greeting never received|timeout/i) })
+    // Tried for as long as give_up_after allows, not only `attempts` times: the server, not the recipient, failed.
+    expect(ledger.rows('2026-11', `smtp 127.0.0.1:${(silent.address() as { port: number }).port}`)[0]).toMatchObject({ state: 'pending', attempts: expect.any(Number), reply: expect.stringMatching(/Greeting never received/) })
+    expect(ledger.rows('2026-11', `smtp 127.0.0.1:${(silent.address() as { port: number }).port}`)[0]!.attempts).toBeGreaterThan(2)
     ledger.close()
+  })
+
+  it('names STARTTLS, send.require_tls and smtps:// when the server offers no STARTTLS and require_tls is on', async () => {
+    const root = await project({ send: fast.replace('  require_tls: false\n', '') })
+    const server = await sink()
+    const { code, io } = await send(root, server.port, { recipients: await csv(root, ['ann@example.com,Ann,IT', 'bo@example.com,Bo,IT']) })
+    expect(code).toBe(1)
+    expect(io.stderr).toMatch(/^Stopped: .* 0 sent, 0 failed, 2 pending of 2 /m)
+    expect(io.stderr).toContain(
+      `Sending stopped: 127.0.0.1:${server.port} does not offer STARTTLS (it answered \`500 Error: command not recognized\`), and send.require_tls is on, so the password would cross the network unencrypted.\n` +
+        '  For a trusted internal relay, set send.require_tls: false in content/settings.yml; or, if the server offers implicit TLS, use smtps://…:465 in SMTP_URL\n',
+    )
+    expect(server.accepted).toHaveLength(0)
+  })
+
+  it('fills {{fields}} in links percent-encoded, and refuses a row whose value would make a link unsafe', async () => {
+    const root = await project({
+      send: fast,
+      edit: (text) => text.replace('## Thank you', 'Your [portal]({{portal}}), your <a href="https://intranet.example.com/people?n={{name}}">profile</a>, <a href="{{name}}">you</a>.\n\n## Thank you'),
+    })
+    const server = await sink()
+    const list = await csv(root, ['ann@example.com,Ann & Co?#x,https://portal.example.com/a b', 'bo@example.com,javascript:alert(1),https://portal.example.com/', 'cy@example.com,Cy,"data:text/html;base64,PHNjcmlwdD4="'], 'email,name,portal')
+    const refused = collect()
+    const error = await runSend({ yes: true, recipients: list }, ['2026-11'], refused, { root, env: { SMTP_URL: `smtp://127.0.0.1:${server.port}` }, tty: false }).catch((caught: unknown) => caught)
+    expect(error).toMatchObject({ code: 'refused', message: '3 recipients would get an unsafe link: nothing was sent' })
+    expect(refused.stderr.trim().split('\n')).toEqual([
+      `${list}:2:17: error: \`name\` of ann@example.com makes a link \`Ann%20&%20Co?#x\`, which is not an https:, http: or mailto: link (recipients/link)`,
+      `${list}:3:16: error: \`name\` of bo@example.com makes a link \`javascript:alert(1)\`, which is not an https:, http: or mailto: link (recipients/link)`,
+      `${list}:4:19: error: \`portal\` of cy@example.com makes a link \`data:text/html;base64,PHNjcmlwdD4=\`, which is not an https:, http: or mailto: link (recipients/link)`,
+    ])
+    expect(server.attempts).toHaveLength(0)
+
+    // Without the link that is the name alone, the values are filled percent-encoded, and the Markdown link too.
+    const text = await readFile(join(root, 'content/issues/2026-11.md'), 'utf8')
+    await writeFile(join(root, 'content/issues/2026-11.md'), approveText(text.replace(', <a href="{{name}}">you</a>', ''), { by: 'Test Approver', at: '2026-11-02T09:00' }))
+    await writeFile(list, 'email,name,portal\nann@example.com,Ann & Co?#x,https://portal.example.com/a b\n')
+    const { code } = await send(root, server.port, { recipients: list })
+    expect(code).toBe(0)
+    const html = server.messages[0]!.html as string
+    expect(html).toContain('href="https://portal.example.com/a%20b"')
+    expect(html).toContain('href="https://intranet.example.com/people?n=Ann%20%26%20Co%3F%23x"')
+    expect(html).not.toMatch(/%7B%7B|\{\{/i)
   })
 
   it('never prints, records or reports the SMTP password', async () => {
@@ -255,7 +303,7 @@ describe('send over SMTP', () => {
     expect(eml).toMatch(/^Content-Type: multipart\/alternative;/m)
     const report = collect()
     expect(await reportCommand.run({ ledger: join(root, '.newsletter/sends.sqlite'), format: 'text' }, ['2026-11'], report, root)).toBe(0)
-    expect(report.stdout).toBe('2026-11: 2 sent, 0 failed, 0 pending, 0 in doubt (of 2)\n')
+    expect(report.stdout).toBe('2026-11 to outbox (a trial: .eml files, nobody was mailed): 2 sent, 0 failed, 0 pending, 0 in doubt (of 2)\n')
   })
 
   it('stops the run when the outbox cannot be written, leaving everyone pending', async () => {
@@ -268,7 +316,7 @@ describe('send over SMTP', () => {
     expect(io.stderr).toMatch(/0 sent, 0 failed, 2 pending of 2/)
     expect(io.stderr).toMatch(/Sending stopped: cannot write .*dist\/outbox\/2026-11\/\w+@example\.com\.eml: ENOTDIR/)
     const ledger = new Ledger(join(root, '.newsletter/sends.sqlite'))
-    expect(ledger.counts('2026-11')).toMatchObject({ pending: 2, inDoubt: 0 })
+    expect(ledger.counts('2026-11', 'outbox')).toMatchObject({ pending: 2, inDoubt: 0 })
     ledger.close()
   })
 

@@ -1,0 +1,148 @@
+import { parse } from 'csv-parse/sync'
+import { NewsletterError, type Position } from '../errors.ts'
+import { createLocator } from './position.ts'
+import { decodeBytes, type Encoding } from './text.ts'
+
+/** A CSV file's text and how its bytes were read. */
+export interface CsvText {
+  text: string
+  encoding: Encoding
+  /** Set when the encoding is a guess the user should know about. */
+  warning?: string
+}
+
+/** Decode a CSV file as spreadsheets save it (see `decodeBytes`); a guessed encoding comes with a warning. */
+export function decodeCsv(bytes: Uint8Array): CsvText {
+  const { text, encoding, guessed } = decodeBytes(bytes)
+  if (!guessed) return { text, encoding }
+  const warning =
+    encoding === 'Windows-1252'
+      ? 'The file is not valid UTF-8: read it as Windows-1252 (what Excel saves as "CSV" on Windows). Check that names with accents look right, or save it as "CSV UTF-8"'
+      : `The file has no byte order mark: read it as ${encoding}${encoding === 'UTF-16LE' ? ' (Excel\'s "Unicode text")' : ''}. Check that names with accents look right`
+  return { text, encoding, warning }
+}
+
+/** The separators people's files use: comma; semicolon where the comma is the decimal mark (Excel in much of Europe); tab. */
+export type Separator = ',' | ';' | '\t'
+
+/** The separator of a CSV: whichever of comma, semicolon and tab the header row (outside quotes) has most of; comma on a tie. */
+export function detectSeparator(text: string): Separator {
+  const counts = { ',': 0, ';': 0, '\t': 0 }
+  let quoted = false
+  for (const char of text) {
+    if (char === '"') quoted = !quoted
+    else if (!quoted && (char === '\n' || char === '\r')) break
+    else if (!quoted && char in counts) counts[char as Separator]++
+  }
+  return counts[';'] > counts[','] && counts[';'] >= counts['\t'] ? ';' : counts['\t'] > counts[','] ? '\t' : ','
+}
+
+/** One record of a CSV, with where it sits in the text. */
+export interface CsvRecord {
+  fields: string[]
+  /** Where each field starts (1-based line and column). */
+  places: Position[]
+  /** The line the record starts on. */
+  line: number
+}
+
+/** What `readCsv` found: the header (the first record) and the separator used. */
+export interface CsvTable {
+  header: CsvRecord
+  separator: Separator
+}
+
+/**
+ * The one CSV reader (recipients, ticket exports, preview readers): decoded text in, records out one at
+ * a time so a large file is never held twice. The first record is the header (`isHeader`); a column name given
+ * twice, or a broken quote, throws a NewsletterError at its `file:line:col`. Returns undefined for an empty file.
+ */
+export function readCsv(path: string, source: string, onRecord: (record: CsvRecord, isHeader: boolean) => void, options: { toLine?: number } = {}): CsvTable | undefined {
+  // csv-parse's raw text of a CRLF record is one character short, which would shift every position
+  // after it; lines and columns are the same with LF alone.
+  const text = source.replace(/\r\n/g, '\n')
+  const separator = detectSeparator(text)
+  const locate = createLocator(text)
+  let offset = text.startsWith('\uFEFF') ? 1 : 0
+  let header: CsvRecord | undefined
+  try {
+    parse(text, {
+      raw: true,
+      bom: true,
+      delimiter: separator,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      to_line: options.toLine,
+      // With `raw: true` csv-parse hands on_record `{ record, raw }`; its types only know the plain record.
+      on_record: (({ record, raw }: { record: string[]; raw: string }): null => {
+        const at = offset
+        const blank = leadingBlank(raw)
+        offset += raw.length
+        const row: CsvRecord = { fields: record, places: fieldPlaces(raw, blank, at, separator, locate), line: locate(at + blank).line }
+        if (header) onRecord(row, false)
+        else {
+          header = row
+          checkHeader(path, row)
+          onRecord(row, true)
+        }
+        return null
+      }) as unknown as (record: string[]) => null,
+    })
+  } catch (error) {
+    if (error instanceof NewsletterError) throw error
+    const { lines, index } = error as { lines?: number; index?: number }
+    const line = lines ?? 1
+    throw new NewsletterError(`The CSV cannot be read: ${(error as Error).message.replace(/ at line \d+.*$/, '')}`, 'content', { file: path, line, column: fieldColumn(text, line, index ?? 0, separator) }, {
+      cause: error,
+      hint: `Check the quotes on this line: a field with a ${separatorName[separator]} or quote must be wrapped in "…", with inner quotes doubled ("")`,
+    })
+  }
+  return header ? { header, separator } : undefined
+}
+
+const separatorName = { ',': 'comma', ';': 'semicolon', '\t': 'tab' } as const
+
+/** A column named twice would silently lose one of them: refuse it where it stands. */
+function checkHeader(path: string, header: CsvRecord): void {
+  const seen = new Map<string, number>()
+  header.fields.forEach((raw, index) => {
+    const name = raw.trim().toLowerCase()
+    const first = seen.get(name)
+    if (first !== undefined) {
+      throw new NewsletterError(`Column \`${raw.trim()}\` appears twice in the header (also column ${first + 1})`, 'content', { file: path, ...header.places[index]! }, {
+        hint: 'Rename or delete one of them: each column must have its own name',
+      })
+    }
+    seen.set(name, index)
+  })
+}
+
+function leadingBlank(raw: string): number {
+  let i = 0
+  while (raw[i] === '\n' || (raw[i] === '\r' && raw[i + 1] === '\n')) i += raw[i] === '\r' ? 2 : 1
+  return i
+}
+
+/** Where each field of a record starts, given the record's raw text and its offset in the file. */
+function fieldPlaces(raw: string, blank: number, offset: number, separator: Separator, locate: (offset: number) => Position): Position[] {
+  const places: Position[] = [locate(offset + blank)]
+  let quoted = false
+  for (let i = blank; i < raw.length; i++) {
+    if (raw[i] === '"') quoted = !quoted
+    else if (raw[i] === separator && !quoted) places.push(locate(offset + i + 1))
+  }
+  return places
+}
+
+/** The column where field `index` starts on a line, for errors the CSV parser raises. */
+function fieldColumn(text: string, line: number, index: number, separator: Separator): number {
+  const content = text.split('\n')[line - 1] ?? ''
+  let quoted = false
+  let field = 0
+  for (let i = 0; i < content.length; i++) {
+    if (field === index) return i + 1
+    if (content[i] === '"') quoted = !quoted
+    else if (content[i] === separator && !quoted) field++
+  }
+  return 1
+}
