@@ -30,6 +30,18 @@ export interface Settings {
   new?: { tickets?: TicketSettings }
   /** How `newsletter send` delivers; the SMTP server and password come only from `SMTP_URL`. */
   send?: SendSettings
+  /** IANA time zone the times in notices are written in (default: UTC); calendar invites carry it. */
+  timezone: string
+  /** Teams and Slack channels that get a post per issue and per notice revision; URLs only from the environment. */
+  channels: ChannelSettings[]
+  /** How notices go out. */
+  notices?: { approval?: 'required' | 'optional' }
+}
+
+/** One entry of `channels:`: where to post, and the environment variable holding the webhook URL. */
+export interface ChannelSettings {
+  kind: 'teams' | 'slack'
+  webhook_env: string
 }
 
 /** The `send:` key of the settings file. Times are in milliseconds. */
@@ -82,6 +94,7 @@ export const defaults = {
   outDir: 'dist',
   settingsFile: 'content/settings.yml',
   language: 'en',
+  timezone: 'UTC',
 } as const
 
 const https: Check = (value) =>
@@ -99,6 +112,16 @@ const unsubscribe: Check = (value) =>
   /^(https:\/\/\S+|mailto:[^@\s]+@[^@\s]+)$/.test(value) ? undefined : { reason: `must be an https: or mailto: URL, got \`${value}\`` }
 const domain: Check = (value) =>
   /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(value) ? undefined : { reason: `must be a domain like example.com, got \`${value}\`` }
+const timeZone: Check = (value) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value })
+    return undefined
+  } catch {
+    return { reason: `must be an IANA time zone like Europe/London, got \`${value}\``, hint: 'Pick one from https://en.wikipedia.org/wiki/List_of_tz_database_time_zones (TZ identifier)' }
+  }
+}
+const envName: Check = (value) =>
+  /^[A-Z_][A-Z0-9_]*$/.test(value) ? undefined : { reason: `must be the name of an environment variable (A–Z, 0–9, _), got \`${value}\``, hint: 'Write the name, e.g. TEAMS_WEBHOOK_URL, never the URL itself' }
 const millis = { spec: { kind: 'integer', min: 1 } } as const
 
 /** The `send:` keys of the settings file. */
@@ -149,6 +172,14 @@ export const settingsFields: Fields = {
   checks: { spec: { kind: 'object', fields: checksFields } },
   new: { spec: { kind: 'object', fields: { tickets: { spec: { kind: 'object', fields: ticketFields } } } } },
   send: { spec: { kind: 'object', fields: sendFields } },
+  timezone: { spec: { kind: 'string', check: timeZone } },
+  channels: {
+    spec: {
+      kind: 'list',
+      of: { kind: 'object', fields: { kind: { spec: { kind: 'enum', values: ['teams', 'slack'] }, required: true }, webhook_env: { spec: { kind: 'string', check: envName }, required: true } } },
+    },
+  },
+  notices: { spec: { kind: 'object', fields: { approval: { spec: { kind: 'enum', values: ['required', 'optional'] } } } } },
 }
 
 /** Parse and validate settings text; problems go on the returned file with positions. */
@@ -157,7 +188,7 @@ export function parseSettings(path: string, text: string): { file: VFile; settin
   const read = readYaml(file, text, text, 0, { kind: 'object', fields: settingsFields }, 'settings')
   if (!read?.valid) return { file }
   const raw = read.value as Settings
-  const settings: Settings = { ...raw, language: raw.language ?? defaults.language, archive_url: raw.archive_url.replace(/\/?$/, '/') }
+  const settings: Settings = { ...raw, language: raw.language ?? defaults.language, timezone: raw.timezone ?? defaults.timezone, channels: raw.channels ?? [], archive_url: raw.archive_url.replace(/\/?$/, '/') }
   // The header puts white text on the brand colour: WCAG AA wants 4.5:1.
   const ratio = contrastRatio(settings.brand.colour, '#ffffff')
   if (ratio < 4.5) {

@@ -7,6 +7,7 @@ import { report, type Position } from '../errors.ts'
 import { parseMarkdown } from '../markdown/parse.ts'
 import { issueFields, noticeFields } from './fields.ts'
 import { findLimitProblem } from './limits.ts'
+import { findNoticeProblems } from './notice-rules.ts'
 import { decodeText } from './text.ts'
 import type { Doc, IssueMeta, NoticeMeta } from './types.ts'
 import { readYaml } from './yaml.ts'
@@ -60,6 +61,11 @@ export function parseDoc(path: string, text: string, kind: Kind): Loaded {
   const bodyStart = text.indexOf('\n', yamlStart + split.matter.length + 1) + 1 || text.length
   const read = readYaml(file, text, split.matter, yamlStart, { kind: 'object', fields: kind === 'issue' ? issueFields : noticeFields }, 'front-matter')
   if (!read?.valid) return { file }
+  if (kind === 'notice') {
+    const problems = findNoticeProblems(read.value as Record<string, unknown>)
+    for (const problem of problems) report(file, 'error', problem.reason, problem.rule, read.where(problem.path), problem.hint)
+    if (problems.length > 0) return { file }
+  }
 
   // Blank the front matter character for character, so body lines, columns and offsets are those of the
   // .md file (remark-retext slices the file's text by these offsets).
@@ -71,7 +77,10 @@ export function parseDoc(path: string, text: string, kind: Kind): Loaded {
 }
 
 function withDefaults(kind: Kind, data: Record<string, unknown>): IssueMeta | NoticeMeta {
-  if (kind === 'notice') return { status: 'draft', updates: [], ...data, kind } as unknown as NoticeMeta
+  if (kind === 'notice') {
+    const { kind: noticeKind = 'incident', ...rest } = data
+    return { status: 'draft', updates: [], ...rest, noticeKind, kind } as unknown as NoticeMeta
+  }
   const meta = { status: 'draft', tags: [], patches: [], projects: [], incidents: [], ...data, kind } as unknown as IssueMeta
   for (const patch of meta.patches) patch.cves ??= []
   if (meta.threat) {

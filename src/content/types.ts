@@ -5,7 +5,11 @@ import type { Position } from '../errors.ts'
 export type Status = 'draft' | 'review' | 'approved'
 export type Severity = 'critical' | 'important' | 'moderate' | 'low'
 export type ProjectStatus = 'planned' | 'on-track' | 'at-risk' | 'delayed' | 'done'
-export type NoticeState = 'investigating' | 'identified' | 'monitoring' | 'resolved'
+export type IncidentState = 'investigating' | 'identified' | 'monitoring' | 'resolved'
+export type MaintenanceState = 'scheduled' | 'in-progress' | 'completed'
+export type NoticeState = IncidentState | MaintenanceState
+/** Front matter `kind:` of a notice (default incident). */
+export type NoticeKind = 'incident' | 'maintenance'
 
 /** Fields every issue and notice has. Prose fields hold inline Markdown. */
 export interface CommonMeta {
@@ -71,18 +75,24 @@ export interface IssueMeta extends CommonMeta {
   incidents: Incident[]
 }
 
+/** One entry of `updates:`: one revision of the notice. `state` is the notice's state as of that update. */
 export interface NoticeUpdate {
   time: string
+  state?: NoticeState
   text: string
 }
 
 /** Validated front matter of a service notice. */
 export interface NoticeMeta extends CommonMeta {
   kind: 'notice'
+  /** Front matter `kind:` (`kind` itself tells issues from notices). */
+  noticeKind: NoticeKind
   service: string
   state: NoticeState
   impact: string
   workaround?: string
+  /** When planned work happens (maintenance only), as written: YYYY-MM-DDTHH:MM in the settings' time zone. */
+  window?: { start: string; end: string }
   next_update?: string
   updates: NoticeUpdate[]
 }

@@ -167,11 +167,15 @@ const projectLabels: Record<ProjectStatus, string> = {
   done: 'Done',
 }
 
-const stateLabels: Record<NoticeState, string> = {
+/** How each notice state is written for readers. */
+export const stateLabels: Record<NoticeState, string> = {
   investigating: 'Investigating',
   identified: 'Cause identified',
   monitoring: 'Fixed, monitoring',
   resolved: 'Resolved',
+  scheduled: 'Scheduled',
+  'in-progress': 'In progress',
+  completed: 'Completed',
 }
 
 /** Front-matter prose (inline Markdown allowed) → Prose; a lone paragraph is unwrapped to inline HTML. */
