@@ -1,4 +1,5 @@
 import type { Settings } from '../config.ts'
+import { noticeSubject } from '../content/revisions.ts'
 import type { RenderedDoc } from '../markdown/parts.ts'
 import { inlineText, LinkRefs } from '../markdown/text.ts'
 import { compileMjml, type MjmlRunner } from './compile.ts'
@@ -35,5 +36,7 @@ export async function buildEmail(doc: RenderedDoc, settings: Settings, layouts: 
   const html = await compileMjml(mjml, (line) => traceLine(layouts, name, data, line), run)
   // 3. The text part comes from the same parts, not from scraping the HTML
   const text = renderText(doc, settings, urls)
-  return { slug: doc.slug, subject: doc.title, html, text, bytes: Buffer.byteLength(html) }
+  // A notice's subject names its state, so each revision reads as news in the inbox: `[Identified] VPN: …`.
+  const subject = doc.notice ? noticeSubject({ state: doc.notice.state, title: doc.title }) : doc.title
+  return { slug: doc.slug, subject, html, text, bytes: Buffer.byteLength(html) }
 }
