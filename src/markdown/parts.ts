@@ -45,6 +45,8 @@ export interface RenderedIssueParts {
 
 /** One update as readers see it. */
 export interface RenderedUpdate {
+  /** The revision this update made: 1 for the first update written. */
+  revision: number
   time: string
   timeLabel: string
   state?: NoticeState
@@ -166,8 +168,9 @@ function noticeParts(meta: NoticeMeta, dates: Dates, prose: ProseOf): RenderedNo
   const optional = (markdown: string | undefined) => (markdown === undefined ? undefined : prose(markdown))
   // Newest update first: readers want the latest news at the top.
   const { latest, earlier } = orderUpdates(meta.updates)
-  const updates = [...(latest ? [latest] : []), ...earlier].map(
-    (update): RenderedUpdate => ({ time: update.time, timeLabel: dates.dateTime(update.time), state: update.state, stateLabel: update.state && stateLabels[update.state], text: prose(update.text) }),
+  const newestFirst = [...(latest ? [latest] : []), ...earlier]
+  const updates = newestFirst.map(
+    (update, index): RenderedUpdate => ({ revision: newestFirst.length - index, time: update.time, timeLabel: dates.dateTime(update.time), state: update.state, stateLabel: update.state && stateLabels[update.state], text: prose(update.text) }),
   )
   return {
     noticeKind: meta.noticeKind,

@@ -4,7 +4,7 @@ import Eleventy, { type UserConfig } from '@11ty/eleventy'
 import type { LiquidError } from 'liquidjs'
 import * as pagefind from 'pagefind'
 import type { Pipeline } from '../project/pipeline.ts'
-import { replaceDir } from '../project/write.ts'
+import { replaceDir, writeFiles } from '../project/write.ts'
 import { packageDir, type Config } from '../config.ts'
 import { fillWithFallbacks } from '../email/personalize.ts'
 import { NewsletterError } from '../errors.ts'
@@ -45,6 +45,8 @@ export async function buildSite(pipeline: Pipeline, config: Config, dir: string)
     await mkdir(dirname(file), { recursive: true })
     await writeFile(file, fillWithFallbacks(email.html))
   }
+  // `/status.json` for intranet widgets, and each maintenance's calendar file beside its page
+  await writeFiles(dir, data.files)
   // 3. Search index over the issue and notice pages (they mark their text with data-pagefind-body)
   await indexSite(dir, config.settings.language)
   return pages + pipeline.emails.length
