@@ -1,7 +1,9 @@
+import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { collectMessages, formatText } from '../check/report.ts'
 import { isDateTime, noticeStates } from '../content/fields.ts'
 import { parseDoc } from '../content/load.ts'
+import { normalizeNewlines } from '../content/text.ts'
 import type { NoticeState } from '../content/types.ts'
 import { appendNoticeUpdate, minuteIn } from '../content/update-notice.ts'
 import { hasErrors, NewsletterError } from '../errors.ts'
@@ -49,13 +51,16 @@ export const updateCommand: Command = {
     }
     const time = minuteIn(new Date(), config.settings.timezone)
     const closes = state === allowed.at(-1)
-    const updated = appendNoticeUpdate(found.text, { time, state: state as NoticeState, text, nextUpdate, closes })
-    const { file } = parseDoc(notice.path, updated.text, 'notice')
+    const path = resolve(root, notice.path)
+    // The project reads every file with LF line ends; a file saved with CRLF (Windows editors) is written back so.
+    const crlf = (await readFile(path, 'latin1')).includes('\r\n')
+    const updated = appendNoticeUpdate(crlf ? found.text.replace(/\n/g, '\r\n') : found.text, { time, state: state as NoticeState, text, nextUpdate, closes })
+    const { file } = parseDoc(notice.path, normalizeNewlines(updated.text), 'notice')
     if (hasErrors([file])) {
       io.err(`${formatText(collectMessages([file]).filter((m) => m.severity === 'error'))}\nNot updated: the notice would not be valid.`)
       return 1
     }
-    await writeAtomic(resolve(root, notice.path), updated.text)
+    await writeAtomic(path, updated.text)
     const revision = notice.meta.updates.length + 1
     const next = config.settings.notices?.approval === 'optional' ? `send it: newsletter send ${slug} …` : `approve it, then send: newsletter approve ${slug} --by "Your Name"`
     io.out(`${notice.path}:${updated.line}: update ${revision} (${stateLabels[state as NoticeState]}) at ${time}${nextUpdate ? `, next update ${nextUpdate}` : closes ? ', no further updates' : ''}. To mail it, ${next}`)

@@ -252,33 +252,29 @@ function feedEntries(published: readonly DocView[], timeZone: string): FeedEntry
 
 /** Published notices not yet resolved or completed, latest update first; maintenance still to start is `planned`. */
 function statusEntries(notices: readonly DocView[], settings: Settings): SiteData['status'] {
-  const entries = notices.flatMap((view): (StatusEntry & { planned: boolean })[] => {
-    const notice = view.notice
-    if (!notice || view.draft || notice.closed) return []
-    const updated = notice.latest?.time ?? `${view.date}T00:00`
-    return [
-      {
-        slug: view.slug,
-        title: view.title,
-        kind: notice.noticeKind,
-        state: notice.state,
-        stateLabel: notice.stateLabel,
-        service: notice.service,
-        updated: zonedToUtc(updated, settings.timezone).toISOString(),
-        updatedLabel: notice.latest?.timeLabel ?? view.dateLabel,
-        next_update: notice.nextUpdate ? zonedToUtc(notice.nextUpdate, settings.timezone).toISOString() : null,
-        nextUpdateLabel: notice.nextUpdateLabel,
-        windowLabel: notice.window?.label,
-        latest: notice.latest,
-        url: `${settings.archive_url}${view.path}`,
-        href: view.href,
-        planned: notice.state === 'scheduled',
-      },
-    ]
+  const open = notices.filter((view) => view.notice && !view.draft && !view.notice.closed)
+  const entries = open.map((view): [StatusEntry, boolean] => {
+    const notice = view.notice!
+    const entry: StatusEntry = {
+      slug: view.slug,
+      title: view.title,
+      kind: notice.noticeKind,
+      state: notice.state,
+      stateLabel: notice.stateLabel,
+      service: notice.service,
+      updated: zonedToUtc(notice.latest?.time ?? `${view.date}T00:00`, settings.timezone).toISOString(),
+      updatedLabel: notice.latest?.timeLabel ?? view.dateLabel,
+      next_update: notice.nextUpdate ? zonedToUtc(notice.nextUpdate, settings.timezone).toISOString() : null,
+      nextUpdateLabel: notice.nextUpdateLabel,
+      windowLabel: notice.window?.label,
+      latest: notice.latest,
+      url: `${settings.archive_url}${view.path}`,
+      href: view.href,
+    }
+    return [entry, notice.state === 'scheduled']
   })
-  entries.sort((a, b) => b.updated.localeCompare(a.updated))
-  const strip = ({ planned: _, ...entry }: StatusEntry & { planned: boolean }): StatusEntry => entry
-  return { open: entries.filter((entry) => !entry.planned).map(strip), planned: entries.filter((entry) => entry.planned).map(strip) }
+  entries.sort(([a], [b]) => b.updated.localeCompare(a.updated))
+  return { open: entries.flatMap(([entry, planned]) => (planned ? [] : [entry])), planned: entries.flatMap(([entry, planned]) => (planned ? [entry] : [])) }
 }
 
 /** `/status.json`: every open notice, for intranet widgets. */

@@ -118,4 +118,14 @@ describe('newsletter update', () => {
       /^---\ntitle: Email maintenance\n[\s\S]*state: in-progress\nwindow: \{ start: 2026-12-05T22:00, end: 2026-12-06T02:00 \}\nimpact: I\nupdates:\n  - time: \S+\n    state: in-progress\n    text: "The work has started\."\n---\n$/,
     )
   })
+
+  it('keeps Windows line ends and the body of a CRLF file', async () => {
+    const crlf = '---\r\ntitle: Wi-Fi\r\ndate: 2026-12-01\r\nsummary: S\r\nservice: Wi-Fi # the office network\r\nstate: investigating\r\nimpact: I\r\n---\r\n\r\n## What happened\r\n\r\nNot known yet.\r\n'
+    await writeFile(join(project, 'content/notices/2026-12-02-wifi.md'), crlf)
+    const result = await run('update', '2026-12-02-wifi', '--state', 'identified', '--text', 'An access point failed.')
+    expect(result.code).toBe(0)
+    const text = await readFile(join(project, 'content/notices/2026-12-02-wifi.md'), 'utf8')
+    expect(text.replace(/\r\n/g, '')).not.toContain('\n')
+    expect(text).toMatch(/^---\r\ntitle: Wi-Fi\r\ndate: 2026-12-01\r\nsummary: S\r\nservice: Wi-Fi # the office network\r\nstate: identified\r\nimpact: I\r\nupdates:\r\n  - time: \S+\r\n    state: identified\r\n    text: "An access point failed\."\r\n---\r\n\r\n## What happened\r\n\r\nNot known yet\.\r\n$/)
+  })
 })
