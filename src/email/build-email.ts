@@ -1,6 +1,6 @@
 import type { Settings } from '../config.ts'
 import { noticeSubject } from '../content/revisions.ts'
-import type { RenderedDoc } from '../markdown/parts.ts'
+import { kickerOf, type RenderedDoc } from '../markdown/parts.ts'
 import { inlineText, LinkRefs } from '../markdown/text.ts'
 import { compileMjml, type MjmlRunner } from './compile.ts'
 import { fillLayout, traceLine, type Layouts } from './layout.ts'
@@ -28,7 +28,7 @@ export async function buildEmail(doc: RenderedDoc, settings: Settings, layouts: 
     issue: doc.issue,
     notice: doc.notice,
     urls,
-    kicker: doc.kind === 'issue' ? `Issue ${doc.issue?.number}` : 'Service notice',
+    kicker: kickerOf(doc),
     preheader: inlineText(doc.summary.nodes, new LinkRefs()),
   }
   const mjml = fillLayout(layouts, name, data)

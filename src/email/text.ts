@@ -1,5 +1,5 @@
 import type { Settings } from '../config.ts'
-import type { RenderedDoc, RenderedUpdate, Prose } from '../markdown/parts.ts'
+import { kickerOf, type RenderedDoc, type RenderedUpdate, type Prose } from '../markdown/parts.ts'
 import { blocksText, inlineText, LinkRefs, textWidth, wrap } from '../markdown/text.ts'
 import type { EmailUrls } from './urls.ts'
 
@@ -13,7 +13,7 @@ export function renderText(doc: RenderedDoc, settings: Settings, urls: EmailUrls
     return first + blocksText(prose.nodes, refs, indent).slice(indent.length)
   }
   const out: string[] = []
-  const kicker = doc.kind === 'issue' ? `Issue ${doc.issue?.number}` : 'Service notice'
+  const kicker = kickerOf(doc)
   out.push(`${settings.organisation} IT · ${kicker} · ${doc.dateLabel}`)
   out.push(`${doc.title}\n${'='.repeat(Math.min(doc.title.length, textWidth))}`)
   out.push(say(doc.summary))

@@ -90,6 +90,12 @@ export interface RenderedDoc {
   notice?: RenderedNoticeParts
 }
 
+/** The line above a document's title: `Issue 14`, `Service notice` or `Planned maintenance`. */
+export function kickerOf(doc: Pick<RenderedDoc, 'kind' | 'issue' | 'notice'>): string {
+  if (doc.kind === 'issue') return `Issue ${doc.issue?.number}`
+  return doc.notice?.noticeKind === 'maintenance' ? 'Planned maintenance' : 'Service notice'
+}
+
 /** How dates are written for readers. */
 export interface DateOptions {
   /** BCP 47 language for month names (default: en-GB). */

@@ -1,5 +1,5 @@
 import type { ChannelSettings } from '../config.ts'
-import type { RenderedDoc } from '../markdown/parts.ts'
+import { kickerOf, type RenderedDoc } from '../markdown/parts.ts'
 import { inlineText, LinkRefs } from '../markdown/text.ts'
 
 /** What a channel post says: one per (slug, revision). Text fields are plain text. */
@@ -191,12 +191,12 @@ export function channelPost(doc: RenderedDoc, archiveUrl: string): ChannelPost {
   const refs = new LinkRefs()
   const notice = doc.notice
   const url = `${archiveUrl}${doc.kind === 'issue' ? 'issues' : 'notices'}/${doc.slug}/`
-  if (!notice) return { slug: doc.slug, revision: 1, title: doc.title, kicker: `Issue ${doc.issue?.number}`, latest: { text: inlineText(doc.summary.nodes, refs) }, url }
+  if (!notice) return { slug: doc.slug, revision: 1, title: doc.title, kicker: kickerOf(doc), latest: { text: inlineText(doc.summary.nodes, refs) }, url }
   return {
     slug: doc.slug,
     revision: notice.revision,
     title: doc.title,
-    kicker: notice.noticeKind === 'maintenance' ? 'Planned maintenance' : 'Service notice',
+    kicker: kickerOf(doc),
     stateLabel: notice.stateLabel,
     service: notice.service,
     latest: notice.latest

@@ -3,7 +3,7 @@ import { isPublished } from '../content/publish.ts'
 import { stateTitle } from '../content/revisions.ts'
 import type { NoticeKind, NoticeState } from '../content/types.ts'
 import { calendarFileName, noticeCalendar, zonedToUtc } from '../email/calendar.ts'
-import type { RenderedDoc, RenderedIssueParts, RenderedNoticeParts, RenderedPatch, RenderedUpdate, Prose } from '../markdown/parts.ts'
+import { kickerOf, type RenderedDoc, type RenderedIssueParts, type RenderedNoticeParts, type RenderedPatch, type RenderedUpdate, type Prose } from '../markdown/parts.ts'
 
 /** A titled link inside the archive; `href` already carries the base path. */
 export interface Link {
@@ -221,7 +221,7 @@ export function docView(doc: RenderedDoc, base: string): DocView {
     dateLabel: doc.dateLabel,
     draft: !isPublished(doc),
     status: doc.status,
-    kicker: doc.kind === 'issue' ? `Issue ${doc.issue?.number}` : 'Service notice',
+    kicker: kickerOf(doc),
     summary: doc.summary,
     sections: doc.sections.map(({ title, id, html }) => ({ title, id, html })),
     issue: doc.issue && { ...doc.issue, patches: doc.issue.patches.map(patchView) },
