@@ -32,7 +32,7 @@ export interface DocView {
   /** Not approved yet: shown only in a `--drafts` build, with a banner. */
   draft: boolean
   status: RenderedDoc['status']
-  /** `Issue 13` or `Service notice`. */
+  /** `Issue 13`, `Service notice` or `Planned maintenance`. */
   kicker: string
   summary: Prose
   sections: { title?: string; id: string; html: string }[]
