@@ -43,8 +43,13 @@ export function appendNoticeUpdate(text: string, update: NoticeUpdateInput): Upd
   const textNode = entry.get('text', true) as Scalar
   textNode.type = Scalar.QUOTE_DOUBLE
   const updates = map.get('updates', true)
-  if (isSeq(updates)) updates.items.push(entry)
-  else map.set('updates', document.createNode([entry]))
+  if (isSeq(updates)) {
+    // `updates: []` grows into the usual block list rather than a one-line flow list.
+    if (updates.items.length === 0) updates.flow = false
+    updates.items.push(entry)
+  } else {
+    map.set('updates', document.createNode([entry]))
+  }
   let yaml = document.toString({ lineWidth: 0, flowCollectionPadding: flowPadding(document, source) })
   if (crlf) yaml = yaml.replace(/\n/g, '\r\n')
   const next = opening + yaml + closing + text.slice(match[0].length)

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../src/cli.ts'
 import { parseDoc } from '../../src/content/load.ts'
+import { appendNoticeUpdate } from '../../src/content/update-notice.ts'
 import type { NoticeMeta } from '../../src/content/types.ts'
 import { tempProject } from '../helpers/project.ts'
 
@@ -127,5 +128,15 @@ describe('newsletter update', () => {
     const text = await readFile(join(project, 'content/notices/2026-12-02-wifi.md'), 'utf8')
     expect(text.replace(/\r\n/g, '')).not.toContain('\n')
     expect(text).toMatch(/^---\r\ntitle: Wi-Fi\r\ndate: 2026-12-01\r\nsummary: S\r\nservice: Wi-Fi # the office network\r\nstate: identified\r\nimpact: I\r\nupdates:\r\n  - time: \S+\r\n    state: identified\r\n    text: "An access point failed\."\r\n---\r\n\r\n## What happened\r\n\r\nNot known yet\.\r\n$/)
+  })
+
+  it('turns an empty `updates: []` into a block list and adds `updates:` when there is none', () => {
+    const update = { time: '2026-12-01T09:00', state: 'investigating' as const, text: 'Looking.' }
+    expect(appendNoticeUpdate('---\ntitle: T\nupdates: [] # none yet\n---\nBody\n', update)).toEqual({
+      // The comment of the empty list stays, below the list it now ends; a missing `state` is added last.
+      text: '---\ntitle: T\nupdates:\n  - time: 2026-12-01T09:00\n    state: investigating\n    text: "Looking."\n  # none yet\nstate: investigating\n---\nBody\n',
+      line: 4,
+    })
+    expect(appendNoticeUpdate('---\ntitle: T\nstate: x\n---\n', update).text).toBe('---\ntitle: T\nstate: investigating\nupdates:\n  - time: 2026-12-01T09:00\n    state: investigating\n    text: "Looking."\n---\n')
   })
 })
