@@ -18,6 +18,9 @@ import { relayPresets } from './send/relays.ts'
  */
 export type Settings = Omit<InferFields<typeof settingsFields>, 'checks'> & { checks?: ChecksSettings }
 
+/** One entry of `channels:`: where to post, and the environment variable holding the webhook URL. */
+export type ChannelSettings = Settings['channels'][number]
+
 /** The `send:` key of the settings file. Times are in milliseconds. */
 export type SendSettings = NonNullable<Settings['send']>
 
@@ -45,6 +48,7 @@ export const defaults = {
   outDir: 'dist',
   settingsFile: 'content/settings.yml',
   language: 'en',
+  timezone: 'UTC',
 } as const
 
 const https: Check = (value) =>
@@ -64,6 +68,16 @@ const domain: Check = (value) =>
   /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(value) ? undefined : { reason: `must be a domain like example.com, got \`${value}\`` }
 const editorUrl: Check = (value) =>
   /^(?!javascript:|data:|vbscript:)[a-z][a-z0-9+.-]*:\S*\{path\}/i.test(value) ? undefined : { reason: `must be a URL containing {path}, got \`${value}\``, hint: 'Write it like vscode://file{path}:{line}:{column}' }
+const timeZone: Check = (value) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value })
+    return undefined
+  } catch {
+    return { reason: `must be an IANA time zone like Europe/London, got \`${value}\``, hint: 'Pick one from https://en.wikipedia.org/wiki/List_of_tz_database_time_zones (TZ identifier)' }
+  }
+}
+const envName: Check = (value) =>
+  /^[A-Z_][A-Z0-9_]*$/.test(value) ? undefined : { reason: `must be the name of an environment variable (A–Z, 0–9, _), got \`${value}\``, hint: 'Write the name, e.g. TEAMS_WEBHOOK_URL, never the URL itself' }
 const millis = { spec: { kind: 'integer', min: 1 } } as const
 
 /** The `send:` keys of the settings file. Times are in milliseconds. */
@@ -127,6 +141,18 @@ export const settingsFields = {
   new: { spec: { kind: 'object', fields: { tickets: { spec: { kind: 'object', fields: ticketFields } } } } },
   send: { spec: { kind: 'object', fields: sendFields } },
   preview: { spec: { kind: 'object', fields: { editor_url: { spec: { kind: 'string', check: editorUrl } }, test_to: { spec: { kind: 'list', of: { kind: 'string', check: email } } } } } },
+  /** IANA time zone the times in notices are written in: calendar invites carry it. */
+  timezone: { spec: { kind: 'string', check: timeZone }, default: 'UTC' },
+  /** Teams and Slack channels that get a post per issue and per notice revision; URLs only from the environment. */
+  channels: {
+    spec: {
+      kind: 'list',
+      of: { kind: 'object', fields: { kind: { spec: { kind: 'enum', values: ['teams', 'slack'] }, required: true }, webhook_env: { spec: { kind: 'string', check: envName }, required: true } } },
+    },
+    default: [],
+  },
+  /** How notices go out: `approval: optional` lets on-call staff send a revision without `approve`. */
+  notices: { spec: { kind: 'object', fields: { approval: { spec: { kind: 'enum', values: ['required', 'optional'] } } } } },
 } as const satisfies Fields
 
 /** Parse and validate settings text; problems go on the returned file with positions. */

@@ -145,13 +145,34 @@ export const issueFields = {
   },
 } as const satisfies Fields
 
+/** What a notice is about: something broke, or work IT planned. */
+export const noticeKinds = ['incident', 'maintenance'] as const
+
+/** The states a notice of each kind moves through, in order; the last one closes it. */
+export const noticeStates = {
+  incident: ['investigating', 'identified', 'monitoring', 'resolved'],
+  maintenance: ['scheduled', 'in-progress', 'completed'],
+} as const
+
+const allStates = [...noticeStates.incident, ...noticeStates.maintenance]
+
 /** Front matter of a service notice (`content/notices/*.md`). */
 export const noticeFields = {
   ...common,
+  kind: { spec: { kind: 'enum', values: noticeKinds }, default: 'incident' },
   service: { spec: text, required: true },
-  state: { spec: { kind: 'enum', values: ['investigating', 'identified', 'monitoring', 'resolved'] }, required: true },
+  state: { spec: { kind: 'enum', values: allStates }, required: true },
   impact: { spec: text, required: true },
   workaround: { spec: text },
+  window: {
+    spec: {
+      kind: 'object',
+      fields: {
+        start: { spec: { kind: 'string', check: isDateTime }, required: true },
+        end: { spec: { kind: 'string', check: isDateTime }, required: true },
+      },
+    },
+  },
   next_update: { spec: { kind: 'string', check: isDateTime } },
   updates: {
     spec: {
@@ -160,6 +181,7 @@ export const noticeFields = {
         kind: 'object',
         fields: {
           time: { spec: { kind: 'string', check: isDateTime }, required: true },
+          state: { spec: { kind: 'enum', values: allStates } },
           text: { spec: text, required: true },
         },
       },

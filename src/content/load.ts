@@ -7,6 +7,8 @@ import { report, type Position } from '../errors.ts'
 import { parseMarkdown } from '../markdown/parse.ts'
 import { issueFields, noticeFields } from './fields.ts'
 import { findLimitProblem } from './limits.ts'
+import { findNoticeProblems } from './notice-rules.ts'
+import type { InferFields } from './schema.ts'
 import { decodeText } from './text.ts'
 import type { Doc, IssueMeta, NoticeMeta } from './types.ts'
 import { readYaml } from './yaml.ts'
@@ -69,8 +71,19 @@ export function parseDoc(path: string, text: string, kind: Kind): Loaded {
   const notice = kind === 'notice' ? readYaml(file, text, split.matter, yamlStart, { kind: 'object', fields: noticeFields }, 'front-matter') : undefined
   const read = issue ?? notice
   if (!read?.valid) return { file, body }
-  const meta: IssueMeta | NoticeMeta = issue ? { ...issue.value, kind: 'issue' } : { ...notice!.value, kind: 'notice' }
+  if (notice) {
+    const problems = findNoticeProblems(notice.value)
+    for (const problem of problems) report(file, 'error', problem.reason, problem.rule, notice.where(problem.path), problem.hint)
+    if (problems.length > 0) return { file, body }
+  }
+  const meta: IssueMeta | NoticeMeta = issue ? { ...issue.value, kind: 'issue' } : noticeMeta(notice!.value)
   return { file, doc: { slug: basename(path, '.md'), path, meta, body, file, where: read.where } }
+}
+
+/** A notice's front matter as the pipeline reads it: its `kind:` (incident or maintenance) becomes `noticeKind`. */
+function noticeMeta(value: InferFields<typeof noticeFields>): NoticeMeta {
+  const { kind: noticeKind, ...rest } = value
+  return { ...rest, noticeKind, kind: 'notice' }
 }
 
 /** The largest content file read (a monthly issue is about 10 KB); a larger one is refused before parsing. */

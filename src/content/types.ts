@@ -1,14 +1,17 @@
 import type { Root } from 'mdast'
 import type { VFile } from 'vfile'
 import type { Position } from '../errors.ts'
-import type { issueFields, noticeFields } from './fields.ts'
+import type { issueFields, noticeFields, noticeKinds, noticeStates } from './fields.ts'
 import type { InferFields } from './schema.ts'
 
 /** Validated front matter of a monthly issue: the type is derived from the schema in fields.ts, never written twice. */
 export type IssueMeta = InferFields<typeof issueFields> & { kind: 'issue' }
 
-/** Validated front matter of a service notice. */
-export type NoticeMeta = InferFields<typeof noticeFields> & { kind: 'notice' }
+/**
+ * Validated front matter of a service notice. Its front-matter `kind:` (incident or maintenance) is `noticeKind`
+ * here, since `kind` tells issues from notices.
+ */
+export type NoticeMeta = Omit<InferFields<typeof noticeFields>, 'kind'> & { kind: 'notice'; noticeKind: NoticeKind }
 
 export type Status = IssueMeta['status']
 export type Patch = IssueMeta['patches'][number]
@@ -16,6 +19,12 @@ export type Severity = NonNullable<Patch['severity']>
 export type Project = IssueMeta['projects'][number]
 export type ProjectStatus = Project['status']
 export type NoticeState = NoticeMeta['state']
+export type IncidentState = (typeof noticeStates.incident)[number]
+export type MaintenanceState = (typeof noticeStates.maintenance)[number]
+/** One entry of `updates:`: one revision of the notice. `state` is the notice's state as of that update. */
+export type NoticeUpdate = NoticeMeta['updates'][number]
+/** Front matter `kind:` of a notice (default incident). */
+export type NoticeKind = (typeof noticeKinds)[number]
 
 /** A content file that passed validation: front matter typed, body as mdast with file positions. */
 export interface Doc<M extends IssueMeta | NoticeMeta = IssueMeta | NoticeMeta> {

@@ -1,5 +1,6 @@
 import type { Settings } from '../config.ts'
-import type { RenderedDoc } from '../markdown/parts.ts'
+import { noticeSubject } from '../content/revisions.ts'
+import { kickerOf, type RenderedDoc } from '../markdown/parts.ts'
 import { inlineText, LinkRefs } from '../markdown/text.ts'
 import { compileMjml, type MjmlRunner } from './compile.ts'
 import { fillLayout, traceLine, type Layouts } from './layout.ts'
@@ -29,7 +30,7 @@ export async function buildEmail(doc: RenderedDoc, settings: Settings, layouts: 
     issue: doc.issue,
     notice: doc.notice,
     urls,
-    kicker: doc.kind === 'issue' ? `Issue ${doc.issue?.number}` : 'Service notice',
+    kicker: kickerOf(doc),
     preheader: inlineText(doc.summary.nodes, new LinkRefs()),
   }
   const mjml = fillLayout(layouts, name, data)
@@ -37,5 +38,7 @@ export async function buildEmail(doc: RenderedDoc, settings: Settings, layouts: 
   const html = await compileMjml(mjml, (line) => traceLine(layouts, name, data, line), run)
   // 3. The text part comes from the same parts, not from scraping the HTML
   const text = renderText(doc, settings, urls)
-  return { slug: doc.slug, subject: doc.title, html, text, bytes: Buffer.byteLength(html), mjml }
+  // A notice's subject names its state, so each revision reads as news in the inbox: `[Identified] VPN: …`.
+  const subject = doc.notice ? noticeSubject({ state: doc.notice.state, title: doc.title }) : doc.title
+  return { slug: doc.slug, subject, html, text, bytes: Buffer.byteLength(html), mjml }
 }

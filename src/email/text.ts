@@ -1,5 +1,5 @@
 import type { Settings } from '../config.ts'
-import type { RenderedDoc, Prose } from '../markdown/parts.ts'
+import { kickerOf, type RenderedDoc, type RenderedUpdate, type Prose } from '../markdown/parts.ts'
 import { blocksText, inlineText, LinkRefs, textWidth, wrap } from '../markdown/text.ts'
 import type { EmailUrls } from './urls.ts'
 
@@ -13,7 +13,7 @@ export function renderText(doc: RenderedDoc, settings: Settings, urls: EmailUrls
     return first + blocksText(prose.nodes, refs, indent).slice(indent.length)
   }
   const out: string[] = []
-  const kicker = doc.kind === 'issue' ? `Issue ${doc.issue?.number}` : 'Service notice'
+  const kicker = kickerOf(doc)
   out.push(`${settings.organisation} IT · ${kicker} · ${doc.dateLabel}`)
   out.push(`${doc.title}\n${'='.repeat(Math.min(doc.title.length, textWidth))}`)
   out.push(say(doc.summary))
@@ -69,18 +69,27 @@ export function renderText(doc: RenderedDoc, settings: Settings, urls: EmailUrls
     out.push([heading('Incidents since the last issue'), ...rows].join('\n\n'))
   }
   const notice = doc.notice
-  if (notice) {
-    const facts = [`Status: ${notice.stateLabel}`, `Service: ${notice.service}`, say(notice.impact, '  ', 'Impact: ')]
-    if (notice.workaround) facts.push(say(notice.workaround, '  ', 'Workaround: '))
-    if (notice.nextUpdateLabel) facts.push(`Next update: ${notice.nextUpdateLabel}`)
-    out.push(facts.join('\n'))
-    if (notice.updates.length) {
-      out.push([heading('Updates'), ...notice.updates.map((update) => `${update.timeLabel}\n${say(update.text)}`)].join('\n\n'))
+  const sections = () => {
+    for (const section of doc.sections) {
+      const body = blocksText(section.nodes, refs)
+      out.push(section.title ? `${heading(section.title)}\n\n${body}` : body)
     }
   }
-  for (const section of doc.sections) {
-    const body = blocksText(section.nodes, refs)
-    out.push(section.title ? `${heading(section.title)}\n\n${body}` : body)
+  if (notice) {
+    // A resolved notice leads with what happened and what changes; an open one with the latest news.
+    if (notice.closed) sections()
+    const update = (u: RenderedUpdate) => `${u.timeLabel}${u.stateLabel ? ` · ${u.stateLabel}` : ''}\n${say(u.text)}`
+    if (notice.latest) out.push(`${heading('Latest update')}\n\n${update(notice.latest)}`)
+    const facts = [`Status: ${notice.stateLabel}`]
+    if (notice.nextUpdateLabel) facts.push(`Next update: ${notice.nextUpdateLabel}`)
+    if (notice.window) facts.push(`When: ${notice.window.label}`)
+    facts.push(`Service: ${notice.service}`, say(notice.impact, '  ', 'Impact: '))
+    if (notice.workaround) facts.push(say(notice.workaround, '  ', 'Workaround: '))
+    out.push(facts.join('\n'))
+    if (notice.earlier.length) out.push([heading('Earlier updates'), ...notice.earlier.map(update)].join('\n\n'))
+    if (!notice.closed) sections()
+  } else {
+    sections()
   }
   const contact = settings.contact
   out.push(

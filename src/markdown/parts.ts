@@ -1,6 +1,7 @@
 import type { RootContent } from 'mdast'
 import { toString } from 'mdast-util-to-string'
-import type { Doc, IssueMeta, NoticeMeta, NoticeState, ProjectStatus, Severity } from '../content/types.ts'
+import { isNoticeClosed, noticeRevision, orderUpdates } from '../content/revisions.ts'
+import type { Doc, IssueMeta, NoticeKind, NoticeMeta, NoticeState, ProjectStatus, Severity } from '../content/types.ts'
 import { nodesToHtmlMany } from './html.ts'
 import { parseMarkdown } from './parse.ts'
 
@@ -42,15 +43,36 @@ export interface RenderedIssueParts {
   incidents: { service: string; start: string; end?: string; when: string; impact: Prose; cause?: Prose; fix?: Prose }[]
 }
 
+/** One update as readers see it. */
+export interface RenderedUpdate {
+  /** The revision this update made: 1 for the first update written. */
+  revision: number
+  time: string
+  timeLabel: string
+  state?: NoticeState
+  stateLabel?: string
+  text: Prose
+}
+
 export interface RenderedNoticeParts {
+  noticeKind: NoticeKind
   service: string
   state: NoticeState
   stateLabel: string
+  /** One per update (see content/revisions.ts). */
+  revision: number
+  /** Resolved or completed: the email leads with the body (what happened, why, what changes). */
+  closed: boolean
   impact: Prose
   workaround?: Prose
+  window?: { start: string; end: string; label: string }
   nextUpdate?: string
   nextUpdateLabel?: string
-  updates: { time: string; timeLabel: string; text: Prose }[]
+  /** Every update, newest first. */
+  updates: RenderedUpdate[]
+  latest?: RenderedUpdate
+  /** The updates before the latest, newest first. */
+  earlier: RenderedUpdate[]
 }
 
 /** An issue or notice rendered once; the email, the text part and the archive all read from this. */
@@ -66,6 +88,12 @@ export interface RenderedDoc {
   sections: Section[]
   issue?: RenderedIssueParts
   notice?: RenderedNoticeParts
+}
+
+/** The line above a document's title: `Issue 14`, `Service notice` or `Planned maintenance`. */
+export function kickerOf(doc: Pick<RenderedDoc, 'kind' | 'issue' | 'notice'>): string {
+  if (doc.kind === 'issue') return `Issue ${doc.issue?.number}`
+  return doc.notice?.noticeKind === 'maintenance' ? 'Planned maintenance' : 'Service notice'
 }
 
 /** How dates are written for readers. */
@@ -144,18 +172,27 @@ function issueParts(meta: IssueMeta, dates: Dates, prose: ProseOf): RenderedIssu
 
 function noticeParts(meta: NoticeMeta, dates: Dates, prose: ProseOf): RenderedNoticeParts {
   const optional = (markdown: string | undefined) => (markdown === undefined ? undefined : prose(markdown))
+  // Newest update first: readers want the latest news at the top.
+  const { latest, earlier } = orderUpdates(meta.updates)
+  const newestFirst = [...(latest ? [latest] : []), ...earlier]
+  const updates = newestFirst.map(
+    (update, index): RenderedUpdate => ({ revision: newestFirst.length - index, time: update.time, timeLabel: dates.dateTime(update.time), state: update.state, stateLabel: update.state && stateLabels[update.state], text: prose(update.text) }),
+  )
   return {
+    noticeKind: meta.noticeKind,
     service: meta.service,
     state: meta.state,
     stateLabel: stateLabels[meta.state],
+    revision: noticeRevision(meta),
+    closed: isNoticeClosed(meta),
     impact: prose(meta.impact),
     workaround: optional(meta.workaround),
+    window: meta.window && { ...meta.window, label: `${dates.dateTime(meta.window.start)} to ${dates.dateTime(meta.window.end)}` },
     nextUpdate: meta.next_update,
     nextUpdateLabel: meta.next_update && dates.dateTime(meta.next_update),
-    // Newest update first: readers want the latest news at the top.
-    updates: [...meta.updates]
-      .sort((a, b) => b.time.localeCompare(a.time))
-      .map((update) => ({ time: update.time, timeLabel: dates.dateTime(update.time), text: prose(update.text) })),
+    updates,
+    latest: updates[0],
+    earlier: updates.slice(1),
   }
 }
 
@@ -167,11 +204,15 @@ const projectLabels: Record<ProjectStatus, string> = {
   done: 'Done',
 }
 
-const stateLabels: Record<NoticeState, string> = {
+/** How each notice state is written for readers. */
+export const stateLabels: Record<NoticeState, string> = {
   investigating: 'Investigating',
   identified: 'Cause identified',
   monitoring: 'Fixed, monitoring',
   resolved: 'Resolved',
+  scheduled: 'Scheduled',
+  'in-progress': 'In progress',
+  completed: 'Completed',
 }
 
 /** Front-matter prose (inline Markdown allowed) → Prose; a lone paragraph is unwrapped to inline HTML. */

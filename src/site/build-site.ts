@@ -4,7 +4,7 @@ import Eleventy, { type UserConfig } from '@11ty/eleventy'
 import type { LiquidError } from 'liquidjs'
 import * as pagefind from 'pagefind'
 import type { Pipeline } from '../project/pipeline.ts'
-import { replaceDir } from '../project/write.ts'
+import { replaceDir, writeFiles } from '../project/write.ts'
 import { packageDir, type Config } from '../config.ts'
 import { fillWithFallbacks } from '../email/personalize.ts'
 import { NewsletterError } from '../errors.ts'
@@ -53,7 +53,10 @@ export async function writeEmailPages(emails: readonly EmailArtifact[], dir: str
 
 /** The archive's pages from the rendered documents (Eleventy), then the search index over them. Returns the page count. */
 export async function buildPages(rendered: readonly RenderedDoc[], config: Config, dir: string): Promise<number> {
-  const pages = await runEleventy(siteData(rendered, config.settings), config, dir)
+  const data = siteData(rendered, config.settings)
+  const pages = await runEleventy(data, config, dir)
+  // `/status.json` for intranet widgets, and each maintenance's calendar file beside its page
+  await writeFiles(dir, data.files)
   // Search index over the issue and notice pages (they mark their text with data-pagefind-body)
   await indexSite(dir, config.settings.language)
   return pages

@@ -1,6 +1,9 @@
 import type { Settings } from '../config.ts'
 import { isPublished } from '../content/publish.ts'
-import type { RenderedDoc, RenderedIssueParts, RenderedNoticeParts, RenderedPatch, Prose } from '../markdown/parts.ts'
+import { stateTitle } from '../content/revisions.ts'
+import type { NoticeKind, NoticeState } from '../content/types.ts'
+import { calendarFileName, noticeCalendar, zonedToUtc } from '../email/calendar.ts'
+import { kickerOf, type RenderedDoc, type RenderedIssueParts, type RenderedNoticeParts, type RenderedPatch, type RenderedUpdate, type Prose } from '../markdown/parts.ts'
 
 /** A titled link inside the archive; `href` already carries the base path. */
 export interface Link {
@@ -29,7 +32,7 @@ export interface DocView {
   /** Not approved yet: shown only in a `--drafts` build, with a banner. */
   draft: boolean
   status: RenderedDoc['status']
-  /** `Issue 13` or `Service notice`. */
+  /** `Issue 13`, `Service notice` or `Planned maintenance`. */
   kicker: string
   summary: Prose
   sections: { title?: string; id: string; html: string }[]
@@ -40,6 +43,8 @@ export interface DocView {
   path: string
   href: string
   emailHref: string
+  /** A maintenance's calendar file next to its page. */
+  calendarHref?: string
   prev?: Link
   next?: Link
 }
@@ -82,7 +87,33 @@ export interface PatchGroup {
   continued: boolean
 }
 
-/** One entry of the Atom feed. */
+/** One open notice as `/status/` and `/status.json` show it. */
+export interface StatusEntry {
+  slug: string
+  title: string
+  kind: NoticeKind
+  state: NoticeState
+  stateLabel: string
+  service: string
+  /** When the latest update was written, as an instant (ISO 8601, UTC). */
+  updated: string
+  updatedLabel: string
+  next_update: string | null
+  nextUpdateLabel?: string
+  windowLabel?: string
+  latest?: RenderedUpdate
+  /** Absolute URL of the notice's page. */
+  url: string
+  href: string
+}
+
+/** A file the site build writes as it is (not through Eleventy), by path below the site root. */
+export interface SiteFile {
+  path: string
+  content: string
+}
+
+/** One entry of the Atom feed; a notice has one per revision, its path ending in `#update-N` (also its id). */
 export interface FeedEntry {
   title: string
   path: string
@@ -115,8 +146,12 @@ export interface SiteData {
   /** One list page per tag and page number. */
   tagPages: (ListPage<DocView> & { tag: string })[]
   feed: FeedEntry[]
-  /** Newest publication date, for the feed's `<updated>`. */
+  /** Newest feed entry, for the feed's `<updated>`. */
   updated: Date
+  /** Published notices that are not over: happening now, and maintenance still to come. */
+  status: { open: StatusEntry[]; planned: StatusEntry[] }
+  /** `status.json` and each maintenance's `.ics`. */
+  files: SiteFile[]
   /** Pages outside Eleventy's collections (the emails), as paths below the site root. */
   extraPaths: string[]
 }
@@ -145,6 +180,12 @@ export function siteData(rendered: readonly RenderedDoc[], settings: Settings): 
   linkNeighbours(issues)
   linkNeighbours(notices)
   const published = [...issues, ...notices].filter((view) => !view.draft).sort((a, b) => b.date.localeCompare(a.date))
+  const feed = feedEntries(published, settings.timezone)
+  const status = statusEntries(notices, settings)
+  const calendars = newestFirst.flatMap((doc) => {
+    const ics = isPublished(doc) ? noticeCalendar(doc, settings) : undefined
+    return ics ? [{ path: `notices/${doc.slug}/${calendarFileName(doc.slug)}`, content: ics }] : []
+  })
   return {
     title: `${settings.organisation} IT news`,
     organisation: settings.organisation,
@@ -161,8 +202,10 @@ export function siteData(rendered: readonly RenderedDoc[], settings: Settings): 
     ...patchPages(issues, base),
     incidentPages: paginate(incidents(issues, notices), perPage.incidents, base, 'incidents/'),
     tagPages: tags(issues).flatMap(({ name, slug, issues: tagged }) => paginate(tagged, perPage.tag, base, `tags/${slug}/`).map((page) => ({ ...page, tag: name }))),
-    feed: published.map((view) => ({ title: view.title, path: view.path, updated: new Date(`${view.date}T00:00:00Z`), summary: view.summary })),
-    updated: new Date(`${published[0]?.date ?? '1970-01-01'}T00:00:00Z`),
+    feed,
+    updated: new Date(Math.max(0, ...feed.map((entry) => entry.updated.getTime()))),
+    status,
+    files: [{ path: 'status.json', content: `${JSON.stringify(statusJson(status), null, 2)}\n` }, ...calendars],
     extraPaths: [...issues, ...notices].filter((view) => !view.draft).map((view) => `email/${view.slug}/`),
   }
 }
@@ -178,7 +221,7 @@ export function docView(doc: RenderedDoc, base: string): DocView {
     dateLabel: doc.dateLabel,
     draft: !isPublished(doc),
     status: doc.status,
-    kicker: doc.kind === 'issue' ? `Issue ${doc.issue?.number}` : 'Service notice',
+    kicker: kickerOf(doc),
     summary: doc.summary,
     sections: doc.sections.map(({ title, id, html }) => ({ title, id, html })),
     issue: doc.issue && { ...doc.issue, patches: doc.issue.patches.map(patchView) },
@@ -187,7 +230,56 @@ export function docView(doc: RenderedDoc, base: string): DocView {
     path,
     href: base + path,
     emailHref: `${base}email/${doc.slug}/`,
+    calendarHref: doc.notice?.window && isPublished(doc) ? `${base}${path}${calendarFileName(doc.slug)}` : undefined,
   }
+}
+
+/** Issues once; a notice once per revision, so feed readers see each update (the id ends in `#update-N` and never changes). */
+function feedEntries(published: readonly DocView[], timeZone: string): FeedEntry[] {
+  return published
+    .flatMap((view): FeedEntry[] => {
+      const updates = view.notice?.updates ?? []
+      if (updates.length === 0) return [{ title: view.title, path: view.path, updated: new Date(`${view.date}T00:00:00Z`), summary: view.summary }]
+      return updates.map((update) => ({
+        title: update.state ? `[${stateTitle(update.state)}] ${view.title}` : view.title,
+        path: `${view.path}#update-${update.revision}`,
+        updated: zonedToUtc(update.time, timeZone),
+        summary: update.text,
+      }))
+    })
+    .sort((a, b) => b.updated.getTime() - a.updated.getTime())
+}
+
+/** Published notices not yet resolved or completed, latest update first; maintenance still to start is `planned`. */
+function statusEntries(notices: readonly DocView[], settings: Settings): SiteData['status'] {
+  const open = notices.filter((view) => view.notice && !view.draft && !view.notice.closed)
+  const entries = open.map((view): [StatusEntry, boolean] => {
+    const notice = view.notice!
+    const entry: StatusEntry = {
+      slug: view.slug,
+      title: view.title,
+      kind: notice.noticeKind,
+      state: notice.state,
+      stateLabel: notice.stateLabel,
+      service: notice.service,
+      updated: zonedToUtc(notice.latest?.time ?? `${view.date}T00:00`, settings.timezone).toISOString(),
+      updatedLabel: notice.latest?.timeLabel ?? view.dateLabel,
+      next_update: notice.nextUpdate ? zonedToUtc(notice.nextUpdate, settings.timezone).toISOString() : null,
+      nextUpdateLabel: notice.nextUpdateLabel,
+      windowLabel: notice.window?.label,
+      latest: notice.latest,
+      url: `${settings.archive_url}${view.path}`,
+      href: view.href,
+    }
+    return [entry, notice.state === 'scheduled']
+  })
+  entries.sort(([a], [b]) => b.updated.localeCompare(a.updated))
+  return { open: entries.flatMap(([entry, planned]) => (planned ? [] : [entry])), planned: entries.flatMap(([entry, planned]) => (planned ? [entry] : [])) }
+}
+
+/** `/status.json`: every open notice, for intranet widgets. */
+function statusJson(status: SiteData['status']): unknown[] {
+  return [...status.open, ...status.planned].map(({ slug, title, kind, state, service, updated, next_update, url }) => ({ slug, title, kind, state, service, updated, next_update, url }))
 }
 
 function patchView(patch: RenderedPatch): PatchView {

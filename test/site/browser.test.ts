@@ -27,7 +27,7 @@ afterAll(async () => {
   await rm(site.root, { recursive: true, force: true })
 })
 
-const audited = ['', 'issues/2026-10/', 'threats/', 'faq/', 'patches/', 'search/', 'notices/2026-10-14-vpn-outage/']
+const audited = ['', 'issues/2026-10/', 'threats/', 'faq/', 'patches/', 'search/', 'notices/2026-10-14-vpn-outage/', 'status/']
 
 describe('archive site in Chromium', () => {
   it.each(audited.flatMap((path) => (['light', 'dark'] as const).map((scheme) => [path, scheme] as const)))('has no WCAG 2.1 AA violations on /%s in %s mode', async (path, colorScheme) => {
@@ -132,7 +132,7 @@ describe('archive site in Chromium', () => {
     }
   })
 
-  it('serves a feed that parses as Atom XML with one entry per published issue and notice', async () => {
+  it('serves a feed that parses as Atom XML with one entry per published issue and per notice revision', async () => {
     const page = await browser.newPage()
     try {
       const feed = await (await fetch(`${server.url}feed.xml`)).text()
@@ -148,8 +148,12 @@ describe('archive site in Chromium', () => {
       expect(parsed.error).toBeNull()
       expect(parsed.root).toBe('http://www.w3.org/2005/Atom')
       const published = site.pipeline.rendered.filter((doc) => doc.status !== 'draft')
-      expect(parsed.entries).toHaveLength(published.length)
-      for (const doc of published) expect(parsed.entries).toContain(`https://intranet.example.com/it-news/${doc.kind}s/${doc.slug}/`)
+      const expected = published.flatMap((doc) => {
+        const page = `https://intranet.example.com/it-news/${doc.kind}s/${doc.slug}/`
+        const updates = doc.notice?.updates ?? []
+        return updates.length > 0 ? updates.map((update) => `${page}#update-${update.revision}`) : [page]
+      })
+      expect(parsed.entries.sort()).toEqual(expected.sort())
     } finally {
       await page.close()
     }

@@ -108,11 +108,14 @@ describe('archive site from the samples', () => {
     expect(services).toContain('VPN (remote access)')
   })
 
-  it('has one feed entry per published issue and notice, with absolute links', async () => {
+  it('has one feed entry per published issue and per notice revision, with absolute links that are also their ids', async () => {
     const feed = await read('feed.xml')
-    const links = [...feed.matchAll(/<entry>[\s\S]*?<link href="([^"]+)"/g)].map((match) => match[1])
-    expect(links.sort()).toEqual(
-      ['issues/2026-08/', 'issues/2026-09/', 'issues/2026-10/', 'issues/2026-11/', 'notices/2026-10-14-vpn-outage/'].map((path) => `https://intranet.example.com/it-news/${path}`),
+    const entries = [...feed.matchAll(/<entry>[\s\S]*?<link href="([^"]+)"\/>\s*<id>([^<]+)<\/id>/g)].map((match) => [match[1], match[2]])
+    expect(entries.map(([link, id]) => link === id)).not.toContain(false)
+    expect(entries.map(([link]) => link!).sort()).toEqual(
+      ['issues/2026-08/', 'issues/2026-09/', 'issues/2026-10/', 'issues/2026-11/', 'notices/2026-10-14-vpn-outage/#update-1', 'notices/2026-10-14-vpn-outage/#update-2', 'notices/2026-10-14-vpn-outage/#update-3'].map(
+        (path) => `https://intranet.example.com/it-news/${path}`,
+      ),
     )
   })
 

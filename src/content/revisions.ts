@@ -1,0 +1,42 @@
+import { noticeStates } from './fields.ts'
+import type { NoticeMeta, NoticeState, NoticeUpdate } from './types.ts'
+
+/** A notice's revision: one per update, so the first update is revision 1 (a notice without updates is revision 1 too). */
+export function noticeRevision(meta: Pick<NoticeMeta, 'updates'>): number {
+  return Math.max(1, meta.updates.length)
+}
+
+/** True when the notice is over: an incident `resolved`, a maintenance `completed`. */
+export function isNoticeClosed(meta: Pick<NoticeMeta, 'state'>): boolean {
+  return meta.state === noticeStates.incident.at(-1) || meta.state === noticeStates.maintenance.at(-1)
+}
+
+/** A state as a subject line names it: `Identified`, `In progress`. */
+export function stateTitle(state: NoticeState): string {
+  const words = state.replace(/-/g, ' ')
+  return words.charAt(0).toUpperCase() + words.slice(1)
+}
+
+/** The email subject of a notice as of its latest update: `[Identified] VPN: people at home cannot connect`. */
+export function noticeSubject(meta: Pick<NoticeMeta, 'state' | 'title'>): string {
+  return `[${stateTitle(meta.state)}] ${meta.title}`
+}
+
+/** A notice's updates split for reading: the latest one, then the earlier ones newest first. */
+export interface OrderedUpdates {
+  latest?: NoticeUpdate
+  earlier: NoticeUpdate[]
+}
+
+/** Split the updates by time (newest first; of two at the same minute, the one written later is newer). */
+export function orderUpdates(updates: readonly NoticeUpdate[]): OrderedUpdates {
+  const newestFirst = updates
+    .map((update, index) => ({ update, index }))
+    .sort((a, b) => minute(b.update.time).localeCompare(minute(a.update.time)) || b.index - a.index)
+    .map(({ update }) => update)
+  return { latest: newestFirst[0], earlier: newestFirst.slice(1) }
+}
+
+function minute(time: string): string {
+  return time.replace(' ', 'T').slice(0, 16)
+}

@@ -1,0 +1,25 @@
+import { messageId } from './message.ts'
+
+/**
+ * The Message-ID of one revision of a notice for one recipient. Revision 1 keeps the ID every send has used
+ * (`messageId(slug, key, domain)`), so a notice first mailed before revisions existed still threads.
+ */
+export function revisionMessageId(slug: string, revision: number, key: string, domain: string): string {
+  return revision <= 1 ? messageId(slug, key, domain) : messageId(`${slug}.r${revision}`, key, domain)
+}
+
+/** Headers that put a later revision in the same conversation as the first (Outlook and Gmail thread on them). */
+export interface ThreadHeaders {
+  'In-Reply-To': string
+  References: string
+}
+
+/**
+ * `In-Reply-To` and `References` for revision 2 and later: both name that recipient's first message of the notice
+ * (RFC 5322 §3.6.4). Revision 1 starts the thread and gets none.
+ */
+export function threadHeaders(slug: string, revision: number, key: string, domain: string): ThreadHeaders | undefined {
+  if (revision <= 1) return undefined
+  const first = revisionMessageId(slug, 1, key, domain)
+  return { 'In-Reply-To': first, References: first }
+}
