@@ -5,17 +5,17 @@ import { renderParts } from '../markdown/parts.ts'
 import { loadProject } from '../project/project.ts'
 import { checkApproval } from '../send/approve.ts'
 import { channelPost, postToChannels } from '../send/channels.ts'
-import { defaultPostRecord, SqlitePostRecord } from '../send/post-record.ts'
+import { defaultLedger, Ledger } from '../send/ledger.ts'
 import type { Command } from './command.ts'
 
 /** `newsletter post <slug>`: post an approved issue or notice revision to the settings' channels, without mailing. */
 export const postCommand: Command = {
   name: 'post',
-  usage: 'post <slug> [--record FILE]',
+  usage: 'post <slug> [--ledger FILE]',
   allowPositionals: true,
-  options: { record: { type: 'string' } },
+  options: { ledger: { type: 'string' } },
   help: {
-    '--record FILE': `where posts are remembered, so a rerun never posts twice (default: ${defaultPostRecord})`,
+    '--ledger FILE': `the send ledger, where posts are recorded so a rerun or a send never posts twice (default: ${defaultLedger})`,
     '--help': 'show this help',
   },
   async run(values, positionals, io, root) {
@@ -40,8 +40,8 @@ export const postCommand: Command = {
     }
     if (!(doc.meta.kind === 'notice' && settings.notices?.approval === 'optional')) checkApproval(doc, entry.text)
     const post = channelPost(renderParts(doc, { locale: settings.language }), settings.archive_url)
-    const path = resolve(root, typeof values.record === 'string' ? values.record : defaultPostRecord)
-    const record = new SqlitePostRecord(path)
+    const path = resolve(root, typeof values.ledger === 'string' ? values.ledger : defaultLedger)
+    const record = new Ledger(path, relative(root, path) || path)
     try {
       const results = await postToChannels(post, settings.channels, process.env, record)
       for (const result of results) {

@@ -26,7 +26,11 @@ export const reportCommand: Command = {
     if (!existsSync(path)) throw new NewsletterError(`No ledger at ${shown}: nothing has been sent with it`, 'usage', undefined, { hint: 'Pass the --ledger FILE the send used' })
     const ledger = new Ledger(path, shown)
     try {
-      const sends = ledger.destinations(slug).map((destination) => ({ destination, counts: ledger.counts(slug, destination), rows: ledger.rows(slug, destination) }))
+      // A notice is sent once per revision: every revision is reported, each under its number once there is more than one.
+      const revisions = ledger.revisions(slug)
+      const sends = revisions.flatMap(({ key, revision }) =>
+        ledger.destinations(key).map((destination) => ({ destination, revision: revisions.length > 1 ? revision : undefined, counts: ledger.counts(key, destination), rows: ledger.rows(key, destination) })),
+      )
       if (sends.length === 0) throw new NewsletterError(`${shown} has no send of ${slug}`, 'usage', undefined, { hint: 'Check the slug, or pass the --ledger FILE the send used' })
       io.out(formatReport(slug, sends, format as Format))
       return sends.every(({ counts }) => counts.sent === counts.total) ? 0 : 1

@@ -7,7 +7,7 @@ import { sendDocument, type Audience, type SendContext } from '../send/run-send.
 /** `newsletter send <slug>`: validate everything, then mail an approved issue or notice, resumably. */
 export const sendCommand: Command = {
   name: 'send',
-  usage: 'send <slug> (--recipients FILE | --list ADDR | --to ADDR[,ADDR…]) [--dry-run] [--yes] [--ledger FILE] [--concurrency N] [--rate N]',
+  usage: 'send <slug> (--recipients FILE | --list ADDR | --to ADDR[,ADDR…]) [--dry-run] [--yes] [--ledger FILE] [--concurrency N] [--rate N] [--no-channels]',
   allowPositionals: true,
   options: {
     recipients: { type: 'string' },
@@ -18,6 +18,7 @@ export const sendCommand: Command = {
     concurrency: { type: 'string' },
     rate: { type: 'string' },
     yes: { type: 'boolean', default: false },
+    'no-channels': { type: 'boolean', default: false },
   },
   help: {
     '--recipients FILE': 'CSV with a header row: `email` required; `name` and any other columns fill {{name}}-style fields',
@@ -28,6 +29,7 @@ export const sendCommand: Command = {
     '--concurrency N': 'SMTP connections (default: 5)',
     '--rate N': 'messages per second (default: the relay preset, else no limit)',
     '--yes': 'do not ask for confirmation (required when not at a terminal)',
+    '--no-channels': 'do not post to the Teams and Slack channels in the settings after the send',
     '--help': 'show this help',
   },
   async run(values, positionals, io, root) {
@@ -77,6 +79,7 @@ export async function runSend(values: Record<string, unknown>, positionals: stri
       concurrency: count(values.concurrency, '--concurrency'),
       rate: values.rate === undefined ? undefined : positive(values.rate, '--rate'),
       dryRun: Boolean(values['dry-run']),
+      channels: !values['no-channels'],
       yes: Boolean(values.yes),
       ledger: values.ledger === undefined ? undefined : String(values.ledger),
     },

@@ -85,6 +85,7 @@ export class Ledger {
           PRIMARY KEY (slug, destination, key)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS sends (slug TEXT NOT NULL, destination TEXT NOT NULL, digest TEXT NOT NULL, started_at TEXT NOT NULL, PRIMARY KEY (slug, destination));
         CREATE TABLE IF NOT EXISTS locks (slug TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, since TEXT NOT NULL, renewed_at TEXT);
+        CREATE TABLE IF NOT EXISTS posts (slug TEXT NOT NULL, revision INTEGER NOT NULL, channel TEXT NOT NULL, posted_at TEXT NOT NULL, PRIMARY KEY (slug, revision, channel)) WITHOUT ROWID;
       `)
       this.upgrade()
       this.db.exec(`CREATE INDEX IF NOT EXISTS recipients_sent_at ON recipients (sent_at) WHERE sent_at IS NOT NULL`)
@@ -101,6 +102,10 @@ export class Ledger {
       rows: this.db.prepare(`SELECT email, state, attempts, reply, updated_at FROM recipients WHERE slug = ? AND destination = ? ORDER BY email`),
       counts: this.db.prepare(`SELECT state, count(*) AS n FROM recipients WHERE slug = ? AND destination = ? GROUP BY state`),
       destinations: this.db.prepare(`SELECT DISTINCT destination FROM recipients WHERE slug = ? ORDER BY destination = 'outbox', destination`).pluck(),
+      // A notice's revisions after the first are sent under `<slug>.r<N>` (see sendKey); slugs never contain a dot.
+      sendKeys: this.db.prepare(`SELECT DISTINCT slug FROM recipients WHERE slug = ? OR slug LIKE ? || '.r%'`).pluck(),
+      posted: this.db.prepare('SELECT 1 FROM posts WHERE slug = ? AND revision = ? AND channel = ?').pluck(),
+      recordPost: this.db.prepare('INSERT INTO posts (slug, revision, channel, posted_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       // The relay's daily cap counts what went to a server, not the trial files in the outbox.
       sentSince: this.db.prepare(`SELECT count(*) FROM recipients WHERE sent_at >= ? AND destination <> 'outbox'`).pluck(),
       send: this.db.prepare(`SELECT digest FROM sends WHERE slug = ? AND destination = ?`).pluck(),
@@ -198,6 +203,21 @@ export class Ledger {
   /** The destinations a slug was sent to, SMTP ones first. */
   destinations(slug: string): string[] {
     return this.statements.destinations.all(slug) as string[]
+  }
+
+  /** Every send of a document, one per revision (issues have one): `[{ key, revision }]`, first revision first. */
+  revisions(slug: string): { key: string; revision: number }[] {
+    return (this.statements.sendKeys.all(slug, slug) as string[]).map((key) => ({ key, revision: revisionOf(key) })).sort((a, b) => a.revision - b.revision)
+  }
+
+  /** Whether this revision was posted to this channel (channel posts are recorded with the sends, never posted twice). */
+  posted(slug: string, revision: number, channel: string): boolean {
+    return this.statements.posted.get(slug, revision, channel) !== undefined
+  }
+
+  /** Record that a channel accepted this revision's post. */
+  recordPosted(slug: string, revision: number, channel: string, at: Date): void {
+    this.statements.recordPost.run(slug, revision, channel, at.toISOString())
   }
 
   /** The content digest the first run of this slug's send to `destination` used, if any. */
@@ -315,4 +335,13 @@ function alive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
+}
+
+/** The key a document's send is recorded under: the slug for issues and a notice's first revision, `<slug>.r<N>` after. */
+export function sendKey(slug: string, revision: number): string {
+  return revision <= 1 ? slug : `${slug}.r${revision}`
+}
+
+function revisionOf(key: string): number {
+  return Number(/\.r(\d+)$/.exec(key)?.[1] ?? 1)
 }

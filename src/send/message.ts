@@ -1,24 +1,23 @@
-import { createHash } from 'node:crypto'
 import type Mail from 'nodemailer/lib/mailer'
 import type { Settings } from '../config.ts'
 import type { EmailArtifact } from '../email/build-email.ts'
 import { compileTemplate, escapeHtml, fillTemplate, fillTemplateBytes, isSafeLink, linkTemplates, restoreEncodedSlots, type Template } from '../email/personalize.ts'
 import type { Recipient } from './recipients.ts'
+import { revisionMessageId, threadHeaders } from './threading.ts'
 
 /** The address inside a `Name <address>` sender. */
 export function senderAddress(from: string): string {
   return /<([^>]+)>/.exec(from)?.[1] ?? from.trim()
 }
 
-/** The Message-ID of (slug, recipient): the same on every attempt, so a duplicate carries the same ID. */
-export function messageId(slug: string, key: string, domain: string): string {
-  const hash = createHash('sha256').update(`${slug}\0${key}`).digest('hex').slice(0, 32)
-  return `<${slug}.${hash}@${domain}>`
-}
 
 /** What varies per send: test sends get `[TEST] ` and are told apart in the Message-ID. */
 export interface MessageOptions {
   test?: boolean
+  /** Which revision of a notice this is (default 1): later ones thread under the first. */
+  revision?: number
+  /** A calendar invite to attach (planned maintenance). */
+  calendar?: Mail.Options['icalEvent']
 }
 
 /** Each recipient's message, and the check that their fields make no link unsafe. */
@@ -45,6 +44,7 @@ export function prepareMessages(email: EmailArtifact, settings: Settings, option
   const unsubscribe: Template | undefined = send.unsubscribe_url ? compileTemplate(send.unsubscribe_url) : undefined
   const listId = parseListId(send.list_id ?? `${settings.organisation} <${address.replace('@', '.')}>`)
   const slug = options.test ? `${email.slug}.test` : email.slug
+  const revision = options.revision ?? 1
   const message = (recipient: Recipient): Mail.Options => {
     const list: Mail.ListHeaders = { id: listId }
     const headers: Mail.Headers = {}
@@ -61,8 +61,9 @@ export function prepareMessages(email: EmailArtifact, settings: Settings, option
       to: { name: recipient.fields.name ?? '', address: recipient.email },
       subject: fillTemplate(subject, recipient.fields),
       date: new Date(),
-      messageId: messageId(slug, recipient.key, domain),
-      headers,
+      messageId: revisionMessageId(slug, revision, recipient.key, domain),
+      headers: { ...headers, ...threadHeaders(slug, revision, recipient.key, domain) },
+      icalEvent: options.calendar,
       text: fillTemplateBytes(text, recipient.fields),
       html: fillTemplateBytes(html, recipient.fields, escapeHtml),
     }

@@ -4,14 +4,18 @@ import { join, relative, resolve } from 'node:path'
 import { failed, runPipeline } from '../project/pipeline.ts'
 import { loadProject } from '../project/project.ts'
 import { collectMessages, formatText } from '../check/report.ts'
-import type { Config } from '../config.ts'
+import type { Config, Settings } from '../config.ts'
 import { createLocator } from '../content/position.ts'
+import { noticeRevision } from '../content/revisions.ts'
 import type { Doc } from '../content/types.ts'
 import type { EmailArtifact } from '../email/build-email.ts'
+import { calendarMailPart, noticeCalendar } from '../email/calendar.ts'
 import { findSlots } from '../email/personalize.ts'
 import { hasErrors, NewsletterError } from '../errors.ts'
-import { checkApproval } from './approve.ts'
-import { defaultLedger, Ledger, ledgerError } from './ledger.ts'
+import type { RenderedDoc } from '../markdown/parts.ts'
+import { checkApproval, contentDigest } from './approve.ts'
+import { channelPost, postToChannels } from './channels.ts'
+import { defaultLedger, Ledger, ledgerError, sendKey } from './ledger.ts'
 import { prepareMessages, type PreparedMessages } from './message.ts'
 import { createProgress } from './progress.ts'
 import { inAllowedDomains, isAddress, readRecipients, type Recipient } from './recipients.ts'
@@ -41,6 +45,8 @@ export interface SendRequest {
   yes?: boolean
   /** The ledger file, relative to the project (default: `.newsletter/sends.sqlite`). */
   ledger?: string
+  /** Post to the settings' Teams and Slack channels after a real send (default true). */
+  channels?: boolean
 }
 
 /** What `send` takes from outside the command line; the CLI passes the real process, tests their own. */
@@ -65,6 +71,7 @@ interface ForSending {
   /** The .md file as written, for the approval digest and `{{field}}` positions. */
   docText: string
   email: EmailArtifact
+  parts: RenderedDoc
 }
 
 /** Mail an approved issue or notice, resumably; returns the exit code (0 all accepted, 1 some not, 2 refused). */
@@ -75,10 +82,15 @@ export async function sendDocument(request: SendRequest, io: Output, context: Se
   // 1. Settings, content, and the rendered email: anything wrong refuses the send
   const rendered = await renderForSending(context.root, slug, io)
   if (!rendered) return 2
-  const { config, doc, docText, email } = rendered
+  const { config, doc, docText, email, parts } = rendered
+  // A notice is sent once per revision (each update is news); everything about one revision is recorded under its key.
+  const revision = doc.meta.kind === 'notice' ? noticeRevision(doc.meta) : 1
+  const key = sendKey(slug, revision)
 
-  // 2. Only approved content that has not changed since goes out for real
-  if (audience.kind !== 'test') checkApproval(doc, docText)
+  // 2. Only approved content that has not changed since goes out for real (notices may skip approval by setting)
+  const approvalOptional = doc.meta.kind === 'notice' && config.settings.notices?.approval === 'optional'
+  if (audience.kind !== 'test' && !approvalOptional) checkApproval(doc, docText)
+  const digest = doc.meta.approved_digest ?? contentDigest(docText)
 
   // 3. Recipients, every row checked before the first message
   const settings = config.settings.send ?? {}
@@ -94,10 +106,11 @@ export async function sendDocument(request: SendRequest, io: Output, context: Se
   const ledgerShown = relative(context.root, ledgerPath) || ledgerPath
   try {
     const limits = resolveLimits(settings.relay, settings, request.rate)
-    const prepared = prepareMessages(email, config.settings, { test: audience.kind === 'test' })
+    const ics = noticeCalendar(parts, config.settings)
+    const prepared = prepareMessages(email, config.settings, { test: audience.kind === 'test', revision, calendar: ics ? calendarMailPart(slug, ics) : undefined })
     checkLinks(audience, recipients.list, prepared, io)
     const { message } = prepared
-    const what = `${doc.meta.kind} ${slug} ("${email.subject}")`
+    const what = `${doc.meta.kind} ${slug}${revision > 1 ? ` revision ${revision}` : ''} ("${email.subject}")`
     const loop = { transport, concurrency, rate: limits.rate, floor: limits.floor, attempts: settings.attempts, retryDelay: settings.retry_delay, giveUpAfter: settings.give_up_after, signal: context.signal }
 
     if (audience.kind === 'test') {
@@ -109,7 +122,7 @@ export async function sendDocument(request: SendRequest, io: Output, context: Se
 
     if (request.dryRun) {
       const ledger = existsSync(ledgerPath) ? new Ledger(ledgerPath, ledgerShown) : undefined
-      const record = ledger?.record(slug, transport.destination)
+      const record = ledger?.record(key, transport.destination)
       const done = record ? recipients.list.filter((r) => record.state(r.key) === 'sent' || record.state(r.key) === 'failed').length : 0
       ledger?.close()
       return printDryRun(io, what, recipients.list, message, transport, limits, done)
@@ -120,10 +133,10 @@ export async function sendDocument(request: SendRequest, io: Output, context: Se
       const tookOver = ledger.lock(slug)
       if (tookOver) io.err(`warning: ${tookOver}`)
       try {
-        ledger.adopt(slug, transport.destination)
-        const record = ledger.record(slug, transport.destination)
-        const startedWith = ledger.sendDigest(slug, transport.destination)
-        if (startedWith && startedWith !== doc.meta.approved_digest && ledger.counts(slug, transport.destination).sent > 0) {
+        ledger.adopt(key, transport.destination)
+        const record = ledger.record(key, transport.destination)
+        const startedWith = ledger.sendDigest(key, transport.destination)
+        if (startedWith && startedWith !== digest && ledger.counts(key, transport.destination).sent > 0) {
           throw new NewsletterError(`${slug} was partly sent to ${transport.destination} with different content (approved_digest ${startedWith}); finishing it now would mail two versions`, 'refused', undefined, {
             hint: `Finish with the approved content it started with, or start a new send with another --ledger FILE`,
           })
@@ -132,9 +145,10 @@ export async function sendDocument(request: SendRequest, io: Output, context: Se
           const state = record.state(r.key)
           return state !== 'sent' && state !== 'failed'
         })
-        const before = ledger.counts(slug, transport.destination)
+        const before = ledger.counts(key, transport.destination)
         if (todo.length === 0) {
           io.out(`Nothing to send: all ${recipients.list.length} recipients of ${slug} are already settled for ${transport.destination} in ${ledgerShown} (${before.sent} sent, ${before.failed} failed).`)
+          await postAfterSend(request, context, io, ledger, parts, config.settings, transport.destination)
           return before.failed > 0 ? 1 : 0
         }
         const remainingToday = limits.dailyLimit === undefined || transport.destination === 'outbox' ? undefined : Math.max(0, limits.dailyLimit - ledger.sentInLastDay())
@@ -152,7 +166,7 @@ export async function sendDocument(request: SendRequest, io: Output, context: Se
             return 2
           }
         }
-        ledger.enrol(slug, transport.destination, doc.meta.approved_digest!, recipients.list)
+        ledger.enrol(key, transport.destination, digest, recipients.list)
         if (resumed) io.out(`Resuming ${slug}: ${recipients.list.length - todo.length} already settled, ${before.inDoubt} in doubt (resent), ${todo.length} to send.`)
         const progress = createProgress((line) => io.err(line), { tty: context.tty, every: context.progressEvery })
         const result = await deliver({ ...loop, recipients: todo, message, ledger: record, remainingToday, onProgress: (p) => progress.update(p) })
@@ -168,6 +182,7 @@ export async function sendDocument(request: SendRequest, io: Output, context: Se
             hint: `Do not rerun with it, or people may be mailed twice. Keep a copy, recover it (sqlite3 ${ledgerShown} ".recover" | sqlite3 recovered.sqlite), compare with the summary, then rerun with --ledger recovered.sqlite`,
           })
         }
+        if (!result.stopped) await postAfterSend(request, context, io, ledger, parts, config.settings, transport.destination)
         return code
       } finally {
         ledger.unlock(slug)
@@ -182,6 +197,20 @@ export async function sendDocument(request: SendRequest, io: Output, context: Se
     throw failure
   } finally {
     transport.close()
+  }
+}
+
+/**
+ * After a real send, one post per channel in the settings (an issue's first send, each notice revision), recorded in the
+ * ledger so a rerun never posts twice. A failing channel is reported and never stops or undoes the email; webhook URLs
+ * come only from the environment and are never printed. A trial into the outbox posts nothing.
+ */
+async function postAfterSend(request: SendRequest, context: SendContext, io: Output, ledger: Ledger, parts: RenderedDoc, settings: Settings, destination: string): Promise<void> {
+  if (request.channels === false || destination === 'outbox' || settings.channels.length === 0) return
+  const results = await postToChannels(channelPost(parts, settings.archive_url), settings.channels, context.env, ledger)
+  for (const result of results) {
+    if (result.outcome === 'posted') io.out(`Posted to ${result.channel}.`)
+    else if (result.outcome === 'failed') io.err(`warning: could not post to ${result.channel}: ${result.reason ?? 'no reason given'}. The email is not affected; \`newsletter post ${parts.slug}\` tries again.`)
   }
 }
 
@@ -208,7 +237,7 @@ async function renderForSending(root: string, slug: string, io: Output): Promise
   if (!rendered || !email) {
     throw new NewsletterError(`No issue or notice named \`${slug}\` in ${relative(root, config.contentDir) || '.'}`, 'refused', undefined, { hint: 'The slug is the file name without .md, e.g. 2026-11' })
   }
-  return { config, doc: rendered.doc, docText: String(rendered.doc.file.value), email }
+  return { config, doc: rendered.doc, docText: String(rendered.doc.file.value), email, parts: rendered }
 }
 
 async function loadRecipients(audience: Audience, allowedDomains: string[] | undefined, io: Output): Promise<{ list: Recipient[]; columns: string[] }> {

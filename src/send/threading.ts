@@ -1,4 +1,10 @@
-import { messageId } from './message.ts'
+import { createHash } from 'node:crypto'
+
+/** The Message-ID of (slug, recipient): the same on every attempt, so a duplicate carries the same ID. */
+export function messageId(slug: string, key: string, domain: string): string {
+  const hash = createHash('sha256').update(`${slug}\0${key}`).digest('hex').slice(0, 32)
+  return `<${slug}.${hash}@${domain}>`
+}
 
 /**
  * The Message-ID of one revision of a notice for one recipient. Revision 1 keeps the ID every send has used

@@ -151,7 +151,7 @@ describe('newsletter post', () => {
     const first = await run('post', '2026-10-14-vpn-outage')
     expect(first).toEqual({
       code: 1,
-      out: 'teams:IT_TEAMS_HOOK: 2026-10-14-vpn-outage revision 3 posted (1 attempt)\n1 of 2 channels have revision 3 of 2026-10-14-vpn-outage (.newsletter/posts.sqlite).',
+      out: 'teams:IT_TEAMS_HOOK: 2026-10-14-vpn-outage revision 3 posted (1 attempt)\n1 of 2 channels have revision 3 of 2026-10-14-vpn-outage (.newsletter/sends.sqlite).',
       err: 'slack:IT_SLACK_HOOK: 2026-10-14-vpn-outage revision 3 failed: HTTP 400: invalid_blocks',
     })
     expect(hits[0]!.body.attachments[0].content.body[1].text).toBe('VPN: working again')
@@ -159,7 +159,7 @@ describe('newsletter post', () => {
     process.env.IT_SLACK_HOOK = `${base}/slack/tok-def456`
     const second = await run('post', '2026-10-14-vpn-outage')
     expect(second.code).toBe(0)
-    expect(second.out).toBe('teams:IT_TEAMS_HOOK: 2026-10-14-vpn-outage revision 3 already posted, not again\nslack:IT_SLACK_HOOK: 2026-10-14-vpn-outage revision 3 posted (1 attempt)\n2 of 2 channels have revision 3 of 2026-10-14-vpn-outage (.newsletter/posts.sqlite).')
+    expect(second.out).toBe('teams:IT_TEAMS_HOOK: 2026-10-14-vpn-outage revision 3 already posted, not again\nslack:IT_SLACK_HOOK: 2026-10-14-vpn-outage revision 3 posted (1 attempt)\n2 of 2 channels have revision 3 of 2026-10-14-vpn-outage (.newsletter/sends.sqlite).')
     expect(`${first.out}${first.err}${second.out}${second.err}`).not.toContain('tok-')
     expect(hits.map((hit) => hit.path)).toEqual(['/teams/tok-abc123', '/bad/tok-def456', '/slack/tok-def456'])
   })

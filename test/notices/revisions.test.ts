@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { isNoticeClosed, noticeRevision, noticeSubject, orderUpdates } from '../../src/content/revisions.ts'
-import { messageId } from '../../src/send/message.ts'
+import { messageId } from '../../src/send/threading.ts'
 import { revisionMessageId, threadHeaders } from '../../src/send/threading.ts'
 import { renderEmail } from '../helpers/render.ts'
 
