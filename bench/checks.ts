@@ -18,7 +18,10 @@ if (!config) throw new Error('the sample settings do not load')
 const layouts = await loadLayouts(join(root, 'layouts/email'), root)
 const samples = await loadContent(join(root, 'test', 'fixtures', 'project', 'content'), root)
 const front = '---\ntitle: Big\nissue: 99\ndate: 2026-11-01\nsummary: "A long issue."\n---\n\n## News\n\n'
-const body = Array.from({ length: 1000 }, (_, i) => `Paragraph ${i + 1} says the printers on floor ${i % 7} move to the kitchen, so you print from there.`).join('\n\n')
+const body = Array.from(
+  { length: 1000 },
+  (_, i) => `Paragraph ${i + 1} says the printers on floor ${i % 7} move to the kitchen, so you print from there.`,
+).join('\n\n')
 const big = [parseDoc('big.md', front + body, 'issue')]
 const { glossary } = await loadGlossary(join(root, 'test', 'fixtures', 'project', 'content', 'glossary.yml'), 'glossary.yml')
 const pagesOf = (docs: readonly Doc[]) => new Set(docs.map((doc) => `${doc.meta.kind === 'issue' ? 'issues' : 'notices'}/${doc.slug}`))
@@ -47,7 +50,9 @@ async function measure(label: string, loaded: Loaded[], rounds: number): Promise
   }
   const per = rounds * docs.length
   const rss = (process.memoryUsage().rss - before) / 1e6
-  rows.push(`| ${label} | ${docs.length} | ${(checkMs / per).toFixed(1)} ms | ${(checkCpuMs / per).toFixed(1)} ms | ${(buildMs / per).toFixed(1)} ms | ${(checkMs / buildMs).toFixed(2)}× | ${rss.toFixed(0)} MB |`)
+  rows.push(
+    `| ${label} | ${docs.length} | ${(checkMs / per).toFixed(1)} ms | ${(checkCpuMs / per).toFixed(1)} ms | ${(buildMs / per).toFixed(1)} ms | ${(checkMs / buildMs).toFixed(2)}× | ${rss.toFixed(0)} MB |`,
+  )
 }
 
 // The checks back to back, every email built first: what the checks cost without MJML's garbage collected in between.

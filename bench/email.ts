@@ -30,7 +30,11 @@ async function ours(): Promise<number> {
 // The peer gets the MJML our layout produced, so both sides compile exactly the same document.
 const parts = renderParts(parseDoc('content/issues/2026-11.md', text, 'issue').doc!, { locale: settings.language })
 const mjml = fillLayout(layouts, 'issue.mjml', {
-  settings, doc: parts, issue: parts.issue, urls: emailUrls(parts, settings), kicker: `Issue ${parts.issue?.number}`,
+  settings,
+  doc: parts,
+  issue: parts.issue,
+  urls: emailUrls(parts, settings),
+  kicker: `Issue ${parts.issue?.number}`,
   preheader: inlineText(parts.summary.nodes, new LinkRefs()),
 })
 async function bare(): Promise<number> {
@@ -42,7 +46,15 @@ const times = { ours: [] as number[], bare: [] as number[] }
 const cpu = { ours: [] as number[], bare: [] as number[] }
 for (let i = 0; i < rounds; i++) {
   // Alternate which goes first so drift (GC, CPU clock) falls on both sides alike.
-  for (const [name, run] of i % 2 ? ([['bare', bare], ['ours', ours]] as const) : ([['ours', ours], ['bare', bare]] as const)) {
+  for (const [name, run] of i % 2
+    ? ([
+        ['bare', bare],
+        ['ours', ours],
+      ] as const)
+    : ([
+        ['ours', ours],
+        ['bare', bare],
+      ] as const)) {
     const start = performance.now()
     const startCpu = process.cpuUsage()
     await run()
@@ -67,7 +79,9 @@ for (let i = 0; i < rounds; i++) {
   used = process.cpuUsage(start)
   stages['layout fill + MJML + text'].push((used.user + used.system) / 1000)
 }
-const breakdown = Object.entries(stages).map(([stage, values]) => `| ${stage} | ${median(values).toFixed(2)} |`).join('\n')
+const breakdown = Object.entries(stages)
+  .map(([stage, values]) => `| ${stage} | ${median(values).toFixed(2)} |`)
+  .join('\n')
 const ratio = median(times.ours) / median(times.bare)
 const cpuRatio = median(cpu.ours) / median(cpu.bare)
 const row = (name: string, key: 'ours' | 'bare') =>

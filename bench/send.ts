@@ -41,7 +41,12 @@ async function child(kind: Kind, count: number, root: string, port: number): Pro
     let errors = ''
     const io = { out: () => {}, err: (text: string) => void (errors += `${text}\n`) }
     const code = await runSend(
-      { recipients: join(root, `staff-${count}.csv`), yes: true, concurrency: String(connections), ledger: join(root, `ledger-${kind}-${count}-${process.pid}.sqlite`) },
+      {
+        recipients: join(root, `staff-${count}.csv`),
+        yes: true,
+        concurrency: String(connections),
+        ledger: join(root, `ledger-${kind}-${count}-${process.pid}.sqlite`),
+      },
       [slug],
       io,
       { root, env: { SMTP_URL: `smtp://127.0.0.1:${port}` }, tty: false, progressEvery: 1e9 },
@@ -60,12 +65,26 @@ async function child(kind: Kind, count: number, root: string, port: number): Pro
     }
     const html = await readFile(join(root, 'email.html'), 'utf8')
     const text = await readFile(join(root, 'email.txt'), 'utf8')
-    const transporter = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port, secure: false, ignoreTLS: true, maxConnections: connections, maxMessages: Infinity })
+    const transporter = nodemailer.createTransport({
+      pool: true,
+      host: '127.0.0.1',
+      port,
+      secure: false,
+      ignoreTLS: true,
+      maxConnections: connections,
+      maxMessages: Infinity,
+    })
     let next = 0
     const worker = async () => {
       while (next < count) {
         const i = next++
-        await transporter.sendMail({ from: 'Brightwater IT <it-news@example.com>', to: { name: `Person ${i}`, address: `person${i}@example.com` }, subject: 'November', html, text })
+        await transporter.sendMail({
+          from: 'Brightwater IT <it-news@example.com>',
+          to: { name: `Person ${i}`, address: `person${i}@example.com` },
+          subject: 'November',
+          html,
+          text,
+        })
       }
     }
     await Promise.all(Array.from({ length: connections }, worker))
@@ -83,7 +102,10 @@ async function parent(): Promise<void> {
     const settings = (await readFile(join(repo, 'content/settings.yml'), 'utf8')).replace(/^send:[\s\S]*$/m, '')
     await writeFile(join(root, 'content/settings.yml'), `${settings}send:\n  require_tls: false\n`)
     // Personalized, so every message is filled in per recipient as in a real send.
-    const issue = (await readFile(join(repo, 'content/issues', `${slug}.md`), 'utf8')).replace('## Faster help', 'Hello {{name}} in {{department}}.\n\n## Faster help')
+    const issue = (await readFile(join(repo, 'content/issues', `${slug}.md`), 'utf8')).replace(
+      '## Faster help',
+      'Hello {{name}} in {{department}}.\n\n## Faster help',
+    )
     await writeFile(join(root, 'content/issues', `${slug}.md`), approveText(issue, { by: 'Bench', at: '2026-11-01T09:00' }))
     await symlink(join(repo, 'layouts'), join(root, 'layouts'))
     for (const count of [1000, faultyCount, 10_000]) {
@@ -135,7 +157,10 @@ async function parent(): Promise<void> {
       faulty = kind === 'faulty'
       tries.clear()
       const output = await new Promise<string>((done, fail) => {
-        const proc = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, 'child', kind, String(count), root, String(port)], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] })
+        const proc = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, 'child', kind, String(count), root, String(port)], {
+          cwd: repo,
+          stdio: ['ignore', 'pipe', 'inherit'],
+        })
         let text = ''
         proc.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()))
         proc.on('close', (code) => (code === 0 ? done(text) : fail(new Error(`${kind} ${count} exited ${code}`))))
@@ -166,40 +191,48 @@ async function parent(): Promise<void> {
       'bare+renderer': 'bare loop, renderer loaded first',
       faulty: '`newsletter send` to a faulty relay (10% 451 once, 5% 550)',
     }
-    const rows = results.filter((r) => r.count !== faultyCount).map((r) => `| ${names[r.kind]} | ${r.count.toLocaleString('en')} | ${r.kb.toFixed(1)} KB | ${r.perSecond.toFixed(0)} | ${r.seconds.toFixed(1)} s | ${r.maxRssMb.toFixed(0)} MB |`)
+    const rows = results
+      .filter((r) => r.count !== faultyCount)
+      .map(
+        (r) =>
+          `| ${names[r.kind]} | ${r.count.toLocaleString('en')} | ${r.kb.toFixed(1)} KB | ${r.perSecond.toFixed(0)} | ${r.seconds.toFixed(1)} s | ${r.maxRssMb.toFixed(0)} MB |`,
+      )
     const ratio = find('ours', 10_000).perSecond / find('bare', 10_000).perSecond
     const growth = find('ours', 10_000).maxRssMb - find('ours', 1000).maxRssMb
     const peerGrowth = find('bare+renderer', 10_000).maxRssMb - find('bare+renderer', 1000).maxRssMb
     const rounds = (kind: Kind) => results.filter((r) => r.kind === kind && r.count === faultyCount)
     const mid = (kind: Kind, key: 'seconds' | 'perSecond' | 'maxRssMb') => median(rounds(kind).map((r) => r[key]))
     const faultRows = (['bare', 'ours', 'faulty'] as const).map(
-      (kind) => `| ${names[kind]} | ${faultyCount.toLocaleString('en')} | ${mid(kind, 'perSecond').toFixed(0)} | ${mid(kind, 'seconds').toFixed(1)} s (${rounds(kind).map((r) => r.seconds.toFixed(1)).join(', ')}) | ${mid(kind, 'maxRssMb').toFixed(0)} MB |`,
+      (kind) =>
+        `| ${names[kind]} | ${faultyCount.toLocaleString('en')} | ${mid(kind, 'perSecond').toFixed(0)} | ${mid(kind, 'seconds').toFixed(1)} s (${rounds(kind)
+          .map((r) => r.seconds.toFixed(1))
+          .join(', ')}) | ${mid(kind, 'maxRssMb').toFixed(0)} MB |`,
     )
     const budget = (mid('ours', 'seconds') + retryDelaySeconds) * 1.2
     const faultyWall = mid('faulty', 'seconds')
     const faultFreeRatio = mid('ours', 'perSecond') / mid('bare', 'perSecond')
     const section = [
-        `${connections} SMTP connections each, to a local smtp-server sink that discards (same process for both), Node ${process.version}.`,
-        'messages/s = sink-side rate between the first and the last message; wall = the child process from start to exit (ours includes loading, rendering and the ledger).',
-        '',
-        '| sender | messages | size on the wire | messages/s | wall | peak RSS |',
-        '| --- | ---: | ---: | ---: | ---: | ---: |',
-        ...rows,
-        '',
-        `- Throughput at 10,000: ${ratio.toFixed(2)}× the bare loop (target ≥ 0.90×): ${ratio >= 0.9 ? 'met' : 'MISSED'}.`,
-        `- Peak RSS at 10,000 − at 1,000: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB (target ≤ +32 MB): ${growth <= 32 ? 'met' : 'MISSED'}; the bare loop with the renderer loaded: ${peerGrowth >= 0 ? '+' : ''}${peerGrowth.toFixed(1)} MB.`,
-        '',
-        `Faulty relay, ${faultyCount.toLocaleString('en')} recipients, same sink: recipient n is answered 550 when n % 20 = 7 (5%) and 451 on its first attempt when n % 10 = 3 (10%); default settings (retry_delay 2 s). messages/s counts accepted messages only. Medians of ${faultRounds} rounds of the three senders in turn; the wall of each round in brackets.`,
-        '',
-        '| sender | messages | messages/s | wall (each round) | peak RSS |',
-        '| --- | ---: | ---: | ---: | ---: |',
-        ...faultRows,
-        '',
-        `- Faulty relay wall ${faultyWall.toFixed(1)} s; target ≤ (fault-free wall ${mid('ours', 'seconds').toFixed(1)} s + longest retry delay ${retryDelaySeconds} s) × 1.2 = ${budget.toFixed(1)} s: ${faultyWall <= budget ? 'met' : 'MISSED'}.`,
-        `- Fault-free at ${faultyCount.toLocaleString('en')}: ${faultFreeRatio.toFixed(2)}× the bare loop (target ≥ 0.90×): ${faultFreeRatio >= 0.9 ? 'met' : 'MISSED'}. Peak RSS faulty − fault-free: ${(mid('faulty', 'maxRssMb') - mid('ours', 'maxRssMb')).toFixed(1)} MB.`,
-        '',
-        'Run: `node --import tsx bench/send.ts`',
-      ].join('\n')
+      `${connections} SMTP connections each, to a local smtp-server sink that discards (same process for both), Node ${process.version}.`,
+      'messages/s = sink-side rate between the first and the last message; wall = the child process from start to exit (ours includes loading, rendering and the ledger).',
+      '',
+      '| sender | messages | size on the wire | messages/s | wall | peak RSS |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      ...rows,
+      '',
+      `- Throughput at 10,000: ${ratio.toFixed(2)}× the bare loop (target ≥ 0.90×): ${ratio >= 0.9 ? 'met' : 'MISSED'}.`,
+      `- Peak RSS at 10,000 − at 1,000: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB (target ≤ +32 MB): ${growth <= 32 ? 'met' : 'MISSED'}; the bare loop with the renderer loaded: ${peerGrowth >= 0 ? '+' : ''}${peerGrowth.toFixed(1)} MB.`,
+      '',
+      `Faulty relay, ${faultyCount.toLocaleString('en')} recipients, same sink: recipient n is answered 550 when n % 20 = 7 (5%) and 451 on its first attempt when n % 10 = 3 (10%); default settings (retry_delay 2 s). messages/s counts accepted messages only. Medians of ${faultRounds} rounds of the three senders in turn; the wall of each round in brackets.`,
+      '',
+      '| sender | messages | messages/s | wall (each round) | peak RSS |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      ...faultRows,
+      '',
+      `- Faulty relay wall ${faultyWall.toFixed(1)} s; target ≤ (fault-free wall ${mid('ours', 'seconds').toFixed(1)} s + longest retry delay ${retryDelaySeconds} s) × 1.2 = ${budget.toFixed(1)} s: ${faultyWall <= budget ? 'met' : 'MISSED'}.`,
+      `- Fault-free at ${faultyCount.toLocaleString('en')}: ${faultFreeRatio.toFixed(2)}× the bare loop (target ≥ 0.90×): ${faultFreeRatio >= 0.9 ? 'met' : 'MISSED'}. Peak RSS faulty − fault-free: ${(mid('faulty', 'maxRssMb') - mid('ours', 'maxRssMb')).toFixed(1)} MB.`,
+      '',
+      'Run: `node --import tsx bench/send.ts`',
+    ].join('\n')
     writeSection('Send: latest run', `${machine()}; load average ${loadavg()[0]!.toFixed(2)} at the end. ${section}`)
     console.log(section)
   } finally {

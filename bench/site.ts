@@ -50,13 +50,22 @@ async function child(mode: string, dir: string): Promise<void> {
     const settings = project.config!.settings
     const sources = projectDocs(project).map((doc) => {
       const parts = renderParts(doc, { locale: settings.language })
-      return fillLayout(project.layouts!, 'issue.mjml', { settings, doc: parts, issue: parts.issue, urls: emailUrls(parts, settings), kicker: `Issue ${parts.issue?.number}`, preheader: inlineText(parts.summary.nodes, new LinkRefs()) })
+      return fillLayout(project.layouts!, 'issue.mjml', {
+        settings,
+        doc: parts,
+        issue: parts.issue,
+        urls: emailUrls(parts, settings),
+        kicker: `Issue ${parts.issue?.number}`,
+        preheader: inlineText(parts.summary.nodes, new LinkRefs()),
+      })
     })
     started = performance.now()
     const before = process.cpuUsage()
     for (const source of sources) await mjml2html(source, mjmlOptions)
     const cpu = process.cpuUsage(before)
-    process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - started) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`)
+    process.stdout.write(
+      `${JSON.stringify({ seconds: (performance.now() - started) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`,
+    )
     return
   }
   const seconds = (performance.now() - started) / 1000
@@ -66,7 +75,11 @@ async function child(mode: string, dir: string): Promise<void> {
 }
 
 function measure(mode: 'ours' | 'plain' | 'mjml', dir: string): Measure {
-  const output = execFileSync(process.execPath, ['--import', 'tsx', join(repo, 'bench', 'site.ts'), '--child', mode, dir], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 26 })
+  const output = execFileSync(process.execPath, ['--import', 'tsx', join(repo, 'bench', 'site.ts'), '--child', mode, dir], {
+    cwd: repo,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  })
   return JSON.parse(output.trim().split('\n').at(-1)!) as Measure
 }
 
@@ -89,7 +102,10 @@ async function prepare(n: number): Promise<{ ours: string; plain: string; change
   await symlink(join(repo, 'layouts'), join(ours, 'layouts'))
   await mkdir(join(plain, 'src', 'issues'), { recursive: true })
   await mkdir(join(plain, 'src', '_includes'), { recursive: true })
-  await writeFile(join(plain, 'src', '_includes', 'plain.liquid'), '<!doctype html>\n<html lang="en"><title>{{ title }}</title><main>{{ content }}</main></html>\n')
+  await writeFile(
+    join(plain, 'src', '_includes', 'plain.liquid'),
+    '<!doctype html>\n<html lang="en"><title>{{ title }}</title><main>{{ content }}</main></html>\n',
+  )
   await writeFile(join(plain, 'src', 'issues', 'issues.json'), JSON.stringify({ layout: 'plain.liquid' }))
   let changed = ''
   for (let i = 1; i <= n; i++) {
@@ -124,7 +140,9 @@ async function run(sizes: number[], write: boolean): Promise<void> {
       const changed = measure('ours', dirs.ours)
       const checkOne = wall(['check', dirs.one], dirs.ours, 5)
       rows.push({ n, plain, mjml, cold, unchanged, changed, checkOne })
-      console.log(`N=${n}: plain ${plain.seconds.toFixed(1)} s + mjml ${mjml.seconds.toFixed(1)} s; ours cold ${cold.seconds.toFixed(1)} s ${cold.maxRssMb.toFixed(0)} MB, unchanged ${unchanged.seconds.toFixed(2)} s, one change ${changed.seconds.toFixed(1)} s, check one ${checkOne.toFixed(2)} s`)
+      console.log(
+        `N=${n}: plain ${plain.seconds.toFixed(1)} s + mjml ${mjml.seconds.toFixed(1)} s; ours cold ${cold.seconds.toFixed(1)} s ${cold.maxRssMb.toFixed(0)} MB, unchanged ${unchanged.seconds.toFixed(2)} s, one change ${changed.seconds.toFixed(1)} s, check one ${checkOne.toFixed(2)} s`,
+      )
     } finally {
       await rm(dirs.ours, { recursive: true, force: true })
       await rm(dirs.plain, { recursive: true, force: true })
@@ -150,7 +168,7 @@ function report(rows: Row[], help: number, checkSamples: number): string {
     'Each build runs in its own child process: time is the work inside it (start-up excluded), CPU includes worker threads,',
     'peak RSS is the child\'s `maxRSS`. "Cold" is `newsletter build` with no `.newsletter/` and no `dist/`: validate, render,',
     'check, compile every email, Eleventy site, Pagefind index. The peer is plain Eleventy 3 on the same Markdown with a',
-    'one-line layout plus a bare `mjml2html` loop over the same emails\' MJML (layouts filled untimed), both in the same run.',
+    "one-line layout plus a bare `mjml2html` loop over the same emails' MJML (layouts filled untimed), both in the same run.",
     '',
     '| Issues | Peer: plain Eleventy + bare mjml2html | Ours cold | Cold / peer (target ≤ 1.3×) | Peak RSS cold (target ≤ 400 MB at 1,000) | Unchanged rebuild | Unchanged / cold (target ≤ 0.25×) | After one change | One change / unchanged (target ≤ 1.1×) | `check` one file, whole process (target ≤ 1.5 s) |',
     '|---|---|---|---|---|---|---|---|---|---|',
@@ -162,13 +180,23 @@ function report(rows: Row[], help: number, checkSamples: number): string {
   const small = rows.find((row) => row.n === 1000)
   const large = rows.find((row) => row.n === 4000)
   if (small && large) {
-    lines.push('', `Scaling from 1,000 to 4,000 issues: cold build time ${ratio(large.cold.seconds, small.cold.seconds)} (target ≤ 4.5×), peak RSS ${ratio(large.cold.maxRssMb, small.cold.maxRssMb)} (target ≤ 2×); the peer's time ${ratio(large.plain.seconds + large.mjml.seconds, small.plain.seconds + small.mjml.seconds)}.`)
+    lines.push(
+      '',
+      `Scaling from 1,000 to 4,000 issues: cold build time ${ratio(large.cold.seconds, small.cold.seconds)} (target ≤ 4.5×), peak RSS ${ratio(large.cold.maxRssMb, small.cold.maxRssMb)} (target ≤ 2×); the peer's time ${ratio(large.plain.seconds + large.mjml.seconds, small.plain.seconds + small.mjml.seconds)}.`,
+    )
   }
-  lines.push('', `Whole-process wall time on the sample project (medians): \`newsletter --help\` ${(help * 1000).toFixed(0)} ms (target ≤ 250 ms), \`newsletter check\` ${(checkSamples * 1000).toFixed(0)} ms (target ≤ 1 s).`)
+  lines.push(
+    '',
+    `Whole-process wall time on the sample project (medians): \`newsletter --help\` ${(help * 1000).toFixed(0)} ms (target ≤ 250 ms), \`newsletter check\` ${(checkSamples * 1000).toFixed(0)} ms (target ≤ 1 s).`,
+  )
   return lines.join('\n')
 }
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,4000' }, child: { type: 'string' }, 'no-write': { type: 'boolean', default: false } }, allowPositionals: true, strict: false })
+const { values } = parseArgs({
+  options: { sizes: { type: 'string', default: '1000,4000' }, child: { type: 'string' }, 'no-write': { type: 'boolean', default: false } },
+  allowPositionals: true,
+  strict: false,
+})
 if (values.child) {
   await child(String(values.child), String(process.argv.at(-1)))
 } else {

@@ -7,16 +7,46 @@ import { NewsletterError } from './errors.ts'
  * the command modules, so `newsletter --help` imports no command (and none of MJML, Eleventy or SQLite).
  */
 const commands: Record<string, { summary: string; load(): Promise<Command> }> = {
-  build: { summary: 'Validate all content, then write the emails (HTML + text) and the archive site to dist/', load: async () => (await import('./commands/build.ts')).buildCommand },
-  check: { summary: 'Check issues and notices (drafts included) without writing anything', load: async () => (await import('./commands/check.ts')).checkCommand },
-  new: { summary: 'Start the next issue (or a service notice) as a draft, every section stubbed', load: async () => (await import('./commands/new.ts')).newCommand },
-  preview: { summary: 'Serve a live preview of every issue and notice, drafts included (npm start)', load: async () => (await import('./commands/preview.ts')).previewCommand },
-  serve: { summary: 'Serve the built archive (dist/site) on this machine, as it will be published', load: async () => (await import('./commands/serve.ts')).serveCommand },
-  update: { summary: 'Add an update to a service notice (state, text, next update time), keeping its comments', load: async () => (await import('./commands/update.ts')).updateCommand },
-  approve: { summary: 'Record approval of an issue or notice (approved_by, approved_at, digest) so it can be sent', load: async () => (await import('./commands/approve.ts')).approveCommand },
-  send: { summary: 'Mail an approved issue or notice to a recipients CSV, a list address, or test addresses', load: async () => (await import('./commands/send.ts')).sendCommand },
-  post: { summary: 'Post an approved issue or notice revision to the Teams and Slack channels in the settings, without mailing', load: async () => (await import('./commands/post.ts')).postCommand },
-  report: { summary: 'Show how a send went: counts, and every recipient not accepted with the server reply', load: async () => (await import('./commands/report.ts')).reportCommand },
+  build: {
+    summary: 'Validate all content, then write the emails (HTML + text) and the archive site to dist/',
+    load: async () => (await import('./commands/build.ts')).buildCommand,
+  },
+  check: {
+    summary: 'Check issues and notices (drafts included) without writing anything',
+    load: async () => (await import('./commands/check.ts')).checkCommand,
+  },
+  new: {
+    summary: 'Start the next issue (or a service notice) as a draft, every section stubbed',
+    load: async () => (await import('./commands/new.ts')).newCommand,
+  },
+  preview: {
+    summary: 'Serve a live preview of every issue and notice, drafts included (npm start)',
+    load: async () => (await import('./commands/preview.ts')).previewCommand,
+  },
+  serve: {
+    summary: 'Serve the built archive (dist/site) on this machine, as it will be published',
+    load: async () => (await import('./commands/serve.ts')).serveCommand,
+  },
+  update: {
+    summary: 'Add an update to a service notice (state, text, next update time), keeping its comments',
+    load: async () => (await import('./commands/update.ts')).updateCommand,
+  },
+  approve: {
+    summary: 'Record approval of an issue or notice (approved_by, approved_at, digest) so it can be sent',
+    load: async () => (await import('./commands/approve.ts')).approveCommand,
+  },
+  send: {
+    summary: 'Mail an approved issue or notice to a recipients CSV, a list address, or test addresses',
+    load: async () => (await import('./commands/send.ts')).sendCommand,
+  },
+  post: {
+    summary: 'Post an approved issue or notice revision to the Teams and Slack channels in the settings, without mailing',
+    load: async () => (await import('./commands/post.ts')).postCommand,
+  },
+  report: {
+    summary: 'Show how a send went: counts, and every recipient not accepted with the server reply',
+    load: async () => (await import('./commands/report.ts')).reportCommand,
+  },
 }
 
 const stdio: Io = {

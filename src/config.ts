@@ -52,32 +52,42 @@ export const defaults = {
 } as const
 
 const https: Check = (value) =>
-  /^https?:\/\/[^\s/]+(\/\S*)?$/.test(value) ? undefined : { reason: `must be an absolute http(s) URL, got \`${value}\``, hint: 'Write it like https://intranet.example.com/it-news/' }
-const email: Check = (value) =>
-  /^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/.test(value) ? undefined : { reason: `must be an email address, got \`${value}\`` }
+  /^https?:\/\/[^\s/]+(\/\S*)?$/.test(value)
+    ? undefined
+    : { reason: `must be an absolute http(s) URL, got \`${value}\``, hint: 'Write it like https://intranet.example.com/it-news/' }
+const email: Check = (value) => (/^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/.test(value) ? undefined : { reason: `must be an email address, got \`${value}\`` })
 const sender: Check = (value) =>
-  /^(?:[^<>]*<[^@\s<>]+@[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+)$/.test(value) ? undefined : { reason: `must be an address, optionally with a name: \`Name <it@example.com>\`, got \`${value}\`` }
-const colour: Check = (value) =>
-  /^#[0-9a-fA-F]{6}$/.test(value) ? undefined : { reason: `must be a colour written #RRGGBB, got \`${value}\`` }
+  /^(?:[^<>]*<[^@\s<>]+@[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+)$/.test(value)
+    ? undefined
+    : { reason: `must be an address, optionally with a name: \`Name <it@example.com>\`, got \`${value}\`` }
+const colour: Check = (value) => (/^#[0-9a-fA-F]{6}$/.test(value) ? undefined : { reason: `must be a colour written #RRGGBB, got \`${value}\`` })
 
-const relay: Check = (value) =>
-  value in relayPresets ? undefined : { reason: `must be one of ${Object.keys(relayPresets).join(' | ')}, got \`${value}\`` }
+const relay: Check = (value) => (value in relayPresets ? undefined : { reason: `must be one of ${Object.keys(relayPresets).join(' | ')}, got \`${value}\`` })
 const unsubscribe: Check = (value) =>
   /^(https:\/\/\S+|mailto:[^@\s]+@[^@\s]+)$/.test(value) ? undefined : { reason: `must be an https: or mailto: URL, got \`${value}\`` }
-const domain: Check = (value) =>
-  /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(value) ? undefined : { reason: `must be a domain like example.com, got \`${value}\`` }
+const domain: Check = (value) => (/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(value) ? undefined : { reason: `must be a domain like example.com, got \`${value}\`` })
 const editorUrl: Check = (value) =>
-  /^(?!javascript:|data:|vbscript:)[a-z][a-z0-9+.-]*:\S*\{path\}/i.test(value) ? undefined : { reason: `must be a URL containing {path}, got \`${value}\``, hint: 'Write it like vscode://file{path}:{line}:{column}' }
+  /^(?!javascript:|data:|vbscript:)[a-z][a-z0-9+.-]*:\S*\{path\}/i.test(value)
+    ? undefined
+    : { reason: `must be a URL containing {path}, got \`${value}\``, hint: 'Write it like vscode://file{path}:{line}:{column}' }
 const timeZone: Check = (value) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: value })
     return undefined
   } catch {
-    return { reason: `must be an IANA time zone like Europe/London, got \`${value}\``, hint: 'Pick one from https://en.wikipedia.org/wiki/List_of_tz_database_time_zones (TZ identifier)' }
+    return {
+      reason: `must be an IANA time zone like Europe/London, got \`${value}\``,
+      hint: 'Pick one from https://en.wikipedia.org/wiki/List_of_tz_database_time_zones (TZ identifier)',
+    }
   }
 }
 const envName: Check = (value) =>
-  /^[A-Z_][A-Z0-9_]*$/.test(value) ? undefined : { reason: `must be the name of an environment variable (A–Z, 0–9, _), got \`${value}\``, hint: 'Write the name, e.g. TEAMS_WEBHOOK_URL, never the URL itself' }
+  /^[A-Z_][A-Z0-9_]*$/.test(value)
+    ? undefined
+    : {
+        reason: `must be the name of an environment variable (A–Z, 0–9, _), got \`${value}\``,
+        hint: 'Write the name, e.g. TEAMS_WEBHOOK_URL, never the URL itself',
+      }
 const millis = { spec: { kind: 'integer', min: 1 } } as const
 
 /** The `send:` keys of the settings file. Times are in milliseconds. */
@@ -93,7 +103,11 @@ const sendFields = {
   dkim: {
     spec: {
       kind: 'object',
-      fields: { domain: { spec: { kind: 'string', check: domain }, required: true }, selector: { spec: { kind: 'string' }, required: true }, key_file: { spec: { kind: 'string' }, required: true } },
+      fields: {
+        domain: { spec: { kind: 'string', check: domain }, required: true },
+        selector: { spec: { kind: 'string' }, required: true },
+        key_file: { spec: { kind: 'string' }, required: true },
+      },
     },
   },
   /** Messages per minute across all connections; overrides the relay preset. */
@@ -140,14 +154,25 @@ export const settingsFields = {
   checks: { spec: { kind: 'object', fields: checksFields } },
   new: { spec: { kind: 'object', fields: { tickets: { spec: { kind: 'object', fields: ticketFields } } } } },
   send: { spec: { kind: 'object', fields: sendFields } },
-  preview: { spec: { kind: 'object', fields: { editor_url: { spec: { kind: 'string', check: editorUrl } }, test_to: { spec: { kind: 'list', of: { kind: 'string', check: email } } } } } },
+  preview: {
+    spec: {
+      kind: 'object',
+      fields: { editor_url: { spec: { kind: 'string', check: editorUrl } }, test_to: { spec: { kind: 'list', of: { kind: 'string', check: email } } } },
+    },
+  },
   /** IANA time zone the times in notices are written in: calendar invites carry it. */
   timezone: { spec: { kind: 'string', check: timeZone }, default: 'UTC' },
   /** Teams and Slack channels that get a post per issue and per notice revision; URLs only from the environment. */
   channels: {
     spec: {
       kind: 'list',
-      of: { kind: 'object', fields: { kind: { spec: { kind: 'enum', values: ['teams', 'slack'] }, required: true }, webhook_env: { spec: { kind: 'string', check: envName }, required: true } } },
+      of: {
+        kind: 'object',
+        fields: {
+          kind: { spec: { kind: 'enum', values: ['teams', 'slack'] }, required: true },
+          webhook_env: { spec: { kind: 'string', check: envName }, required: true },
+        },
+      },
     },
     default: [],
   },
@@ -164,7 +189,14 @@ export function parseSettings(path: string, text: string): { file: VFile; settin
   // The header puts white text on the brand colour: WCAG AA wants 4.5:1.
   const ratio = contrastRatio(settings.brand.colour, '#ffffff')
   if (ratio < 4.5) {
-    report(file, 'error', `\`brand.colour\` ${settings.brand.colour} has a contrast of ${ratio.toFixed(2)}:1 with white text; at least 4.5:1 is needed`, 'settings/contrast', read.where('brand.colour'), 'Pick a darker shade of the brand colour')
+    report(
+      file,
+      'error',
+      `\`brand.colour\` ${settings.brand.colour} has a contrast of ${ratio.toFixed(2)}:1 with white text; at least 4.5:1 is needed`,
+      'settings/contrast',
+      read.where('brand.colour'),
+      'Pick a darker shade of the brand colour',
+    )
     return { file }
   }
   return { file, settings }
@@ -178,7 +210,14 @@ export async function loadConfig(options: { root: string; outDir?: string }): Pr
   const bytes = await readFile(settingsPath).catch(() => undefined)
   if (!bytes) {
     const file = new VFile({ path: shown })
-    report(file, 'error', 'The settings file could not be read', 'settings/missing', { line: 1, column: 1 }, 'Create content/settings.yml (see README.md, "Settings")')
+    report(
+      file,
+      'error',
+      'The settings file could not be read',
+      'settings/missing',
+      { line: 1, column: 1 },
+      'Create content/settings.yml (see README.md, "Settings")',
+    )
     return { file }
   }
   const { file, settings } = parseSettings(shown, decodeText(bytes).text)

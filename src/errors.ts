@@ -41,14 +41,7 @@ export interface Position {
 }
 
 /** Record a problem on a file; `severity` decides whether it stops a build. */
-export function report(
-  file: VFile,
-  severity: 'error' | 'warning',
-  reason: string,
-  rule: string,
-  place: Position | undefined,
-  hint?: string,
-): void {
+export function report(file: VFile, severity: 'error' | 'warning', reason: string, rule: string, place: Position | undefined, hint?: string): void {
   const message = file.message(reason, { place, ruleId: rule, source: 'newsletter' })
   message.fatal = severity === 'error'
   if (hint) message.note = hint

@@ -87,7 +87,15 @@ function simplifyPatterns(): Promise<SimplifyPatterns> {
 function checkDisableComments(source: string, file: VFile): void {
   for (const [line, ids] of disabledLines(source)) {
     for (const id of ids) {
-      if (!(id in rules)) report(file, 'warning', `Unknown rule \`${id}\` in a disable comment`, 'check/unknown-rule', { line: line - 1, column: 1 }, `Rules: ${Object.keys(rules).join(', ')}`)
+      if (!(id in rules))
+        report(
+          file,
+          'warning',
+          `Unknown rule \`${id}\` in a disable comment`,
+          'check/unknown-rule',
+          { line: line - 1, column: 1 },
+          `Rules: ${Object.keys(rules).join(', ')}`,
+        )
     }
   }
 }

@@ -14,22 +14,42 @@ export function checkContentSense(doc: Doc, emit: Emit, today: Date): void {
   // Count what the inbox shows: the text, not the Markdown around links and emphasis.
   const summary = toString(parseMarkdown(meta.summary))
   if (summary.length > summaryChars) {
-    emit('sense/summary-length', doc.where('summary'), `The summary is ${summary.length} characters; inbox previews cut it after ${summaryChars}`, 'Put the most important point first and shorten the rest')
+    emit(
+      'sense/summary-length',
+      doc.where('summary'),
+      `The summary is ${summary.length} characters; inbox previews cut it after ${summaryChars}`,
+      'Put the most important point first and shorten the rest',
+    )
   }
   // Published documents are history; only a draft or one in review dated far from today is likely a typo.
   if (meta.status !== 'approved') {
     const days = Math.round((Date.parse(`${meta.date}T00:00:00Z`) - Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate())) / dayMs)
     if (Math.abs(days) > driftDays) {
-      emit('sense/date', doc.where('date'), `The date ${meta.date} is ${Math.abs(days)} days in the ${days > 0 ? 'future' : 'past'}`, 'Check the year and month')
+      emit(
+        'sense/date',
+        doc.where('date'),
+        `The date ${meta.date} is ${Math.abs(days)} days in the ${days > 0 ? 'future' : 'past'}`,
+        'Check the year and month',
+      )
     }
   }
   if (meta.kind !== 'issue') return
   meta.patches.forEach((patch, i) => {
     if (patch.restart === true && !patch.action) {
-      emit('sense/restart-action', doc.where(`patches.${i}.restart`), `The patch \`${patch.title}\` needs a restart but does not say what to do`, 'Add `action:` saying when to save work and restart')
+      emit(
+        'sense/restart-action',
+        doc.where(`patches.${i}.restart`),
+        `The patch \`${patch.title}\` needs a restart but does not say what to do`,
+        'Add `action:` saying when to save work and restart',
+      )
     }
   })
   if (meta.threat && !meta.threat.report) {
-    emit('sense/threat-report', doc.where('threat'), `The threat \`${meta.threat.name}\` does not say how to report it`, 'Add `report: mailto:security@example.com` (or an https: link to the report form)')
+    emit(
+      'sense/threat-report',
+      doc.where('threat'),
+      `The threat \`${meta.threat.name}\` does not say how to report it`,
+      'Add `report: mailto:security@example.com` (or an https: link to the report form)',
+    )
   }
 }

@@ -28,20 +28,41 @@ export function checkEmail(email: EmailArtifact, segments: readonly Segment[], e
   }
   const styles = [...email.html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/gi)].reduce((sum, match) => sum + Buffer.byteLength(match[1]!), 0)
   if (styles > styleBytes) {
-    emit('email/style-size', top, `The email's <style> blocks add up to ${(styles / 1000).toFixed(1)} KB; Gmail ignores them over 16 KB`, 'Trim the CSS in layouts/email/head.mjml')
+    emit(
+      'email/style-size',
+      top,
+      `The email's <style> blocks add up to ${(styles / 1000).toFixed(1)} KB; Gmail ignores them over 16 KB`,
+      'Trim the CSS in layouts/email/head.mjml',
+    )
   }
   for (const img of email.html.matchAll(/<img\b[^>]*>/gi)) {
-    if (!/\salt(?:\s|=|\/?>)/i.test(img[0])) emit('email/image-alt', top, `The layout has an image without an alt attribute: ${img[0].slice(0, 80)}`, 'Add alt="…" in the layout, or alt="" if the image is decoration')
+    if (!/\salt(?:\s|=|\/?>)/i.test(img[0]))
+      emit(
+        'email/image-alt',
+        top,
+        `The layout has an image without an alt attribute: ${img[0].slice(0, 80)}`,
+        'Add alt="…" in the layout, or alt="" if the image is decoration',
+      )
   }
   for (const segment of segments) {
     visit(segment.tree, (node) => {
       if (node.type === 'image' && !(node as Image).alt?.trim()) {
-        emit('email/image-alt', placeOf(segment, node), `The image \`${(node as Image).url}\` has no alt text`, 'Describe it in the brackets: ![What the picture shows](…); many readers see images blocked')
+        emit(
+          'email/image-alt',
+          placeOf(segment, node),
+          `The image \`${(node as Image).url}\` has no alt text`,
+          'Describe it in the brackets: ![What the picture shows](…); many readers see images blocked',
+        )
       }
       if (node.type === 'link') {
         const text = toString(node as Link).trim()
         if (vagueLinkText.test(text)) {
-          emit('email/link-text', placeOf(segment, node), `Link text \`${text}\` does not say where the link goes`, 'Use the name of the page, like [the IT Help page](…); screen readers list links by their text')
+          emit(
+            'email/link-text',
+            placeOf(segment, node),
+            `Link text \`${text}\` does not say where the link goes`,
+            'Use the name of the page, like [the IT Help page](…); screen readers list links by their text',
+          )
         }
       }
     })
@@ -54,7 +75,12 @@ export function checkEmail(email: EmailArtifact, segments: readonly Segment[], e
     if (heading.depth === 1) {
       emit('email/heading-order', placeOf(body, heading), 'A `#` heading in the body competes with the title', 'Start sections with `##`')
     } else if (heading.depth > previous + 1) {
-      emit('email/heading-order', placeOf(body, heading), `Heading level ${heading.depth} follows level ${previous}: a level is skipped`, `Use ${'#'.repeat(previous + 1)} here`)
+      emit(
+        'email/heading-order',
+        placeOf(body, heading),
+        `Heading level ${heading.depth} follows level ${previous}: a level is skipped`,
+        `Use ${'#'.repeat(previous + 1)} here`,
+      )
     }
     previous = heading.depth
   })

@@ -48,7 +48,14 @@ export function parseGlossary(path: string, text: string): { file: VFile; glossa
   const terms: Term[] = []
   for (const [term, entry] of Object.entries(raw.terms ?? {})) {
     if (Boolean(entry.use) === Boolean(entry.explain)) {
-      report(file, 'error', `Term \`${term}\` needs either \`use\` or \`explain\`, not ${entry.use ? 'both' : 'neither'}`, 'glossary/term', read.where(`terms.${term}`), `Write ${term}: { use: "plain words" } or ${term}: { explain: "what to say about it" }`)
+      report(
+        file,
+        'error',
+        `Term \`${term}\` needs either \`use\` or \`explain\`, not ${entry.use ? 'both' : 'neither'}`,
+        'glossary/term',
+        read.where(`terms.${term}`),
+        `Write ${term}: { use: "plain words" } or ${term}: { explain: "what to say about it" }`,
+      )
       continue
     }
     terms.push({ term, ...entry })
@@ -65,7 +72,14 @@ export async function loadGlossary(path: string, shownPath: string): Promise<{ f
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { file: new VFile({ path: shownPath }), glossary: emptyGlossary }
     const file = new VFile({ path: shownPath })
-    report(file, 'error', `The glossary could not be read: ${(error as Error).message}`, 'glossary/unreadable', { line: 1, column: 1 }, 'Check that it is a file you may read')
+    report(
+      file,
+      'error',
+      `The glossary could not be read: ${(error as Error).message}`,
+      'glossary/unreadable',
+      { line: 1, column: 1 },
+      'Check that it is a file you may read',
+    )
     return { file }
   }
   return parseGlossary(shownPath, decodeText(bytes).text)

@@ -46,13 +46,24 @@ export function checkLinks(docPath: string, segments: readonly Segment[], contex
         if (file === undefined) {
           emit('links/image', place, `The image path \`${url}\` has a broken %-escape`, 'Write the file name as it is, or escape a `%` as `%25`')
         } else if (!existsSync(file)) {
-          emit('links/image', place, `The image \`${url}\` does not exist`, url.startsWith('/') ? `Put it in ${join(context.contentDir, url)}` : `Paths are relative to ${dirname(docPath)}/`)
+          emit(
+            'links/image',
+            place,
+            `The image \`${url}\` does not exist`,
+            url.startsWith('/') ? `Put it in ${join(context.contentDir, url)}` : `Paths are relative to ${dirname(docPath)}/`,
+          )
         }
         return
       }
       const page = pageOf(url, context.archiveUrl)
       if (page !== undefined) {
-        if (!context.pages.has(page)) emit('links/issue', place, `\`${url}\` links to ${page}, which does not exist`, 'Check the slug: issues are YYYY-MM, notices are named after their file')
+        if (!context.pages.has(page))
+          emit(
+            'links/issue',
+            place,
+            `\`${url}\` links to ${page}, which does not exist`,
+            'Check the slug: issues are YYYY-MM, notices are named after their file',
+          )
         return
       }
       const problem = malformed(url)

@@ -77,7 +77,13 @@ export class PhraseIndex<T> {
       const best = this.longestAt(tokens, i)
       if (!best) continue
       const last = tokens[i + best.length - 1]!
-      found.push({ index: i, length: best.length, value: best.value, start: tokens[i]!.start, end: { line: last.start.line, column: last.start.column + last.text.length } })
+      found.push({
+        index: i,
+        length: best.length,
+        value: best.value,
+        start: tokens[i]!.start,
+        end: { line: last.start.line, column: last.start.column + last.text.length },
+      })
       i += best.length - 1
     }
     return found

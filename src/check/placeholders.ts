@@ -17,15 +17,27 @@ export function checkPlaceholders(doc: Doc, emit: Emit, language: string | undef
     let format = monthFormats.get(language)
     if (!format) monthFormats.set(language, (format = new Intl.DateTimeFormat(language, { timeZone: 'UTC', month: 'long', year: 'numeric' })))
     const month = format.format(new Date(`${meta.date.slice(0, 7)}-01T00:00:00Z`))
-    if (meta.title.trim() === month) emit('content/placeholder', doc.where('title'), `The title \`${meta.title}\` is only the month`, 'Say the one or two things readers must know: "December: Windows restarts and QR-code phishing"')
+    if (meta.title.trim() === month)
+      emit(
+        'content/placeholder',
+        doc.where('title'),
+        `The title \`${meta.title}\` is only the month`,
+        'Say the one or two things readers must know: "December: Windows restarts and QR-code phishing"',
+      )
     if (meta.top_question) fields.push(['top_question.answer', meta.top_question.answer, placeholders.answer])
   } else {
     fields.push(['service', meta.service, placeholders.service], ['impact', meta.impact, placeholders.impact])
     if (doc.slug.endsWith('-notice')) {
-      emit('content/file-name', { line: 1, column: 1 }, `The file name \`${doc.slug}.md\` still ends in \`-notice\`; it becomes the notice's web address`, `Rename it after the service, like ${doc.slug.replace(/-notice$/, '-vpn-outage')}.md`)
+      emit(
+        'content/file-name',
+        { line: 1, column: 1 },
+        `The file name \`${doc.slug}.md\` still ends in \`-notice\`; it becomes the notice's web address`,
+        `Rename it after the service, like ${doc.slug.replace(/-notice$/, '-vpn-outage')}.md`,
+      )
     }
   }
   for (const [path, value, prompts] of fields) {
-    if (value !== undefined && prompts.includes(value.trim())) emit('content/placeholder', doc.where(path), `\`${path}\` still has the prompt \`${value.trim()}\``, hint)
+    if (value !== undefined && prompts.includes(value.trim()))
+      emit('content/placeholder', doc.where(path), `\`${path}\` still has the prompt \`${value.trim()}\``, hint)
   }
 }

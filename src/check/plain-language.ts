@@ -15,9 +15,7 @@ import { normalizeWord } from './words.ts'
 
 /** A phrase the checks look for: glossary jargon, a wordy phrase with plainer words, or evasive wording. */
 export type Finding =
-  | { kind: 'jargon'; term: Term; acronym: boolean }
-  | { kind: 'simpler'; phrase: string; replace: readonly string[] }
-  | { kind: 'evasive'; hint: string }
+  { kind: 'jargon'; term: Term; acronym: boolean } | { kind: 'simpler'; phrase: string; replace: readonly string[] } | { kind: 'evasive'; hint: string }
 
 /** retext-simplify's phrase list: each phrase, the plain words to use, and whether leaving it out is an option. */
 export type SimplifyPatterns = Record<string, { replace: readonly string[]; omit?: boolean }>
@@ -100,7 +98,9 @@ type SentenceOptions = PlainOptions & { inTitle: boolean }
 
 // Turns a Markdown tree into an English sentence tree with the file's positions. Built once, with one parser: neither
 // keeps state between documents.
-const toNlcst = unified().use(remarkRetext, new ParseEnglish() as unknown as Processor<NlcstRoot>).freeze()
+const toNlcst = unified()
+  .use(remarkRetext, new ParseEnglish() as unknown as Processor<NlcstRoot>)
+  .freeze()
 
 /**
  * Plain-language checks over every segment of a document, in reading order: jargon, simpler words, unexpanded
@@ -122,13 +122,23 @@ export async function checkPlainLanguage(segments: readonly Segment[], lexicon: 
         firstWord ??= words[0]
         countSentence(words, limits, tally, place)
         if (words.length > limits.sentenceWords) {
-          emit('plain/sentence-length', place(words[0]?.position?.start), `This sentence has ${words.length} words; keep sentences to ${limits.sentenceWords} words or fewer`, 'Split it in two, or turn a list of things into a bulleted list')
+          emit(
+            'plain/sentence-length',
+            place(words[0]?.position?.start),
+            `This sentence has ${words.length} words; keep sentences to ${limits.sentenceWords} words or fewer`,
+            'Split it in two, or turn a list of things into a bulleted list',
+          )
         }
         const inTitle = (words[0]?.position?.start.line ?? 0) <= (segment.titleLines ?? 0)
         checkSentence(sentence, lines, lexicon, tally, { ...options, inTitle }, emit, place)
       }
       if (paragraphWords > limits.paragraphWords) {
-        emit('plain/paragraph-length', place(firstWord?.position?.start), `This paragraph has ${paragraphWords} words; keep paragraphs to ${limits.paragraphWords} words or fewer`, 'Break it up: one idea per paragraph, or a short list')
+        emit(
+          'plain/paragraph-length',
+          place(firstWord?.position?.start),
+          `This paragraph has ${paragraphWords} words; keep paragraphs to ${limits.paragraphWords} words or fewer`,
+          'Break it up: one idea per paragraph, or a short list',
+        )
       }
     })
   }
@@ -193,7 +203,29 @@ function expansionBefore(tokens: readonly Token[], at: number, acronym: string):
 }
 
 // Shouted words, not acronyms: "do NOT click", "tap YES".
-const shouted = new Set(['NOT', 'NO', 'YES', 'DO', 'NEVER', 'ALWAYS', 'NOW', 'ONLY', 'ALL', 'STOP', 'URGENT', 'IMPORTANT', 'WARNING', 'NOTE', 'OFF', 'ON', 'OR', 'AND', 'THE', 'NEW', 'FREE'])
+const shouted = new Set([
+  'NOT',
+  'NO',
+  'YES',
+  'DO',
+  'NEVER',
+  'ALWAYS',
+  'NOW',
+  'ONLY',
+  'ALL',
+  'STOP',
+  'URGENT',
+  'IMPORTANT',
+  'WARNING',
+  'NOTE',
+  'OFF',
+  'ON',
+  'OR',
+  'AND',
+  'THE',
+  'NEW',
+  'FREE',
+])
 
 function acronymOf(text: string): string | undefined {
   const bare = /^(.*[A-Z])s$/.exec(text)?.[1] ?? text
@@ -206,9 +238,63 @@ function acronymOf(text: string): string | undefined {
 
 // Be-verbs and participles for agentless passives: "Service has been restored", "Mistakes were made".
 const beVerbs = new Set(['is', 'are', 'was', 'were', 'be', 'been', 'being'])
-const irregular = new Set(['made', 'taken', 'given', 'found', 'sent', 'told', 'shown', 'seen', 'brought', 'put', 'run', 'broken', 'written', 'held', 'kept', 'left', 'built', 'chosen'])
+const irregular = new Set([
+  'made',
+  'taken',
+  'given',
+  'found',
+  'sent',
+  'told',
+  'shown',
+  'seen',
+  'brought',
+  'put',
+  'run',
+  'broken',
+  'written',
+  'held',
+  'kept',
+  'left',
+  'built',
+  'chosen',
+])
 // Participles that describe a state readers need to know, not an action someone hid: "Nothing is lost", "Email is not affected".
-const states = new Set(['lost', 'affected', 'delayed', 'closed', 'located', 'based', 'connected', 'required', 'allowed', 'expected', 'used', 'supposed', 'logged', 'signed', 'set', 'done', 'gone', 'finished', 'limited', 'scheduled', 'planned', 'known', 'interested', 'involved', 'concerned', 'pleased', 'advised', 'requested', 'unaffected', 'protected', 'encrypted', 'included', 'attached', 'asked'])
+const states = new Set([
+  'lost',
+  'affected',
+  'delayed',
+  'closed',
+  'located',
+  'based',
+  'connected',
+  'required',
+  'allowed',
+  'expected',
+  'used',
+  'supposed',
+  'logged',
+  'signed',
+  'set',
+  'done',
+  'gone',
+  'finished',
+  'limited',
+  'scheduled',
+  'planned',
+  'known',
+  'interested',
+  'involved',
+  'concerned',
+  'pleased',
+  'advised',
+  'requested',
+  'unaffected',
+  'protected',
+  'encrypted',
+  'included',
+  'attached',
+  'asked',
+])
 
 const auxiliaries = new Set(['has', 'have', 'had', 'will', 'would', 'can', 'could', 'should', 'may', 'might', 'must'])
 
@@ -219,7 +305,37 @@ function textBetween(lines: readonly string[], start: Position, end: Position): 
 }
 
 // "by" names who did it, unless a time follows: "should arrive by 11:00", "by Friday", "by the end of the day".
-const timeWords = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december', 'then', 'now', 'today', 'tonight', 'tomorrow', 'noon', 'midnight', 'lunchtime', 'morning', 'evening'])
+const timeWords = new Set([
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+  'then',
+  'now',
+  'today',
+  'tonight',
+  'tomorrow',
+  'noon',
+  'midnight',
+  'lunchtime',
+  'morning',
+  'evening',
+])
 
 function isAgent(next: Token | undefined, after: Token | undefined): boolean {
   if (!next || next.afterBreak || /^\d/.test(next.text) || timeWords.has(next.normal)) return false
@@ -238,13 +354,22 @@ function passiveAt(tokens: readonly Token[], i: number): number {
       continue
     }
     if (!(irregular.has(word) || /[a-z]{2}ed$/.test(word)) || states.has(word)) return 0
-    for (let k = j + 1; k < tokens.length && k <= j + 4 && !tokens[k]!.afterBreak; k++) if (tokens[k]!.text.toLowerCase() === 'by' && isAgent(tokens[k + 1], tokens[k + 2])) return 0
+    for (let k = j + 1; k < tokens.length && k <= j + 4 && !tokens[k]!.afterBreak; k++)
+      if (tokens[k]!.text.toLowerCase() === 'by' && isAgent(tokens[k + 1], tokens[k + 2])) return 0
     return j - i + 1
   }
   return 0
 }
 
-function checkSentence(sentence: Sentence, lines: readonly string[], lexicon: Lexicon, tally: Tally, options: SentenceOptions, emit: Emit, place: (point: Position | undefined) => Position | undefined): void {
+function checkSentence(
+  sentence: Sentence,
+  lines: readonly string[],
+  lexicon: Lexicon,
+  tally: Tally,
+  options: SentenceOptions,
+  emit: Emit,
+  place: (point: Position | undefined) => Position | undefined,
+): void {
   const tokens = sentenceTokens(sentence)
   // Words that spell out an acronym ("multi-factor authentication (MFA)") are the wording asked for: not flagged.
   const spelled = new Set<number>()
@@ -271,14 +396,32 @@ function checkSentence(sentence: Sentence, lines: readonly string[], lexicon: Le
       const from = i > 0 && !token.afterBreak && auxiliaries.has(tokens[i - 1]!.text.toLowerCase()) ? i - 1 : i
       const last = tokens[passiveEnd]!
       const text = textBetween(lines, tokens[from]!.start, { line: last.start.line, column: last.start.column + last.text.length })
-      emit('plain/passive', place(tokens[from]!.start), `\`${text}\` does not say who did it`, 'Say who did what: "We restored the service at 14:05", or "We made a mistake: …"')
+      emit(
+        'plain/passive',
+        place(tokens[from]!.start),
+        `\`${text}\` does not say who did it`,
+        'Say who did what: "We restored the service at 14:05", or "We made a mistake: …"',
+      )
     }
     const acronym = acronymOf(token.text)
-    if (!acronym || options.inTitle || matched.has(i) || tally.acronyms.has(acronym) || lexicon.known.has(acronym) || (token.before === '"' && token.after === '"')) continue
+    if (
+      !acronym ||
+      options.inTitle ||
+      matched.has(i) ||
+      tally.acronyms.has(acronym) ||
+      lexicon.known.has(acronym) ||
+      (token.before === '"' && token.after === '"')
+    )
+      continue
     tally.acronyms.add(acronym)
     // "Multi-factor authentication (MFA)" and "MFA (multi-factor authentication)" both spell it out.
     if (spelled.has(i) || (token.before === '(' && token.after === ')') || tokens[i + 1]?.before === '(') continue
-    emit('plain/acronym', place(token.start), `\`${acronym}\` is not spelled out the first time it is used`, `Write it out once, like "words in full (${acronym})", or add it to known_acronyms in the glossary if everyone knows it`)
+    emit(
+      'plain/acronym',
+      place(token.start),
+      `\`${acronym}\` is not spelled out the first time it is used`,
+      `Write it out once, like "words in full (${acronym})", or add it to known_acronyms in the glossary if everyone knows it`,
+    )
   }
 }
 
@@ -294,15 +437,28 @@ function plainWords(use: string): string | undefined {
  * whose replacement would need inflecting), only with text that cannot break a YAML value, in the case of the original.
  */
 function fixOf(actual: string, phrase: string, replacement: string, sentenceStart: boolean): Fix | undefined {
-  const words = (text: string) => text.split(/[\s-]+/).map(normalizeWord).join(' ')
+  const words = (text: string) =>
+    text
+      .split(/[\s-]+/)
+      .map(normalizeWord)
+      .join(' ')
   // Words that bring their own article, and an acronym's plain words, rarely drop in as they are:
   // "closes a zero-day" → "closes a a security hole", "our SOC" → "our our security team".
-  if (words(actual) !== words(phrase) || /["'\\:#]/.test(replacement) || /^[\p{Lu}\d]+$/u.test(actual) || /^(a|an|the|our|your|their|its)\s/i.test(replacement)) return undefined
+  if (words(actual) !== words(phrase) || /["'\\:#]/.test(replacement) || /^[\p{Lu}\d]+$/u.test(actual) || /^(a|an|the|our|your|their|its)\s/i.test(replacement))
+    return undefined
   const capital = /^\p{Lu}/u.test(actual) && (sentenceStart || /\p{Ll}/u.test(actual))
   return { actual, expected: capital ? replacement[0]!.toUpperCase() + replacement.slice(1) : replacement }
 }
 
-function reportMatch(match: Match<Finding>, tokens: readonly Token[], lines: readonly string[], tally: Tally, options: SentenceOptions, emit: Emit, place: (point: Position | undefined) => Position | undefined): void {
+function reportMatch(
+  match: Match<Finding>,
+  tokens: readonly Token[],
+  lines: readonly string[],
+  tally: Tally,
+  options: SentenceOptions,
+  emit: Emit,
+  place: (point: Position | undefined) => Position | undefined,
+): void {
   const actual = textBetween(lines, match.start, match.end)
   const at = place(match.start)
   const finding = match.value
@@ -314,14 +470,28 @@ function reportMatch(match: Match<Finding>, tokens: readonly Token[], lines: rea
     const words = finding.replace.map((word) => `\`${word}\``)
     const reason = words.length === 0 ? `Prefer plain words: \`${actual}\`, remove it` : `Prefer plain words: \`${actual}\`, use ${words.join(', ')} instead`
     const fix = finding.replace.length === 1 ? fixOf(actual, finding.phrase, finding.replace[0]!, match.index === 0) : undefined
-    emit('plain/simpler', at, reason, words.length === 0 ? 'Leave it out: the sentence says the same without it' : `Write ${words.join(' or ')}`, undefined, fix)
+    emit(
+      'plain/simpler',
+      at,
+      reason,
+      words.length === 0 ? 'Leave it out: the sentence says the same without it' : `Write ${words.join(' or ')}`,
+      undefined,
+      fix,
+    )
     return
   }
   const { term } = finding
   if (term.use) {
     const plain = plainWords(term.use)
     const fix = plain === undefined ? undefined : fixOf(actual, term.term, plain, match.index === 0)
-    emit('plain/jargon', at, `\`${actual}\` is IT jargon: say ${term.use}`, `Write ${term.use}, or change the glossary entry for \`${term.term}\` if your readers know the word`, undefined, fix)
+    emit(
+      'plain/jargon',
+      at,
+      `\`${actual}\` is IT jargon: say ${term.use}`,
+      `Write ${term.use}, or change the glossary entry for \`${term.term}\` if your readers know the word`,
+      undefined,
+      fix,
+    )
     return
   }
   if (options.inTitle || tally.explained.has(term.term)) return

@@ -42,9 +42,7 @@ export function toFile(path: string, messages: readonly JsonMessage[]): VFile {
 
 /** `path:line:col: severity: message (rule)`, with the hint indented on the next line. */
 export function formatText(messages: readonly JsonMessage[]): string {
-  return messages
-    .map((m) => `${m.file}:${m.line}:${m.column}: ${m.severity}: ${m.message} (${m.rule})${m.hint ? `\n  ${m.hint}` : ''}`)
-    .join('\n')
+  return messages.map((m) => `${m.file}:${m.line}:${m.column}: ${m.severity}: ${m.message} (${m.rule})${m.hint ? `\n  ${m.hint}` : ''}`).join('\n')
 }
 
 /** "2 errors, 1 warning" */

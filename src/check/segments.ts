@@ -19,7 +19,10 @@ export interface Segment {
 /** Every piece of prose in a document in the order the email shows it: front-matter fields first, then the body. */
 export function docSegments(doc: Doc): Segment[] {
   const { meta } = doc
-  const fields: [string, string | undefined][] = [['title', meta.title], ['summary', meta.summary]]
+  const fields: [string, string | undefined][] = [
+    ['title', meta.title],
+    ['summary', meta.summary],
+  ]
   if (meta.kind === 'issue') {
     if (meta.threat) {
       fields.push(['threat.summary', meta.threat.summary])
@@ -30,7 +33,12 @@ export function docSegments(doc: Doc): Segment[] {
     if (meta.top_question) fields.push(['top_question.question', meta.top_question.question], ['top_question.answer', meta.top_question.answer])
     meta.projects.forEach((project, i) => fields.push([`projects.${i}.summary`, project.summary]))
     meta.incidents.forEach((incident, i) => {
-      fields.push([`incidents.${i}.service`, incident.service], [`incidents.${i}.impact`, incident.impact], [`incidents.${i}.cause`, incident.cause], [`incidents.${i}.fix`, incident.fix])
+      fields.push(
+        [`incidents.${i}.service`, incident.service],
+        [`incidents.${i}.impact`, incident.impact],
+        [`incidents.${i}.cause`, incident.cause],
+        [`incidents.${i}.fix`, incident.fix],
+      )
     })
   } else {
     fields.push(['service', meta.service], ['impact', meta.impact], ['workaround', meta.workaround])
@@ -60,12 +68,16 @@ function frontMatterSegments(fields: readonly { text: string; map: NonNullable<S
   if (fields.length === 0) return []
   const separator = `\n\n${split}\n\n`
   const text = fields.map((field) => field.text).join(separator)
-  const starts = fieldStarts(fields.map((field) => field.text), separator)
+  const starts = fieldStarts(
+    fields.map((field) => field.text),
+    separator,
+  )
   const plain = fields.map((field) => parsePlainLine(field.text))
   const rich = fields.flatMap((field, k) => (plain[k] ? [] : [k]))
   const richText = rich.map((k) => fields[k]!.text)
   const groups = groupsOf(richText.length > 0 ? parseMarkdown(richText.join(separator)).children : [])
-  if (groups.length !== rich.length && rich.length > 0) return fields.map((field, k) => ({ tree: plain[k] ?? parseMarkdown(field.text), text: field.text, map: field.map }))
+  if (groups.length !== rich.length && rich.length > 0)
+    return fields.map((field, k) => ({ tree: plain[k] ?? parseMarkdown(field.text), text: field.text, map: field.map }))
   const richStarts = fieldStarts(richText, separator)
   const children: RootContent[] = []
   fields.forEach((_, k) => {
@@ -76,7 +88,11 @@ function frontMatterSegments(fields: readonly { text: string; map: NonNullable<S
     children.push(...nodes)
   })
   const lines = text.split('\n')
-  const tree: Root = { type: 'root', children, position: { start: { line: 1, column: 1, offset: 0 }, end: { line: lines.length, column: lines[lines.length - 1]!.length + 1, offset: text.length } } }
+  const tree: Root = {
+    type: 'root',
+    children,
+    position: { start: { line: 1, column: 1, offset: 0 }, end: { line: lines.length, column: lines[lines.length - 1]!.length + 1, offset: text.length } },
+  }
   const map = (point: Position) => {
     let k = starts.length - 1
     while (k > 0 && starts[k]!.line > point.line) k -= 1

@@ -2,11 +2,29 @@ import lemmatizer from 'wink-lemmatizer'
 
 // British spellings whose American form differs by more than a regular ending.
 const spelling = new Map([
-  ['licence', 'license'], ['licences', 'licenses'], ['defence', 'defense'], ['offence', 'offense'], ['programme', 'program'],
-  ['programmes', 'programs'], ['catalogue', 'catalog'], ['dialogue', 'dialog'], ['enrol', 'enroll'], ['enrolment', 'enrollment'],
-  ['cancelled', 'canceled'], ['cancelling', 'canceling'], ['labelled', 'labeled'], ['labelling', 'labeling'], ['modelling', 'modeling'],
-  ['travelled', 'traveled'], ['travelling', 'traveling'], ['grey', 'gray'], ['judgement', 'judgment'], ['ageing', 'aging'],
-  ['centre', 'center'], ['centres', 'centers'], ['practise', 'practice'],
+  ['licence', 'license'],
+  ['licences', 'licenses'],
+  ['defence', 'defense'],
+  ['offence', 'offense'],
+  ['programme', 'program'],
+  ['programmes', 'programs'],
+  ['catalogue', 'catalog'],
+  ['dialogue', 'dialog'],
+  ['enrol', 'enroll'],
+  ['enrolment', 'enrollment'],
+  ['cancelled', 'canceled'],
+  ['cancelling', 'canceling'],
+  ['labelled', 'labeled'],
+  ['labelling', 'labeling'],
+  ['modelling', 'modeling'],
+  ['travelled', 'traveled'],
+  ['travelling', 'traveling'],
+  ['grey', 'gray'],
+  ['judgement', 'judgment'],
+  ['ageing', 'aging'],
+  ['centre', 'center'],
+  ['centres', 'centers'],
+  ['practise', 'practice'],
 ])
 
 const normals = new Map<string, string>()

@@ -34,8 +34,10 @@ export async function approveDocument(slug: string, by: string, io: Io, root: st
     return 1
   }
   const loaded = project.sources.map(({ loaded }) => loaded)
-  if (loaded.length === 0) throw new NewsletterError(`No issue or notice named \`${slug}\``, 'usage', undefined, { hint: 'The slug is the file name without .md, e.g. 2026-11' })
-  if (loaded.length > 1) throw new NewsletterError(`Both ${loaded.map(({ file }) => file.path).join(' and ')} are named ${slug}`, 'usage', undefined, { hint: 'Rename one of them' })
+  if (loaded.length === 0)
+    throw new NewsletterError(`No issue or notice named \`${slug}\``, 'usage', undefined, { hint: 'The slug is the file name without .md, e.g. 2026-11' })
+  if (loaded.length > 1)
+    throw new NewsletterError(`Both ${loaded.map(({ file }) => file.path).join(' and ')} are named ${slug}`, 'usage', undefined, { hint: 'Rename one of them' })
   const [{ file: docFile, doc }] = loaded as [(typeof loaded)[0]]
   if (!doc || hasErrors([docFile])) {
     io.err(`${formatText(collectMessages([docFile]).filter((m) => m.severity === 'error'))}\nNot approved: fix the errors above first.`)

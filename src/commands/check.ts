@@ -28,7 +28,8 @@ export const checkCommand: Command = {
       throw new NewsletterError(`--format must be text or json, got \`${format}\``, 'usage')
     }
     const missing = positionals.find((path) => !existsSync(resolve(root, path)))
-    if (missing) throw new NewsletterError(`No such file: ${missing}`, 'usage', undefined, { hint: 'Give paths of files under content/, e.g. content/issues/2026-11.md' })
+    if (missing)
+      throw new NewsletterError(`No such file: ${missing}`, 'usage', undefined, { hint: 'Give paths of files under content/, e.g. content/issues/2026-11.md' })
     const wanted = new Set(positionals.map((path) => resolve(root, path)))
     // Only the files asked about are loaded, rendered and checked; the others are only listed (links, issue numbers).
     const only = wanted.size === 0 ? undefined : (source: { abs: string }) => wanted.has(source.abs)

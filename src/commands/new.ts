@@ -25,7 +25,7 @@ export const newCommand: Command = {
     const date = values.date === undefined ? undefined : String(values.date)
     if (date !== undefined && isDate(date)) throw new NewsletterError(`--date must be YYYY-MM-DD, got \`${date}\``, 'usage')
     const ticketsPath = values['from-tickets'] === undefined ? undefined : String(values['from-tickets'])
-    if (values.notice && ticketsPath) throw new NewsletterError('--from-tickets fills in an issue\'s top question; it cannot be used with --notice', 'usage')
+    if (values.notice && ticketsPath) throw new NewsletterError("--from-tickets fills in an issue's top question; it cannot be used with --notice", 'usage')
     const { file, config } = await loadConfig({ root })
     if (!config) {
       io.err(formatText(collectMessages([file])))
@@ -66,9 +66,13 @@ export const newCommand: Command = {
       text = issueTemplate(draft)
       const top = draft.tickets?.counts[0]
       summary = [
-        draft.projects.length > 0 ? `Carried over ${draft.projects.length} project${draft.projects.length === 1 ? '' : 's'} from issue ${draft.previousIssue}.` : '',
+        draft.projects.length > 0
+          ? `Carried over ${draft.projects.length} project${draft.projects.length === 1 ? '' : 's'} from issue ${draft.previousIssue}.`
+          : '',
         top ? `Top question: ${top.category} (${top.count} of ${draft.tickets!.total} tickets in ${draft.tickets!.monthLabel}).` : '',
-      ].filter(Boolean).join(' ')
+      ]
+        .filter(Boolean)
+        .join(' ')
     }
     const shownPath = relative(root, path) || path
     await mkdir(dirname(path), { recursive: true })
@@ -77,7 +81,9 @@ export const newCommand: Command = {
       await writeFile(path, text, { flag: 'wx' })
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new NewsletterError(`${shownPath} already exists; not overwriting it`, 'io', undefined, { hint: values.notice ? 'Rename the existing notice after its service, or pass --date' : 'Edit that file, or pass --date for another month' })
+        throw new NewsletterError(`${shownPath} already exists; not overwriting it`, 'io', undefined, {
+          hint: values.notice ? 'Rename the existing notice after its service, or pass --date' : 'Edit that file, or pass --date for another month',
+        })
       }
       throw new NewsletterError(`Could not write ${shownPath}: ${(error as Error).message}`, 'io', undefined, { cause: error })
     }

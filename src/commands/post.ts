@@ -29,14 +29,22 @@ export const postCommand: Command = {
     }
     const { settings } = project.config
     const [entry] = project.sources
-    if (!entry) throw new NewsletterError(`No issue or notice named \`${slug}\``, 'usage', undefined, { hint: 'The slug is the file name without .md, e.g. 2026-10-14-vpn-outage' })
+    if (!entry)
+      throw new NewsletterError(`No issue or notice named \`${slug}\``, 'usage', undefined, {
+        hint: 'The slug is the file name without .md, e.g. 2026-10-14-vpn-outage',
+      })
     const { doc, file } = entry.loaded
     if (!doc || hasErrors([file]) || entry.text === undefined) {
       io.err(`${formatText(collectMessages([file]).filter((m) => m.severity === 'error'))}\nNot posted: fix the errors above first.`)
       return 1
     }
     if (settings.channels.length === 0) {
-      throw new NewsletterError('No channels to post to', 'usage', { file: project.settingsFile.path, line: 1, column: 1 }, { hint: 'Add `channels: [{ kind: teams, webhook_env: TEAMS_WEBHOOK_URL }]` to the settings' })
+      throw new NewsletterError(
+        'No channels to post to',
+        'usage',
+        { file: project.settingsFile.path, line: 1, column: 1 },
+        { hint: 'Add `channels: [{ kind: teams, webhook_env: TEAMS_WEBHOOK_URL }]` to the settings' },
+      )
     }
     if (!(doc.meta.kind === 'notice' && settings.notices?.approval === 'optional')) checkApproval(doc, entry.text)
     const post = channelPost(renderParts(doc, { locale: settings.language }), settings.archive_url)
@@ -45,7 +53,12 @@ export const postCommand: Command = {
     try {
       const results = await postToChannels(post, settings.channels, process.env, record)
       for (const result of results) {
-        const what = result.outcome === 'posted' ? `posted (${result.attempts} attempt${result.attempts === 1 ? '' : 's'})` : result.outcome === 'already-posted' ? 'already posted, not again' : `failed: ${result.reason}`
+        const what =
+          result.outcome === 'posted'
+            ? `posted (${result.attempts} attempt${result.attempts === 1 ? '' : 's'})`
+            : result.outcome === 'already-posted'
+              ? 'already posted, not again'
+              : `failed: ${result.reason}`
         ;(result.outcome === 'failed' ? io.err : io.out)(`${result.channel}: ${slug} revision ${post.revision} ${what}`)
       }
       const failed = results.filter((result) => result.outcome === 'failed').length

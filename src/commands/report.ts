@@ -23,15 +23,24 @@ export const reportCommand: Command = {
     if (format !== 'text' && format !== 'json' && format !== 'csv') throw new NewsletterError(`--format must be text, json or csv, got \`${format}\``, 'usage')
     const path = resolve(root, String(values.ledger ?? defaultLedger))
     const shown = relative(root, path) || path
-    if (!existsSync(path)) throw new NewsletterError(`No ledger at ${shown}: nothing has been sent with it`, 'usage', undefined, { hint: 'Pass the --ledger FILE the send used' })
+    if (!existsSync(path))
+      throw new NewsletterError(`No ledger at ${shown}: nothing has been sent with it`, 'usage', undefined, { hint: 'Pass the --ledger FILE the send used' })
     const ledger = new Ledger(path, shown)
     try {
       // A notice is sent once per revision: every revision is reported, each under its number once there is more than one.
       const revisions = ledger.revisions(slug)
       const sends = revisions.flatMap(({ key, revision }) =>
-        ledger.destinations(key).map((destination) => ({ destination, revision: revisions.length > 1 ? revision : undefined, counts: ledger.counts(key, destination), rows: ledger.rows(key, destination) })),
+        ledger
+          .destinations(key)
+          .map((destination) => ({
+            destination,
+            revision: revisions.length > 1 ? revision : undefined,
+            counts: ledger.counts(key, destination),
+            rows: ledger.rows(key, destination),
+          })),
       )
-      if (sends.length === 0) throw new NewsletterError(`${shown} has no send of ${slug}`, 'usage', undefined, { hint: 'Check the slug, or pass the --ledger FILE the send used' })
+      if (sends.length === 0)
+        throw new NewsletterError(`${shown} has no send of ${slug}`, 'usage', undefined, { hint: 'Check the slug, or pass the --ledger FILE the send used' })
       io.out(formatReport(slug, sends, format as Format))
       return sends.every(({ counts }) => counts.sent === counts.total) ? 0 : 1
     } finally {

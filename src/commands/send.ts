@@ -91,11 +91,22 @@ export async function runSend(values: Record<string, unknown>, positionals: stri
 function audienceOf(values: Record<string, unknown>): Audience {
   const given = (['recipients', 'list', 'to'] as const).filter((key) => values[key] !== undefined)
   if (given.length !== 1) {
-    throw new NewsletterError(given.length === 0 ? 'Say who to send to: --recipients FILE, --list ADDR or --to ADDR' : `Use one of --recipients, --list and --to, not ${given.map((key) => `--${key}`).join(' and ')}`, 'usage')
+    throw new NewsletterError(
+      given.length === 0
+        ? 'Say who to send to: --recipients FILE, --list ADDR or --to ADDR'
+        : `Use one of --recipients, --list and --to, not ${given.map((key) => `--${key}`).join(' and ')}`,
+      'usage',
+    )
   }
   if (values.recipients !== undefined) return { kind: 'recipients', file: String(values.recipients) }
   if (values.list !== undefined) return { kind: 'list', address: String(values.list).trim() }
-  return { kind: 'test', addresses: String(values.to).split(',').map((address) => address.trim()).filter(Boolean) }
+  return {
+    kind: 'test',
+    addresses: String(values.to)
+      .split(',')
+      .map((address) => address.trim())
+      .filter(Boolean),
+  }
 }
 
 function count(value: unknown, flag: string): number | undefined {

@@ -16,7 +16,9 @@ export class EmailCache {
 
   /** Open (and create) the cache folder for builds with these settings and layouts. */
   static async open(dir: string, settings: Settings, layouts: Layouts): Promise<EmailCache> {
-    const sources = Object.keys(layouts.sources).sort().flatMap((name) => [name, layouts.sources[name]!])
+    const sources = Object.keys(layouts.sources)
+      .sort()
+      .flatMap((name) => [name, layouts.sources[name]!])
     return new EmailCache(new DiskCache(dir), hashOf(JSON.stringify(settings), ...sources, await codeVersion()))
   }
 

@@ -43,7 +43,13 @@ export function fillLayout(layouts: Layouts, name: string, data: object): string
 /** Which layout file and line produced a given line of the filled MJML. */
 export function traceLine(layouts: Layouts, name: string, data: object, line: number): Place {
   const marked = Object.fromEntries(
-    Object.entries(layouts.sources).map(([file, source]) => [file, source.split('\n').map((text, i) => text + mark(file, i + 1)).join('\n')]),
+    Object.entries(layouts.sources).map(([file, source]) => [
+      file,
+      source
+        .split('\n')
+        .map((text, i) => text + mark(file, i + 1))
+        .join('\n'),
+    ]),
   )
   const rendered = (createLiquid(marked).renderFileSync(name, data) as string).split('\n')[line - 1] ?? ''
   const found = markPattern.exec(rendered)
@@ -58,7 +64,12 @@ function layoutError(layouts: Layouts, name: string, error: unknown): Newsletter
   if (error instanceof LiquidError) {
     const [line = 1, column = 1] = error.token?.getPosition() ?? []
     const file = error.token?.file ?? name
-    return new NewsletterError(`Layout: ${error.message.split(', line:')[0]}`, 'layout', { file: placeOf(layouts, file), line, column }, { cause: error, hint: 'Fix the Liquid tag on this line of the layout' })
+    return new NewsletterError(
+      `Layout: ${error.message.split(', line:')[0]}`,
+      'layout',
+      { file: placeOf(layouts, file), line, column },
+      { cause: error, hint: 'Fix the Liquid tag on this line of the layout' },
+    )
   }
   return new NewsletterError(`Layout ${name} could not be rendered: ${String(error)}`, 'layout', undefined, { cause: error })
 }

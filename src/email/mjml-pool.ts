@@ -40,7 +40,11 @@ export function createMjmlPool(size = Math.max(1, availableParallelism() - 1)): 
   const mjml = createRequire(import.meta.url).resolve('mjml')
   const pending = new Map<number, { resolve(html: string): void; reject(error: Error): void }>()
   const workers = Array.from({ length: Math.max(1, size) }, () => {
-    const worker = new Worker(workerSource, { eval: true, workerData: { mjml, options: mjmlOptions }, resourceLimits: { maxOldGenerationSizeMb: workerHeapMb } })
+    const worker = new Worker(workerSource, {
+      eval: true,
+      workerData: { mjml, options: mjmlOptions },
+      resourceLimits: { maxOldGenerationSizeMb: workerHeapMb },
+    })
     worker.on('message', (reply: Reply) => {
       const job = pending.get(reply.id)
       pending.delete(reply.id)

@@ -42,7 +42,11 @@ export function fillTemplate(template: Template, fields: Readonly<Record<string,
  * Fill a template into UTF-8 bytes: the literal pieces are encoded once and reused, so each recipient
  * costs one buffer the size of the message instead of a string tree that has to be flattened and encoded.
  */
-export function fillTemplateBytes(template: Template & { bytes?: Buffer[] }, fields: Readonly<Record<string, string>>, escape: (value: string) => string = (value) => value): Buffer {
+export function fillTemplateBytes(
+  template: Template & { bytes?: Buffer[] },
+  fields: Readonly<Record<string, string>>,
+  escape: (value: string) => string = (value) => value,
+): Buffer {
   template.bytes ??= template.pieces.map((piece) => Buffer.from(piece))
   const parts: Buffer[] = [template.bytes[0]!]
   for (let i = 0; i < template.slots.length; i++) {

@@ -22,5 +22,9 @@ const plainStart = /^[\p{L}"'“‘(]|^\d+(?![.)\d])/u
 export function parsePlainLine(text: string): Root | undefined {
   if (text === '' || text !== text.trim() || markup.test(text) || !plainStart.test(text)) return undefined
   const position = () => ({ start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: text.length + 1, offset: text.length } })
-  return { type: 'root', children: [{ type: 'paragraph', children: [{ type: 'text', value: text, position: position() }], position: position() }], position: position() }
+  return {
+    type: 'root',
+    children: [{ type: 'paragraph', children: [{ type: 'text', value: text, position: position() }], position: position() }],
+    position: position(),
+  }
 }

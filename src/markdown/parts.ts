@@ -175,9 +175,14 @@ function noticeParts(meta: NoticeMeta, dates: Dates, prose: ProseOf): RenderedNo
   // Newest update first: readers want the latest news at the top.
   const { latest, earlier } = orderUpdates(meta.updates)
   const newestFirst = [...(latest ? [latest] : []), ...earlier]
-  const updates = newestFirst.map(
-    (update, index): RenderedUpdate => ({ revision: newestFirst.length - index, time: update.time, timeLabel: dates.dateTime(update.time), state: update.state, stateLabel: update.state && stateLabels[update.state], text: prose(update.text) }),
-  )
+  const updates = newestFirst.map((update, index): RenderedUpdate => ({
+    revision: newestFirst.length - index,
+    time: update.time,
+    timeLabel: dates.dateTime(update.time),
+    state: update.state,
+    stateLabel: update.state && stateLabels[update.state],
+    text: prose(update.text),
+  }))
   return {
     noticeKind: meta.noticeKind,
     service: meta.service,
@@ -290,7 +295,11 @@ export function splitSections(children: readonly RootContent[]): Section[] {
 }
 
 function uniqueId(title: string, used: Set<string>): string {
-  const base = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'section'
+  const base =
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'section'
   let id = base
   for (let n = 2; used.has(id); n++) id = `${base}-${n}`
   used.add(id)
@@ -334,7 +343,13 @@ function createDates(locale: string): Dates {
     date: (value) => day.format(parse(value)),
     shortMonth: (value) => shortMonth.format(parse(value)),
     // ICU writes thin spaces around the dash; days of one month read as one span: `12 – 14 Nov` → `12–14 Nov`.
-    range: (start, end) => (end ? shortDay.formatRange(parse(start), parse(end)).replace(/\u2009/g, ' ').replace(/(\d) – (\d)/, '$1–$2') : shortDay.format(parse(start))),
+    range: (start, end) =>
+      end
+        ? shortDay
+            .formatRange(parse(start), parse(end))
+            .replace(/\u2009/g, ' ')
+            .replace(/(\d) – (\d)/, '$1–$2')
+        : shortDay.format(parse(start)),
     dateTime,
     span: (start, end) => {
       if (!end) return `${dateTime(start)} (ongoing)`

@@ -17,7 +17,12 @@ export function rehypeCellLabels() {
         elements(row).forEach((cell, i) => {
           const header = headers[i]
           if (i === 0 || !header) return
-          cell.children.unshift({ type: 'element', tagName: 'span', properties: { className: ['cell-label'] }, children: [{ type: 'text', value: `${header}: ` }] })
+          cell.children.unshift({
+            type: 'element',
+            tagName: 'span',
+            properties: { className: ['cell-label'] },
+            children: [{ type: 'text', value: `${header}: ` }],
+          })
         })
       }
     })

@@ -166,7 +166,12 @@ function table(node: Table, refs: LinkRefs, indent: string): string {
   const widths = header.map((_, col) => Math.max(...rows.map((row) => (row[col] ?? '').length)))
   const total = widths.reduce((sum, width) => sum + width + 2, indent.length)
   if (total <= textWidth) {
-    const line = (row: string[]) => indent + row.map((cell, col) => cell.padEnd(widths[col] ?? 0)).join('  ').trimEnd()
+    const line = (row: string[]) =>
+      indent +
+      row
+        .map((cell, col) => cell.padEnd(widths[col] ?? 0))
+        .join('  ')
+        .trimEnd()
     return [line(header), indent + widths.map((width) => '-'.repeat(width)).join('  '), ...body.map(line)].join('\n')
   }
   // Too wide for a plain-text line: one record per row, `Header: value`.

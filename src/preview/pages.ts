@@ -40,7 +40,10 @@ function counts(summary: DocSummary): string {
 /** The list of every issue and notice, drafts included and marked. */
 export function indexPage(docs: readonly DocSummary[]): string {
   const rows = docs
-    .map((doc) => `<tr class="${doc.status === 'draft' ? 'draft' : ''}"><td>${doc.kind}</td><td><a href="/${e(doc.key)}/">${e(doc.title)}</a></td><td>${e(doc.date ?? '')}</td><td>${statusBadge(doc)}</td><td>${counts(doc)}</td><td><code>${e(doc.path)}</code></td></tr>`)
+    .map(
+      (doc) =>
+        `<tr class="${doc.status === 'draft' ? 'draft' : ''}"><td>${doc.kind}</td><td><a href="/${e(doc.key)}/">${e(doc.title)}</a></td><td>${e(doc.date ?? '')}</td><td>${statusBadge(doc)}</td><td>${counts(doc)}</td><td><code>${e(doc.path)}</code></td></tr>`,
+    )
     .join('\n')
   return shell(
     'Newsletter preview',
@@ -102,7 +105,9 @@ function problemList(view: DocPreview, options: PageOptions): string {
   const items = view.messages.map((m) => {
     const source = view.sources[m.file]
     const at = `${m.file}:${m.line}:${m.column}`
-    const link = source ? `<a class="at" href="${e(editorLink(options.editorUrl, source.abs, m.line, m.column))}" title="Open in your editor">${e(at)}</a>` : e(at)
+    const link = source
+      ? `<a class="at" href="${e(editorLink(options.editorUrl, source.abs, m.line, m.column))}" title="Open in your editor">${e(at)}</a>`
+      : e(at)
     return `<li class="problem ${m.severity}"><p>${link}: ${m.severity}: ${e(m.message)} (${e(m.rule)})</p>${excerpt(source, m.line, m.column)}${m.hint ? `<p class="hint">${e(m.hint)}</p>` : ''}</li>`
   })
   return `<ol class="problems">${items.join('\n')}</ol><p>${e(summarize(view.messages))}</p>`
@@ -174,7 +179,12 @@ ${checks}</section></main>`,
   const sample = readers[reader]!
   const sendForm = `<form id="send-test" data-action="${e(base)}send-test" data-token="${e(options.token)}"><label>Send a test to <input name="to" type="text" size="40" value="${e(options.testTo.join(', '))}" placeholder="you@example.com, a colleague@example.com"></label> <button type="submit">Send test</button>
 <noscript>(needs JavaScript)</noscript><output id="send-result" aria-live="polite"></output></form>`
-  const readerOptions = readers.map((row, i) => `<option value="${i}"${i === reader ? ' selected' : ''}>${e(row.name ? `${row.name} <${row.email ?? ''}>` : (row.email ?? `row ${i + 1}`))}</option>`).join('')
+  const readerOptions = readers
+    .map(
+      (row, i) =>
+        `<option value="${i}"${i === reader ? ' selected' : ''}>${e(row.name ? `${row.name} <${row.email ?? ''}>` : (row.email ?? `row ${i + 1}`))}</option>`,
+    )
+    .join('')
   const missing = missingFields(`${view.email.subject}\n${view.email.text}`, sample)
   const body = `${header(sendForm)}
 <nav class="tabs" role="tablist">${tabs.map(([id, label]) => `<a role="tab" href="#${id}" data-tab="${id}">${label}</a>`).join('')}</nav>

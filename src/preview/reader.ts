@@ -19,22 +19,47 @@ export async function loadReaders(path: string | undefined): Promise<Reader[]> {
   try {
     bytes = await readFile(path)
   } catch (error) {
-    throw new NewsletterError(`Could not read the recipients file ${path}: ${(error as Error).message}`, 'io', undefined, { cause: error, hint: 'Pass an existing CSV with --recipients' })
+    throw new NewsletterError(`Could not read the recipients file ${path}: ${(error as Error).message}`, 'io', undefined, {
+      cause: error,
+      hint: 'Pass an existing CSV with --recipients',
+    })
   }
   const rows: Reader[] = []
   let columns: string[] = []
-  readCsv(path, decodeCsv(bytes).text, ({ fields, line }, isHeader) => {
-    if (isHeader) {
-      columns = fields.map((name) => name.trim())
-      return
-    }
-    if (fields.length > columns.length) {
-      throw new NewsletterError(`The recipients file has ${fields.length} fields on this line but ${columns.length} columns`, 'content', { file: path, line, column: 1 }, { hint: 'Check the quoting and the number of columns on this line' })
-    }
-    rows.push(Object.fromEntries(columns.map((name, index) => [name, (fields[index] ?? '').trim()])))
-  }, { toLine: maxReaders + 1 })
-  if (rows.length === 0) throw new NewsletterError('The recipients file has no rows below its header', 'content', { file: path, line: 1, column: 1 }, { hint: 'Add at least one reader' })
-  if (!('email' in rows[0]!)) throw new NewsletterError('The recipients file has no `email` column', 'content', { file: path, line: 1, column: 1 }, { hint: 'The first row names the columns, e.g. `email,name,department`' })
+  readCsv(
+    path,
+    decodeCsv(bytes).text,
+    ({ fields, line }, isHeader) => {
+      if (isHeader) {
+        columns = fields.map((name) => name.trim())
+        return
+      }
+      if (fields.length > columns.length) {
+        throw new NewsletterError(
+          `The recipients file has ${fields.length} fields on this line but ${columns.length} columns`,
+          'content',
+          { file: path, line, column: 1 },
+          { hint: 'Check the quoting and the number of columns on this line' },
+        )
+      }
+      rows.push(Object.fromEntries(columns.map((name, index) => [name, (fields[index] ?? '').trim()])))
+    },
+    { toLine: maxReaders + 1 },
+  )
+  if (rows.length === 0)
+    throw new NewsletterError(
+      'The recipients file has no rows below its header',
+      'content',
+      { file: path, line: 1, column: 1 },
+      { hint: 'Add at least one reader' },
+    )
+  if (!('email' in rows[0]!))
+    throw new NewsletterError(
+      'The recipients file has no `email` column',
+      'content',
+      { file: path, line: 1, column: 1 },
+      { hint: 'The first row names the columns, e.g. `email,name,department`' },
+    )
   return rows
 }
 
@@ -45,5 +70,11 @@ export function personalize(template: string, reader: Reader, escape?: (value: s
 
 /** The `{{fields}}` a template uses that this reader has no value for. */
 export function missingFields(template: string, reader: Reader): string[] {
-  return [...new Set(findSlots(template).map((slot) => slot.field).filter((key) => !(Object.hasOwn(reader, key) && reader[key])))]
+  return [
+    ...new Set(
+      findSlots(template)
+        .map((slot) => slot.field)
+        .filter((key) => !(Object.hasOwn(reader, key) && reader[key])),
+    ),
+  ]
 }

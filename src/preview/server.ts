@@ -95,7 +95,8 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
     if (path === '/events') return request.method === 'HEAD' ? send(response, 200, 'text/event-stream', '') : openStream(response)
     const match = /^\/(issues|notices)\/([^/]+)(\/(?:email\.html|email\.txt|archive\.html)?)?$/.exec(path)
     const view = match ? await state.view(`${match[1]}/${decodeSegment(match[2]!)}`) : undefined
-    if (!match || !view) return send(response, 404, 'text/html', notFoundPage(`Nothing is previewed at ${path}. The list of issues and notices is at /.`), pageCsp)
+    if (!match || !view)
+      return send(response, 404, 'text/html', notFoundPage(`Nothing is previewed at ${path}. The list of issues and notices is at /.`), pageCsp)
     if (!match[3]) {
       response.setHeader('Location', `/${view.key}/`)
       return send(response, 308, 'text/plain', '')
@@ -104,10 +105,22 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
     if (reader === undefined) return send(response, 404, 'text/plain', `No sample reader ${url.searchParams.get('reader')}: there are ${readers.length}.`)
     if (match[3] === '/') {
       const settings = state.settings
-      return send(response, 200, 'text/html', docPage(view, readers, reader, { editorUrl: settings?.preview?.editor_url ?? defaultEditorUrl, from: settings?.from ?? '', token, testTo: settings?.preview?.test_to ?? [] }), pageCsp)
+      return send(
+        response,
+        200,
+        'text/html',
+        docPage(view, readers, reader, {
+          editorUrl: settings?.preview?.editor_url ?? defaultEditorUrl,
+          from: settings?.from ?? '',
+          token,
+          testTo: settings?.preview?.test_to ?? [],
+        }),
+        pageCsp,
+      )
     }
     if (!view.email) return send(response, 409, 'text/plain', `${view.path} cannot be rendered:\n${formatText(view.messages)}`)
-    if (match[3] === '/email.txt') return send(response, 200, 'text/plain', url.searchParams.has('reader') ? personalize(view.email.text, readers[reader]!) : view.email.text)
+    if (match[3] === '/email.txt')
+      return send(response, 200, 'text/plain', url.searchParams.has('reader') ? personalize(view.email.text, readers[reader]!) : view.email.text)
     if (match[3] === '/email.html') {
       const scheme = url.searchParams.get('scheme') ?? 'light'
       if (!isScheme(scheme)) return send(response, 404, 'text/plain', `No scheme \`${scheme}\`: use ${schemes.join(', ')}.`)
@@ -120,9 +133,11 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
 
   async function sendTest(request: IncomingMessage, response: ServerResponse, key: string): Promise<void> {
     // Off loopback the Host header cannot be checked, so a rebound name could read the token from a page.
-    if (!loopback.has(host)) return send(response, 403, 'text/plain', 'Test sends from the page work only when the preview listens on this machine only (the default --host).')
+    if (!loopback.has(host))
+      return send(response, 403, 'text/plain', 'Test sends from the page work only when the preview listens on this machine only (the default --host).')
     // A page elsewhere can post here but cannot read the token, and browsers name its Origin: both refuse it.
-    if (request.headers.origin !== `http://${request.headers.host}`) return send(response, 403, 'text/plain', 'A test send must come from the preview page itself.')
+    if (request.headers.origin !== `http://${request.headers.host}`)
+      return send(response, 403, 'text/plain', 'A test send must come from the preview page itself.')
     if (!(request.headers['content-type'] ?? '').startsWith('application/json')) return send(response, 415, 'text/plain', 'Send JSON.')
     let body: { token?: unknown; to?: unknown }
     try {
@@ -130,7 +145,8 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
     } catch {
       return send(response, 400, 'text/plain', 'The request is not JSON of at most 4 KB.')
     }
-    if (typeof body.token !== 'string' || !sameSecret(body.token, token)) return send(response, 403, 'text/plain', 'The page is out of date or not the preview\u2019s own: reload it.')
+    if (typeof body.token !== 'string' || !sameSecret(body.token, token))
+      return send(response, 403, 'text/plain', 'The page is out of date or not the preview\u2019s own: reload it.')
     const view = await state.view(key)
     if (!view) return send(response, 404, 'text/plain', `Nothing is previewed at ${key}.`)
     const addresses = (typeof body.to === 'string' ? body.to : '').split(/[,;\s]+/).filter(Boolean)
@@ -152,7 +168,12 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
       watcher.close()
       reject(
         error.code === 'EADDRINUSE' || error.code === 'EACCES'
-          ? new NewsletterError(`Cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}`, 'io', undefined, { cause: error, hint: 'Pass another --port (0 picks a free one)' })
+          ? new NewsletterError(
+              `Cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}`,
+              'io',
+              undefined,
+              { cause: error, hint: 'Pass another --port (0 picks a free one)' },
+            )
           : error,
       )
     })

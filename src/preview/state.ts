@@ -99,7 +99,9 @@ export class PreviewState {
 
   /** Every document, issues then notices, newest first. */
   list(): DocSummary[] {
-    return [...this.entries.values()].sort((a, b) => kindOf(a).localeCompare(kindOf(b)) || b.source.source.slug.localeCompare(a.source.source.slug)).map((entry) => this.summarize(entry, this.messages(entry)))
+    return [...this.entries.values()]
+      .sort((a, b) => kindOf(a).localeCompare(kindOf(b)) || b.source.source.slug.localeCompare(a.source.source.slug))
+      .map((entry) => this.summarize(entry, this.messages(entry)))
   }
 
   /** One document with its rendering, or undefined when no such document is loaded. */
@@ -109,7 +111,14 @@ export class PreviewState {
     if (!entry) return undefined
     const rendered = this.renderable(entry) ? await (entry.render ??= this.render(entry)) : undefined
     const messages = this.messages(entry)
-    return { ...this.summarize(entry, messages), messages, parts: rendered?.parts, email: rendered?.email, archive: rendered?.archive, sources: await this.sources(entry, messages) }
+    return {
+      ...this.summarize(entry, messages),
+      messages,
+      parts: rendered?.parts,
+      email: rendered?.email,
+      archive: rendered?.archive,
+      sources: await this.sources(entry, messages),
+    }
   }
 
   /** The settings as last read, or undefined while the settings file has errors. */
@@ -134,14 +143,31 @@ export class PreviewState {
     const project = this.project!
     const path = entry.source.source.path
     const crossFile = project.crossFile.filter((file) => file.path === path)
-    return collectMessages([project.settingsFile, project.glossary.file, project.layoutsFile, entry.source.loaded.file, ...crossFile, ...(entry.rendered?.files ?? [])])
+    return collectMessages([
+      project.settingsFile,
+      project.glossary.file,
+      project.layoutsFile,
+      entry.source.loaded.file,
+      ...crossFile,
+      ...(entry.rendered?.files ?? []),
+    ])
   }
 
   private summarize(entry: Entry, messages: JsonMessage[]): DocSummary {
     const { source } = entry.source
     const meta = entry.source.loaded.doc?.meta
     const errors = messages.filter((message) => message.severity === 'error').length
-    return { key: entry.key, kind: source.kind, slug: source.slug, path: source.path, title: meta?.title ?? source.slug, status: meta?.status, date: meta?.date, errors, warnings: messages.length - errors }
+    return {
+      key: entry.key,
+      kind: source.kind,
+      slug: source.slug,
+      path: source.path,
+      title: meta?.title ?? source.slug,
+      status: meta?.status,
+      date: meta?.date,
+      errors,
+      warnings: messages.length - errors,
+    }
   }
 
   private async rescan(): Promise<Change> {
@@ -150,7 +176,8 @@ export class PreviewState {
     this.project = project
     // Link checks look at the set of pages, and jargon checks at the glossary: either change touches every document.
     const all = before !== undefined && (before.contextHash !== project.contextHash || !sameSet(before.pages, project.pages))
-    if (all || !this.checker) this.checker = project.config && (await createChecker(project.config, { glossary: project.glossary.glossary, pages: project.pages }))
+    if (all || !this.checker)
+      this.checker = project.config && (await createChecker(project.config, { glossary: project.glossary.glossary, pages: project.pages }))
     const changed = new Set<string>()
     const crossBefore = new Map((before?.crossFile ?? []).map((file) => [file.path, file.messages.map(String).join('\n')]))
     const crossNow = new Map(project.crossFile.map((file) => [file.path, file.messages.map(String).join('\n')]))
@@ -165,7 +192,10 @@ export class PreviewState {
     for (const key of this.entries.keys()) if (!entries.has(key)) changed.add(key)
     this.entries = entries
     // The documents that changed are rendered before the change is announced, so a reload finds them ready.
-    if (!all) await Promise.all([...changed].map((key) => this.entries.get(key)).map((entry) => entry && this.renderable(entry) && (entry.render ??= this.render(entry))))
+    if (!all)
+      await Promise.all(
+        [...changed].map((key) => this.entries.get(key)).map((entry) => entry && this.renderable(entry) && (entry.render ??= this.render(entry))),
+      )
     return { all, keys: [...changed].sort() }
   }
 
@@ -197,10 +227,18 @@ export class PreviewState {
 
   /** A rendering error as a message: at its layout line when known, else at the top of the document. */
   private failure(docPath: string, error: unknown, what: string, layoutRule: string): VFile {
-    const where = error instanceof NewsletterError && error.where ? { ...error.where, file: relative(this.root, resolve(this.root, error.where.file)) } : undefined
+    const where =
+      error instanceof NewsletterError && error.where ? { ...error.where, file: relative(this.root, resolve(this.root, error.where.file)) } : undefined
     const file = new VFile({ path: where?.file ?? docPath })
     const message = error instanceof Error ? error.message : String(error)
-    report(file, 'error', where ? `${message} (while rendering ${docPath})` : `${what}: ${message}`, where ? layoutRule : 'preview/render', where ?? { line: 1, column: 1 }, error instanceof NewsletterError ? error.hint : undefined)
+    report(
+      file,
+      'error',
+      where ? `${message} (while rendering ${docPath})` : `${what}: ${message}`,
+      where ? layoutRule : 'preview/render',
+      where ?? { line: 1, column: 1 },
+      error instanceof NewsletterError ? error.hint : undefined,
+    )
     return file
   }
 }

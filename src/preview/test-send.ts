@@ -13,7 +13,12 @@ export interface TestSendResult {
  * recorded in the ledger; through `SMTP_URL` from `env`, or into the outbox when it is unset. The output never
  * holds the SMTP password.
  */
-export async function sendTestFromPreview(root: string, slug: string, addresses: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<TestSendResult> {
+export async function sendTestFromPreview(
+  root: string,
+  slug: string,
+  addresses: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<TestSendResult> {
   const lines: string[] = []
   const io = { out: (text: string) => void lines.push(text), err: (text: string) => void lines.push(text) }
   let code: number

@@ -35,11 +35,19 @@ export async function buildProject(root: string, options: { drafts?: boolean; ou
   const outDir = options.outDir ?? join(root, defaults.outDir)
   const record = join(cacheDir, 'build.json')
   const inputs = hashOf(await inputsFingerprint(root), String(Boolean(options.drafts)), outDir, new Date().toISOString().slice(0, 10))
-  const last = await readFile(record, 'utf8').then((text) => JSON.parse(text) as LastBuild, () => undefined)
-  if (last?.inputs === inputs && last.result.ok && (await exists(join(outDir, 'email'))) && (await exists(join(outDir, 'site')))) return { ...last.result, unchanged: true }
+  const last = await readFile(record, 'utf8').then(
+    (text) => JSON.parse(text) as LastBuild,
+    () => undefined,
+  )
+  if (last?.inputs === inputs && last.result.ok && (await exists(join(outDir, 'email'))) && (await exists(join(outDir, 'site'))))
+    return { ...last.result, unchanged: true }
 
   // The renderers, MJML and Eleventy are loaded only when there is something to build.
-  const [{ collectMessages }, { emailOutputs, failed, runPipeline }, { buildPages, writeEmailPages }] = await Promise.all([import('../check/report.ts'), import('./pipeline.ts'), import('../site/build-site.ts')])
+  const [{ collectMessages }, { emailOutputs, failed, runPipeline }, { buildPages, writeEmailPages }] = await Promise.all([
+    import('../check/report.ts'),
+    import('./pipeline.ts'),
+    import('../site/build-site.ts'),
+  ])
   const project = await loadProject(root, { outDir })
   let pipeline: Pipeline | undefined = await runPipeline(project, { drafts: options.drafts, cacheDir })
   const messages = collectMessages(pipeline.files)
@@ -63,5 +71,8 @@ export async function buildProject(root: string, options: { drafts?: boolean; ou
 }
 
 function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false)
+  return stat(path).then(
+    () => true,
+    () => false,
+  )
 }

@@ -17,7 +17,8 @@ export async function loadNotice(root: string, slug: string): Promise<LoadedNoti
   if (!project.config) return { errors: collectMessages([project.settingsFile]).filter((m) => m.severity === 'error') }
   const [entry] = project.sources
   if (!entry) {
-    if (project.pages.has(`issues/${slug}`)) throw new NewsletterError(`\`${slug}\` is an issue, not a notice`, 'usage', undefined, { hint: 'Updates are for service notices (content/notices/)' })
+    if (project.pages.has(`issues/${slug}`))
+      throw new NewsletterError(`\`${slug}\` is an issue, not a notice`, 'usage', undefined, { hint: 'Updates are for service notices (content/notices/)' })
     const notices = [...project.pages].flatMap((page) => (page.startsWith('notices/') ? [page.slice('notices/'.length)] : []))
     const guess = closest(slug, notices)
     throw new NewsletterError(`No notice named \`${slug}\` in content/notices/`, 'usage', undefined, {

@@ -51,7 +51,12 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
   // Findings depend on the document, the settings, glossary and layouts, the pages links may point to, and the
   // date (date-relative rules); fetched links (--online) are never cached.
   const checkCache = options.cacheDir && !options.checks?.online ? new DiskCache<JsonMessage[]>(join(options.cacheDir, 'checks')) : undefined
-  const checkBase = hashOf(await codeVersion(), project.contextHash, [...project.pages].sort().join('\n'), (options.checks?.today ?? new Date()).toISOString().slice(0, 10))
+  const checkBase = hashOf(
+    await codeVersion(),
+    project.contextHash,
+    [...project.pages].sort().join('\n'),
+    (options.checks?.today ?? new Date()).toISOString().slice(0, 10),
+  )
   // A file whose front matter has errors still has its body's writing checked, so every problem shows at once.
   for (const { loaded } of project.sources) {
     if (!loaded.doc && loaded.body) files.push(await checker.checkBody(loaded.file.path, String(loaded.file.value ?? ''), loaded.body))

@@ -61,7 +61,10 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
   const others = await Promise.all(listed.filter((source) => !acted.includes(source)).map(peek))
   const numbers: IssueNumber[] = [...sources.flatMap(issueNumberOf), ...others.flatMap((number) => (number ? [number] : []))]
   const hash = createHash('sha256')
-  hash.update(String(settingsFile.value ?? '')).update('\0').update(String(glossary.file.value ?? ''))
+  hash
+    .update(String(settingsFile.value ?? ''))
+    .update('\0')
+    .update(String(glossary.file.value ?? ''))
   for (const name of Object.keys(layoutsRead.layouts?.sources ?? {}).sort()) hash.update(`\0${name}\0${layoutsRead.layouts!.sources[name]}`)
   for (const [name, text] of siteLayouts) hash.update(`\0site/${name}\0${text}`)
   return {
@@ -128,7 +131,14 @@ async function readLayouts(layoutsDir: string, root: string): Promise<{ file: VF
     return { file: new VFile(), layouts: await loadLayouts(dir, root) }
   } catch (error) {
     const file = new VFile({ path: relative(root, dir) || dir })
-    report(file, 'error', `The email layouts could not be read: ${(error as Error).message}`, 'layout/missing', { line: 1, column: 1 }, 'Restore layouts/email/ (issue.mjml, notice.mjml and the files they include)')
+    report(
+      file,
+      'error',
+      `The email layouts could not be read: ${(error as Error).message}`,
+      'layout/missing',
+      { line: 1, column: 1 },
+      'Restore layouts/email/ (issue.mjml, notice.mjml and the files they include)',
+    )
     return { file }
   }
 }

@@ -34,7 +34,10 @@ export async function replaceDir<T>(target: string, fill: (dir: string) => Promi
     await rm(temporary, { recursive: true, force: true })
     throw error
   }
-  const existed = await stat(target).then(() => true, () => false)
+  const existed = await stat(target).then(
+    () => true,
+    () => false,
+  )
   if (existed) await rename(target, previous)
   await rename(temporary, target)
   if (existed) await rm(previous, { recursive: true, force: true })

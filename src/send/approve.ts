@@ -14,7 +14,7 @@ const frontMatter = /^---[^\S\r\n]*\r?\n([\s\S]*?)\r?\n---[^\S\r\n]*(?:\r?\n|$)/
  */
 export function contentDigest(text: string): string {
   const match = frontMatter.exec(text)
-  const yaml = match ? (parseDocument(match[1]!).toJS() as Record<string, unknown> | null) ?? {} : {}
+  const yaml = match ? ((parseDocument(match[1]!).toJS() as Record<string, unknown> | null) ?? {}) : {}
   for (const key of approvalKeys) delete yaml[key]
   const body = text.slice(match ? match[0].length : 0).replace(/\r\n/g, '\n')
   return `sha256:${createHash('sha256').update(canonical(yaml)).update('\n').update(body).digest('hex')}`
@@ -91,15 +91,25 @@ export function checkApproval(doc: Doc, text: string): void {
   const file = doc.path
   if (meta.status !== 'approved') {
     const place = doc.where('status') ?? { line: 1, column: 1 }
-    throw new NewsletterError(`${doc.slug} is not approved (status: ${meta.status}); only approved issues and notices go out`, 'refused', { file, ...place }, {
-      hint: `Have it approved: newsletter approve ${doc.slug} --by "Your Name" (or send a test with --to)`,
-    })
+    throw new NewsletterError(
+      `${doc.slug} is not approved (status: ${meta.status}); only approved issues and notices go out`,
+      'refused',
+      { file, ...place },
+      {
+        hint: `Have it approved: newsletter approve ${doc.slug} --by "Your Name" (or send a test with --to)`,
+      },
+    )
   }
   if (!meta.approved_digest) {
     const place = doc.where('status') ?? { line: 1, column: 1 }
-    throw new NewsletterError(`${doc.slug} says approved but has no approved_digest, so nobody can tell what was approved`, 'refused', { file, ...place }, {
-      hint: `Approve it with the command, which records the digest: newsletter approve ${doc.slug} --by "Your Name"`,
-    })
+    throw new NewsletterError(
+      `${doc.slug} says approved but has no approved_digest, so nobody can tell what was approved`,
+      'refused',
+      { file, ...place },
+      {
+        hint: `Approve it with the command, which records the digest: newsletter approve ${doc.slug} --by "Your Name"`,
+      },
+    )
   }
   const digest = contentDigest(text)
   if (digest !== meta.approved_digest) {

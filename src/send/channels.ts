@@ -82,14 +82,21 @@ export function teamsPayload(post: ChannelPost): unknown {
 
 /** A Slack Block Kit message for an incoming webhook; `text` is the notification fallback. */
 export function slackPayload(post: ChannelPost): unknown {
-  const facts = [post.stateLabel && `*State:* ${mrkdwn(post.stateLabel)}`, post.service && `*Service:* ${mrkdwn(post.service)}`, post.nextUpdateLabel && `*Next update:* ${mrkdwn(post.nextUpdateLabel)}`].filter(Boolean)
+  const facts = [
+    post.stateLabel && `*State:* ${mrkdwn(post.stateLabel)}`,
+    post.service && `*Service:* ${mrkdwn(post.service)}`,
+    post.nextUpdateLabel && `*Next update:* ${mrkdwn(post.nextUpdateLabel)}`,
+  ].filter(Boolean)
   return {
     text: `${post.stateLabel ? `[${post.stateLabel}] ` : ''}${post.title}`,
     blocks: [
       // Header text is plain text of at most 150 characters (Block Kit reference, header block).
       { type: 'header', text: { type: 'plain_text', text: clip(post.title, 150), emoji: false } },
       ...(facts.length > 0 ? [{ type: 'section', text: { type: 'mrkdwn', text: facts.join('\n') } }] : []),
-      { type: 'section', text: { type: 'mrkdwn', text: clip(`${post.latest.label ? `*${mrkdwn(post.latest.label)}*\n` : ''}${mrkdwn(post.latest.text)}`, 3000) } },
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: clip(`${post.latest.label ? `*${mrkdwn(post.latest.label)}*\n` : ''}${mrkdwn(post.latest.text)}`, 3000) },
+      },
       { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Read it on the archive' }, url: post.url }] },
       { type: 'context', elements: [{ type: 'mrkdwn', text: mrkdwn(post.kicker) }] },
     ],
@@ -106,7 +113,13 @@ export function channelName(channel: ChannelSettings): string {
  * 429 and 5xx (honouring Retry-After, up to `maxDelay`) and network errors; never throws: each channel gets a result.
  * Webhook URLs come from `env` and appear in no result.
  */
-export async function postToChannels(post: ChannelPost, channels: readonly ChannelSettings[], env: Readonly<Record<string, string | undefined>>, record: PostRecord, options: PostOptions = {}): Promise<PostResult[]> {
+export async function postToChannels(
+  post: ChannelPost,
+  channels: readonly ChannelSettings[],
+  env: Readonly<Record<string, string | undefined>>,
+  record: PostRecord,
+  options: PostOptions = {},
+): Promise<PostResult[]> {
   const results: PostResult[] = []
   for (const channel of channels) {
     const name = channelName(channel)
@@ -116,7 +129,12 @@ export async function postToChannels(post: ChannelPost, channels: readonly Chann
     }
     const url = env[channel.webhook_env]
     if (!url || !/^https?:\/\//.test(url)) {
-      results.push({ channel: name, outcome: 'failed', attempts: 0, reason: `${channel.webhook_env} is ${url ? 'not an http(s) URL' : 'not set'} in the environment` })
+      results.push({
+        channel: name,
+        outcome: 'failed',
+        attempts: 0,
+        reason: `${channel.webhook_env} is ${url ? 'not an http(s) URL' : 'not set'} in the environment`,
+      })
       continue
     }
     const payload = channel.kind === 'teams' ? teamsPayload(post) : slackPayload(post)
@@ -125,7 +143,12 @@ export async function postToChannels(post: ChannelPost, channels: readonly Chann
       try {
         record.recordPosted(post.slug, post.revision, name, new Date())
       } catch (error) {
-        results.push({ channel: name, outcome: 'posted', attempts: result.attempts, reason: `posted, but not recorded: ${redact((error as Error).message, url)}` })
+        results.push({
+          channel: name,
+          outcome: 'posted',
+          attempts: result.attempts,
+          reason: `posted, but not recorded: ${redact((error as Error).message, url)}`,
+        })
         continue
       }
     }
@@ -142,7 +165,12 @@ async function deliver(url: string, payload: unknown, options: PostOptions): Pro
   for (let attempt = 1; attempt <= attempts; attempt++) {
     let wait = delay
     try {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload), signal: AbortSignal.timeout(options.timeout ?? 10_000) })
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+        signal: AbortSignal.timeout(options.timeout ?? 10_000),
+      })
       const body = (await response.text().catch(() => '')).trim().slice(0, 200)
       if (response.ok) return { ok: true, attempts: attempt }
       reason = `HTTP ${response.status}${body ? `: ${body}` : ''}`
@@ -200,7 +228,10 @@ export function channelPost(doc: RenderedDoc, archiveUrl: string): ChannelPost {
     stateLabel: notice.stateLabel,
     service: notice.service,
     latest: notice.latest
-      ? { label: `${notice.latest.timeLabel}${notice.latest.stateLabel ? ` · ${notice.latest.stateLabel}` : ''}`, text: inlineText(notice.latest.text.nodes, refs) }
+      ? {
+          label: `${notice.latest.timeLabel}${notice.latest.stateLabel ? ` · ${notice.latest.stateLabel}` : ''}`,
+          text: inlineText(notice.latest.text.nodes, refs),
+        }
       : { text: inlineText(doc.summary.nodes, refs) },
     nextUpdateLabel: notice.nextUpdateLabel,
     url,

@@ -96,7 +96,9 @@ export class Ledger {
     this.statements = {
       add: this.db.prepare(`INSERT INTO recipients (slug, destination, key, email, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
       state: this.db.prepare(`SELECT state FROM recipients WHERE slug = ? AND destination = ? AND key = ?`).pluck(),
-      sending: this.db.prepare(`UPDATE recipients SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE slug = ? AND destination = ? AND key = ?`),
+      sending: this.db.prepare(
+        `UPDATE recipients SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE slug = ? AND destination = ? AND key = ?`,
+      ),
       sent: this.db.prepare(`UPDATE recipients SET state = 'sent', reply = ?, updated_at = ?, sent_at = ? WHERE slug = ? AND destination = ? AND key = ?`),
       settle: this.db.prepare(`UPDATE recipients SET state = ?, reply = ?, updated_at = ? WHERE slug = ? AND destination = ? AND key = ?`),
       rows: this.db.prepare(`SELECT email, state, attempts, reply, updated_at FROM recipients WHERE slug = ? AND destination = ? ORDER BY email`),
@@ -136,7 +138,9 @@ export class Ledger {
       }
     } else result = this.db.pragma('quick_check', { simple: true })
     if (result !== 'ok') {
-      const problems = String(result).split('\n').filter((line) => !line.startsWith('***'))
+      const problems = String(result)
+        .split('\n')
+        .filter((line) => !line.startsWith('***'))
       const more = problems.length > 1 ? ` and ${problems.length - 1} more` : ''
       throw new NewsletterError(`The ledger ${this.path} is damaged (SQLite integrity check: ${problems[0]}${more})`, 'refused', undefined, {
         hint: `Keep a copy for the record, then recover what it holds: sqlite3 ${this.path} ".recover" | sqlite3 recovered.sqlite, and pass --ledger recovered.sqlite`,
@@ -159,9 +163,14 @@ export class Ledger {
         const quiet = Date.now() - renewed
         const dead = holder.host === hostname() && !alive(holder.pid)
         if (quiet < staleAfter && !dead) {
-          throw new NewsletterError(`Another send of ${slug} is running (process ${holder.pid} on ${holder.host}, since ${holder.since}, last seen ${Math.round(quiet / 1000)} s ago) with the ledger ${this.path}`, 'refused', undefined, {
-            hint: `Wait for it to finish, or stop it; a lock its sender stops renewing is taken over after ${staleAfter / 60_000} minutes`,
-          })
+          throw new NewsletterError(
+            `Another send of ${slug} is running (process ${holder.pid} on ${holder.host}, since ${holder.since}, last seen ${Math.round(quiet / 1000)} s ago) with the ledger ${this.path}`,
+            'refused',
+            undefined,
+            {
+              hint: `Wait for it to finish, or stop it; a lock its sender stops renewing is taken over after ${staleAfter / 60_000} minutes`,
+            },
+          )
         }
         note = `Took over the lock of process ${holder.pid} on ${holder.host} (${dead ? 'no longer running' : `not renewed for ${Math.round(quiet / 1000)} s`}).`
       }
@@ -279,8 +288,9 @@ export class Ledger {
   private upgrade(): void {
     const columns = this.db.pragma('table_info(recipients)') as { name: string }[]
     if (columns.some((column) => column.name === 'destination')) return
-    this.db.transaction(() => {
-      this.db.exec(`
+    this.db
+      .transaction(() => {
+        this.db.exec(`
         DROP INDEX IF EXISTS recipients_sent_at;
         ALTER TABLE recipients RENAME TO recipients_v1;
         ALTER TABLE sends RENAME TO sends_v1;
@@ -291,18 +301,23 @@ export class Ledger {
           PRIMARY KEY (slug, destination, key)) WITHOUT ROWID;
         CREATE TABLE sends (slug TEXT NOT NULL, destination TEXT NOT NULL, digest TEXT NOT NULL, started_at TEXT NOT NULL, PRIMARY KEY (slug, destination));
       `)
-      // The outbox transport replies "250 written to <file>"; every other reply came from a server.
-      this.db.prepare(`
+        // The outbox transport replies "250 written to <file>"; every other reply came from a server.
+        this.db
+          .prepare(
+            `
         INSERT INTO recipients SELECT slug, CASE WHEN reply LIKE '250 written to %' THEN 'outbox' ELSE ? END, key, email, state, attempts, reply, updated_at, sent_at FROM recipients_v1
-      `).run(legacyDestination)
-      this.db.exec(`
+      `,
+          )
+          .run(legacyDestination)
+        this.db.exec(`
         INSERT INTO sends SELECT DISTINCT s.slug, r.destination, s.digest, s.started_at FROM sends_v1 s JOIN recipients r ON r.slug = s.slug;
         DROP TABLE recipients_v1;
         DROP TABLE sends_v1;
       `)
-      const locks = this.db.pragma('table_info(locks)') as { name: string }[]
-      if (!locks.some((column) => column.name === 'renewed_at')) this.db.exec(`ALTER TABLE locks ADD COLUMN renewed_at TEXT`)
-    }).immediate()
+        const locks = this.db.pragma('table_info(locks)') as { name: string }[]
+        if (!locks.some((column) => column.name === 'renewed_at')) this.db.exec(`ALTER TABLE locks ADD COLUMN renewed_at TEXT`)
+      })
+      .immediate()
   }
 }
 
@@ -316,7 +331,10 @@ export function ledgerError(path: string, error: unknown): Error {
     return fail('cannot be written', `Make it and its folder writable (chmod u+w ${path} ${dirname(path)}), or pass another --ledger FILE`)
   }
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
-    return fail('is damaged or not a ledger', `Keep a copy for the record, then recover what it holds: sqlite3 ${path} ".recover" | sqlite3 recovered.sqlite, and pass --ledger recovered.sqlite`)
+    return fail(
+      'is damaged or not a ledger',
+      `Keep a copy for the record, then recover what it holds: sqlite3 ${path} ".recover" | sqlite3 recovered.sqlite, and pass --ledger recovered.sqlite`,
+    )
   }
   if (code.startsWith('SQLITE_') || code.startsWith('E')) {
     return fail('cannot be used', `Check that ${path} is a file you can read and write on a disk with free space, then rerun`)

@@ -1,7 +1,16 @@
 import type Mail from 'nodemailer/lib/mailer'
 import type { Settings } from '../config.ts'
 import type { EmailArtifact } from '../email/build-email.ts'
-import { compileTemplate, escapeHtml, fillTemplate, fillTemplateBytes, isSafeLink, linkTemplates, restoreEncodedSlots, type Template } from '../email/personalize.ts'
+import {
+  compileTemplate,
+  escapeHtml,
+  fillTemplate,
+  fillTemplateBytes,
+  isSafeLink,
+  linkTemplates,
+  restoreEncodedSlots,
+  type Template,
+} from '../email/personalize.ts'
 import type { Recipient } from './recipients.ts'
 import { revisionMessageId, threadHeaders } from './threading.ts'
 
@@ -9,7 +18,6 @@ import { revisionMessageId, threadHeaders } from './threading.ts'
 export function senderAddress(from: string): string {
   return /<([^>]+)>/.exec(from)?.[1] ?? from.trim()
 }
-
 
 /** What varies per send: test sends get `[TEST] ` and are told apart in the Message-ID. */
 export interface MessageOptions {

@@ -56,7 +56,12 @@ export async function readRecipients(path: string, rules: RecipientRules = {}): 
   try {
     bytes = await readFile(path)
   } catch (error) {
-    throw new NewsletterError(`Cannot read the recipients file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'refused', undefined, { cause: error })
+    throw new NewsletterError(
+      `Cannot read the recipients file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      'refused',
+      undefined,
+      { cause: error },
+    )
   }
   const { text, warning } = decodeCsv(bytes)
   const list = parseRecipients(path, text, rules)
@@ -81,17 +86,39 @@ export function parseRecipients(path: string, text: string, rules: RecipientRule
     columns = row.fields.map((name) => name.trim())
     columns.forEach((name, index) => {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-        report(file, 'error', `Column name \`${name}\` must be letters, digits and underscores`, 'recipients/header', row.places[index], 'Column names are used as {{name}} fields: write them like department or cost_centre')
+        report(
+          file,
+          'error',
+          `Column name \`${name}\` must be letters, digits and underscores`,
+          'recipients/header',
+          row.places[index],
+          'Column names are used as {{name}} fields: write them like department or cost_centre',
+        )
       }
     })
     emailIndex = columns.findIndex((name) => name.toLowerCase() === 'email')
-    if (emailIndex < 0) report(file, 'error', `The header has no \`email\` column (found: ${columns.join(', ')})`, 'recipients/header', row.places[0], 'Name the column holding the addresses `email`')
+    if (emailIndex < 0)
+      report(
+        file,
+        'error',
+        `The header has no \`email\` column (found: ${columns.join(', ')})`,
+        'recipients/header',
+        row.places[0],
+        'Name the column holding the addresses `email`',
+      )
   }
 
   const takeRow = (row: CsvRecord) => {
     const place = (index: number) => row.places[index]
     if (row.fields.length > columns.length) {
-      report(file, 'error', `Row has ${row.fields.length} fields but the header has ${columns.length}`, 'recipients/columns', place(columns.length), 'Remove the extra field, or wrap a value containing the separator in quotes')
+      report(
+        file,
+        'error',
+        `Row has ${row.fields.length} fields but the header has ${columns.length}`,
+        'recipients/columns',
+        place(columns.length),
+        'Remove the extra field, or wrap a value containing the separator in quotes',
+      )
       return
     }
     const fields: Record<string, string> = {}
@@ -99,7 +126,14 @@ export function parseRecipients(path: string, text: string, rules: RecipientRule
     row.fields.forEach((raw, index) => {
       fields[columns[index]!] = raw.trim()
       if (hasControlCharacters(raw)) {
-        report(file, 'error', `\`${columns[index]}\` contains a line break or control character, which could inject mail headers`, 'recipients/injection', place(index), 'Remove the line break from this field')
+        report(
+          file,
+          'error',
+          `\`${columns[index]}\` contains a line break or control character, which could inject mail headers`,
+          'recipients/injection',
+          place(index),
+          'Remove the line break from this field',
+        )
         bad = true
       }
     })
@@ -108,15 +142,29 @@ export function parseRecipients(path: string, text: string, rules: RecipientRule
     const email = fields[columns[emailIndex]!]!
     const at = () => place(emailIndex) ?? place(0)
     if (email === '') return report(file, 'error', 'Missing email address', 'recipients/missing', at(), 'Fill in the address, or delete the row')
-    if (!isAddress(email)) return report(file, 'error', `\`${email}\` is not an email address`, 'recipients/address', at(), 'Write it like jane.doe@example.com')
+    if (!isAddress(email))
+      return report(file, 'error', `\`${email}\` is not an email address`, 'recipients/address', at(), 'Write it like jane.doe@example.com')
     if (!inAllowedDomains(email, rules.allowedDomains)) {
-      return report(file, 'error', `\`${email}\` is outside the allowed domains (${rules.allowedDomains!.join(', ')})`, 'recipients/domain', at(), 'Remove the row, or add the domain to send.allowed_domains in content/settings.yml')
+      return report(
+        file,
+        'error',
+        `\`${email}\` is outside the allowed domains (${rules.allowedDomains!.join(', ')})`,
+        'recipients/domain',
+        at(),
+        'Remove the row, or add the domain to send.allowed_domains in content/settings.yml',
+      )
     }
     const key = email.toLowerCase()
     const first = seen.get(key)
     if (first !== undefined) return report(file, 'warning', `\`${email}\` is already on row ${first}; it is mailed once`, 'recipients/duplicate', at())
     seen.set(key, row.line)
-    recipients.push({ email, key, fields: { ...fields, email }, row: row.line, places: Object.fromEntries(columns.map((name, index) => [name, row.places[index] ?? row.places[0]!])) })
+    recipients.push({
+      email,
+      key,
+      fields: { ...fields, email },
+      row: row.line,
+      places: Object.fromEntries(columns.map((name, index) => [name, row.places[index] ?? row.places[0]!])),
+    })
   }
 
   // Rows are checked as the reader produces them and then dropped, so a large file is never held twice.
@@ -137,10 +185,18 @@ export function parseRecipients(path: string, text: string, rules: RecipientRule
     return { file, recipients: [], columns }
   }
   if (!header) {
-    report(file, 'error', 'The file is empty: it needs a header row with an `email` column', 'recipients/header', { line: 1, column: 1 }, 'Start the file with a line like: email,name,department')
+    report(
+      file,
+      'error',
+      'The file is empty: it needs a header row with an `email` column',
+      'recipients/header',
+      { line: 1, column: 1 },
+      'Start the file with a line like: email,name,department',
+    )
     return { file, recipients: [], columns: [] }
   }
   if (emailIndex < 0) return { file, recipients: [], columns }
-  if (records === 0) report(file, 'error', 'The file has a header but no recipients', 'recipients/empty', header.places[0], 'Add one row per person below the header')
+  if (records === 0)
+    report(file, 'error', 'The file has a header but no recipients', 'recipients/empty', header.places[0], 'Add one row per person below the header')
   return { file, recipients, columns }
 }

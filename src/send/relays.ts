@@ -19,7 +19,8 @@ export const relayPresets: Record<string, RelayPreset> = {
     label: 'Microsoft 365 (Exchange Online SMTP submission)',
     rate: 30 / 60,
     dailyLimit: 10_000,
-    source: 'Microsoft Learn, "Exchange Online limits", section "Sending limits" (learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits)',
+    source:
+      'Microsoft Learn, "Exchange Online limits", section "Sending limits" (learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits)',
   },
   // The relay service counts 10,000 recipients per user per day; it publishes no per-minute rate.
   'google-workspace-relay': {
@@ -43,7 +44,8 @@ export const relayPresets: Record<string, RelayPreset> = {
     label: 'Amazon SES (sandbox)',
     rate: 1,
     dailyLimit: 200,
-    source: 'Amazon SES Developer Guide, "Request production access (Moving out of the Amazon SES sandbox)" (docs.aws.amazon.com/ses/latest/dg/request-production-access.html)',
+    source:
+      'Amazon SES Developer Guide, "Request production access (Moving out of the Amazon SES sandbox)" (docs.aws.amazon.com/ses/latest/dg/request-production-access.html)',
   },
 }
 

@@ -101,17 +101,32 @@ export async function sendDocument(request: SendRequest, io: Output, context: Se
   const smtpUrl = context.env.SMTP_URL ? parseSmtpUrl(context.env.SMTP_URL) : undefined
   const secret = smtpUrl?.secret
   const smtpOptions = await smtpOptionsOf(config, concurrency)
-  const transport: Transport = smtpUrl ? smtpTransport(smtpUrl, smtpOptions) : outboxTransport(relative(process.cwd(), join(config.outDir, 'outbox', slug)) || '.', smtpOptions)
+  const transport: Transport = smtpUrl
+    ? smtpTransport(smtpUrl, smtpOptions)
+    : outboxTransport(relative(process.cwd(), join(config.outDir, 'outbox', slug)) || '.', smtpOptions)
   const ledgerPath = resolve(context.root, request.ledger ?? defaultLedger)
   const ledgerShown = relative(context.root, ledgerPath) || ledgerPath
   try {
     const limits = resolveLimits(settings.relay, settings, request.rate)
     const ics = noticeCalendar(parts, config.settings)
-    const prepared = prepareMessages(email, config.settings, { test: audience.kind === 'test', revision, calendar: ics ? calendarMailPart(slug, ics) : undefined })
+    const prepared = prepareMessages(email, config.settings, {
+      test: audience.kind === 'test',
+      revision,
+      calendar: ics ? calendarMailPart(slug, ics) : undefined,
+    })
     checkLinks(audience, recipients.list, prepared, io)
     const { message } = prepared
     const what = `${doc.meta.kind} ${slug}${revision > 1 ? ` revision ${revision}` : ''} ("${email.subject}")`
-    const loop = { transport, concurrency, rate: limits.rate, floor: limits.floor, attempts: settings.attempts, retryDelay: settings.retry_delay, giveUpAfter: settings.give_up_after, signal: context.signal }
+    const loop = {
+      transport,
+      concurrency,
+      rate: limits.rate,
+      floor: limits.floor,
+      attempts: settings.attempts,
+      retryDelay: settings.retry_delay,
+      giveUpAfter: settings.give_up_after,
+      signal: context.signal,
+    }
 
     if (audience.kind === 'test') {
       if (request.dryRun) return printDryRun(io, what, recipients.list, message, transport, limits, 0)
@@ -137,9 +152,14 @@ export async function sendDocument(request: SendRequest, io: Output, context: Se
         const record = ledger.record(key, transport.destination)
         const startedWith = ledger.sendDigest(key, transport.destination)
         if (startedWith && startedWith !== digest && ledger.counts(key, transport.destination).sent > 0) {
-          throw new NewsletterError(`${slug} was partly sent to ${transport.destination} with different content (approved_digest ${startedWith}); finishing it now would mail two versions`, 'refused', undefined, {
-            hint: `Finish with the approved content it started with, or start a new send with another --ledger FILE`,
-          })
+          throw new NewsletterError(
+            `${slug} was partly sent to ${transport.destination} with different content (approved_digest ${startedWith}); finishing it now would mail two versions`,
+            'refused',
+            undefined,
+            {
+              hint: `Finish with the approved content it started with, or start a new send with another --ledger FILE`,
+            },
+          )
         }
         const todo = recipients.list.filter((r) => {
           const state = record.state(r.key)
@@ -147,19 +167,26 @@ export async function sendDocument(request: SendRequest, io: Output, context: Se
         })
         const before = ledger.counts(key, transport.destination)
         if (todo.length === 0) {
-          io.out(`Nothing to send: all ${recipients.list.length} recipients of ${slug} are already settled for ${transport.destination} in ${ledgerShown} (${before.sent} sent, ${before.failed} failed).`)
+          io.out(
+            `Nothing to send: all ${recipients.list.length} recipients of ${slug} are already settled for ${transport.destination} in ${ledgerShown} (${before.sent} sent, ${before.failed} failed).`,
+          )
           await postAfterSend(request, context, io, ledger, parts, config.settings, transport.destination)
           return before.failed > 0 ? 1 : 0
         }
-        const remainingToday = limits.dailyLimit === undefined || transport.destination === 'outbox' ? undefined : Math.max(0, limits.dailyLimit - ledger.sentInLastDay())
+        const remainingToday =
+          limits.dailyLimit === undefined || transport.destination === 'outbox' ? undefined : Math.max(0, limits.dailyLimit - ledger.sentInLastDay())
         if (remainingToday !== undefined && todo.length > remainingToday) {
-          io.err(`warning: ${todo.length} messages to send but the daily cap allows ${remainingToday} more today (${limits.dailyLimit} a day, ${limits.from}). The rest stay pending: rerun the same command tomorrow to continue.`)
+          io.err(
+            `warning: ${todo.length} messages to send but the daily cap allows ${remainingToday} more today (${limits.dailyLimit} a day, ${limits.from}). The rest stay pending: rerun the same command tomorrow to continue.`,
+          )
         }
         const resumed = todo.length < recipients.list.length || before.inDoubt > 0 || before.pending > 0
         const question = `${resumed ? 'Resume sending' : 'Send'} ${what} to ${todo.length} recipient${todo.length === 1 ? '' : 's'} via ${transport.describe}?`
         if (!request.yes) {
           if (!context.tty || !context.confirm) {
-            throw new NewsletterError(`${question.replace(/\?$/, '')}: refused without --yes when not at a terminal`, 'refused', undefined, { hint: 'Check with --dry-run, then add --yes' })
+            throw new NewsletterError(`${question.replace(/\?$/, '')}: refused without --yes when not at a terminal`, 'refused', undefined, {
+              hint: 'Check with --dry-run, then add --yes',
+            })
           }
           if (!(await context.confirm(question))) {
             io.err('Nothing was sent.')
@@ -167,7 +194,8 @@ export async function sendDocument(request: SendRequest, io: Output, context: Se
           }
         }
         ledger.enrol(key, transport.destination, digest, recipients.list)
-        if (resumed) io.out(`Resuming ${slug}: ${recipients.list.length - todo.length} already settled, ${before.inDoubt} in doubt (resent), ${todo.length} to send.`)
+        if (resumed)
+          io.out(`Resuming ${slug}: ${recipients.list.length - todo.length} already settled, ${before.inDoubt} in doubt (resent), ${todo.length} to send.`)
         const progress = createProgress((line) => io.err(line), { tty: context.tty, every: context.progressEvery })
         const result = await deliver({ ...loop, recipients: todo, message, ledger: record, remainingToday, onProgress: (p) => progress.update(p) })
         progress.finish(result)
@@ -177,10 +205,15 @@ export async function sendDocument(request: SendRequest, io: Output, context: Se
         try {
           ledger.check({ fresh: true })
         } catch (error) {
-          throw new NewsletterError(`${(error as Error).message}, after this send: it may not hold what the summary above says was sent`, 'refused', undefined, {
-            cause: error,
-            hint: `Do not rerun with it, or people may be mailed twice. Keep a copy, recover it (sqlite3 ${ledgerShown} ".recover" | sqlite3 recovered.sqlite), compare with the summary, then rerun with --ledger recovered.sqlite`,
-          })
+          throw new NewsletterError(
+            `${(error as Error).message}, after this send: it may not hold what the summary above says was sent`,
+            'refused',
+            undefined,
+            {
+              cause: error,
+              hint: `Do not rerun with it, or people may be mailed twice. Keep a copy, recover it (sqlite3 ${ledgerShown} ".recover" | sqlite3 recovered.sqlite), compare with the summary, then rerun with --ledger recovered.sqlite`,
+            },
+          )
         }
         if (!result.stopped) await postAfterSend(request, context, io, ledger, parts, config.settings, transport.destination)
         return code
@@ -205,12 +238,23 @@ export async function sendDocument(request: SendRequest, io: Output, context: Se
  * ledger so a rerun never posts twice. A failing channel is reported and never stops or undoes the email; webhook URLs
  * come only from the environment and are never printed. A trial into the outbox posts nothing.
  */
-async function postAfterSend(request: SendRequest, context: SendContext, io: Output, ledger: Ledger, parts: RenderedDoc, settings: Settings, destination: string): Promise<void> {
+async function postAfterSend(
+  request: SendRequest,
+  context: SendContext,
+  io: Output,
+  ledger: Ledger,
+  parts: RenderedDoc,
+  settings: Settings,
+  destination: string,
+): Promise<void> {
   if (request.channels === false || destination === 'outbox' || settings.channels.length === 0) return
   const results = await postToChannels(channelPost(parts, settings.archive_url), settings.channels, context.env, ledger)
   for (const result of results) {
     if (result.outcome === 'posted') io.out(`Posted to ${result.channel}.`)
-    else if (result.outcome === 'failed') io.err(`warning: could not post to ${result.channel}: ${result.reason ?? 'no reason given'}. The email is not affected; \`newsletter post ${parts.slug}\` tries again.`)
+    else if (result.outcome === 'failed')
+      io.err(
+        `warning: could not post to ${result.channel}: ${result.reason ?? 'no reason given'}. The email is not affected; \`newsletter post ${parts.slug}\` tries again.`,
+      )
   }
 }
 
@@ -235,7 +279,9 @@ async function renderForSending(root: string, slug: string, io: Output): Promise
   const rendered = pipeline.rendered[0]
   const email = pipeline.emails[0]
   if (!rendered || !email) {
-    throw new NewsletterError(`No issue or notice named \`${slug}\` in ${relative(root, config.contentDir) || '.'}`, 'refused', undefined, { hint: 'The slug is the file name without .md, e.g. 2026-11' })
+    throw new NewsletterError(`No issue or notice named \`${slug}\` in ${relative(root, config.contentDir) || '.'}`, 'refused', undefined, {
+      hint: 'The slug is the file name without .md, e.g. 2026-11',
+    })
   }
   return { config, doc: rendered.doc, docText: String(rendered.doc.file.value), email, parts: rendered }
 }
@@ -247,7 +293,9 @@ async function loadRecipients(audience: Audience, allowedDomains: string[] | und
     if (messages.length > 0) io.err(formatText(messages))
     if (hasErrors([file])) {
       const errors = messages.filter((message) => message.severity === 'error').length
-      throw new NewsletterError(`${errors} bad row${errors === 1 ? '' : 's'} in ${audience.file}: nothing was sent`, 'refused', undefined, { hint: 'Fix every row listed above, then run the same command again' })
+      throw new NewsletterError(`${errors} bad row${errors === 1 ? '' : 's'} in ${audience.file}: nothing was sent`, 'refused', undefined, {
+        hint: 'Fix every row listed above, then run the same command again',
+      })
     }
     return { list: recipients, columns }
   }
@@ -257,10 +305,13 @@ async function loadRecipients(audience: Audience, allowedDomains: string[] | und
   const seen = new Set<string>()
   const list: Recipient[] = []
   for (const email of addresses) {
-    if (!isAddress(email)) throw new NewsletterError(`${flag}: \`${email}\` is not an email address`, 'usage', undefined, { hint: 'Write it like jane.doe@example.com' })
+    if (!isAddress(email))
+      throw new NewsletterError(`${flag}: \`${email}\` is not an email address`, 'usage', undefined, { hint: 'Write it like jane.doe@example.com' })
     const key = email.toLowerCase()
     if (audience.kind === 'list' && !inAllowedDomains(email, allowedDomains)) {
-      throw new NewsletterError(`--list: \`${email}\` is outside the allowed domains (${allowedDomains!.join(', ')})`, 'refused', undefined, { hint: 'Add the domain to send.allowed_domains in content/settings.yml' })
+      throw new NewsletterError(`--list: \`${email}\` is outside the allowed domains (${allowedDomains!.join(', ')})`, 'refused', undefined, {
+        hint: 'Add the domain to send.allowed_domains in content/settings.yml',
+      })
     }
     if (seen.has(key)) continue
     seen.add(key)
@@ -275,9 +326,14 @@ function checkFields(docPath: string, docText: string, subject: string, columns:
   const locate = createLocator(docText)
   for (const { field, offset, fallback } of findSlots(docText)) {
     if (known.has(field) || fallback) continue
-    throw new NewsletterError(`\`{{${field}}}\` has no column in ${csv} (columns: ${columns.join(', ')})`, 'refused', { file: docPath, ...locate(offset) }, {
-      hint: `Add a \`${field}\` column to the CSV, or give a fallback: {{${field}|everyone}}`,
-    })
+    throw new NewsletterError(
+      `\`{{${field}}}\` has no column in ${csv} (columns: ${columns.join(', ')})`,
+      'refused',
+      { file: docPath, ...locate(offset) },
+      {
+        hint: `Add a \`${field}\` column to the CSV, or give a fallback: {{${field}|everyone}}`,
+      },
+    )
   }
   for (const { field, fallback } of findSlots(subject)) {
     if (!known.has(field) && !fallback) throw new NewsletterError(`\`{{${field}}}\` in the subject has no column in ${csv}`, 'refused')
@@ -299,7 +355,10 @@ async function smtpOptionsOf(config: Config, connections: number): Promise<SmtpO
     try {
       privateKey = await readFile(keyPath, 'utf8')
     } catch (error) {
-      throw new NewsletterError(`Cannot read the DKIM key ${send.dkim.key_file}: ${(error as NodeJS.ErrnoException).code ?? ''}`, 'refused', undefined, { cause: error, hint: 'send.dkim.key_file is read relative to the project folder' })
+      throw new NewsletterError(`Cannot read the DKIM key ${send.dkim.key_file}: ${(error as NodeJS.ErrnoException).code ?? ''}`, 'refused', undefined, {
+        cause: error,
+        hint: 'send.dkim.key_file is read relative to the project folder',
+      })
     }
     options.dkim = { domainName: send.dkim.domain, keySelector: send.dkim.selector, privateKey }
   }
@@ -318,16 +377,31 @@ function checkLinks(audience: Audience, list: readonly Recipient[], prepared: Pr
     const field = unsafe.fields[0]!
     const place = recipient.places?.[field]
     const where = audience.kind === 'recipients' && place ? `${audience.file}:${place.line}:${place.column}: ` : ''
-    problems.push(`${where}error: \`${field}\` of ${recipient.email} makes a link \`${unsafe.url}\`, which is not an https:, http: or mailto: link (recipients/link)`)
+    problems.push(
+      `${where}error: \`${field}\` of ${recipient.email} makes a link \`${unsafe.url}\`, which is not an https:, http: or mailto: link (recipients/link)`,
+    )
   }
   if (problems.length === 0) return
   io.err(problems.join('\n'))
-  throw new NewsletterError(`${problems.length} recipient${problems.length === 1 ? '' : 's'} would get an unsafe link: nothing was sent`, 'refused', undefined, {
-    hint: `Fix the values in the ${audience.kind === 'recipients' ? 'rows' : 'addresses'} listed above, or put the field after a fixed https:// part of the link in the issue`,
-  })
+  throw new NewsletterError(
+    `${problems.length} recipient${problems.length === 1 ? '' : 's'} would get an unsafe link: nothing was sent`,
+    'refused',
+    undefined,
+    {
+      hint: `Fix the values in the ${audience.kind === 'recipients' ? 'rows' : 'addresses'} listed above, or put the field after a fixed https:// part of the link in the issue`,
+    },
+  )
 }
 
-function printDryRun(io: Output, what: string, list: Recipient[], message: PreparedMessages['message'], transport: Transport, limits: Limits, done: number): number {
+function printDryRun(
+  io: Output,
+  what: string,
+  list: Recipient[],
+  message: PreparedMessages['message'],
+  transport: Transport,
+  limits: Limits,
+  done: number,
+): number {
   const sample = message(list[0]!)
   const headers = sample.list as { id: { url: string; comment?: string }; unsubscribe?: { url: string } }
   io.out(
@@ -344,13 +418,18 @@ function printDryRun(io: Output, what: string, list: Recipient[], message: Prepa
   return 0
 }
 
-function summarize(io: Output, result: DeliveryResult, context: { what: string; transport: Transport; secret: string | undefined; reportHint: string | undefined }): number {
+function summarize(
+  io: Output,
+  result: DeliveryResult,
+  context: { what: string; transport: Transport; secret: string | undefined; reportHint: string | undefined },
+): number {
   const lines = [
     `${result.stopped ? 'Stopped' : 'Done'}: ${context.what} — ${result.sent} sent, ${result.failed} failed, ${result.pending} pending of ${result.total} in ${result.seconds.toFixed(1)}s via ${context.transport.describe}.`,
   ]
   if (result.stopped === 'daily-limit') lines.push('The daily cap was reached: the rest stay pending. Rerun the same command after the cap resets.')
   if (result.stopped === 'unreachable') lines.push(`The server is unreachable: ${result.fatalReply}.`, `  ${result.fatalHint}`)
-  if (result.stopped === 'fatal') lines.push(`Sending stopped: ${result.fatalReply}.`, `  ${result.fatalHint ?? 'Fix the cause, then rerun the same command to resume'}`)
+  if (result.stopped === 'fatal')
+    lines.push(`Sending stopped: ${result.fatalReply}.`, `  ${result.fatalHint ?? 'Fix the cause, then rerun the same command to resume'}`)
   for (const failure of result.failures.slice(0, 10)) lines.push(`  failed: ${failure.email}: ${failure.reply}`)
   if (result.failures.length > 10) lines.push(`  … and ${result.failures.length - 10} more`)
   if (result.pending > 0 && context.reportHint) lines.push(`${result.pending} still pending: rerun the same command to resume.`)

@@ -192,7 +192,8 @@ export async function deliver(job: Delivery): Promise<DeliveryResult> {
         streak++
         if (now - lastAnswer >= giveUpAfter) {
           result.fatalReply = `no answer from ${job.transport.server} for ${Math.round((now - lastAnswer) / 1000)} s (last error: ${error.message})`
-          result.fatalHint = 'Check that the server in SMTP_URL is up and reachable from here (host, port, firewall, VPN), then rerun the same command to resume'
+          result.fatalHint =
+            'Check that the server in SMTP_URL is up and reachable from here (host, port, firewall, VPN), then rerun the same command to resume'
           stop('unreachable')
           return
         }

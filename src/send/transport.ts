@@ -42,7 +42,9 @@ export function parseSmtpUrl(value: string): SmtpUrl {
     url = new URL(value)
   } catch {
     // The URL parser's error repeats the input, password included: it is not kept as the cause.
-    throw new NewsletterError('SMTP_URL is not a URL', 'refused', undefined, { hint: 'Write it like smtp://user:password@smtp.example.com:587 or smtps://…:465 (characters like @ or : in the password are %-encoded)' })
+    throw new NewsletterError('SMTP_URL is not a URL', 'refused', undefined, {
+      hint: 'Write it like smtp://user:password@smtp.example.com:587 or smtps://…:465 (characters like @ or : in the password are %-encoded)',
+    })
   }
   if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
     throw new NewsletterError(`SMTP_URL must start with smtp:// or smtps://, not ${url.protocol}//`, 'refused')
@@ -114,7 +116,10 @@ export function outboxTransport(dir: string, options: Pick<SmtpOptions, 'dkim'> 
         await rename(`${target}.tmp-${process.pid}`, target)
       } catch (error) {
         // A full or read-only disk fails every message the same way: stop the run, keep the rest pending.
-        throw new SendError(`cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { fatal: true, hint: 'Check that the outbox folder is writable and the disk is not full, then rerun to resume' })
+        throw new SendError(`cannot write ${target}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+          fatal: true,
+          hint: 'Check that the outbox folder is writable and the disk is not full, then rerun to resume',
+        })
       }
       return `250 written to ${target}`
     },
@@ -159,20 +164,37 @@ export class SendError extends Error {
 const tooFastReply = /^4\d\d[ -]4\.7\.\d+|\b(rate|too many|too fast|throttl|slow down|busy)/i
 
 function toSendError(error: unknown, secret: string | undefined, server: string): SendError {
-  const { responseCode, response, code, command, message } = error as { responseCode?: number; response?: string; code?: string; command?: string; message?: string }
+  const { responseCode, response, code, command, message } = error as {
+    responseCode?: number
+    response?: string
+    code?: string
+    command?: string
+    message?: string
+  }
   const text = redact(response ?? `${code ? `${code}: ` : ''}${message ?? String(error)}`, secret)
   if (code === 'ETLS' && command === 'STARTTLS') {
-    return new SendError(`${server} does not offer STARTTLS (it answered \`${text}\`), and send.require_tls is on, so the password would cross the network unencrypted`, {
-      fatal: true,
-      hint: 'For a trusted internal relay, set send.require_tls: false in content/settings.yml; or, if the server offers implicit TLS, use smtps://…:465 in SMTP_URL',
-    })
+    return new SendError(
+      `${server} does not offer STARTTLS (it answered \`${text}\`), and send.require_tls is on, so the password would cross the network unencrypted`,
+      {
+        fatal: true,
+        hint: 'For a trusted internal relay, set send.require_tls: false in content/settings.yml; or, if the server offers implicit TLS, use smtps://…:465 in SMTP_URL',
+      },
+    )
   }
-  if (code === 'EAUTH' || code === 'ENOAUTH') return new SendError(text, { fatal: true, hint: 'Check the user and password in SMTP_URL and that the account may send, then rerun to resume' })
-  if (code === 'ETLS') return new SendError(text, { fatal: true, hint: 'The TLS handshake failed: check the host name and port in SMTP_URL (smtp:// with STARTTLS on 587, smtps:// on 465)' })
+  if (code === 'EAUTH' || code === 'ENOAUTH')
+    return new SendError(text, { fatal: true, hint: 'Check the user and password in SMTP_URL and that the account may send, then rerun to resume' })
+  if (code === 'ETLS')
+    return new SendError(text, {
+      fatal: true,
+      hint: 'The TLS handshake failed: check the host name and port in SMTP_URL (smtp:// with STARTTLS on 587, smtps:// on 465)',
+    })
   // RFC 5321 §4.2.1: 5yz is a permanent negative reply, 4yz transient; no reply at all (timeout, reset) is transient.
   if (responseCode !== undefined && responseCode >= 500 && responseCode < 600) return new SendError(text, { permanent: true })
   // 421: the server is closing the connection (RFC 5321 §3.8), usually because of load or our rate.
   const connection = responseCode === undefined || responseCode === 421
   const refused = /ECONNREFUSED/.test(message ?? '')
-  return new SendError(text, { connection, tooFast: responseCode === 421 || refused || (responseCode !== undefined && responseCode >= 450 && responseCode <= 452 && tooFastReply.test(text)) })
+  return new SendError(text, {
+    connection,
+    tooFast: responseCode === 421 || refused || (responseCode !== undefined && responseCode >= 450 && responseCode <= 452 && tooFastReply.test(text)),
+  })
 }

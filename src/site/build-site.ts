@@ -93,7 +93,10 @@ async function indexSite(dir: string, language: string): Promise<void> {
     const problems = [...added.errors, ...written.errors]
     if (problems.length > 0) throw new Error(problems.join('; '))
   } catch (error) {
-    throw new NewsletterError(`Search index could not be built: ${(error as Error).message}`, 'io', undefined, { cause: error, hint: 'Nothing was replaced in the site folder' })
+    throw new NewsletterError(`Search index could not be built: ${(error as Error).message}`, 'io', undefined, {
+      cause: error,
+      hint: 'Nothing was replaced in the site folder',
+    })
   } finally {
     await pagefind.close()
   }
@@ -122,8 +125,16 @@ function siteLayoutError(error: unknown, layoutsDir: string): NewsletterError {
     if (token) {
       const [line = 1, column = 1] = token.getPosition()
       const file = relative(process.cwd(), token.file ?? layoutsDir)
-      return new NewsletterError(`Site layout: ${cause.message.split(', line:')[0]}`, 'layout', { file, line, column }, { cause: error, hint: 'Fix the Liquid tag on this line of the site layout; nothing was replaced' })
+      return new NewsletterError(
+        `Site layout: ${cause.message.split(', line:')[0]}`,
+        'layout',
+        { file, line, column },
+        { cause: error, hint: 'Fix the Liquid tag on this line of the site layout; nothing was replaced' },
+      )
     }
   }
-  return new NewsletterError(`The archive site could not be built: ${(error as Error).message}`, 'layout', undefined, { cause: error, hint: 'Nothing was replaced in the site folder' })
+  return new NewsletterError(`The archive site could not be built: ${(error as Error).message}`, 'layout', undefined, {
+    cause: error,
+    hint: 'Nothing was replaced in the site folder',
+  })
 }

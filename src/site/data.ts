@@ -3,7 +3,15 @@ import { isPublished } from '../content/publish.ts'
 import { stateTitle } from '../content/revisions.ts'
 import type { NoticeKind, NoticeState } from '../content/types.ts'
 import { calendarFileName, noticeCalendar, zonedToUtc } from '../email/calendar.ts'
-import { kickerOf, type RenderedDoc, type RenderedIssueParts, type RenderedNoticeParts, type RenderedPatch, type RenderedUpdate, type Prose } from '../markdown/parts.ts'
+import {
+  kickerOf,
+  type RenderedDoc,
+  type RenderedIssueParts,
+  type RenderedNoticeParts,
+  type RenderedPatch,
+  type RenderedUpdate,
+  type Prose,
+} from '../markdown/parts.ts'
 
 /** A titled link inside the archive; `href` already carries the base path. */
 export interface Link {
@@ -168,7 +176,12 @@ export function basePath(settings: Settings): string {
 
 /** A tag as it appears in a URL: lower case, runs of other characters become `-`. */
 export function tagSlug(tag: string): string {
-  return tag.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'tag'
+  return (
+    tag
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'tag'
+  )
 }
 
 /** Build the archive's data from the rendered documents (drafts are shown only if they were rendered). */
@@ -197,11 +210,23 @@ export function siteData(rendered: readonly RenderedDoc[], settings: Settings): 
     issues,
     notices,
     noticePages: paginate(notices, perPage.notices, base, 'notices/'),
-    threatPages: paginate(issues.flatMap((view) => (view.issue?.threat ? [{ ...view.issue.threat, source: linkTo(view) }] : [])), perPage.threats, base, 'threats/'),
-    faqPages: paginate(issues.flatMap((view) => (view.issue?.topQuestion ? [{ ...view.issue.topQuestion, source: linkTo(view) }] : [])), perPage.faq, base, 'faq/'),
+    threatPages: paginate(
+      issues.flatMap((view) => (view.issue?.threat ? [{ ...view.issue.threat, source: linkTo(view) }] : [])),
+      perPage.threats,
+      base,
+      'threats/',
+    ),
+    faqPages: paginate(
+      issues.flatMap((view) => (view.issue?.topQuestion ? [{ ...view.issue.topQuestion, source: linkTo(view) }] : [])),
+      perPage.faq,
+      base,
+      'faq/',
+    ),
     ...patchPages(issues, base),
     incidentPages: paginate(incidents(issues, notices), perPage.incidents, base, 'incidents/'),
-    tagPages: tags(issues).flatMap(({ name, slug, issues: tagged }) => paginate(tagged, perPage.tag, base, `tags/${slug}/`).map((page) => ({ ...page, tag: name }))),
+    tagPages: tags(issues).flatMap(({ name, slug, issues: tagged }) =>
+      paginate(tagged, perPage.tag, base, `tags/${slug}/`).map((page) => ({ ...page, tag: name })),
+    ),
     feed,
     updated: new Date(Math.max(0, ...feed.map((entry) => entry.updated.getTime()))),
     status,
@@ -279,7 +304,16 @@ function statusEntries(notices: readonly DocView[], settings: Settings): SiteDat
 
 /** `/status.json`: every open notice, for intranet widgets. */
 function statusJson(status: SiteData['status']): unknown[] {
-  return [...status.open, ...status.planned].map(({ slug, title, kind, state, service, updated, next_update, url }) => ({ slug, title, kind, state, service, updated, next_update, url }))
+  return [...status.open, ...status.planned].map(({ slug, title, kind, state, service, updated, next_update, url }) => ({
+    slug,
+    title,
+    kind,
+    state,
+    service,
+    updated,
+    next_update,
+    url,
+  }))
 }
 
 function patchView(patch: RenderedPatch): PatchView {

@@ -16,7 +16,11 @@ declare module '@11ty/eleventy' {
   }
   /** Eleventy run from code: `new Eleventy(input, output, options).write()`. */
   export default class Eleventy {
-    constructor(input: string, output: string, options?: { quietMode?: boolean; configPath?: string; pathPrefix?: string; config?: (config: UserConfig) => void | Promise<void> })
+    constructor(
+      input: string,
+      output: string,
+      options?: { quietMode?: boolean; configPath?: string; pathPrefix?: string; config?: (config: UserConfig) => void | Promise<void> },
+    )
     /** Stop Eleventy printing to the console: the CLI reports the build itself. */
     disableLogger(): void
     /** Resolves to the passthrough copies and the templates written. */

@@ -44,7 +44,12 @@ const types: Record<string, string> = {
 export async function serveSite(options: ServeOptions): Promise<SiteServer> {
   const root = resolve(options.dir)
   const base = options.base
-  if (!(await stat(join(root, 'index.html')).then((info) => info.isFile(), () => false))) {
+  if (
+    !(await stat(join(root, 'index.html')).then(
+      (info) => info.isFile(),
+      () => false,
+    ))
+  ) {
     throw new NewsletterError(`There is no built archive in ${options.dir}`, 'io', undefined, { hint: 'Run `npm run build` first' })
   }
   const server = createServer((request, response) => {
@@ -85,7 +90,12 @@ export async function serveSite(options: ServeOptions): Promise<SiteServer> {
     server.once('error', (error: NodeJS.ErrnoException) =>
       fail(
         error.code === 'EADDRINUSE' || error.code === 'EACCES'
-          ? new NewsletterError(`Cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}`, 'io', undefined, { cause: error, hint: 'Pass another --port (0 picks a free one)' })
+          ? new NewsletterError(
+              `Cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}`,
+              'io',
+              undefined,
+              { cause: error, hint: 'Pass another --port (0 picks a free one)' },
+            )
           : error,
       ),
     )

@@ -21,15 +21,27 @@ describe('rule severities and disable comments', () => {
 
   it('turns rules off or into errors from settings', async () => {
     const settings = await sampleSettings({ checks: { rules: { 'plain/simpler': 'off', 'links/http': 'error', 'links/malformed': 'off' } } })
-    const messages = await checkFixtures(dir, await loadFixtures(dir, ['doc.md'], (text) => text.replace('# newsletter-disable-next-line links/malformed\n', '\n')), { settings })
+    const messages = await checkFixtures(
+      dir,
+      await loadFixtures(dir, ['doc.md'], (text) => text.replace('# newsletter-disable-next-line links/malformed\n', '\n')),
+      { settings },
+    )
     expect(brief(messages)).toEqual(['14:43 error links/http', '19:1 warning check/unknown-rule'])
   })
 
   it('uses the configured limits', async () => {
     const settings = await sampleSettings({ checks: { sentence_words: 7, readability_grade: 1 } })
     const messages = await checkFixtures(dir, await loadFixtures(dir, ['doc.md']), { settings })
-    expect(brief(messages).filter((m) => m.endsWith('sentence-length'))).toEqual(['12:1 warning plain/sentence-length', '14:1 warning plain/sentence-length', '20:1 warning plain/sentence-length'])
-    expect(messages.find((m) => m.rule === 'plain/readability')).toMatchObject({ line: 2, column: 8, message: expect.stringMatching(/^Reading grade \d+\.\d is above the target of 1$/) })
+    expect(brief(messages).filter((m) => m.endsWith('sentence-length'))).toEqual([
+      '12:1 warning plain/sentence-length',
+      '14:1 warning plain/sentence-length',
+      '20:1 warning plain/sentence-length',
+    ])
+    expect(messages.find((m) => m.rule === 'plain/readability')).toMatchObject({
+      line: 2,
+      column: 8,
+      message: expect.stringMatching(/^Reading grade \d+\.\d is above the target of 1$/),
+    })
   })
 })
 

@@ -39,7 +39,9 @@ describe('email/size', () => {
   it('can be turned off, and its early warning never becomes an error', async () => {
     const email = await realEmail()
     expect(run(email, { rules: { 'email/size': 'off' } }, 110_000)).toEqual([])
-    expect(run(email, { rules: { 'email/size': 'error' } }, 95_000)).toEqual(["1:1 warning The email is 95.0 KB, close to Gmail's 102 KB clipping limit (email/size)"])
+    expect(run(email, { rules: { 'email/size': 'error' } }, 95_000)).toEqual([
+      "1:1 warning The email is 95.0 KB, close to Gmail's 102 KB clipping limit (email/size)",
+    ])
   })
 })
 
@@ -48,6 +50,8 @@ describe('email/style-size', () => {
     const email = await realEmail()
     expect(run(email)).toEqual([])
     const padded = { ...email, html: email.html.replace('</head>', `<style>${'.x{color:red}'.repeat(1300)}</style></head>`) }
-    expect(run(padded)).toEqual([expect.stringMatching(/^1:1 error The email's <style> blocks add up to 1[6-9]\.\d KB; Gmail ignores them over 16 KB \(email\/style-size\)$/)])
+    expect(run(padded)).toEqual([
+      expect.stringMatching(/^1:1 error The email's <style> blocks add up to 1[6-9]\.\d KB; Gmail ignores them over 16 KB \(email\/style-size\)$/),
+    ])
   })
 })

@@ -90,7 +90,12 @@ describe('check --fix', () => {
 describe('applyFixes', () => {
   it('leaves out an edit whose text is not at its place, and one that overlaps another', () => {
     const edit = (line: number, column: number, actual: string, expected: string) => ({ path: 'a.md', line, column, actual, expected })
-    const { text, applied } = applyFixes('one two\nthree four\n', [edit(1, 5, 'two', '2'), edit(2, 1, 'four', '4'), edit(1, 1, 'one two', 'x'), edit(2, 7, 'four', '4')])
+    const { text, applied } = applyFixes('one two\nthree four\n', [
+      edit(1, 5, 'two', '2'),
+      edit(2, 1, 'four', '4'),
+      edit(1, 1, 'one two', 'x'),
+      edit(2, 7, 'four', '4'),
+    ])
     expect(text).toBe('one 2\nthree 4\n')
     expect(applied.map((a) => `${a.line}:${a.column}`)).toEqual(['1:5', '2:7'])
   })

@@ -16,7 +16,9 @@ describe('the glossary file', () => {
   })
 
   it('points at a term with neither `use` nor `explain`, a term with both, and unknown keys', () => {
-    expect(shown('terms:\n  endpoint: { use: laptop }\n  SSO: {}\n  MFA:\n    use: a code\n    explain: the app\n  VPN: { note: x }\nknown_acronym: [IT]\n')).toEqual([
+    expect(
+      shown('terms:\n  endpoint: { use: laptop }\n  SSO: {}\n  MFA:\n    use: a code\n    explain: the app\n  VPN: { note: x }\nknown_acronym: [IT]\n'),
+    ).toEqual([
       '3:8 Term `SSO` needs either `use` or `explain`, not neither (glossary/term)',
       '5:5 Term `MFA` needs either `use` or `explain`, not both (glossary/term)',
       '7:8 Term `VPN` needs either `use` or `explain`, not neither (glossary/term)',

@@ -20,13 +20,16 @@ describe('the checks inside the pipeline', () => {
     expect(pipeline.emails.map((email) => email.slug)).toEqual(['2026-09', '2026-10', '2026-11', '2026-10-14-vpn-outage'])
   })
 
-  it('reports a file\'s front-matter errors and its body\'s writing findings together', async () => {
+  it("reports a file's front-matter errors and its body's writing findings together", async () => {
     const project = tempProject()
     const path = 'content/issues/2026-12.md'
     await writeFile(join(project, path), '---\ntitle: December\nissue: 40\ndate: 2026-12-01\nsumary: Typo.\n---\n\nPlease restart every endpoint tonight.\n')
     const out: string[] = []
     expect(await main(['check', path], { out: (text) => out.push(text), err: (text) => out.push(text) }, project)).toBe(1)
-    const lines = out.join('\n').split('\n').filter((line) => line.startsWith(path))
+    const lines = out
+      .join('\n')
+      .split('\n')
+      .filter((line) => line.startsWith(path))
     expect(lines).toEqual([
       `${path}:2:1: error: \`summary\` is required (front-matter/summary)`,
       `${path}:5:1: error: Unknown key \`sumary\` (front-matter/unknown-key)`,

@@ -36,7 +36,8 @@ describe('words, not strings', () => {
   it('merges the project glossary over the built-in one: its entries win, and plain_enough silences built-in words', () => {
     const lexicon = createLexicon({ terms: [{ term: 'firmware', use: 'the software inside it' }], known: new Set(), plainEnough: ['failover', 'leverage'] }, {})
     const jargon = (phrase: string) => {
-      const value = lexicon.phrases.find([{ text: phrase, normal: phrase, forms: wordForms(phrase), start: { line: 1, column: 1 }, afterBreak: false }])[0]?.value
+      const value = lexicon.phrases.find([{ text: phrase, normal: phrase, forms: wordForms(phrase), start: { line: 1, column: 1 }, afterBreak: false }])[0]
+        ?.value
       return value?.kind === 'jargon' ? value.term : value?.kind
     }
     expect(jargon('firmware')).toEqual({ term: 'firmware', use: 'the software inside it' })
@@ -65,14 +66,18 @@ describe('words, not strings', () => {
   })
 
   it('counts "words (ABC)" and "ABC (words)" as spelling an acronym out, and does not flag the words', async () => {
-    expect(await findings('Sign in with multi-factor authentication (MFA) from today. MFA asks for a code.\n\nThe CAB (the group that approves changes) meets on Monday.\n')).toEqual([
-      '10:5 `CAB` is IT jargon: say "the group that approves changes" (plain/jargon)',
-    ])
+    expect(
+      await findings(
+        'Sign in with multi-factor authentication (MFA) from today. MFA asks for a code.\n\nThe CAB (the group that approves changes) meets on Monday.\n',
+      ),
+    ).toEqual(['10:5 `CAB` is IT jargon: say "the group that approves changes" (plain/jargon)'])
   })
 
   it('spells out an acronym where it first appears in reading order, front matter first', async () => {
     const head = front.replace('A short summary.', 'The new heating, ventilation and air conditioning (HVAC) system is in.')
-    expect(await findings('The HVAC system in Leeds is new. Ask the FM desk.\n', 'issue', head)).toEqual(['8:42 `FM` is not spelled out the first time it is used (plain/acronym)'])
+    expect(await findings('The HVAC system in Leeds is new. Ask the FM desk.\n', 'issue', head)).toEqual([
+      '8:42 `FM` is not spelled out the first time it is used (plain/acronym)',
+    ])
   })
 
   it('waits until after the title for a term to be explained or an acronym spelled out', async () => {
@@ -83,8 +88,9 @@ describe('words, not strings', () => {
     ])
   })
 
-  it('checks a notice\'s service and warns about passives there', async () => {
-    const head = '---\ntitle: "Storage: working again"\ndate: 2026-11-01\nsummary: "The shared drive works again."\nservice: SAN cluster\nstate: resolved\nimpact: "Nobody could open files."\n---\n\n'
+  it("checks a notice's service and warns about passives there", async () => {
+    const head =
+      '---\ntitle: "Storage: working again"\ndate: 2026-11-01\nsummary: "The shared drive works again."\nservice: SAN cluster\nstate: resolved\nimpact: "Nobody could open files."\n---\n\n'
     expect(await findings('Service has been restored.\n', 'notice', head)).toEqual([
       '5:10 `SAN` is IT jargon: say "the storage system" or "the shared drives" (plain/jargon)',
       '5:14 `cluster` is IT jargon: say "group of servers" (plain/jargon)',
@@ -92,7 +98,7 @@ describe('words, not strings', () => {
     ])
   })
 
-  it('returns its messages and leaves the document\'s own file as it was, so checking twice repeats nothing', async () => {
+  it("returns its messages and leaves the document's own file as it was, so checking twice repeats nothing", async () => {
     const loaded = parseDoc('doc.md', `${front}We will utilize the portal.\n`, 'issue')
     const first = await checkFixtures(dir, [loaded])
     const second = await checkFixtures(dir, [loaded])
@@ -102,11 +108,11 @@ describe('words, not strings', () => {
   })
 
   it('reads "by" as who did it, unless a time follows', async () => {
-    const head = '---\ntitle: "Printers: back on"\ndate: 2026-11-01\nsummary: "The printers work again."\nservice: Printers\nstate: resolved\nimpact: "Nobody could print."\n---\n\n'
-    expect(await findings('The part was fitted by our supplier. A new one was ordered and arrives by 11:00. The fix was tested by Friday.\n', 'notice', head)).toEqual([
-      '10:48 `was ordered` does not say who did it (plain/passive)',
-      '10:90 `was tested` does not say who did it (plain/passive)',
-    ])
+    const head =
+      '---\ntitle: "Printers: back on"\ndate: 2026-11-01\nsummary: "The printers work again."\nservice: Printers\nstate: resolved\nimpact: "Nobody could print."\n---\n\n'
+    expect(
+      await findings('The part was fitted by our supplier. A new one was ordered and arrives by 11:00. The fix was tested by Friday.\n', 'notice', head),
+    ).toEqual(['10:48 `was ordered` does not say who did it (plain/passive)', '10:90 `was tested` does not say who did it (plain/passive)'])
   })
 
   it('leaves passives in issues alone unless plain/passive has a severity', async () => {

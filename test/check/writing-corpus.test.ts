@@ -22,7 +22,10 @@ interface Label {
 async function loadCorpus(dir: string): Promise<{ loaded: Loaded[]; texts: Map<string, string> }> {
   const loaded: Loaded[] = []
   const texts = new Map<string, string>()
-  for (const [folder, kind] of [['issues', 'issue'], ['notices', 'notice']] as const) {
+  for (const [folder, kind] of [
+    ['issues', 'issue'],
+    ['notices', 'notice'],
+  ] as const) {
     for (const name of (await readdir(join(dir, folder))).sort()) {
       const text = await readFile(join(dir, folder, name), 'utf8')
       texts.set(`${folder}/${name}`, text)

@@ -5,7 +5,11 @@ import { runCli, tempProject } from '../helpers/project.ts'
 
 /** The 1-based line of a file on which some text first appears. */
 function lineOf(path: string, text: string): number {
-  return readFileSync(path, 'utf8').split('\n').findIndex((line) => line.includes(text)) + 1
+  return (
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .findIndex((line) => line.includes(text)) + 1
+  )
 }
 
 describe('newsletter build', () => {
@@ -19,8 +23,14 @@ describe('newsletter build', () => {
     expect(code).toBe(0)
     expect(stdout).toMatch(/^Built 4 emails into .*dist\/email/)
     expect(readdirSync(join(dir, 'dist/email')).sort()).toEqual([
-      '2026-09.html', '2026-09.txt', '2026-10-14-vpn-outage.html', '2026-10-14-vpn-outage.txt',
-      '2026-10.html', '2026-10.txt', '2026-11.html', '2026-11.txt',
+      '2026-09.html',
+      '2026-09.txt',
+      '2026-10-14-vpn-outage.html',
+      '2026-10-14-vpn-outage.txt',
+      '2026-10.html',
+      '2026-10.txt',
+      '2026-11.html',
+      '2026-11.txt',
     ])
     const html = readFileSync(join(dir, 'dist/email/2026-11.html'), 'utf8')
     expect(html).toContain('<html lang="en-GB"')
@@ -46,7 +56,12 @@ describe('newsletter build', () => {
     writeFileSync(october, readFileSync(october, 'utf8').replace(/^status: \w+$/m, 'status: draft'))
     expect(runCli(project, ['build']).code).toBe(0)
     expect(readdirSync(join(project, 'dist/email')).sort()).toEqual([
-      '2026-09-review.html', '2026-09-review.txt', '2026-10-14-vpn-outage.html', '2026-10-14-vpn-outage.txt', '2026-11.html', '2026-11.txt',
+      '2026-09-review.html',
+      '2026-09-review.txt',
+      '2026-10-14-vpn-outage.html',
+      '2026-10-14-vpn-outage.txt',
+      '2026-11.html',
+      '2026-11.txt',
     ])
     expect(readdirSync(join(project, 'dist')).filter((name) => name.startsWith('.'))).toEqual([])
   })
@@ -57,7 +72,13 @@ describe('newsletter build', () => {
     const before = readFileSync(join(out, 'email/2026-11.html'), 'utf8')
     const issue = join(dir, 'content/issues/2026-11.md')
     const good = readFileSync(issue, 'utf8')
-    writeFileSync(issue, good.replace('Save your work before 5 pm', 'Save your work before 5 pm, now').replace('date: 2026-11-03', 'date: 3 Nov').replace('severity: moderate', 'severity: meh'))
+    writeFileSync(
+      issue,
+      good
+        .replace('Save your work before 5 pm', 'Save your work before 5 pm, now')
+        .replace('date: 2026-11-03', 'date: 3 Nov')
+        .replace('severity: moderate', 'severity: meh'),
+    )
     writeFileSync(join(dir, 'content/issues/2026-10.md'), readFileSync(join(dir, 'content/issues/2026-10.md'), 'utf8').replace('tags:', 'tagz:'))
     const { code, stderr } = runCli(dir, ['build', '--out', 'out-c'])
     expect(code).toBe(1)
@@ -65,7 +86,9 @@ describe('newsletter build', () => {
     const severity = lineOf(issue, 'severity: meh')
     expect(stderr).toContain(`content/issues/2026-10.md:${tags}:1: error: Unknown key \`tagz\` (front-matter/unknown-key)\n  Did you mean \`tags\`?`)
     expect(stderr).toContain('content/issues/2026-11.md:4:7: error: `date` must be a date written YYYY-MM-DD, got `3 Nov` (front-matter/date)')
-    expect(stderr).toContain(`content/issues/2026-11.md:${severity}:15: error: \`severity\` must be one of critical | important | moderate | low, got \`meh\` (front-matter/severity)`)
+    expect(stderr).toContain(
+      `content/issues/2026-11.md:${severity}:15: error: \`severity\` must be one of critical | important | moderate | low, got \`meh\` (front-matter/severity)`,
+    )
     expect(stderr).toMatch(/Build failed: 3 errors, \d+ warnings?\. Nothing was written\./)
     expect(stderr).not.toMatch(/\n\s+at /)
     expect(readFileSync(join(out, 'email/2026-11.html'), 'utf8')).toBe(before)
@@ -89,7 +112,11 @@ describe('newsletter check', () => {
     expect(code).toBe(1)
     expect(JSON.parse(stdout)).toEqual([
       {
-        file: 'content/issues/2026-09.md', line: 1, column: 4, severity: 'error', rule: 'front-matter/engine',
+        file: 'content/issues/2026-09.md',
+        line: 1,
+        column: 4,
+        severity: 'error',
+        rule: 'front-matter/engine',
         message: 'Front matter in `js` is not allowed: only YAML is read, and code in front matter is never run',
         hint: 'Start the file with a plain `---` line and write the front matter as YAML',
       },
@@ -102,7 +129,9 @@ describe('newsletter check', () => {
     writeFileSync(settings, readFileSync(settings, 'utf8').replace('colour: "#0b5cad"', 'colour: "#7fb2e5"'))
     const { code, stdout } = runCli(dir, ['check'])
     expect(code).toBe(1)
-    expect(stdout).toMatch(/^content\/settings\.yml:15:11: error: `brand\.colour` #7fb2e5 has a contrast of 2\.\d\d:1 with white text; at least 4\.5:1 is needed \(settings\/contrast\)/)
+    expect(stdout).toMatch(
+      /^content\/settings\.yml:15:11: error: `brand\.colour` #7fb2e5 has a contrast of 2\.\d\d:1 with white text; at least 4\.5:1 is needed \(settings\/contrast\)/,
+    )
   })
 
   it('flags an email Gmail would clip as an error, and one close to the limit as a warning', () => {

@@ -24,7 +24,8 @@ beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), 'newsletter-new-'))
   await mkdir(join(project, 'content/issues'), { recursive: true })
   await cp(join(repo, 'layouts'), join(project, 'layouts'), { recursive: true })
-  for (const name of ['settings.yml', 'glossary.yml', 'issues/2026-09.md', 'issues/2026-10.md']) await copyFile(join(sampleContent, name), join(project, 'content', name))
+  for (const name of ['settings.yml', 'glossary.yml', 'issues/2026-09.md', 'issues/2026-10.md'])
+    await copyFile(join(sampleContent, name), join(project, 'content', name))
 })
 
 afterAll(async () => {

@@ -31,14 +31,20 @@ describe('layout errors name the layout file and line a person edits', () => {
   it('traces an MJML error in the main layout after loops and includes', async () => {
     const dir = brokenLayouts('issue.mjml', (source) => source.replace('<mj-text><h1>', '<mj-text foo="1"><h1>'))
     const error = await errorOf(dir)
-    const line = readFileSync(join(dir, 'issue.mjml'), 'utf8').split('\n').findIndex((text) => text.includes('foo="1"')) + 1
+    const line =
+      readFileSync(join(dir, 'issue.mjml'), 'utf8')
+        .split('\n')
+        .findIndex((text) => text.includes('foo="1"')) + 1
     expect(error.where).toMatchObject({ file: relative(process.cwd(), join(dir, 'issue.mjml')), line })
   })
 
   it('reports a Liquid syntax error with its line and column', async () => {
     const dir = brokenLayouts('header.mjml', (source) => source.replace('{{ kicker }}', '{{ kicker '))
     const error = await errorOf(dir)
-    const line = readFileSync(join(dir, 'header.mjml'), 'utf8').split('\n').findIndex((text) => text.includes('{{ kicker ')) + 1
+    const line =
+      readFileSync(join(dir, 'header.mjml'), 'utf8')
+        .split('\n')
+        .findIndex((text) => text.includes('{{ kicker ')) + 1
     expect(error.where).toMatchObject({ file: relative(process.cwd(), join(dir, 'header.mjml')), line })
     expect(error.message).toMatch(/^Layout: /)
   })

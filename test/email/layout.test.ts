@@ -53,17 +53,21 @@ describe('the email on every screen', () => {
     try {
       await page.setContent(html)
       const cards = await page.$$eval('table.data tr.row', (rows) =>
-        rows.filter((row) => row.querySelector('td.fact')).map((row) => ({
-          text: (row as HTMLElement).innerText.replace(/\s+/g, ' ').trim(),
-          lines: new Set([...row.querySelectorAll(':scope > td.fact')].map((cell) => Math.round(cell.getBoundingClientRect().top))).size,
-        })),
+        rows
+          .filter((row) => row.querySelector('td.fact'))
+          .map((row) => ({
+            text: (row as HTMLElement).innerText.replace(/\s+/g, ' ').trim(),
+            lines: new Set([...row.querySelectorAll(':scope > td.fact')].map((cell) => Math.round(cell.getBoundingClientRect().top))).size,
+          })),
       )
       expect(cards[0]).toEqual({ text: 'Windows 11 November cumulative update Windows 11 · KB5046617 Critical · Restart: Yes · 12 Nov 2026', lines: 1 })
       expect(cards[1]!.text).toContain('Important · Restart: No · 12–14 Nov 2026')
       expect(cards.every((card) => card.lines === 1)).toBe(true)
       expect(await page.locator('table.data tr.head').first().isVisible()).toBe(false)
       // Body tables: each row a card whose values carry their column's name.
-      expect(await page.locator('.prose table tbody tr').first().innerText()).toMatch(/^17 November\s+Topic: Spotting a phishing email\s+Where: Leeds depot, training room$/)
+      expect(await page.locator('.prose table tbody tr').first().innerText()).toMatch(
+        /^17 November\s+Topic: Spotting a phishing email\s+Where: Leeds depot, training room$/,
+      )
     } finally {
       await page.close()
     }
@@ -73,7 +77,9 @@ describe('the email on every screen', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' })
     try {
       await page.setContent(html)
-      const backgrounds = await page.evaluate(() => [document.body, document.querySelector('[role="article"]')!].map((element) => getComputedStyle(element).backgroundColor))
+      const backgrounds = await page.evaluate(() =>
+        [document.body, document.querySelector('[role="article"]')!].map((element) => getComputedStyle(element).backgroundColor),
+      )
       expect(backgrounds).toEqual(['rgb(15, 17, 21)', 'rgb(15, 17, 21)'])
     } finally {
       await page.close()

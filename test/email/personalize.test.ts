@@ -8,7 +8,7 @@ describe('personalization templates', () => {
     expect(fillTemplateBytes(template, { name: 'Bo', department: 'Finance' }).toString()).toBe('Hi Bo, Finance: <b>Bo</b>')
   })
 
-  it('reads only the recipient\'s own fields, never inherited ones', () => {
+  it("reads only the recipient's own fields, never inherited ones", () => {
     const template = compileTemplate('{{constructor|friend}} {{toString|x}} {{__proto__}}')
     expect(fillTemplate(template, { name: 'Ann' })).toBe('friend x ')
     expect(fillTemplateBytes(template, { name: 'Ann' }).toString()).toBe('friend x ')

@@ -16,7 +16,10 @@ beforeAll(async () => {
   root = tempProject()
   const text = await readFile(join(root, 'content', 'issues', '2026-10.md'), 'utf8')
   for (let i = 1; i <= count; i++) {
-    await writeFile(join(root, 'content', 'issues', `2030-${String(i).padStart(2, '0')}.md`), text.replace(/^issue: \d+$/m, `issue: ${100 + i}`).replace(/^title: .*$/m, `title: "Issue ${i}"`))
+    await writeFile(
+      join(root, 'content', 'issues', `2030-${String(i).padStart(2, '0')}.md`),
+      text.replace(/^issue: \d+$/m, `issue: ${100 + i}`).replace(/^title: .*$/m, `title: "Issue ${i}"`),
+    )
   }
 })
 afterAll(async () => {

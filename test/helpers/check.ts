@@ -49,5 +49,7 @@ export async function checkFixtures(dir: string, loaded: Loaded[], options: Chec
 
 /** `file:line:col rule` for each message: what fixture tests compare. */
 export function positions(messages: readonly JsonMessage[], rule: string): string[] {
-  return messages.filter((message) => message.rule === rule).map((message) => `${message.file.split('/').pop()}:${message.line}:${message.column} ${message.message}`)
+  return messages
+    .filter((message) => message.rule === rule)
+    .map((message) => `${message.file.split('/').pop()}:${message.line}:${message.column} ${message.message}`)
 }

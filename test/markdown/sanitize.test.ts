@@ -20,7 +20,9 @@ describe('sanitizing Markdown HTML', () => {
   it('removes scripts, handlers, javascript:/data: URLs, iframes and forms from the body, in both parts', async () => {
     const email = await renderEmail(`${frontMatter('Fine.')}\n${attacks}\n`)
     for (const output of [email.html, email.text]) {
-      expect(output).not.toMatch(/body-script|img-onerror|js-link|raw-js|p-onclick|evil\.example\.com|javascript:|data:text|data:image|<iframe|<form|onerror=|onclick=/i)
+      expect(output).not.toMatch(
+        /body-script|img-onerror|js-link|raw-js|p-onclick|evil\.example\.com|javascript:|data:text|data:image|<iframe|<form|onerror=|onclick=/i,
+      )
     }
     // The harmless parts survive.
     expect(email.html).toContain('alt="pic"')

@@ -60,7 +60,7 @@ describe('the calendar file of a maintenance', () => {
     expect(two.startDate.toJSDate().getTime()).toBe(one.startDate.toJSDate().getTime())
   })
 
-  it('reads the window in the settings\' time zone', () => {
+  it("reads the window in the settings' time zone", () => {
     const text = ics(maintenance(first), 'America/New_York')!
     expect(event(text).event.startDate.toJSDate().toISOString()).toBe('2026-11-29T03:00:00.000Z')
     expect(zonedToUtc('2026-07-01T09:00', 'Europe/London').toISOString()).toBe('2026-07-01T08:00:00.000Z')
@@ -73,7 +73,16 @@ describe('the calendar file of a maintenance', () => {
 
   it('folds long lines at 75 octets without splitting a character, and escapes text', () => {
     const summary = `Wartung: ${'Größenänderung, '.repeat(12)}fertig; a\\b`
-    const text = calendarText({ uid: 'u@x', sequence: 3, stamp: new Date(0), start: new Date(0), end: new Date(3600_000), summary, description: 'line one\nline two', url: 'https://x.example/' })
+    const text = calendarText({
+      uid: 'u@x',
+      sequence: 3,
+      stamp: new Date(0),
+      start: new Date(0),
+      end: new Date(3600_000),
+      summary,
+      description: 'line one\nline two',
+      url: 'https://x.example/',
+    })
     const lines = text.split('\r\n')
     expect(text.endsWith('\r\n')).toBe(true)
     expect(lines.every((line) => Buffer.byteLength(line) <= 75)).toBe(true)

@@ -51,7 +51,11 @@ afterEach(() => {
 
 function memoryRecord(): PostRecord & { rows: string[] } {
   const rows: string[] = []
-  return { rows, posted: (slug, revision, channel) => rows.includes(`${slug}#${revision}#${channel}`), recordPosted: (slug, revision, channel) => void rows.push(`${slug}#${revision}#${channel}`) }
+  return {
+    rows,
+    posted: (slug, revision, channel) => rows.includes(`${slug}#${revision}#${channel}`),
+    recordPosted: (slug, revision, channel) => void rows.push(`${slug}#${revision}#${channel}`),
+  }
 }
 
 const post: ChannelPost = {
@@ -69,17 +73,27 @@ const post: ChannelPost = {
 describe('posting to Teams and Slack', () => {
   it('posts an Adaptive Card to Teams and Block Kit to Slack, once per revision', async () => {
     const record = memoryRecord()
-    const channels = [{ kind: 'teams' as const, webhook_env: 'TEAMS_URL' }, { kind: 'slack' as const, webhook_env: 'SLACK_URL' }]
+    const channels = [
+      { kind: 'teams' as const, webhook_env: 'TEAMS_URL' },
+      { kind: 'slack' as const, webhook_env: 'SLACK_URL' },
+    ]
     const env = { TEAMS_URL: `${base}/teams/secret-1`, SLACK_URL: `${base}/slack/secret-2` }
     expect(await postToChannels(post, channels, env, record)).toEqual([
       { channel: 'teams:TEAMS_URL', outcome: 'posted', attempts: 1, reason: undefined },
       { channel: 'slack:SLACK_URL', outcome: 'posted', attempts: 1, reason: undefined },
     ])
     const [teams, slack] = hits
-    expect(teams!.body).toMatchObject({ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: { type: 'AdaptiveCard', version: '1.4' } }] })
+    expect(teams!.body).toMatchObject({
+      type: 'message',
+      attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: { type: 'AdaptiveCard', version: '1.4' } }],
+    })
     const card = teams!.body.attachments[0].content
     expect(card.body.map((block: any) => block.text ?? block.type)).toEqual(['Service notice', post.title, 'FactSet', post.latest.label, post.latest.text])
-    expect(card.body[2].facts).toEqual([{ title: 'State', value: 'Cause identified' }, { title: 'Service', value: 'VPN' }, { title: 'Next update', value: '14 October 2026, 10:00' }])
+    expect(card.body[2].facts).toEqual([
+      { title: 'State', value: 'Cause identified' },
+      { title: 'Service', value: 'VPN' },
+      { title: 'Next update', value: '14 October 2026, 10:00' },
+    ])
     expect(card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Read it on the archive', url: post.url }])
     expect(slack!.body.text).toBe('[Cause identified] VPN: people at home cannot connect')
     expect(slack!.body.blocks.map((block: any) => block.type)).toEqual(['header', 'section', 'section', 'actions', 'context'])
@@ -115,7 +129,16 @@ describe('posting to Teams and Slack', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
     const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/hook/very-secret-token`
     await new Promise((resolve) => closed.close(resolve))
-    const results = await postToChannels(post, [{ kind: 'teams', webhook_env: 'NOPE' }, { kind: 'slack', webhook_env: 'GONE' }], { GONE: url }, memoryRecord(), { attempts: 2, retryDelay: 10 })
+    const results = await postToChannels(
+      post,
+      [
+        { kind: 'teams', webhook_env: 'NOPE' },
+        { kind: 'slack', webhook_env: 'GONE' },
+      ],
+      { GONE: url },
+      memoryRecord(),
+      { attempts: 2, retryDelay: 10 },
+    )
     expect(results).toEqual([
       { channel: 'teams:NOPE', outcome: 'failed', attempts: 0, reason: 'NOPE is not set in the environment' },
       { channel: 'slack:GONE', outcome: 'failed', attempts: 2, reason: 'could not connect (ECONNREFUSED) (gave up after 2 attempts)' },
@@ -130,7 +153,10 @@ describe('newsletter post', () => {
 
   beforeAll(async () => {
     project = tempProject()
-    await appendFile(join(project, 'content/settings.yml'), 'channels:\n  - { kind: teams, webhook_env: IT_TEAMS_HOOK }\n  - { kind: slack, webhook_env: IT_SLACK_HOOK }\n')
+    await appendFile(
+      join(project, 'content/settings.yml'),
+      'channels:\n  - { kind: teams, webhook_env: IT_TEAMS_HOOK }\n  - { kind: slack, webhook_env: IT_SLACK_HOOK }\n',
+    )
   })
 
   afterAll(async () => {
@@ -159,13 +185,18 @@ describe('newsletter post', () => {
     process.env.IT_SLACK_HOOK = `${base}/slack/tok-def456`
     const second = await run('post', '2026-10-14-vpn-outage')
     expect(second.code).toBe(0)
-    expect(second.out).toBe('teams:IT_TEAMS_HOOK: 2026-10-14-vpn-outage revision 3 already posted, not again\nslack:IT_SLACK_HOOK: 2026-10-14-vpn-outage revision 3 posted (1 attempt)\n2 of 2 channels have revision 3 of 2026-10-14-vpn-outage (.newsletter/sends.sqlite).')
+    expect(second.out).toBe(
+      'teams:IT_TEAMS_HOOK: 2026-10-14-vpn-outage revision 3 already posted, not again\nslack:IT_SLACK_HOOK: 2026-10-14-vpn-outage revision 3 posted (1 attempt)\n2 of 2 channels have revision 3 of 2026-10-14-vpn-outage (.newsletter/sends.sqlite).',
+    )
     expect(`${first.out}${first.err}${second.out}${second.err}`).not.toContain('tok-')
     expect(hits.map((hit) => hit.path)).toEqual(['/teams/tok-abc123', '/bad/tok-def456', '/slack/tok-def456'])
   })
 
   it('refuses a notice that is not approved, pointing at its status', async () => {
-    await writeFile(join(project, 'content/notices/2026-12-01-wifi.md'), '---\ntitle: Wi-Fi down\ndate: 2026-12-01\nstatus: review\nsummary: S\nservice: Wi-Fi\nstate: investigating\nimpact: I\n---\n')
+    await writeFile(
+      join(project, 'content/notices/2026-12-01-wifi.md'),
+      '---\ntitle: Wi-Fi down\ndate: 2026-12-01\nstatus: review\nsummary: S\nservice: Wi-Fi\nstate: investigating\nimpact: I\n---\n',
+    )
     expect(await run('post', '2026-12-01-wifi')).toEqual({
       code: 2,
       out: '',

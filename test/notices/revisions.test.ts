@@ -25,13 +25,18 @@ describe('notice revisions', () => {
 
   it('puts the latest update first and the earlier ones newest first, the later-written first at the same minute', () => {
     expect(orderUpdates(updates)).toEqual({ latest: updates[1], earlier: [updates[2], updates[0]] })
-    const same = [{ time: '2026-10-14T08:25', text: 'a' }, { time: '2026-10-14T08:25', text: 'b' }]
+    const same = [
+      { time: '2026-10-14T08:25', text: 'a' },
+      { time: '2026-10-14T08:25', text: 'b' },
+    ]
     expect(orderUpdates(same).latest?.text).toBe('b')
     expect(orderUpdates([])).toEqual({ latest: undefined, earlier: [] })
   })
 
   it('closes an incident when resolved and a maintenance when completed', () => {
-    expect(['investigating', 'monitoring', 'resolved', 'scheduled', 'in-progress', 'completed'].map((state) => isNoticeClosed({ state: state as 'resolved' }))).toEqual([false, false, true, false, false, true])
+    expect(
+      ['investigating', 'monitoring', 'resolved', 'scheduled', 'in-progress', 'completed'].map((state) => isNoticeClosed({ state: state as 'resolved' })),
+    ).toEqual([false, false, true, false, false, true])
   })
 })
 
@@ -39,7 +44,9 @@ describe('the email of a revision', () => {
   it('has the state in its subject and the latest update, with its state, before the impact', async () => {
     const email = await renderEmail(readFileSync(join(import.meta.dirname, '../fixtures/email/notice-resolved/input.md'), 'utf8'), 'notice')
     expect(email.subject).toBe('[Resolved] Printing is back in York')
-    const order = ['WHAT HAPPENED', 'LATEST UPDATE', '13:20 · Resolved', 'Impact:', 'EARLIER UPDATES', '11:30 · Cause identified', '10:05 · Investigating'].map((text) => email.text.indexOf(text))
+    const order = ['WHAT HAPPENED', 'LATEST UPDATE', '13:20 · Resolved', 'Impact:', 'EARLIER UPDATES', '11:30 · Cause identified', '10:05 · Investigating'].map(
+      (text) => email.text.indexOf(text),
+    )
     expect(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!))).toBe(true)
   })
 })
@@ -53,7 +60,7 @@ describe('threading', () => {
     expect(revisionMessageId('vpn', 2, 'ann@example.com', 'example.com')).toBe(ids[1])
   })
 
-  it('points revisions after the first at that recipient\'s first message', () => {
+  it("points revisions after the first at that recipient's first message", () => {
     expect(threadHeaders('vpn', 1, 'ann@example.com', 'example.com')).toBeUndefined()
     const first = messageId('vpn', 'ann@example.com', 'example.com')
     expect(threadHeaders('vpn', 3, 'ann@example.com', 'example.com')).toEqual({ 'In-Reply-To': first, References: first })

@@ -55,7 +55,10 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'newsletter-revisions-'))
   await mkdir(join(root, 'content/notices'), { recursive: true })
   const settings = (await readFile(join(sampleContent, 'settings.yml'), 'utf8')).replace(/^send:[\s\S]*$/m, '')
-  await writeFile(join(root, 'content/settings.yml'), `${settings}send:\n  allowed_domains: [example.com]\n  require_tls: false\nchannels:\n  - { kind: slack, webhook_env: IT_SLACK_HOOK }\n`)
+  await writeFile(
+    join(root, 'content/settings.yml'),
+    `${settings}send:\n  allowed_domains: [example.com]\n  require_tls: false\nchannels:\n  - { kind: slack, webhook_env: IT_SLACK_HOOK }\n`,
+  )
   await writeFile(join(root, 'content/notices', `${slug}.md`), approveText(notice, { by: 'On-call', at: '2026-12-01T09:05' }))
   await writeFile(join(root, 'staff.csv'), 'email,name\nana@example.com,Ana\nbo@example.com,Bo\n')
   await symlink(join(repo, 'layouts'), join(root, 'layouts'))
@@ -93,7 +96,11 @@ describe('a notice sent as it moves from investigating to resolved', () => {
     expect((await send()).io.stdout).toMatch(/^Nothing to send: all 2 recipients/m)
 
     const forAna = sink.messages.filter((m) => m.to && 'text' in m.to && m.to.text.includes('ana@example.com'))
-    expect(forAna.map((m) => m.subject)).toEqual(['[Investigating] Printers: nobody can print', '[Identified] Printers: nobody can print', '[Resolved] Printers: nobody can print'])
+    expect(forAna.map((m) => m.subject)).toEqual([
+      '[Investigating] Printers: nobody can print',
+      '[Identified] Printers: nobody can print',
+      '[Resolved] Printers: nobody can print',
+    ])
     const firstId = forAna[0]!.messageId
     expect(forAna[0]!.inReplyTo).toBeUndefined()
     expect(forAna.slice(1).map((m) => [m.inReplyTo, m.references])).toEqual([
@@ -104,7 +111,11 @@ describe('a notice sent as it moves from investigating to resolved', () => {
     expect(sink.accepted).toHaveLength(6)
 
     // One Slack post per revision; the webhook URL is never printed.
-    expect(posts.map((post) => JSON.parse(post.body).text)).toEqual(['[Investigating] Printers: nobody can print', '[Cause identified] Printers: nobody can print', '[Resolved] Printers: nobody can print'])
+    expect(posts.map((post) => JSON.parse(post.body).text)).toEqual([
+      '[Investigating] Printers: nobody can print',
+      '[Cause identified] Printers: nobody can print',
+      '[Resolved] Printers: nobody can print',
+    ])
     expect(third.io.stdout + third.io.stderr).not.toContain('secret-token')
 
     const report = collect()

@@ -53,10 +53,21 @@ afterAll(async () => {
 
 describe('newsletter update', () => {
   it('appends an update, sets state and next_update, keeps every comment and the body, and says where it wrote', async () => {
-    const result = await run('update', '2026-12-01-printers', '--state', 'identified', '--text', 'A driver update broke the print server: we are rolling it back.', '--next-update', '2026-12-01T11:30')
+    const result = await run(
+      'update',
+      '2026-12-01-printers',
+      '--state',
+      'identified',
+      '--text',
+      'A driver update broke the print server: we are rolling it back.',
+      '--next-update',
+      '2026-12-01T11:30',
+    )
     expect(result.err).toBe('')
     expect(result.code).toBe(0)
-    expect(result.out).toMatch(/^content\/notices\/2026-12-01-printers\.md:17: update 2 \(Cause identified\) at \d{4}-\d\d-\d\dT\d\d:\d\d, next update 2026-12-01T11:30\. To mail it, approve it, then send: newsletter approve 2026-12-01-printers --by "Your Name"$/)
+    expect(result.out).toMatch(
+      /^content\/notices\/2026-12-01-printers\.md:17: update 2 \(Cause identified\) at \d{4}-\d\d-\d\dT\d\d:\d\d, next update 2026-12-01T11:30\. To mail it, approve it, then send: newsletter approve 2026-12-01-printers --by "Your Name"$/,
+    )
     const text = await readFile(join(project, path), 'utf8')
     const time = /at (\S+),/.exec(result.out)![1]
     expect(text).toBe(
@@ -65,7 +76,10 @@ describe('newsletter update', () => {
         .replace('print"   #', 'print" #')
         .replace('state: investigating\nimpact', 'state: identified\nimpact')
         .replace('next_update: 2026-12-01T10:00 #', 'next_update: 2026-12-01T11:30 #')
-        .replace('    text: "We are looking into it."\n', `    text: "We are looking into it."\n  - time: ${time}\n    state: identified\n    text: "A driver update broke the print server: we are rolling it back."\n`),
+        .replace(
+          '    text: "We are looking into it."\n',
+          `    text: "We are looking into it."\n  - time: ${time}\n    state: identified\n    text: "A driver update broke the print server: we are rolling it back."\n`,
+        ),
     )
     expect(text.split('\n')[16]).toBe(`  - time: ${time}`)
     const { file, doc } = parseDoc(path, text, 'notice')
@@ -105,7 +119,9 @@ describe('newsletter update', () => {
       out: '',
       err: 'error: No notice named `2026-12-01-printer` in content/notices/\n  Did you mean `2026-12-01-printers`?',
     })
-    expect((await run('update', '2026-11', '--state', 'monitoring', '--text', 'x')).err).toBe('error: `2026-11` is an issue, not a notice\n  Updates are for service notices (content/notices/)')
+    expect((await run('update', '2026-11', '--state', 'monitoring', '--text', 'x')).err).toBe(
+      'error: `2026-11` is an issue, not a notice\n  Updates are for service notices (content/notices/)',
+    )
   })
 
   it('updates a maintenance with its own states', async () => {
@@ -121,13 +137,16 @@ describe('newsletter update', () => {
   })
 
   it('keeps Windows line ends and the body of a CRLF file', async () => {
-    const crlf = '---\r\ntitle: Wi-Fi\r\ndate: 2026-12-01\r\nsummary: S\r\nservice: Wi-Fi # the office network\r\nstate: investigating\r\nimpact: I\r\n---\r\n\r\n## What happened\r\n\r\nNot known yet.\r\n'
+    const crlf =
+      '---\r\ntitle: Wi-Fi\r\ndate: 2026-12-01\r\nsummary: S\r\nservice: Wi-Fi # the office network\r\nstate: investigating\r\nimpact: I\r\n---\r\n\r\n## What happened\r\n\r\nNot known yet.\r\n'
     await writeFile(join(project, 'content/notices/2026-12-02-wifi.md'), crlf)
     const result = await run('update', '2026-12-02-wifi', '--state', 'identified', '--text', 'An access point failed.')
     expect(result.code).toBe(0)
     const text = await readFile(join(project, 'content/notices/2026-12-02-wifi.md'), 'utf8')
     expect(text.replace(/\r\n/g, '')).not.toContain('\n')
-    expect(text).toMatch(/^---\r\ntitle: Wi-Fi\r\ndate: 2026-12-01\r\nsummary: S\r\nservice: Wi-Fi # the office network\r\nstate: identified\r\nimpact: I\r\nupdates:\r\n  - time: \S+\r\n    state: identified\r\n    text: "An access point failed\."\r\n---\r\n\r\n## What happened\r\n\r\nNot known yet\.\r\n$/)
+    expect(text).toMatch(
+      /^---\r\ntitle: Wi-Fi\r\ndate: 2026-12-01\r\nsummary: S\r\nservice: Wi-Fi # the office network\r\nstate: identified\r\nimpact: I\r\nupdates:\r\n  - time: \S+\r\n    state: identified\r\n    text: "An access point failed\."\r\n---\r\n\r\n## What happened\r\n\r\nNot known yet\.\r\n$/,
+    )
   })
 
   it('turns an empty `updates: []` into a block list and adds `updates:` when there is none', () => {
@@ -137,6 +156,8 @@ describe('newsletter update', () => {
       text: '---\ntitle: T\nupdates:\n  - time: 2026-12-01T09:00\n    state: investigating\n    text: "Looking."\n  # none yet\nstate: investigating\n---\nBody\n',
       line: 4,
     })
-    expect(appendNoticeUpdate('---\ntitle: T\nstate: x\n---\n', update).text).toBe('---\ntitle: T\nstate: investigating\nupdates:\n  - time: 2026-12-01T09:00\n    state: investigating\n    text: "Looking."\n---\n')
+    expect(appendNoticeUpdate('---\ntitle: T\nstate: x\n---\n', update).text).toBe(
+      '---\ntitle: T\nstate: investigating\nupdates:\n  - time: 2026-12-01T09:00\n    state: investigating\n    text: "Looking."\n---\n',
+    )
   })
 })

@@ -43,7 +43,8 @@ describe('sample readers', () => {
 })
 
 describe('color schemes', () => {
-  const html = '<html><head><style>@media screen and (prefers-color-scheme: dark) { body { color: white } } @media (prefers-color-scheme:light) { body { color: black } }</style></head><body><img src="a.png"></body></html>'
+  const html =
+    '<html><head><style>@media screen and (prefers-color-scheme: dark) { body { color: white } } @media (prefers-color-scheme:light) { body { color: black } }</style></head><body><img src="a.png"></body></html>'
   it('turns the email\u2019s dark queries on and its light queries off', () => {
     const dark = applyScheme(html, 'dark')
     expect(dark).toContain('@media screen and (min-width: 0px) { body { color: white } }')

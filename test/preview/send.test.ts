@@ -34,7 +34,10 @@ beforeAll(async () => {
   await cp('layouts', join(root, 'layouts'), { recursive: true })
   await writeFile(join(root, 'content/issues/2026-12.md'), draft)
   const settings = await readFile(join(root, 'content/settings.yml'), 'utf8')
-  await writeFile(join(root, 'content/settings.yml'), `${settings.replace('send:\n', 'send:\n  require_tls: false\n  retry_delay: 10\n')}preview:\n  test_to: [tester@example.com]\n`)
+  await writeFile(
+    join(root, 'content/settings.yml'),
+    `${settings.replace('send:\n', 'send:\n  require_tls: false\n  retry_delay: 10\n')}preview:\n  test_to: [tester@example.com]\n`,
+  )
   sink = await startSink({ auth: { user: 'it-news', pass: password } })
   preview = await startPreview({ root, port: 0, env: { SMTP_URL: `smtp://it-news:${encodeURIComponent(password)}@127.0.0.1:${sink.port}` } })
   browser = await launchBrowser()
@@ -87,7 +90,9 @@ describe('sending a test from the preview page', () => {
   it('shows a refusal (an address outside the rules) without sending', async () => {
     await page.locator('#send-test input[name="to"]').fill('not-an-address')
     await page.getByRole('button', { name: 'Send test' }).click()
-    await expect(page.locator('#send-result.bad').textContent()).resolves.toBe('error: --to: `not-an-address` is not an email address\n  Write it like jane.doe@example.com')
+    await expect(page.locator('#send-result.bad').textContent()).resolves.toBe(
+      'error: --to: `not-an-address` is not an email address\n  Write it like jane.doe@example.com',
+    )
     expect(sink.accepted).toHaveLength(3)
   })
 
@@ -115,8 +120,15 @@ describe('sending a test from the preview page', () => {
     await expect(post('/issues/2026-12/send-test', body({ token: 'x'.repeat(token.length) }), { origin })).resolves.toMatchObject({ status: 403 })
     await expect(post('/issues/2026-12/send-test', body({ token }), { origin: 'http://attacker.example' })).resolves.toMatchObject({ status: 403 })
     await expect(post('/issues/2026-12/send-test', body({ token }), {})).resolves.toMatchObject({ status: 403 })
-    await expect(post('/issues/2026-12/send-test', body({ token }), { origin: 'http://attacker.example', host: 'attacker.example' })).resolves.toMatchObject({ status: 403 })
-    await expect(post('/issues/2026-12/send-test', body({ token }), { origin: `http://attacker.example:${new URL(preview.url).port}`, host: `attacker.example:${new URL(preview.url).port}` })).resolves.toMatchObject({ status: 403 })
+    await expect(post('/issues/2026-12/send-test', body({ token }), { origin: 'http://attacker.example', host: 'attacker.example' })).resolves.toMatchObject({
+      status: 403,
+    })
+    await expect(
+      post('/issues/2026-12/send-test', body({ token }), {
+        origin: `http://attacker.example:${new URL(preview.url).port}`,
+        host: `attacker.example:${new URL(preview.url).port}`,
+      }),
+    ).resolves.toMatchObject({ status: 403 })
     await expect(post('/issues/2026-12/', body({ token }), { origin })).resolves.toMatchObject({ status: 405 })
     expect(sink.accepted).toHaveLength(3)
     // The same request with the token, from the page's own origin and host, is accepted: the refusals above are the checks.

@@ -115,7 +115,9 @@ describe('newsletter preview in Chromium', () => {
     await writeFile(draftPath, draft('Printers move.').replace('status: draft', 'statuss: draft'))
     const problem = page.locator('#errors li.problem', { hasText: 'Unknown key `statuss`' })
     await problem.waitFor()
-    await expect(problem.locator('p').first().textContent()).resolves.toBe('content/issues/2026-12.md:5:1: error: Unknown key `statuss` (front-matter/unknown-key)')
+    await expect(problem.locator('p').first().textContent()).resolves.toBe(
+      'content/issues/2026-12.md:5:1: error: Unknown key `statuss` (front-matter/unknown-key)',
+    )
     await expect(problem.locator('pre.excerpt').textContent()).resolves.toBe('4 | date: 2026-12-01\n5 | statuss: draft\n  | ^')
     await expect(problem.locator('.hint').textContent()).resolves.toBe('Did you mean `status`?')
     await mkdir('dist/screenshots', { recursive: true })

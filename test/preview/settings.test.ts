@@ -6,7 +6,10 @@ const base = readFileSync('content/settings.yml', 'utf8')
 
 describe('the preview: settings key', () => {
   it('accepts an editor link and test addresses', () => {
-    const { file, settings } = parseSettings('settings.yml', `${base}preview:\n  editor_url: "idea://open?file={path}&line={line}"\n  test_to: [me@example.com, you@example.com]\n`)
+    const { file, settings } = parseSettings(
+      'settings.yml',
+      `${base}preview:\n  editor_url: "idea://open?file={path}&line={line}"\n  test_to: [me@example.com, you@example.com]\n`,
+    )
     expect(file.messages.map(String)).toEqual([])
     expect(settings?.preview).toEqual({ editor_url: 'idea://open?file={path}&line={line}', test_to: ['me@example.com', 'you@example.com'] })
   })

@@ -43,7 +43,9 @@ describe('PreviewState', () => {
     await edit('content/issues/2026-11.md', (text) => text.replace('## Thank you', 'Watch out for tailgating this month.\n\n## Thank you'))
     await edit('content/glossary.yml', (text) => text.replace('terms:\n', 'terms:\n  tailgating: { use: "following someone through a locked door" }\n'))
     await expect(state.refresh()).resolves.toMatchObject({ all: true })
-    expect(jargon((await state.view('issues/2026-11'))!.messages)).toEqual([expect.objectContaining({ message: '`tailgating` is IT jargon: say following someone through a locked door' })])
+    expect(jargon((await state.view('issues/2026-11'))!.messages)).toEqual([
+      expect.objectContaining({ message: '`tailgating` is IT jargon: say following someone through a locked door' }),
+    ])
     await edit('content/issues/2026-11.md', (text) => text.replace('this month.', 'this month, please.'))
     await expect(state.refresh()).resolves.toEqual({ all: false, keys: ['issues/2026-11'] })
     expect(jargon((await state.view('issues/2026-11'))!.messages)).toHaveLength(1)
@@ -56,7 +58,9 @@ describe('PreviewState', () => {
     await edit('content/issues/2026-11.md', (text) => text.replace('issue: 14', 'issue: 13'))
     await state.refresh()
     const before = (await state.view('issues/2026-11'))!
-    expect(before.messages.map((m) => `${m.file}:${m.line}:${m.column}: ${m.message}`)).toEqual(['content/issues/2026-11.md:3:8: Issue number 13 is already used by content/issues/2026-10.md'])
+    expect(before.messages.map((m) => `${m.file}:${m.line}:${m.column}: ${m.message}`)).toEqual([
+      'content/issues/2026-11.md:3:8: Issue number 13 is already used by content/issues/2026-10.md',
+    ])
     await edit('layouts/email/footer.mjml', (text) => text.replace('Was this useful?', 'Did this help?'))
     await expect(state.refresh()).resolves.toEqual({ all: true, keys: [] })
     const after = (await state.view('issues/2026-11'))!
@@ -86,7 +90,9 @@ describe('PreviewState', () => {
     const broken = (await state.view('issues/2026-11'))!
     expect(broken.archive).toBeUndefined()
     expect(broken.email!.html).toContain('November: Windows restarts and QR-code phishing')
-    expect(broken.messages.map((m) => `${m.file}:${m.line}:${m.column}: ${m.severity} (${m.rule})`)).toEqual(['layouts/site/issue.liquid:7:19: error (layout/site)'])
+    expect(broken.messages.map((m) => `${m.file}:${m.line}:${m.column}: ${m.severity} (${m.rule})`)).toEqual([
+      'layouts/site/issue.liquid:7:19: error (layout/site)',
+    ])
   })
 
   it('shows a settings error on every document until it is fixed', async () => {
@@ -104,7 +110,10 @@ describe('PreviewState', () => {
 
   it('follows files being added and removed, and knows only the documents it loaded', async () => {
     await unlink(join(root, 'content/issues/2026-09.md'))
-    await writeFile(join(root, 'content/notices/2026-11-02-wifi.md'), '---\ntitle: Wi-Fi\ndate: 2026-11-02\nsummary: Slow.\nservice: Wi-Fi\nstate: identified\nimpact: Slow.\n---\n')
+    await writeFile(
+      join(root, 'content/notices/2026-11-02-wifi.md'),
+      '---\ntitle: Wi-Fi\ndate: 2026-11-02\nsummary: Slow.\nservice: Wi-Fi\nstate: identified\nimpact: Slow.\n---\n',
+    )
     // Links between issues are checked against the set of pages, so adding or removing one touches every document.
     await expect(state.refresh()).resolves.toEqual({ all: true, keys: ['issues/2026-09', 'notices/2026-11-02-wifi'] })
     await expect(state.view('issues/2026-09')).resolves.toBeUndefined()

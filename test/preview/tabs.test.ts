@@ -95,7 +95,12 @@ describe('the source and no-style views', () => {
     await expect(unstyled.locator('style').count()).resolves.toBe(0)
     await expect(page.frameLocator('#dark-frame').locator('style').count()).resolves.toBeGreaterThan(0)
     // head.mjml's h2 rule is inlined (mj-style inline), so it survives, as it does in those clients.
-    await expect(unstyled.locator('h2').first().evaluate((h2) => getComputedStyle(h2).fontSize)).resolves.toBe('20px')
+    await expect(
+      unstyled
+        .locator('h2')
+        .first()
+        .evaluate((h2) => getComputedStyle(h2).fontSize),
+    ).resolves.toBe('20px')
     await page.screenshot({ path: 'dist/screenshots/dark-unstyled.png' })
   })
 })
@@ -113,7 +118,10 @@ describe('the email frames', () => {
     expect(phone.x).toBeGreaterThan(desktop.x + desktop.width)
     expect(phone.x + phone.width).toBeLessThanOrEqual(900)
     // Scaled down to fit, each frame still lays its email out at its own width, and nothing scrolls inside it.
-    for (const [id, width] of [['desktop', 600], ['phone', 375]] as const) {
+    for (const [id, width] of [
+      ['desktop', 600],
+      ['phone', 375],
+    ] as const) {
       const inner = page.frameLocator(`#${id}`).locator('html')
       await expect(inner.evaluate(() => innerWidth)).resolves.toBe(width)
       await expect(inner.evaluate((html) => html.scrollHeight - innerHeight)).resolves.toBeLessThanOrEqual(0)

@@ -22,10 +22,14 @@ afterEach(async () => {
 })
 
 function start(): void {
-  watcher = watchFolders([join(root, 'content')], () => {
-    calls++
-    for (const wake of waiters.splice(0)) wake()
-  }, 15)
+  watcher = watchFolders(
+    [join(root, 'content')],
+    () => {
+      calls++
+      for (const wake of waiters.splice(0)) wake()
+    },
+    15,
+  )
 }
 
 /** Resolves on the next refresh, or fails after 2 s: a change that is never seen fails the test. */

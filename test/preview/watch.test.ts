@@ -67,7 +67,10 @@ describe('the preview follows every save', () => {
     await page.getByRole('link', { name: 'December draft' }).waitFor({ state: 'detached' })
     await writeFile(path, draft('Back again.').replace('December draft', 'December draft, recreated'))
     await page.getByRole('link', { name: 'December draft, recreated' }).waitFor()
-    await writeFile(join(root, 'content/notices/2026-12-02-wifi.md'), '---\ntitle: Wi-Fi is slow\ndate: 2026-12-02\nsummary: Slow.\nservice: Wi-Fi\nstate: identified\nimpact: Slow.\n---\n')
+    await writeFile(
+      join(root, 'content/notices/2026-12-02-wifi.md'),
+      '---\ntitle: Wi-Fi is slow\ndate: 2026-12-02\nsummary: Slow.\nservice: Wi-Fi\nstate: identified\nimpact: Slow.\n---\n',
+    )
     await page.getByRole('link', { name: 'Wi-Fi is slow' }).click()
     await page.frameLocator('#desktop').getByText('Wi-Fi is slow').first().waitFor()
     await save(path, draft('Renamed into place after being recreated.'), true)

@@ -29,7 +29,12 @@ describe('approval', () => {
   it('changes only the approval lines, below status, keeping comments and quoting', () => {
     const approved = approveText(sample, { by: 'Dana "DW" Whitfield', at: '2026-11-02T09:15' })
     const digest = contentDigest(sample)
-    expect(approved).toBe(sample.replace('status: review\n', `status: approved\napproved_by: "Dana \\"DW\\" Whitfield"\napproved_at: 2026-11-02T09:15\napproved_digest: ${digest}\n`))
+    expect(approved).toBe(
+      sample.replace(
+        'status: review\n',
+        `status: approved\napproved_by: "Dana \\"DW\\" Whitfield"\napproved_at: 2026-11-02T09:15\napproved_digest: ${digest}\n`,
+      ),
+    )
     const doc = parseDoc('x.md', approved, 'issue').doc!
     expect(doc.meta).toMatchObject({ status: 'approved', approved_by: 'Dana "DW" Whitfield', approved_at: '2026-11-02T09:15', approved_digest: digest })
     // Approving again replaces the values in place.
@@ -65,8 +70,14 @@ describe('approval', () => {
     )
     // A test send (--to) is allowed for any status.
     expect(error).toBeUndefined()
-    const refused = await runSend({ yes: true, list: 'all-staff@example.com' }, ['2026-11'], collect(), { root, env: {}, tty: false }).catch((caught: unknown) => caught)
-    expect(refused).toMatchObject({ code: 'refused', message: '2026-11 is not approved (status: review); only approved issues and notices go out', where: { line: 5, column: 9 } })
+    const refused = await runSend({ yes: true, list: 'all-staff@example.com' }, ['2026-11'], collect(), { root, env: {}, tty: false }).catch(
+      (caught: unknown) => caught,
+    )
+    expect(refused).toMatchObject({
+      code: 'refused',
+      message: '2026-11 is not approved (status: review); only approved issues and notices go out',
+      where: { line: 5, column: 9 },
+    })
   })
 
   it('refuses content changed after approval, pointing at approved_digest, until approved again', async () => {

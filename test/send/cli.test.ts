@@ -55,7 +55,11 @@ describe('newsletter send (CLI)', () => {
     const emails = await staff(root, 100)
     let child: { kill(signal: NodeJS.Signals): boolean } | undefined
     const server = await sink({ keep: false, onMessage: (count) => void (count === 5 && child?.kill('SIGTERM')) })
-    const result = await runCli(['send', '2026-11', '--recipients', 'staff.csv', '--yes'], { cwd: root, env: { SMTP_URL: `smtp://127.0.0.1:${server.port}` }, onSpawn: (spawned) => (child = spawned) })
+    const result = await runCli(['send', '2026-11', '--recipients', 'staff.csv', '--yes'], {
+      cwd: root,
+      env: { SMTP_URL: `smtp://127.0.0.1:${server.port}` },
+      onSpawn: (spawned) => (child = spawned),
+    })
     expect(result.code).toBe(1)
     expect(result.stderr).toMatch(/SIGTERM: finishing the messages in flight/)
     expect(result.stderr).toMatch(/Stopped: issue 2026-11 .* \d+ sent, 0 failed, \d+ pending of 100/)
@@ -76,13 +80,19 @@ describe('newsletter send (CLI)', () => {
     const holdLock = (renewed: Date) => {
       const ledger = new Ledger(join(root, '.newsletter/sends.sqlite'))
       // This test process is alive: only the lease decides whether its lock is stale.
-      ledger.db.prepare(`INSERT OR REPLACE INTO locks (slug, pid, host, since, renewed_at) VALUES ('2026-11', ?, ?, '2026-11-22T10:00:00.000Z', ?)`).run(process.pid, hostname(), renewed.toISOString())
+      ledger.db
+        .prepare(`INSERT OR REPLACE INTO locks (slug, pid, host, since, renewed_at) VALUES ('2026-11', ?, ?, '2026-11-22T10:00:00.000Z', ?)`)
+        .run(process.pid, hostname(), renewed.toISOString())
       ledger.close()
     }
     holdLock(new Date(Date.now() - 10_000))
     const refused = await runCli(args, { cwd: root, env })
     expect(refused.code).toBe(2)
-    expect(refused.stderr).toMatch(new RegExp(`error: Another send of 2026-11 is running \\(process ${process.pid} on ${hostname()}, since 2026-11-22T10:00:00\\.000Z, last seen 1\\d s ago\\)`))
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `error: Another send of 2026-11 is running \\(process ${process.pid} on ${hostname()}, since 2026-11-22T10:00:00\\.000Z, last seen 1\\d s ago\\)`,
+      ),
+    )
     expect(server.attempts).toHaveLength(0)
 
     holdLock(new Date(Date.now() - 3 * 60_000))

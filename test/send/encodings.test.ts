@@ -25,17 +25,33 @@ const files: { label: string; bytes: (text: string) => Buffer; separator: string
   { label: 'UTF-8, semicolon (Excel in much of Europe)', bytes: (text) => Buffer.from(text), separator: ';' },
   { label: 'UTF-16LE with BOM, tab (Excel "Unicode text")', bytes: (text) => utf16(text.replace(/\n/g, '\r\n'), 'le'), separator: '\t' },
   { label: 'UTF-16BE with BOM, comma', bytes: (text) => utf16(text, 'be'), separator: ',' },
-  { label: 'Windows-1252, semicolon (Excel "CSV" on Windows)', bytes: (text) => Buffer.from(text, 'latin1'), separator: ';', warning: /staff\.csv:1:1: warning: The file is not valid UTF-8: read it as Windows-1252 .*\(recipients\/encoding\)/ },
+  {
+    label: 'Windows-1252, semicolon (Excel "CSV" on Windows)',
+    bytes: (text) => Buffer.from(text, 'latin1'),
+    separator: ';',
+    warning: /staff\.csv:1:1: warning: The file is not valid UTF-8: read it as Windows-1252 .*\(recipients\/encoding\)/,
+  },
 ]
 
 describe('recipient files as people have them', () => {
   it.each(files)('$label: the name arrives intact', async ({ bytes, separator, warning }) => {
     const root = await project()
     const server = await sink()
-    const text = [['email', 'name', 'department'], ['jose@example.com', name, department]].map((row) => row.join(separator)).join('\n') + '\n'
+    const text =
+      [
+        ['email', 'name', 'department'],
+        ['jose@example.com', name, department],
+      ]
+        .map((row) => row.join(separator))
+        .join('\n') + '\n'
     await writeFile(join(root, 'staff.csv'), bytes(text))
     const io = collect()
-    const code = await runSend({ yes: true, recipients: join(root, 'staff.csv') }, ['2026-11'], io, { root, env: { SMTP_URL: `smtp://127.0.0.1:${server.port}` }, tty: false, progressEvery: 60_000 })
+    const code = await runSend({ yes: true, recipients: join(root, 'staff.csv') }, ['2026-11'], io, {
+      root,
+      env: { SMTP_URL: `smtp://127.0.0.1:${server.port}` },
+      tty: false,
+      progressEvery: 60_000,
+    })
     expect(code).toBe(0)
     if (warning) expect(io.stderr).toMatch(warning)
     else expect(io.stderr).toBe('')

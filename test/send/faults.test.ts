@@ -22,7 +22,12 @@ async function staff(root: string, emails: readonly string[]): Promise<string> {
 async function send(root: string, port: number, recipients: string, concurrency = '5') {
   const io = collect()
   const started = performance.now()
-  const code = await runSend({ yes: true, recipients, concurrency }, ['2026-11'], io, { root, env: { SMTP_URL: `smtp://127.0.0.1:${port}` }, tty: false, progressEvery: 60_000 })
+  const code = await runSend({ yes: true, recipients, concurrency }, ['2026-11'], io, {
+    root,
+    env: { SMTP_URL: `smtp://127.0.0.1:${port}` },
+    tty: false,
+    progressEvery: 60_000,
+  })
   return { code, io, seconds: (performance.now() - started) / 1000 }
 }
 
@@ -83,7 +88,10 @@ describe('send against a faulty relay', () => {
     const emails = people(60)
     let throttled = 0
     // The wording of Exchange Online's throttling reply.
-    const server = await sink({ keep: false, reply: (_to, attempt) => (attempt === 1 && throttled++ < 10 ? { code: 452, text: '4.7.500 Server busy. Please try again later' } : undefined) })
+    const server = await sink({
+      keep: false,
+      reply: (_to, attempt) => (attempt === 1 && throttled++ < 10 ? { code: 452, text: '4.7.500 Server busy. Please try again later' } : undefined),
+    })
     const { code, seconds } = await send(root, server.port, await staff(root, emails))
     expect(code).toBe(0)
     expect(server.accepted).toHaveLength(60)
@@ -111,7 +119,12 @@ describe('send against a dead server', () => {
     const { code, io, seconds } = await send(root, port, await staff(root, people(100)))
     expect(code).toBe(1)
     expect(io.stderr).toMatch(/^Stopped: .* 0 sent, 0 failed, 100 pending of 100 /m)
-    expect(io.stderr).toMatch(new RegExp(`^The server is unreachable: no answer from 127\\.0\\.0\\.1:${port} for 1 s \\(last error: ESOCKET: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)\\.$`, 'm'))
+    expect(io.stderr).toMatch(
+      new RegExp(
+        `^The server is unreachable: no answer from 127\\.0\\.0\\.1:${port} for 1 s \\(last error: ESOCKET: connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)\\.$`,
+        'm',
+      ),
+    )
     expect(io.stderr).toMatch(/Check that the server in SMTP_URL is up and reachable/)
     expect(ledgerCounts(root, port)).toMatchObject({ total: 100, pending: 100, sent: 0, inDoubt: 0 })
     expect(seconds).toBeGreaterThanOrEqual(1)
@@ -131,7 +144,9 @@ describe('send against a dead server', () => {
     const { code, io, seconds } = await send(root, port, await staff(root, people(20)))
     expect(code).toBe(1)
     expect(io.stderr).toMatch(/^Stopped: .* 0 sent, 0 failed, 20 pending of 20 /m)
-    expect(io.stderr).toMatch(new RegExp(`^The server is unreachable: no answer from 127\\.0\\.0\\.1:${port} for 1 s \\(last error: ETIMEDOUT: Greeting never received\\)\\.$`, 'm'))
+    expect(io.stderr).toMatch(
+      new RegExp(`^The server is unreachable: no answer from 127\\.0\\.0\\.1:${port} for 1 s \\(last error: ETIMEDOUT: Greeting never received\\)\\.$`, 'm'),
+    )
     expect(ledgerCounts(root, port)).toMatchObject({ pending: 20, inDoubt: 0 })
     expect(seconds).toBeLessThan(1 + 0.3 + 1)
   })

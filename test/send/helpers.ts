@@ -64,7 +64,12 @@ export interface Sink {
  * and then cuts the connection.
  */
 export async function startSink(
-  options: { reply?: (to: string, attempt: number) => number | { code: number; text: string } | 'drop' | undefined; auth?: { user: string; pass: string }; keep?: boolean; onMessage?: (count: number) => void } = {},
+  options: {
+    reply?: (to: string, attempt: number) => number | { code: number; text: string } | 'drop' | undefined
+    auth?: { user: string; pass: string }
+    keep?: boolean
+    onMessage?: (count: number) => void
+  } = {},
 ): Promise<Sink> {
   const messages: ParsedMail[] = []
   const attempts: string[] = []
@@ -120,7 +125,15 @@ export async function startSink(
     server.server.close()
     for (const connection of connectionsOf(server)) connection._socket.destroy()
   }
-  return { server, port, messages, attempts, accepted, kill, close: () => (killed ? Promise.resolve() : new Promise<void>((done) => server.close(() => done()))) }
+  return {
+    server,
+    port,
+    messages,
+    attempts,
+    accepted,
+    kill,
+    close: () => (killed ? Promise.resolve() : new Promise<void>((done) => server.close(() => done()))),
+  }
 }
 
 // smtp-server keeps its open connections in a private set; the fault injection needs their sockets.
@@ -141,7 +154,13 @@ export function runCli(
   args: string[],
   options: { cwd: string; env?: Record<string, string>; onSpawn?: (child: ChildProcess) => void; uid?: number },
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(repo, 'src/bin.js'), ...args], { cwd: options.cwd, env: { ...process.env, SMTP_URL: '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], uid: options.uid, gid: options.uid })
+  const child = spawn(process.execPath, [join(repo, 'src/bin.js'), ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, SMTP_URL: '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    uid: options.uid,
+    gid: options.uid,
+  })
   let stdout = ''
   let stderr = ''
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()))

@@ -69,7 +69,10 @@ describe('trials are kept apart from the real send', () => {
     const ledger = new Ledger(join(root, '.newsletter/sends.sqlite'))
     expect(ledger.destinations('2026-10')).toEqual([legacyDestination, 'outbox'])
     expect(ledger.rows('2026-10', 'outbox')).toMatchObject([{ email: 'ann@example.com', state: 'sent' }])
-    expect(ledger.rows('2026-10', legacyDestination)).toMatchObject([{ email: 'bo@example.com', state: 'sent' }, { email: 'cy@example.com', state: 'pending' }])
+    expect(ledger.rows('2026-10', legacyDestination)).toMatchObject([
+      { email: 'bo@example.com', state: 'sent' },
+      { email: 'cy@example.com', state: 'pending' },
+    ])
     expect(ledger.sendDigest('2026-10', legacyDestination)).toBe('sha256:old')
     ledger.adopt('2026-10', 'smtp relay.example.com:587')
     expect(ledger.destinations('2026-10')).toEqual(['smtp relay.example.com:587', 'outbox'])
@@ -91,7 +94,10 @@ describe('a ledger that never surprises', () => {
     await mkdir(join(root, '.newsletter'))
     await writeFile(join(root, '.newsletter/sends.sqlite'), 'this is not a database, just text that happens to be here '.repeat(100))
     await writeFile(join(root, 'staff.csv'), 'email,name\nann@example.com,Ann\n')
-    for (const args of [['send', '2026-11', '--recipients', 'staff.csv', '--yes'], ['report', '2026-11']]) {
+    for (const args of [
+      ['send', '2026-11', '--recipients', 'staff.csv', '--yes'],
+      ['report', '2026-11'],
+    ]) {
       const result = await runCli(args, { cwd: root })
       expect(result.code).toBe(2)
       expect(result.stderr).toBe(
@@ -111,7 +117,10 @@ describe('a ledger that never surprises', () => {
     const file = await open(path, 'r+')
     await file.write(Buffer.alloc(4096, 0x5a), 0, 4096, 4096)
     await file.close()
-    for (const args of [['send', '2026-11', '--recipients', 'staff.csv', '--yes'], ['report', '2026-11']]) {
+    for (const args of [
+      ['send', '2026-11', '--recipients', 'staff.csv', '--yes'],
+      ['report', '2026-11'],
+    ]) {
       const result = await runCli(args, { cwd: root })
       expect(result.code).toBe(2)
       expect(result.stderr).toMatch(/^error: The ledger \.newsletter\/sends\.sqlite is damaged/)
@@ -127,7 +136,9 @@ describe('a ledger that never surprises', () => {
     const result = await runCli(['send', '2026-11', '--recipients', 'staff.csv', '--yes'], { cwd: root, env: { SMTP_URL: `smtp://127.0.0.1:${server.port}` } })
     expect(result.code).toBe(2)
     expect(result.stdout).toMatch(/^Done: .* 300 sent, 0 failed, 0 pending of 300 /m)
-    expect(result.stderr).toMatch(/^error: The ledger \.newsletter\/sends\.sqlite is damaged \(SQLite integrity check: .+\), after this send: it may not hold what the summary above says was sent\n {2}Do not rerun with it, or people may be mailed twice\./)
+    expect(result.stderr).toMatch(
+      /^error: The ledger \.newsletter\/sends\.sqlite is damaged \(SQLite integrity check: .+\), after this send: it may not hold what the summary above says was sent\n {2}Do not rerun with it, or people may be mailed twice\./,
+    )
     const report = await runCli(['report', '2026-11'], { cwd: root })
     expect(report.code).toBe(2)
     expect(report.stderr).toMatch(/^error: The ledger \.newsletter\/sends\.sqlite is damaged/)
@@ -143,14 +154,21 @@ describe('a ledger that never surprises', () => {
     await chmod(path, 0o444)
     const result = await runCli(['send', '2026-11', '--recipients', 'staff.csv', '--yes'], { cwd: root, uid: process.getuid?.() === 0 ? 65534 : undefined })
     expect(result.code).toBe(2)
-    expect(result.stderr).toMatch(/^error: The ledger \.newsletter\/sends\.sqlite cannot be written \(attempt to write a readonly database\)\n {2}Make it and its folder writable \(chmod u\+w \.newsletter\/sends\.sqlite \.newsletter\), or pass another --ledger FILE\n$/)
+    expect(result.stderr).toMatch(
+      /^error: The ledger \.newsletter\/sends\.sqlite cannot be written \(attempt to write a readonly database\)\n {2}Make it and its folder writable \(chmod u\+w \.newsletter\/sends\.sqlite \.newsletter\), or pass another --ledger FILE\n$/,
+    )
   })
 
   it('lets report | head end early without a stack trace', async () => {
     const root = await project()
     const path = await sent(root)
     const ledger = new Ledger(path)
-    ledger.enrol('2026-11', 'smtp relay.example.com:25', 'sha256:x', Array.from({ length: 20_000 }, (_, i) => ({ key: `p${i}@example.com`, email: `p${i}@example.com` })))
+    ledger.enrol(
+      '2026-11',
+      'smtp relay.example.com:25',
+      'sha256:x',
+      Array.from({ length: 20_000 }, (_, i) => ({ key: `p${i}@example.com`, email: `p${i}@example.com` })),
+    )
     ledger.close()
     const result = await runCli(['report', '2026-11'], {
       cwd: root,

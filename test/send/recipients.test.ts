@@ -10,10 +10,24 @@ describe('parseRecipients', () => {
     const { file, recipients, columns } = parseRecipients('staff.csv', text, rules)
     expect(columns).toEqual(['email', 'name', 'department'])
     expect(recipients).toEqual([
-      { email: 'Ann.Lee@example.com', key: 'ann.lee@example.com', fields: { email: 'Ann.Lee@example.com', name: 'Ann Lee', department: 'Finance' }, row: 2, places: { email: { line: 2, column: 1 }, name: { line: 2, column: 21 }, department: { line: 2, column: 31 } } },
-      { email: 'bo@sub.example.com', key: 'bo@sub.example.com', fields: { email: 'bo@sub.example.com', name: 'Bo, Jr.', department: 'IT' }, row: 4, places: { email: { line: 4, column: 1 }, name: { line: 4, column: 22 }, department: { line: 4, column: 32 } } },
+      {
+        email: 'Ann.Lee@example.com',
+        key: 'ann.lee@example.com',
+        fields: { email: 'Ann.Lee@example.com', name: 'Ann Lee', department: 'Finance' },
+        row: 2,
+        places: { email: { line: 2, column: 1 }, name: { line: 2, column: 21 }, department: { line: 2, column: 31 } },
+      },
+      {
+        email: 'bo@sub.example.com',
+        key: 'bo@sub.example.com',
+        fields: { email: 'bo@sub.example.com', name: 'Bo, Jr.', department: 'IT' },
+        row: 4,
+        places: { email: { line: 4, column: 1 }, name: { line: 4, column: 22 }, department: { line: 4, column: 32 } },
+      },
     ])
-    expect(formatText(collectMessages([file]))).toBe('staff.csv:5:1: warning: `ann.lee@EXAMPLE.com` is already on row 2; it is mailed once (recipients/duplicate)')
+    expect(formatText(collectMessages([file]))).toBe(
+      'staff.csv:5:1: warning: `ann.lee@EXAMPLE.com` is already on row 2; it is mailed once (recipients/duplicate)',
+    )
   })
 
   it('reports every bad row at its row and column, and keeps none of them', () => {
@@ -29,7 +43,11 @@ describe('parseRecipients', () => {
     ].join('\n')
     const { file, recipients } = parseRecipients('people.csv', text, rules)
     expect(recipients.map((r) => r.email)).toEqual(['ann@example.com'])
-    expect(formatText(collectMessages([file])).split('\n').filter((line) => !line.startsWith('  '))).toEqual([
+    expect(
+      formatText(collectMessages([file]))
+        .split('\n')
+        .filter((line) => !line.startsWith('  ')),
+    ).toEqual([
       'people.csv:3:7: error: Missing email address (recipients/missing)',
       'people.csv:4:10: error: `cy@@example.com` is not an email address (recipients/address)',
       'people.csv:5:7: error: `di@elsewhere.org` is outside the allowed domains (example.com) (recipients/domain)',
@@ -49,7 +67,9 @@ describe('parseRecipients', () => {
     expect(formatText(collectMessages([header.file]))).toMatch(/^h\.csv:1:1: error: The header has no `email` column \(found: mail, name\)/)
 
     expect(formatText(collectMessages([parseRecipients('e.csv', '', rules).file]))).toMatch(/^e\.csv:1:1: error: The file is empty/)
-    expect(formatText(collectMessages([parseRecipients('n.csv', 'email\n', rules).file]))).toMatch(/^n\.csv:1:1: error: The file has a header but no recipients/)
+    expect(formatText(collectMessages([parseRecipients('n.csv', 'email\n', rules).file]))).toMatch(
+      /^n\.csv:1:1: error: The file has a header but no recipients/,
+    )
   })
 
   it('rejects a carriage return hidden in a quoted field', () => {
@@ -60,13 +80,25 @@ describe('parseRecipients', () => {
   it('refuses a repeated column instead of using one of them', () => {
     const { file, recipients } = parseRecipients('twice.csv', 'email,email,name\nann@example.com,bo@example.com,Ann\n', rules)
     expect(recipients).toEqual([])
-    expect(formatText(collectMessages([file])).split('\n')[0]).toBe('twice.csv:1:7: error: Column `email` appears twice in the header (also column 1) (recipients/header)')
+    expect(formatText(collectMessages([file])).split('\n')[0]).toBe(
+      'twice.csv:1:7: error: Column `email` appears twice in the header (also column 1) (recipients/header)',
+    )
   })
 
   it('reads semicolons and tabs, and CRLF line ends, with positions in the file', () => {
     const { file, recipients } = parseRecipients('eu.csv', 'name;email\r\n"Müller; José";jm@example.com\r\nAnn;ann@elsewhere.org\r\n', rules)
-    expect(recipients).toEqual([{ email: 'jm@example.com', key: 'jm@example.com', fields: { email: 'jm@example.com', name: 'Müller; José' }, row: 2, places: { name: { line: 2, column: 1 }, email: { line: 2, column: 16 } } }])
-    expect(formatText(collectMessages([file])).split('\n')[0]).toBe('eu.csv:3:5: error: `ann@elsewhere.org` is outside the allowed domains (example.com) (recipients/domain)')
+    expect(recipients).toEqual([
+      {
+        email: 'jm@example.com',
+        key: 'jm@example.com',
+        fields: { email: 'jm@example.com', name: 'Müller; José' },
+        row: 2,
+        places: { name: { line: 2, column: 1 }, email: { line: 2, column: 16 } },
+      },
+    ])
+    expect(formatText(collectMessages([file])).split('\n')[0]).toBe(
+      'eu.csv:3:5: error: `ann@elsewhere.org` is outside the allowed domains (example.com) (recipients/domain)',
+    )
     expect(parseRecipients('tab.csv', 'email\tname\nann@example.com\tAnn\n', rules).recipients[0]!.fields).toEqual({ email: 'ann@example.com', name: 'Ann' })
   })
 

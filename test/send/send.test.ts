@@ -21,7 +21,12 @@ const fast = '  retry_delay: 10\n  connection_timeout: 1000\n  greeting_timeout:
 
 async function send(root: string, port: number, flags: Record<string, unknown>, env: Record<string, string> = {}) {
   const io = collect()
-  const code = await runSend({ yes: true, ...flags }, ['2026-11'], io, { root, env: { SMTP_URL: `smtp://127.0.0.1:${port}`, ...env }, tty: false, progressEvery: 60_000 })
+  const code = await runSend({ yes: true, ...flags }, ['2026-11'], io, {
+    root,
+    env: { SMTP_URL: `smtp://127.0.0.1:${port}`, ...env },
+    tty: false,
+    progressEvery: 60_000,
+  })
   return { code, io }
 }
 
@@ -111,11 +116,20 @@ describe('send over SMTP', () => {
     await reportCommand.run({ ledger: ledgerPath, format: 'json' }, ['2026-11'], json, root)
     expect(JSON.parse(json.stdout)).toMatchObject({
       slug: '2026-11',
-      destinations: [{ destination: `smtp 127.0.0.1:${server.port}`, counts: { sent: 1, failed: 1 }, recipients: [{ email: 'gone@example.com', state: 'failed', reply: '550 Mailbox unavailable' }] }],
+      destinations: [
+        {
+          destination: `smtp 127.0.0.1:${server.port}`,
+          counts: { sent: 1, failed: 1 },
+          recipients: [{ email: 'gone@example.com', state: 'failed', reply: '550 Mailbox unavailable' }],
+        },
+      ],
     })
     const table = collect()
     await reportCommand.run({ ledger: ledgerPath, format: 'csv' }, ['2026-11'], table, root)
-    expect(table.stdout.trim().split('\n')).toEqual(['destination,email,state,attempts,reply,updated_at', expect.stringMatching(/^smtp 127\.0\.0\.1:\d+,gone@example\.com,failed,1,550 Mailbox unavailable,\d{4}-/)])
+    expect(table.stdout.trim().split('\n')).toEqual([
+      'destination,email,state,attempts,reply,updated_at',
+      expect.stringMatching(/^smtp 127\.0\.0\.1:\d+,gone@example\.com,failed,1,550 Mailbox unavailable,\d{4}-/),
+    ])
 
     // A rerun does not retry the permanent failure and says there is nothing to send.
     const rerun = await send(root, server.port, { recipients: await csv(root, ['gone@example.com,Gone,IT', 'bo@example.com,Bo,IT']) })
@@ -156,7 +170,11 @@ describe('send over SMTP', () => {
     expect(io.stderr).toMatch(/rerun the same command to resume/)
     const ledger = new Ledger(join(root, '.newsletter/sends.sqlite'))
     // Tried for as long as give_up_after allows, not only `attempts` times: the server, not the recipient, failed.
-    expect(ledger.rows('2026-11', `smtp 127.0.0.1:${(silent.address() as { port: number }).port}`)[0]).toMatchObject({ state: 'pending', attempts: expect.any(Number), reply: expect.stringMatching(/Greeting never received/) })
+    expect(ledger.rows('2026-11', `smtp 127.0.0.1:${(silent.address() as { port: number }).port}`)[0]).toMatchObject({
+      state: 'pending',
+      attempts: expect.any(Number),
+      reply: expect.stringMatching(/Greeting never received/),
+    })
     expect(ledger.rows('2026-11', `smtp 127.0.0.1:${(silent.address() as { port: number }).port}`)[0]!.attempts).toBeGreaterThan(2)
     ledger.close()
   })
@@ -177,12 +195,28 @@ describe('send over SMTP', () => {
   it('fills {{fields}} in links percent-encoded, and refuses a row whose value would make a link unsafe', async () => {
     const root = await project({
       send: fast,
-      edit: (text) => text.replace('## Thank you', 'Your [portal]({{portal}}), your <a href="https://intranet.example.com/people?n={{name}}">profile</a>, <a href="{{name}}">you</a>.\n\n## Thank you'),
+      edit: (text) =>
+        text.replace(
+          '## Thank you',
+          'Your [portal]({{portal}}), your <a href="https://intranet.example.com/people?n={{name}}">profile</a>, <a href="{{name}}">you</a>.\n\n## Thank you',
+        ),
     })
     const server = await sink()
-    const list = await csv(root, ['ann@example.com,Ann & Co?#x,https://portal.example.com/a b', 'bo@example.com,javascript:alert(1),https://portal.example.com/', 'cy@example.com,Cy,"data:text/html;base64,PHNjcmlwdD4="'], 'email,name,portal')
+    const list = await csv(
+      root,
+      [
+        'ann@example.com,Ann & Co?#x,https://portal.example.com/a b',
+        'bo@example.com,javascript:alert(1),https://portal.example.com/',
+        'cy@example.com,Cy,"data:text/html;base64,PHNjcmlwdD4="',
+      ],
+      'email,name,portal',
+    )
     const refused = collect()
-    const error = await runSend({ yes: true, recipients: list }, ['2026-11'], refused, { root, env: { SMTP_URL: `smtp://127.0.0.1:${server.port}` }, tty: false }).catch((caught: unknown) => caught)
+    const error = await runSend({ yes: true, recipients: list }, ['2026-11'], refused, {
+      root,
+      env: { SMTP_URL: `smtp://127.0.0.1:${server.port}` },
+      tty: false,
+    }).catch((caught: unknown) => caught)
     expect(error).toMatchObject({ code: 'refused', message: '3 recipients would get an unsafe link: nothing was sent' })
     expect(refused.stderr.trim().split('\n')).toEqual([
       `${list}:2:17: error: \`name\` of ann@example.com makes a link \`Ann%20&%20Co?#x\`, which is not an https:, http: or mailto: link (recipients/link)`,
@@ -193,7 +227,10 @@ describe('send over SMTP', () => {
 
     // Without the link that is the name alone, the values are filled percent-encoded, and the Markdown link too.
     const text = await readFile(join(root, 'content/issues/2026-11.md'), 'utf8')
-    await writeFile(join(root, 'content/issues/2026-11.md'), approveText(text.replace(', <a href="{{name}}">you</a>', ''), { by: 'Test Approver', at: '2026-11-02T09:00' }))
+    await writeFile(
+      join(root, 'content/issues/2026-11.md'),
+      approveText(text.replace(', <a href="{{name}}">you</a>', ''), { by: 'Test Approver', at: '2026-11-02T09:00' }),
+    )
     await writeFile(list, 'email,name,portal\nann@example.com,Ann & Co?#x,https://portal.example.com/a b\n')
     const { code } = await send(root, server.port, { recipients: list })
     expect(code).toBe(0)
@@ -206,7 +243,10 @@ describe('send over SMTP', () => {
   it('never prints, records or reports the SMTP password', async () => {
     const password = 'S3cr3t-p@ss:w0rd!'
     const root = await project({ send: fast })
-    const server = await sink({ auth: { user: 'it-news', pass: password }, reply: (to) => (to === 'gone@example.com' ? 550 : to === 'slow@example.com' ? 451 : undefined) })
+    const server = await sink({
+      auth: { user: 'it-news', pass: password },
+      reply: (to) => (to === 'gone@example.com' ? 550 : to === 'slow@example.com' ? 451 : undefined),
+    })
     const url = `smtp://it-news:${encodeURIComponent(password)}@127.0.0.1:${server.port}`
     const list = await csv(root, ['ann@example.com,Ann,IT', 'gone@example.com,Gone,IT', 'slow@example.com,Slow,IT'])
     const outputs: string[] = []
@@ -219,7 +259,11 @@ describe('send over SMTP', () => {
     expect(server.messages).toHaveLength(1)
     // The wrong password: the server's refusal is shown, the password is not.
     const wrong = collect()
-    await runSend({ yes: true, to: 'ann@example.com' }, ['2026-11'], wrong, { root, env: { SMTP_URL: url.replace('127.0.0.1', 'localhost').replace(encodeURIComponent(password), encodeURIComponent(`${password}x`)) }, tty: false })
+    await runSend({ yes: true, to: 'ann@example.com' }, ['2026-11'], wrong, {
+      root,
+      env: { SMTP_URL: url.replace('127.0.0.1', 'localhost').replace(encodeURIComponent(password), encodeURIComponent(`${password}x`)) },
+      tty: false,
+    })
     outputs.push(wrong.stdout, wrong.stderr)
     expect(wrong.stderr).toMatch(/Sending stopped: .*535/)
     const ledgerPath = join(root, '.newsletter/sends.sqlite')
@@ -270,8 +314,16 @@ describe('send over SMTP', () => {
     const root = await project({ send: fast })
     const server = await sink()
     const io = collect()
-    const refused = await runSend({ recipients: await csv(root, ['ann@example.com,Ann,IT']) }, ['2026-11'], io, { root, env: { SMTP_URL: `smtp://127.0.0.1:${server.port}` }, tty: false }).catch((caught: unknown) => caught)
-    expect(refused).toMatchObject({ code: 'refused', message: expect.stringMatching(/to 1 recipient via smtp:\/\/127\.0\.0\.1:\d+: refused without --yes when not at a terminal$/), hint: 'Check with --dry-run, then add --yes' })
+    const refused = await runSend({ recipients: await csv(root, ['ann@example.com,Ann,IT']) }, ['2026-11'], io, {
+      root,
+      env: { SMTP_URL: `smtp://127.0.0.1:${server.port}` },
+      tty: false,
+    }).catch((caught: unknown) => caught)
+    expect(refused).toMatchObject({
+      code: 'refused',
+      message: expect.stringMatching(/to 1 recipient via smtp:\/\/127\.0\.0\.1:\d+: refused without --yes when not at a terminal$/),
+      hint: 'Check with --dry-run, then add --yes',
+    })
     expect(server.attempts).toHaveLength(0)
   })
 
@@ -287,7 +339,9 @@ describe('send over SMTP', () => {
       confirm: async (question) => (questions.push(question), false),
     })
     expect(code).toBe(2)
-    expect(questions).toEqual([expect.stringMatching(/^Send issue 2026-11 \("November: Windows restarts and QR-code phishing"\) to 1 recipient via smtp:\/\/127\.0\.0\.1:\d+\?$/)])
+    expect(questions).toEqual([
+      expect.stringMatching(/^Send issue 2026-11 \("November: Windows restarts and QR-code phishing"\) to 1 recipient via smtp:\/\/127\.0\.0\.1:\d+\?$/),
+    ])
     expect(io.stderr).toBe('Nothing was sent.\n')
     expect(server.attempts).toHaveLength(0)
   })
@@ -295,7 +349,11 @@ describe('send over SMTP', () => {
   it('writes .eml files to dist/outbox/<slug>/ without SMTP_URL, with the same ledger and report', async () => {
     const root = await project({ send: fast })
     const io = collect()
-    const code = await runSend({ yes: true, recipients: await csv(root, ['ann@example.com,Ann Lee,IT', 'bo@example.com,Bo,IT']) }, ['2026-11'], io, { root, env: {}, tty: false })
+    const code = await runSend({ yes: true, recipients: await csv(root, ['ann@example.com,Ann Lee,IT', 'bo@example.com,Bo,IT']) }, ['2026-11'], io, {
+      root,
+      env: {},
+      tty: false,
+    })
     expect(code).toBe(0)
     expect(io.stdout).toMatch(/2 sent, 0 failed, 0 pending of 2 .* via outbox .*dist\/outbox\/2026-11\//)
     const eml = await readFile(join(root, 'dist/outbox/2026-11/ann@example.com.eml'), 'utf8')
@@ -311,7 +369,12 @@ describe('send over SMTP', () => {
     await mkdir(join(root, 'dist/outbox'), { recursive: true })
     await writeFile(join(root, 'dist/outbox/2026-11'), 'a file where the folder should be')
     const io = collect()
-    const code = await runSend({ yes: true, recipients: await csv(root, ['ann@example.com,Ann,IT', 'bo@example.com,Bo,IT']) }, ['2026-11'], io, { root, env: {}, tty: false, progressEvery: 60_000 })
+    const code = await runSend({ yes: true, recipients: await csv(root, ['ann@example.com,Ann,IT', 'bo@example.com,Bo,IT']) }, ['2026-11'], io, {
+      root,
+      env: {},
+      tty: false,
+      progressEvery: 60_000,
+    })
     expect(code).toBe(1)
     expect(io.stderr).toMatch(/0 sent, 0 failed, 2 pending of 2/)
     expect(io.stderr).toMatch(/Sending stopped: cannot write .*dist\/outbox\/2026-11\/\w+@example\.com\.eml: ENOTDIR/)
@@ -336,7 +399,10 @@ describe('send over SMTP', () => {
     expect(server.attempts).toHaveLength(0)
 
     // With a fallback it goes out, filled with the fallback.
-    await writeFile(join(root, 'content/issues/2026-11.md'), approveText(text.replace('{{desk}}', '{{desk|ask reception}}'), { by: 'Test Approver', at: '2026-11-02T09:00' }))
+    await writeFile(
+      join(root, 'content/issues/2026-11.md'),
+      approveText(text.replace('{{desk}}', '{{desk|ask reception}}'), { by: 'Test Approver', at: '2026-11-02T09:00' }),
+    )
     const { code } = await send(root, server.port, { recipients: list })
     expect(code).toBe(0)
     expect(server.messages[0]!.text).toContain('Your desk: ask reception.')

@@ -30,24 +30,34 @@ afterAll(async () => {
 const audited = ['', 'issues/2026-10/', 'threats/', 'faq/', 'patches/', 'search/', 'notices/2026-10-14-vpn-outage/', 'status/']
 
 describe('archive site in Chromium', () => {
-  it.each(audited.flatMap((path) => (['light', 'dark'] as const).map((scheme) => [path, scheme] as const)))('has no WCAG 2.1 AA violations on /%s in %s mode', async (path, colorScheme) => {
-    const page = await browser.newPage({ colorScheme })
-    try {
-      await page.goto(server.url + path)
-      if (path === 'search/') await page.waitForSelector('.pagefind-ui__search-input')
-      await page.addScriptTag({ content: axeSource })
-      const audit = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ passes: unknown[]; violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe
-        const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-        return { passes: result.passes.length, violations: result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`) }
-      })
-      expect(audit.violations).toEqual([])
-      // axe really ran its checks on this page (colour contrast, names, landmarks…)
-      expect(audit.passes).toBeGreaterThan(10)
-    } finally {
-      await page.close()
-    }
-  })
+  it.each(audited.flatMap((path) => (['light', 'dark'] as const).map((scheme) => [path, scheme] as const)))(
+    'has no WCAG 2.1 AA violations on /%s in %s mode',
+    async (path, colorScheme) => {
+      const page = await browser.newPage({ colorScheme })
+      try {
+        await page.goto(server.url + path)
+        if (path === 'search/') await page.waitForSelector('.pagefind-ui__search-input')
+        await page.addScriptTag({ content: axeSource })
+        const audit = await page.evaluate(async () => {
+          const axe = (
+            window as unknown as {
+              axe: { run(context: Document, options: object): Promise<{ passes: unknown[]; violations: { id: string; nodes: { target: string[] }[] }[] }> }
+            }
+          ).axe
+          const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+          return {
+            passes: result.passes.length,
+            violations: result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`),
+          }
+        })
+        expect(audit.violations).toEqual([])
+        // axe really ran its checks on this page (colour contrast, names, landmarks…)
+        expect(audit.passes).toBeGreaterThan(10)
+      } finally {
+        await page.close()
+      }
+    },
+  )
 
   const sizes = [375, 600, 1280].flatMap((width) => (['light', 'dark'] as const).map((scheme) => [width, scheme] as const))
   it.each(sizes)('is readable at %i px wide in %s mode (screenshots in dist/screenshots)', async (width, colorScheme) => {
@@ -124,7 +134,10 @@ describe('archive site in Chromium', () => {
       await results.first().waitFor()
       expect(await results.count()).toBe(1)
       // The result and its sub-result (the section the word is in) both lead to the issue, under the base path.
-      const hrefs = await results.first().locator('a').evaluateAll((links) => links.map((link) => link.getAttribute('href')))
+      const hrefs = await results
+        .first()
+        .locator('a')
+        .evaluateAll((links) => links.map((link) => link.getAttribute('href')))
       expect(hrefs[0]).toBe('/it-news/issues/2026-08/')
       expect(hrefs.every((href) => href?.startsWith('/it-news/issues/2026-08/'))).toBe(true)
     } finally {

@@ -25,12 +25,16 @@ describe('newsletter build', () => {
     expect(first.said).toMatch(new RegExp(`Built 4 emails into ${out}/email and \\d+ archive pages into ${out}/site`))
     const email = await readFile(join(out, 'email', '2026-10.html'), 'utf8')
     expect(await readFile(join(out, 'site', 'email', '2026-10', 'index.html'), 'utf8')).toBe(email)
-    expect(await readFile(join(out, 'site', 'issues', '2026-10', 'index.html'), 'utf8')).toContain('<h1>October: Cybersecurity Awareness Month and a VPN hiccup</h1>')
+    expect(await readFile(join(out, 'site', 'issues', '2026-10', 'index.html'), 'utf8')).toContain(
+      '<h1>October: Cybersecurity Awareness Month and a VPN hiccup</h1>',
+    )
     const written = (await stat(join(out, 'site', 'index.html'))).mtimeMs
 
     const unchanged = await build()
     expect(unchanged.code).toBe(0)
-    expect(unchanged.said).toMatch(new RegExp(`^Nothing changed since the last build: the 4 emails in ${out}/email and \\d+ archive pages in ${out}/site are up to date`, 'm'))
+    expect(unchanged.said).toMatch(
+      new RegExp(`^Nothing changed since the last build: the 4 emails in ${out}/email and \\d+ archive pages in ${out}/site are up to date`, 'm'),
+    )
     expect((await stat(join(out, 'site', 'index.html'))).mtimeMs).toBe(written)
 
     const issue = join(root, 'content', 'issues', '2026-10.md')

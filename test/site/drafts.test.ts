@@ -26,7 +26,9 @@ describe('archive site with --drafts', () => {
   it('includes the draft, marked as a draft, but keeps it out of the feed and sitemap', async () => {
     const page = await read('issues/2026-12/index.html')
     expect(page).toContain('<strong>Draft.</strong> This issue is not published yet')
-    expect(await read('index.html')).toMatch(/<span class="draft">Draft<\/span><\/p>\s*<h3><a href="\/it-news\/issues\/2026-12\/">December: holiday cover<\/a><\/h3>/)
+    expect(await read('index.html')).toMatch(
+      /<span class="draft">Draft<\/span><\/p>\s*<h3><a href="\/it-news\/issues\/2026-12\/">December: holiday cover<\/a><\/h3>/,
+    )
     expect(await read('feed.xml')).not.toContain('2026-12')
     expect(await read('sitemap.xml')).not.toContain('2026-12')
     expect(await read('issues/2027-01/index.html')).toContain('<strong>In review.</strong> This issue is waiting for approval')
@@ -58,7 +60,10 @@ describe('archive site layout errors', () => {
       await writeSite(pipeline, config!)
       const before = await readFile(join(root, 'dist', 'site', 'faq', 'index.html'), 'utf8')
       const faq = join(root, 'layouts', 'site', 'faq.liquid')
-      await writeFile(faq, (await readFile(faq, 'utf8')).replace('{%- for item in listPage.items %}', '{%- for item in listPage.items %}{{ item.question | shout }}'))
+      await writeFile(
+        faq,
+        (await readFile(faq, 'utf8')).replace('{%- for item in listPage.items %}', '{%- for item in listPage.items %}{{ item.question | shout }}'),
+      )
       const error = await writeSite(pipeline, config!).catch((caught: unknown) => caught)
       expect(error).toBeInstanceOf(NewsletterError)
       expect((error as NewsletterError).message).toMatch(/undefined filter: shout/)
@@ -99,7 +104,8 @@ describe('pagination of long lists', () => {
       expect(patches).toContain('<h2 id="product-windows-11">Windows 11 (continued)</h2>')
       expect(patches).toContain('<a href="/it-news/patches/#product-windows-11">Windows 11</a>')
       expect(await readFile(join(dir, 'tags', 'security', 'page', '2', 'index.html'), 'utf8')).toContain('Page 2 of 2')
-      for (const file of (await listFiles(dir)).filter((name) => name.endsWith('.html'))) expect((await stat(join(dir, file))).size, file).toBeLessThanOrEqual(100 * 1024)
+      for (const file of (await listFiles(dir)).filter((name) => name.endsWith('.html')))
+        expect((await stat(join(dir, file))).size, file).toBeLessThanOrEqual(100 * 1024)
       // This build has no emails, so only the "as it was emailed" links may dangle.
       expect((await brokenLinks(dir, site.config.settings.archive_url)).filter((link) => !link.includes('/email/'))).toEqual([])
     } finally {

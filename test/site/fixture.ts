@@ -79,7 +79,8 @@ export async function brokenLinks(dir: string, siteUrl: string): Promise<string[
       const path = decodeURIComponent(url.pathname.slice(new URL(siteUrl).pathname.length))
       const target = path === '' || path.endsWith('/') ? `${path}index.html` : path
       if (!files.has(target)) broken.push(`${file}: ${link} (no ${target})`)
-      else if (url.hash && target.endsWith('.html') && !parsed.get(target)?.ids.has(decodeURIComponent(url.hash.slice(1)))) broken.push(`${file}: ${link} (no id ${url.hash} in ${target})`)
+      else if (url.hash && target.endsWith('.html') && !parsed.get(target)?.ids.has(decodeURIComponent(url.hash.slice(1))))
+        broken.push(`${file}: ${link} (no id ${url.hash} in ${target})`)
     }
   }
   return broken

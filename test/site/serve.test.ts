@@ -47,14 +47,18 @@ describe('serveSite', () => {
 
   it('redirects / and the base without its slash to the base path, and a folder to its slash', async () => {
     const root = server.url.replace(/it-news\/$/, '')
-    for (const [path, location] of [['', '/it-news/'], ['it-news', '/it-news/'], ['it-news/issues/2026-11', '/it-news/issues/2026-11/']]) {
+    for (const [path, location] of [
+      ['', '/it-news/'],
+      ['it-news', '/it-news/'],
+      ['it-news/issues/2026-11', '/it-news/issues/2026-11/'],
+    ]) {
       const response = await get(root + path)
       expect(response.status, path).toBe(302)
       expect(response.headers.get('location'), path).toBe(location)
     }
   })
 
-  it('answers a missing page with the site\'s 404 page, and refuses other methods', async () => {
+  it("answers a missing page with the site's 404 page, and refuses other methods", async () => {
     const missing = await get(`${server.url}issues/1999-01/`)
     expect(missing.status).toBe(404)
     expect(await missing.text()).toBe('<h1>Page not found</h1>')
@@ -84,7 +88,7 @@ describe('serveSite', () => {
 })
 
 describe('newsletter serve', () => {
-  it('serves the project\'s built site under the path of archive_url, until stopped', async () => {
+  it("serves the project's built site under the path of archive_url, until stopped", async () => {
     const child = spawn(process.execPath, [join(repo, 'src/bin.js'), 'serve', '--port', '0'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] })
     try {
       const url = await new Promise<string>((done, fail) => {

@@ -54,7 +54,8 @@ describe('archive site from the samples', () => {
   it('leaves drafts and issues in review out of every page, the feed, the sitemap and the search index', async () => {
     const files = await listFiles(site.dir)
     expect(files.filter((file) => file.includes('2026-12') || file.includes('2027-01'))).toEqual([])
-    for (const file of files.filter((name) => /\.(html|xml)$/.test(name))) expect(await read(file), file).not.toMatch(/marmalade|holiday cover|tangerine|new year, new passwords/i)
+    for (const file of files.filter((name) => /\.(html|xml)$/.test(name)))
+      expect(await read(file), file).not.toMatch(/marmalade|holiday cover|tangerine|new year, new passwords/i)
   })
 
   it('has no broken internal link under the /it-news/ base path', async () => {
@@ -73,7 +74,13 @@ describe('archive site from the samples', () => {
 
   it('lays the issue out for the web with every section the email has', async () => {
     const html = await read('issues/2026-10/index.html')
-    for (const heading of ['Multi-factor &#34;push bombing&#34;', 'Patches and restarts', 'How do I set up the authenticator app on a new phone?', 'Where our projects stand', 'It is Cybersecurity Awareness Month']) {
+    for (const heading of [
+      'Multi-factor &#34;push bombing&#34;',
+      'Patches and restarts',
+      'How do I set up the authenticator app on a new phone?',
+      'Where our projects stand',
+      'It is Cybersecurity Awareness Month',
+    ]) {
       expect(html).toContain(heading)
     }
     expect(html).not.toContain('mj-column')
@@ -113,9 +120,15 @@ describe('archive site from the samples', () => {
     const entries = [...feed.matchAll(/<entry>[\s\S]*?<link href="([^"]+)"\/>\s*<id>([^<]+)<\/id>/g)].map((match) => [match[1], match[2]])
     expect(entries.map(([link, id]) => link === id)).not.toContain(false)
     expect(entries.map(([link]) => link!).sort()).toEqual(
-      ['issues/2026-08/', 'issues/2026-09/', 'issues/2026-10/', 'issues/2026-11/', 'notices/2026-10-14-vpn-outage/#update-1', 'notices/2026-10-14-vpn-outage/#update-2', 'notices/2026-10-14-vpn-outage/#update-3'].map(
-        (path) => `https://intranet.example.com/it-news/${path}`,
-      ),
+      [
+        'issues/2026-08/',
+        'issues/2026-09/',
+        'issues/2026-10/',
+        'issues/2026-11/',
+        'notices/2026-10-14-vpn-outage/#update-1',
+        'notices/2026-10-14-vpn-outage/#update-2',
+        'notices/2026-10-14-vpn-outage/#update-3',
+      ].map((path) => `https://intranet.example.com/it-news/${path}`),
     )
   })
 
