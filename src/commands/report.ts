@@ -30,14 +30,12 @@ export const reportCommand: Command = {
       // A notice is sent once per revision: every revision is reported, each under its number once there is more than one.
       const revisions = ledger.revisions(slug)
       const sends = revisions.flatMap(({ key, revision }) =>
-        ledger
-          .destinations(key)
-          .map((destination) => ({
-            destination,
-            revision: revisions.length > 1 ? revision : undefined,
-            counts: ledger.counts(key, destination),
-            rows: ledger.rows(key, destination),
-          })),
+        ledger.destinations(key).map((destination) => ({
+          destination,
+          revision: revisions.length > 1 ? revision : undefined,
+          counts: ledger.counts(key, destination),
+          rows: ledger.rows(key, destination),
+        })),
       )
       if (sends.length === 0)
         throw new NewsletterError(`${shown} has no send of ${slug}`, 'usage', undefined, { hint: 'Check the slug, or pass the --ledger FILE the send used' })
