@@ -1,13 +1,12 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { formatText } from '../check/report.ts'
-import { NewsletterError } from '../errors.ts'
 import { escapeHtml } from '../email/personalize.ts'
 import { defaultEditorUrl, docPage, favicon, indexPage, notFoundPage, previewCss, previewJs } from './pages.ts'
 import { loadReaders, personalize, type Reader } from './reader.ts'
 import { applyScheme, isScheme, schemes } from './scheme.ts'
 import { PreviewState, type Change } from './state.ts'
+import { listenOn } from '../site/serve.ts'
 import { sendTestFromPreview } from './test-send.ts'
 import { watchFolders } from './watch.ts'
 
@@ -163,23 +162,12 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
     response.on('close', () => streams.delete(response))
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      watcher.close()
-      reject(
-        error.code === 'EADDRINUSE' || error.code === 'EACCES'
-          ? new NewsletterError(
-              `Cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}`,
-              'io',
-              undefined,
-              { cause: error, hint: 'Pass another --port (0 picks a free one)' },
-            )
-          : error,
-      )
-    })
-    server.listen(port, host, () => resolve())
-  })
-  port = (server.address() as AddressInfo).port
+  try {
+    port = (await listenOn(server, port, host)).port
+  } catch (error) {
+    watcher.close()
+    throw error
+  }
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,
     async close() {

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, resolve, sep } from 'node:path'
 import { NewsletterError } from '../errors.ts'
@@ -86,22 +86,7 @@ export async function serveSite(options: ServeOptions): Promise<SiteServer> {
 
   const port = options.port ?? 8081
   const host = options.host ?? '127.0.0.1'
-  await new Promise<void>((done, fail) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      fail(
-        error.code === 'EADDRINUSE' || error.code === 'EACCES'
-          ? new NewsletterError(
-              `Cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}`,
-              'io',
-              undefined,
-              { cause: error, hint: 'Pass another --port (0 picks a free one)' },
-            )
-          : error,
-      ),
-    )
-    server.listen(port, host, () => done())
-  })
-  const address = server.address() as AddressInfo
+  const address = await listenOn(server, port, host)
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address
   return {
     url: `http://${shown}:${address.port}${base}`,
@@ -126,4 +111,26 @@ export function fileFor(root: string, base: string, pathname: string): string | 
 
 function redirect(response: ServerResponse, location: string): void {
   response.writeHead(302, { location }).end()
+}
+
+/** Start listening; a port in use or not allowed is a NewsletterError saying to pass another `--port`. */
+export function listenOn(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((done, fail) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      fail(
+        error.code === 'EADDRINUSE' || error.code === 'EACCES'
+          ? new NewsletterError(
+              `Cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}`,
+              'io',
+              undefined,
+              {
+                cause: error,
+                hint: 'Pass another --port (0 picks a free one)',
+              },
+            )
+          : error,
+      ),
+    )
+    server.listen(port, host, () => done(server.address() as AddressInfo))
+  })
 }
