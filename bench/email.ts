@@ -6,12 +6,10 @@ import { loadavg } from 'node:os'
 import mjml2html from 'mjml'
 import { parseSettings } from '../src/config.ts'
 import { parseDoc } from '../src/content/load.ts'
-import { buildEmail } from '../src/email/build-email.ts'
+import { buildEmail, fillEmailLayout } from '../src/email/build-email.ts'
 import { mjmlOptions } from '../src/email/compile.ts'
-import { fillLayout, loadLayouts } from '../src/email/layout.ts'
-import { inlineText, LinkRefs } from '../src/markdown/text.ts'
+import { loadLayouts } from '../src/email/layout.ts'
 import { renderParts } from '../src/markdown/parts.ts'
-import { emailUrls } from '../src/email/urls.ts'
 import { machine, median, percentile, writeSection } from './lib.ts'
 
 const root = join(import.meta.dirname, '..')
@@ -29,14 +27,7 @@ async function ours(): Promise<number> {
 
 // The peer gets the MJML our layout produced, so both sides compile exactly the same document.
 const parts = renderParts(parseDoc('content/issues/2026-11.md', text, 'issue').doc!, { locale: settings.language })
-const mjml = fillLayout(layouts, 'issue.mjml', {
-  settings,
-  doc: parts,
-  issue: parts.issue,
-  urls: emailUrls(parts, settings),
-  kicker: `Issue ${parts.issue?.number}`,
-  preheader: inlineText(parts.summary.nodes, new LinkRefs()),
-})
+const { mjml } = fillEmailLayout(parts, settings, layouts)
 async function bare(): Promise<number> {
   return Buffer.byteLength((await mjml2html(mjml, mjmlOptions)).html)
 }

@@ -9,10 +9,8 @@ import { parseDoc } from '../src/content/load.ts'
 import { loadProject } from '../src/project/project.ts'
 import { createChecker } from '../src/check/checker.ts'
 import { mjmlOptions } from '../src/email/compile.ts'
-import { fillLayout } from '../src/email/layout.ts'
-import { emailUrls } from '../src/email/urls.ts'
+import { fillEmailLayout } from '../src/email/build-email.ts'
 import { renderParts } from '../src/markdown/parts.ts'
-import { inlineText, LinkRefs } from '../src/markdown/text.ts'
 import { startPreview } from '../src/preview/server.ts'
 import { renderDoc } from '../src/project/pipeline.ts'
 import { renderDocPage } from '../src/site/build-site.ts'
@@ -60,15 +58,7 @@ const layouts = project.layouts!
 const checker = await createChecker(config!, { glossary: project.glossary.glossary, pages: project.pages })
 const doc = parseDoc(path, original, 'issue').doc!
 const parts = renderParts(doc, { locale: config!.settings.language })
-const mjml = fillLayout(layouts, 'issue.mjml', {
-  settings: config!.settings,
-  doc: parts,
-  issue: parts.issue,
-  notice: parts.notice,
-  urls: emailUrls(parts, config!.settings),
-  kicker: `Issue ${parts.issue?.number}`,
-  preheader: inlineText(parts.summary.nodes, new LinkRefs()),
-})
+const { mjml } = fillEmailLayout(parts, config!.settings, layouts)
 const peer: number[] = []
 const direct: number[] = []
 await fetchText(emailUrl)

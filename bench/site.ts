@@ -41,23 +41,14 @@ async function child(mode: string, dir: string): Promise<void> {
     // Bare mjml2html of the MJML our layouts give each issue; filling the layouts is not timed.
     const { loadProject, projectDocs } = await import('../src/project/project.ts')
     const { renderParts } = await import('../src/markdown/parts.ts')
-    const { fillLayout } = await import('../src/email/layout.ts')
-    const { emailUrls } = await import('../src/email/urls.ts')
-    const { inlineText, LinkRefs } = await import('../src/markdown/text.ts')
+    const { fillEmailLayout } = await import('../src/email/build-email.ts')
     const { mjmlOptions } = await import('../src/email/compile.ts')
     const { default: mjml2html } = await import('mjml')
     const project = await loadProject(dir)
     const settings = project.config!.settings
     const sources = projectDocs(project).map((doc) => {
       const parts = renderParts(doc, { locale: settings.language })
-      return fillLayout(project.layouts!, 'issue.mjml', {
-        settings,
-        doc: parts,
-        issue: parts.issue,
-        urls: emailUrls(parts, settings),
-        kicker: `Issue ${parts.issue?.number}`,
-        preheader: inlineText(parts.summary.nodes, new LinkRefs()),
-      })
+      return fillEmailLayout(parts, settings, project.layouts!).mjml
     })
     started = performance.now()
     const before = process.cpuUsage()

@@ -19,25 +19,36 @@ export interface EmailArtifact {
   mjml: string
 }
 
-/** Rendered document → MJML layout → HTML (here, or on a worker with `run`), plus the text part from the same parts. */
-export async function buildEmail(doc: RenderedDoc, settings: Settings, layouts: Layouts, run?: MjmlRunner): Promise<EmailArtifact> {
-  const urls = emailUrls(doc, settings)
-  // 1. Fill the layout for this kind of document; all values are escaped unless already sanitized HTML
+/** A document's MJML layout filled in: which layout, the data it was given (to trace errors), and the MJML. */
+export interface FilledLayout {
+  name: string
+  data: { settings: Settings; doc: RenderedDoc; urls: ReturnType<typeof emailUrls> } & Record<string, unknown>
+  mjml: string
+}
+
+/** Fill the layout for this kind of document; all values are escaped unless already sanitized HTML. */
+export function fillEmailLayout(doc: RenderedDoc, settings: Settings, layouts: Layouts): FilledLayout {
   const name = `${doc.kind}.mjml`
   const data = {
     settings,
     doc,
     issue: doc.issue,
     notice: doc.notice,
-    urls,
+    urls: emailUrls(doc, settings),
     kicker: kickerOf(doc),
     preheader: inlineText(doc.summary.nodes, new LinkRefs()),
   }
-  const mjml = fillLayout(layouts, name, data)
+  return { name, data, mjml: fillLayout(layouts, name, data) }
+}
+
+/** Rendered document → MJML layout → HTML (here, or on a worker with `run`), plus the text part from the same parts. */
+export async function buildEmail(doc: RenderedDoc, settings: Settings, layouts: Layouts, run?: MjmlRunner): Promise<EmailArtifact> {
+  // 1. Fill the layout for this kind of document
+  const { name, data, mjml } = fillEmailLayout(doc, settings, layouts)
   // 2. Compile with strict validation and includes off; errors point at the layout line
   const html = await compileMjml(mjml, (line) => traceLine(layouts, name, data, line), run)
   // 3. The text part comes from the same parts, not from scraping the HTML
-  const text = renderText(doc, settings, urls)
+  const text = renderText(doc, settings, data.urls)
   // A notice's subject names its state, so each revision reads as news in the inbox: `[Identified] VPN: …`.
   const subject = doc.notice ? noticeSubject({ state: doc.notice.state, title: doc.title }) : doc.title
   return { slug: doc.slug, subject, html, text, bytes: Buffer.byteLength(html), mjml }
