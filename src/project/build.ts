@@ -4,7 +4,6 @@ import type { JsonMessage } from '../check/report.ts'
 import { defaults } from '../config.ts'
 import { hashOf } from './cache.ts'
 import { inputsFingerprint, loadProject } from './project.ts'
-import type { Pipeline } from './pipeline.ts'
 import { replaceDir, writeAtomic, writeFiles } from './write.ts'
 
 /** What `build` did, for the command to print. */
@@ -43,28 +42,23 @@ export async function buildProject(root: string, options: { drafts?: boolean; ou
     return { ...last.result, unchanged: true }
 
   // The renderers, MJML and Eleventy are loaded only when there is something to build.
-  const [{ collectMessages }, { emailOutputs, failed, runPipeline }, { buildPages, writeEmailPages }] = await Promise.all([
+  const [{ collectMessages }, { emailOutputs, failed, runPipeline }, { buildSite }] = await Promise.all([
     import('../check/report.ts'),
     import('./pipeline.ts'),
     import('../site/build-site.ts'),
   ])
   const project = await loadProject(root, { outDir })
-  let pipeline: Pipeline | undefined = await runPipeline(project, { drafts: options.drafts, cacheDir })
+  const pipeline = await runPipeline(project, { drafts: options.drafts, cacheDir })
   const messages = collectMessages(pipeline.files)
   const config = project.config
   if (!config || failed(pipeline)) return { messages, ok: false, emails: 0, pages: 0, outDir, unchanged: false }
-  const emails = pipeline.emails.length
   // Both folders are built beside their targets; the site is swapped in first, then the emails, and a failure
-  // anywhere leaves both as they were. The emails are written out before Eleventy runs and not held after.
+  // anywhere leaves both as they were.
   const pages = await replaceDir(join(outDir, 'email'), async (emailDir) => {
-    await writeFiles(emailDir, emailOutputs(pipeline!))
-    return replaceDir(join(outDir, 'site'), async (siteDir) => {
-      const emailPages = await writeEmailPages(pipeline!.emails, siteDir)
-      const rendered = pipeline!.rendered
-      pipeline = undefined
-      return emailPages + (await buildPages(rendered, config, siteDir))
-    })
+    await writeFiles(emailDir, emailOutputs(pipeline))
+    return replaceDir(join(outDir, 'site'), (siteDir) => buildSite(pipeline, config, siteDir))
   })
+  const emails = pipeline.emails.length
   const result = { messages, ok: true, emails, pages, outDir }
   await writeAtomic(record, JSON.stringify({ inputs, result } satisfies LastBuild))
   return { ...result, unchanged: false }

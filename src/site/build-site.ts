@@ -4,7 +4,7 @@ import Eleventy, { type UserConfig } from '@11ty/eleventy'
 import type { LiquidError } from 'liquidjs'
 import * as pagefind from 'pagefind'
 import type { Pipeline } from '../project/pipeline.ts'
-import { replaceDir, writeFiles } from '../project/write.ts'
+import { writeFiles } from '../project/write.ts'
 import { packageDir, type Config } from '../config.ts'
 import { fillWithFallbacks } from '../email/personalize.ts'
 import { NewsletterError } from '../errors.ts'
@@ -18,31 +18,14 @@ import { createSiteLiquid, liquidOptions } from './templates.ts'
 const pagesDir = join(packageDir, 'src', 'site', 'pages')
 const eleventyConfigPath = join(packageDir, '.eleventy.js')
 
-/** What a site build wrote. */
-export interface SiteResult {
-  dir: string
-  /** HTML pages written, emails included. */
-  pages: number
-}
-
-/**
- * Build the archive into `<outDir>/site` all-or-nothing: everything is built into a temporary folder beside it
- * and swapped in only when Eleventy, the email pages and the search index have all been written.
- */
-export async function writeSite(pipeline: Pipeline, config: Config): Promise<SiteResult> {
-  const target = join(config.outDir, 'site')
-  const pages = await replaceDir(target, (dir) => buildSite(pipeline, config, dir))
-  return { dir: target, pages }
-}
-
-/** Build the archive into `dir`: each email exactly as built, the Eleventy pages, then the Pagefind index. Returns the page count. */
+/** Build the archive into `dir`: each email exactly as built, the Eleventy pages, then the search index. Returns the page count. */
 export async function buildSite(pipeline: Pipeline, config: Config, dir: string): Promise<number> {
   const emails = await writeEmailPages(pipeline.emails, dir)
   return emails + (await buildPages(pipeline.rendered, config, dir))
 }
 
 /** "View in browser": each email as built, its slots filled as on every other page, at `email/<slug>/`. Returns how many. */
-export async function writeEmailPages(emails: readonly EmailArtifact[], dir: string): Promise<number> {
+async function writeEmailPages(emails: readonly EmailArtifact[], dir: string): Promise<number> {
   for (const email of emails) {
     const file = join(dir, 'email', email.slug, 'index.html')
     await mkdir(dirname(file), { recursive: true })
@@ -52,7 +35,7 @@ export async function writeEmailPages(emails: readonly EmailArtifact[], dir: str
 }
 
 /** The archive's pages from the rendered documents (Eleventy), then the search index over them. Returns the page count. */
-export async function buildPages(rendered: readonly RenderedDoc[], config: Config, dir: string): Promise<number> {
+async function buildPages(rendered: readonly RenderedDoc[], config: Config, dir: string): Promise<number> {
   const data = siteData(rendered, config.settings)
   const pages = await runEleventy(data, config, dir)
   // `/status.json` for intranet widgets, and each maintenance's calendar file beside its page

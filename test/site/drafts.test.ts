@@ -8,8 +8,8 @@ import { loadConfig } from '../../src/config.ts'
 import { parseDoc } from '../../src/content/load.ts'
 import { NewsletterError } from '../../src/errors.ts'
 import { renderParts } from '../../src/markdown/parts.ts'
-import { buildSite, renderDocPage, writeSite } from '../../src/site/build-site.ts'
-import { brokenLinks, buildFixtureSite, listFiles, type BuiltSite } from './fixture.ts'
+import { buildSite, renderDocPage } from '../../src/site/build-site.ts'
+import { brokenLinks, buildFixtureSite, listFiles, writeSite, type BuiltSite } from './fixture.ts'
 
 let site: BuiltSite
 const read = (path: string) => readFile(join(site.dir, path), 'utf8')

@@ -5,7 +5,8 @@ import { Parser } from 'htmlparser2'
 import { failed, runPipeline, type Pipeline } from '../../src/project/pipeline.ts'
 import type { Config } from '../../src/config.ts'
 import { loadProject } from '../../src/project/project.ts'
-import { writeSite } from '../../src/site/build-site.ts'
+import { buildSite } from '../../src/site/build-site.ts'
+import { replaceDir } from '../../src/project/write.ts'
 import { sampleContent } from '../helpers/render.ts'
 
 const repo = join(import.meta.dirname, '..', '..')
@@ -16,6 +17,13 @@ export interface BuiltSite {
   config: Config
   pipeline: Pipeline
   dir: string
+}
+
+/** The archive into `<outDir>/site`, swapped in whole as `build` does; a failure leaves the previous one. */
+export async function writeSite(pipeline: Pipeline, config: Config): Promise<{ dir: string }> {
+  const dir = join(config.outDir, 'site')
+  await replaceDir(dir, (temporary) => buildSite(pipeline, config, temporary))
+  return { dir }
 }
 
 /** Copy the site fixtures into a temporary project and build its archive (the checkout's own content/ is never read). */

@@ -4,9 +4,8 @@ import ICAL from 'ical.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { failed, runPipeline } from '../../src/project/pipeline.ts'
 import { loadProject } from '../../src/project/project.ts'
-import { writeSite } from '../../src/site/build-site.ts'
 import { tempProject } from '../helpers/project.ts'
-import { brokenLinks } from './fixture.ts'
+import { brokenLinks, writeSite } from './fixture.ts'
 
 const incident = (state: string, extra = '') => `---
 title: "Printers: nobody can print"
