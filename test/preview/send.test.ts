@@ -1,14 +1,12 @@
 import { existsSync } from 'node:fs'
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startPreview, type PreviewServer } from '../../src/preview/server.ts'
-import { launchBrowser } from '../helpers/browser.ts'
+import { type PreviewServer } from '../../src/preview/server.ts'
 import { startSink, type Sink } from '../send/helpers.ts'
-import { sampleContent } from '../helpers/render.ts'
+import { openPreview, type PreviewRun } from '../helpers/preview.ts'
 
 const password = 'S3cr3t-p@ss:w0rd!'
 const draft = `---
@@ -22,33 +20,29 @@ summary: "Printers move."
 Hello {{name|colleague}}, the second-floor printer moves to the kitchen on 4 December.
 `
 
+let run: PreviewRun | undefined
 let root: string
 let sink: Sink
 let preview: PreviewServer
-let browser: Browser
 let page: Page
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'newsletter-preview-send-'))
-  await cp(sampleContent, join(root, 'content'), { recursive: true })
-  await cp('layouts', join(root, 'layouts'), { recursive: true })
-  await writeFile(join(root, 'content/issues/2026-12.md'), draft)
-  const settings = await readFile(join(root, 'content/settings.yml'), 'utf8')
-  await writeFile(
-    join(root, 'content/settings.yml'),
-    `${settings.replace('send:\n', 'send:\n  require_tls: false\n  retry_delay: 10\n')}preview:\n  test_to: [tester@example.com]\n`,
-  )
   sink = await startSink({ auth: { user: 'it-news', pass: password } })
-  preview = await startPreview({ root, port: 0, env: { SMTP_URL: `smtp://it-news:${encodeURIComponent(password)}@127.0.0.1:${sink.port}` } })
-  browser = await launchBrowser()
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  const prepare = async (root: string) => {
+    await writeFile(join(root, 'content/issues/2026-12.md'), draft)
+    const settings = await readFile(join(root, 'content/settings.yml'), 'utf8')
+    await writeFile(
+      join(root, 'content/settings.yml'),
+      `${settings.replace('send:\n', 'send:\n  require_tls: false\n  retry_delay: 10\n')}preview:\n  test_to: [tester@example.com]\n`,
+    )
+  }
+  run = await openPreview(prepare, { env: { SMTP_URL: `smtp://it-news:${encodeURIComponent(password)}@127.0.0.1:${sink.port}` } })
+  ;({ root, preview, page } = run)
 })
 
 afterAll(async () => {
-  await browser?.close()
-  await preview?.close()
+  await run?.close()
   await sink?.close()
-  await rm(root, { recursive: true, force: true })
 })
 
 function post(path: string, body: string, headers: Record<string, string>) {

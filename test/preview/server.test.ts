@@ -1,13 +1,11 @@
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startPreview, type PreviewServer } from '../../src/preview/server.ts'
-import { launchBrowser } from '../helpers/browser.ts'
-import { sampleContent } from '../helpers/render.ts'
+import { type PreviewServer } from '../../src/preview/server.ts'
+import { openPreview, type PreviewRun } from '../helpers/preview.ts'
 
 const draft = (summary: string, title = 'December draft: printers and passwords') => `---
 title: "${title}"
@@ -24,27 +22,20 @@ Hello {{name}}, here is what changed in December.
 The second-floor printer moves to the kitchen on 4 December.
 `
 
+let run: PreviewRun | undefined
 let root: string
 let preview: PreviewServer
-let browser: Browser
 let page: Page
 let draftPath: string
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'newsletter-preview-'))
-  await cp(sampleContent, join(root, 'content'), { recursive: true })
-  await cp('layouts', join(root, 'layouts'), { recursive: true })
+  run = await openPreview((root) => writeFile(join(root, 'content/issues/2026-12.md'), draft('Printers move, and passwords get longer.')))
+  ;({ root, preview, page } = run)
   draftPath = join(root, 'content/issues/2026-12.md')
-  await writeFile(draftPath, draft('Printers move, and passwords get longer.'))
-  preview = await startPreview({ root, port: 0 })
-  browser = await launchBrowser()
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
 })
 
 afterAll(async () => {
-  await browser?.close()
-  await preview?.close()
-  await rm(root, { recursive: true, force: true })
+  await run?.close()
 })
 
 describe('newsletter preview in Chromium', () => {

@@ -1,11 +1,9 @@
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startPreview, type PreviewServer } from '../../src/preview/server.ts'
-import { launchBrowser } from '../helpers/browser.ts'
-import { sampleContent } from '../helpers/render.ts'
+import { type PreviewServer } from '../../src/preview/server.ts'
+import { openPreview, type PreviewRun } from '../helpers/preview.ts'
 
 const draft = (summary: string) => `---
 title: "December: printers and passwords"
@@ -25,27 +23,21 @@ The second-floor printer moves to the kitchen on 4 December.
 const long =
   'The second-floor printer moves to the kitchen on Thursday, passwords must be fifteen characters from January, and the helpdesk closes early on the 24th for the staff party.'
 
-let root: string
+let run: PreviewRun | undefined
 let preview: PreviewServer
-let browser: Browser
 let page: Page
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'newsletter-tabs-'))
-  await cp(sampleContent, join(root, 'content'), { recursive: true })
-  await cp('layouts', join(root, 'layouts'), { recursive: true })
-  await writeFile(join(root, 'content/issues/2026-12.md'), draft(long))
-  await writeFile(join(root, 'content/issues/2026-13.md'), draft('Printers move.').replace('issue: 15', 'issue: 16').replace('2026-12-01', '2027-01-05'))
-  preview = await startPreview({ root, port: 0 })
-  browser = await launchBrowser()
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  run = await openPreview(async (root) => {
+    await writeFile(join(root, 'content/issues/2026-12.md'), draft(long))
+    await writeFile(join(root, 'content/issues/2026-13.md'), draft('Printers move.').replace('issue: 15', 'issue: 16').replace('2026-12-01', '2027-01-05'))
+  })
+  ;({ preview, page } = run)
   await mkdir('dist/screenshots', { recursive: true })
 })
 
 afterAll(async () => {
-  await browser?.close()
-  await preview?.close()
-  await rm(root, { recursive: true, force: true })
+  await run?.close()
 })
 
 describe('the inbox tab', () => {

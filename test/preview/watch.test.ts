@@ -1,11 +1,9 @@
-import { cp, mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { rename, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, it } from 'vitest'
-import { startPreview, type PreviewServer } from '../../src/preview/server.ts'
-import { launchBrowser } from '../helpers/browser.ts'
-import { sampleContent } from '../helpers/render.ts'
+import { type PreviewServer } from '../../src/preview/server.ts'
+import { openPreview, type PreviewRun } from '../helpers/preview.ts'
 
 const draft = (line: string) => `---
 title: "December draft"
@@ -18,25 +16,18 @@ summary: "Printers move, and passwords get longer."
 ${line}
 `
 
+let run: PreviewRun | undefined
 let root: string
 let preview: PreviewServer
-let browser: Browser
 let page: Page
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'newsletter-watch-'))
-  await cp(sampleContent, join(root, 'content'), { recursive: true })
-  await cp('layouts', join(root, 'layouts'), { recursive: true })
-  await writeFile(join(root, 'content/issues/2026-12.md'), draft('Save number none.'))
-  preview = await startPreview({ root, port: 0 })
-  browser = await launchBrowser()
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  run = await openPreview((root) => writeFile(join(root, 'content/issues/2026-12.md'), draft('Save number none.')))
+  ;({ root, preview, page } = run)
 })
 
 afterAll(async () => {
-  await browser?.close()
-  await preview?.close()
-  await rm(root, { recursive: true, force: true })
+  await run?.close()
 })
 
 /** Save as editors do: in place (truncate and write), or by writing a temporary file and renaming it over the old one. */
