@@ -7,6 +7,7 @@ import { defaults, loadConfig, type Config } from '../config.ts'
 import { checkIssueNumbers, listSources, loadSource, peekIssueNumber, type IssueNumber, type LoadedSource, type Source } from '../content/load.ts'
 import type { Doc } from '../content/types.ts'
 import { loadLayouts, type Layouts } from '../email/layout.ts'
+import { decodeText } from '../content/text.ts'
 import { report } from '../errors.ts'
 import { codeVersion, hashOf } from './cache.ts'
 
@@ -113,8 +114,8 @@ function issueNumberOf({ loaded }: LoadedSource): IssueNumber[] {
 
 async function peek(source: Source): Promise<IssueNumber | undefined> {
   if (source.kind !== 'issue') return undefined
-  const text = await readFile(source.abs, 'utf8').catch(() => '')
-  const number = peekIssueNumber(text.replace(/\r\n?/g, '\n'))
+  const bytes = await readFile(source.abs).catch(() => undefined)
+  const number = bytes && peekIssueNumber(decodeText(bytes).text)
   return number === undefined ? undefined : { path: source.path, number }
 }
 
