@@ -7,7 +7,7 @@ import { unified, type Processor } from 'unified'
 import { VFile } from 'vfile'
 import type { Position } from '../errors.ts'
 import type { Glossary, Term } from './glossary.ts'
-import { everydayAcronyms, isNotAnAcronym, itTerms, plainEnough, wordyPhrases } from './it-words.ts'
+import { everydayAcronyms, evasive, isNotAnAcronym, itTerms, plainEnough, wordyPhrases } from './it-words.ts'
 import { PhraseIndex, phraseVariants, sentenceTokens, type Match, type Token } from './phrases.ts'
 import type { Emit, Fix, Limits } from './rules.ts'
 import { placeAt, type Segment } from './segments.ts'
@@ -24,25 +24,6 @@ export type SimplifyPatterns = Record<string, { replace: readonly string[]; omit
 export interface Lexicon {
   phrases: PhraseIndex<Finding>
   known: ReadonlySet<string>
-}
-
-const apology = 'Say sorry for what went wrong, in plain words: "Sorry: you could not open shared files for four hours."'
-const evasive: Record<string, string> = {
-  'apologize for any inconvenience': apology,
-  'apologize for the inconvenience': apology,
-  'apology for any inconvenience': apology,
-  'sorry for any inconvenience': apology,
-  'regret any inconvenience': apology,
-  'caused by an issue': 'Say what went wrong: "a disk failed", "we made a mistake in a setting"',
-  'caused by a problem': 'Say what went wrong: "a disk failed", "we made a mistake in a setting"',
-  'caused by a technical issue': 'Say what went wrong: "a disk failed", "we made a mistake in a setting"',
-  'caused by an error': 'Say whose error and what it was: "We made a mistake: …"',
-  'caused by an incident': 'Say what happened: "a disk failed", "we made a mistake in a setting"',
-  'due to an issue': 'Say what went wrong: "a disk failed", "we made a mistake in a setting"',
-  'due to a technical issue': 'Say what went wrong: "a disk failed", "we made a mistake in a setting"',
-  'due to technical difficulties': 'Say what went wrong: "a disk failed", "we made a mistake in a setting"',
-  'due to unforeseen circumstances': 'Say what happened: "the supplier sent the wrong part"',
-  'appreciate your patience and understanding': 'Say sorry for what went wrong, and what you are doing about it',
 }
 
 /** The lexicon for a project: its glossary first (its entries win), then the built-in IT words and retext-simplify's list. */
