@@ -15,6 +15,9 @@ export interface Token {
   /** Punctuation right before the word and right after it (spaces skipped), for "(MFA)", "YES" in quotes, "term: …". */
   before?: string
   after?: string
+  /** The whole word this token is part of ("re-imaged" for "re" and "imaged"), and which part it is, from 0. */
+  word: string
+  part: number
 }
 
 /** A phrase found in a sentence: `length` tokens from `index`. */
@@ -65,7 +68,15 @@ export class PhraseIndex<T> {
   /** True when a phrase of these words is in the index. */
   has(phrase: string): boolean {
     return phraseVariants(phrase).some((words) => {
-      const tokens = words.map((text) => ({ text, normal: normalizeWord(text), forms: wordForms(text), start: { line: 1, column: 1 }, afterBreak: false }))
+      const tokens = words.map((text) => ({
+        text,
+        normal: normalizeWord(text),
+        forms: wordForms(text),
+        start: { line: 1, column: 1 },
+        afterBreak: false,
+        word: text,
+        part: 0,
+      }))
       return this.longestAt(tokens, 0)?.length === tokens.length
     })
   }
@@ -146,6 +157,8 @@ export function sentenceTokens(sentence: Sentence): Token[] {
           afterBreak,
           before: k === 0 ? punctuation(i - 1, -1) : undefined,
           after: k === parts.length - 1 ? punctuation(i + 1, 1) : undefined,
+          word: raw,
+          part: k,
         })
       }
       afterBreak = false

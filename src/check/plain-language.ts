@@ -7,11 +7,12 @@ import { unified, type Processor } from 'unified'
 import { VFile } from 'vfile'
 import type { Position } from '../errors.ts'
 import type { Glossary, Term } from './glossary.ts'
-import { everydayAcronyms, evasive, isNotAnAcronym, itTerms, plainEnough, wordyPhrases } from './it-words.ts'
+import { spokenCount, spokenInLowerCase } from './frequency.ts'
+import { everydayAcronyms, everydayWords, evasive, isNotAnAcronym, itTerms, plainEnough, wordyPhrases } from './it-words.ts'
 import { PhraseIndex, phraseVariants, sentenceTokens, type Match, type Token } from './phrases.ts'
 import type { Emit, Fix, Limits } from './rules.ts'
 import { placeAt, type Segment } from './segments.ts'
-import { normalizeWord } from './words.ts'
+import { normalizeWord, wordForms } from './words.ts'
 
 /** A phrase the checks look for: glossary jargon, a wordy phrase with plainer words, or evasive wording. */
 export type Finding =
@@ -24,6 +25,18 @@ export type SimplifyPatterns = Record<string, { replace: readonly string[]; omit
 export interface Lexicon {
   phrases: PhraseIndex<Finding>
   known: ReadonlySet<string>
+  /** Words readers know though they are rare in speech ("inbox", a project's plain_enough), as their forms. */
+  everyday: ReadonlySet<string>
+}
+
+// retext-simplify lists words that people say every day ("attempt", "provide", "identify", "previously"): in an IT
+// newsletter they are the plain words, not the pompous ones. One word its list keeps is legalese however often it is
+// said in films.
+const dailyBelow = 800
+const legalese = new Set(['shall'])
+
+function spokenDaily(phrase: string): boolean {
+  return !phrase.includes(' ') && !legalese.has(phrase) && spokenCount(phrase) >= dailyBelow
 }
 
 /** The lexicon for a project: its glossary first (its entries win), then the built-in IT words and retext-simplify's list. */
@@ -44,13 +57,17 @@ export function createLexicon(glossary: Glossary, simplify: SimplifyPatterns): L
   for (const [phrase, hint] of Object.entries(evasive)) phrases.add(phrase, { kind: 'evasive', hint })
   for (const [phrase, replace] of Object.entries(wordyPhrases)) if (!plain.has(phrase)) phrases.add(phrase, { kind: 'simpler', phrase, replace })
   for (const [phrase, pattern] of Object.entries(simplify)) {
-    if (!plain.has(phrase)) phrases.add(phrase, { kind: 'simpler', phrase, replace: pattern.omit ? [] : pattern.replace })
+    if (!plain.has(phrase) && !spokenDaily(phrase)) phrases.add(phrase, { kind: 'simpler', phrase, replace: pattern.omit ? [] : pattern.replace })
   }
   const known = new Set([...everydayAcronyms, ...glossary.known])
   for (const term of [...glossary.terms.map((term) => term.term), ...Object.keys(itTerms)]) {
     if (acronymTerm(term)) for (const words of phraseVariants(term)) known.add(words.join('-'))
   }
-  return { phrases, known }
+  const everyday = new Set<string>()
+  for (const word of [...everydayWords, ...plainEnough, ...glossary.plainEnough, ...glossary.terms.map((term) => term.term)]) {
+    for (const part of phraseVariants(word).flat()) for (const form of wordForms(part)) everyday.add(form)
+  }
+  return { phrases, known, everyday }
 }
 
 /** What the whole document has added up to, for its reading grade and first-use rules. */
@@ -323,8 +340,12 @@ function isAgent(next: Token | undefined, after: Token | undefined): boolean {
   return !(next.normal === 'the' && after?.normal === 'end')
 }
 
+// Evasion is about what already happened: "an issue was identified", "a change has been rolled back". A passive in
+// the present or future states a fact or a plan whose doer is plain ("mail is being queued and will be delivered").
+const pastBeVerbs = new Set(['was', 'were', 'been'])
+
 function passiveAt(tokens: readonly Token[], i: number): number {
-  if (!beVerbs.has(tokens[i]!.text.toLowerCase())) return 0
+  if (!pastBeVerbs.has(tokens[i]!.text.toLowerCase())) return 0
   // "Files may need to be reopened" asks the reader to do something; it hides no one.
   if (i >= 2 && tokens[i - 1]!.text.toLowerCase() === 'to' && /^needs?$|^have$|^has$/.test(tokens[i - 2]!.text.toLowerCase())) return 0
   let j = i + 1
@@ -384,6 +405,8 @@ function checkSentence(
         'Say who did what: "We restored the service at 14:05", or "We made a mistake: …"',
       )
     }
+    const uncommon = matched.has(i) || spelled.has(i) ? 0 : uncommonAt(tokens, i, lexicon.everyday)
+    if (uncommon > 0) reportUncommon(tokens, i, uncommon, tally, emit, place)
     const acronym = acronymOf(token.text)
     if (
       !acronym ||
@@ -404,6 +427,70 @@ function checkSentence(
       `Write it out once, like "words in full (${acronym})", or add it to known_acronyms in the glossary if everyone knows it`,
     )
   }
+}
+
+// A word spoken fewer times than this in SUBTLEX's 51 million words is not an everyday word: "failover" (0),
+// "endpoint" (1), "latency" (2), "decommission" (15), against "browser" (9, kept by everydayWords) and "router" (15).
+const rareBelow = 20
+// Prefixes of hyphenated words that say nothing about whether the word is known: "re-imaged", "multi-factor".
+const prefixes = new Set(['re', 'pre', 'post', 'co', 'non', 'un', 'sub', 'anti', 'auto', 'self', 'semi', 'inter', 'cross', 'mid', 'multi', 'e'])
+const rarity = new Map<string, boolean>()
+
+function isRare(part: string, everyday: ReadonlySet<string>): boolean {
+  const lower = part.toLowerCase()
+  let rare = rarity.get(lower)
+  if (rare === undefined) {
+    rare = part.length >= 3 && !prefixes.has(lower) && spokenCount(part) < rareBelow
+    rarity.set(lower, rare)
+  }
+  return rare && !wordForms(part).some((form) => everyday.has(form))
+}
+
+/**
+ * The tokens of the uncommon word starting at `i`, or 0: a lower-case word (or the first of a sentence or label)
+ * that is rare in speech and that no list knows. Capitalised words inside a sentence are names; a hyphenated word
+ * counts when one of its parts is rare and the whole is not a word on its own ("e-mail").
+ */
+function uncommonAt(tokens: readonly Token[], i: number, everyday: ReadonlySet<string>): number {
+  const token = tokens[i]!
+  if (token.part !== 0 || /[\d'’]/u.test(token.word) || /^\p{Lu}{2}/u.test(token.text)) return 0
+  let length = 1
+  while (i + length < tokens.length && tokens[i + length]!.part > 0 && tokens[i + length]!.word === token.word) length += 1
+  const parts = tokens.slice(i, i + length)
+  // A capital inside a sentence marks a name; at its start, a word the list only knows capitalised (or not at all) may
+  // be a name too ("Microsoft"), unless it labels what follows ("Remediation: …").
+  if (/^\p{Lu}/u.test(token.text)) {
+    if (i > 0 && !token.afterBreak) return 0
+    if (parts[parts.length - 1]!.after !== ':' && !spokenInLowerCase(token.text)) return 0
+  }
+  if (!parts.some((part) => isRare(part.text, everyday))) return 0
+  return length > 1 && !isRare(parts.map((part) => part.text).join(''), everyday) ? 0 : length
+}
+
+function reportUncommon(
+  tokens: readonly Token[],
+  i: number,
+  length: number,
+  tally: Tally,
+  emit: Emit,
+  place: (point: Position | undefined) => Position | undefined,
+): void {
+  const first = tokens[i]!
+  const last = tokens[i + length - 1]!
+  const key = `uncommon:${wordForms(first.word.replace(/-/g, ''))[0]}`
+  if (tally.explained.has(key)) return
+  // "failover (switching to the spare server)", "cutover: the moment we switch" and "(cutover)" after the plain words
+  // explain it: later uses need no warning.
+  if ((last.after && ['(', ':', '—', '–'].includes(last.after)) || (first.before === '(' && last.after === ')')) {
+    tally.explained.add(key)
+    return
+  }
+  emit(
+    'plain/jargon',
+    place(first.start),
+    `\`${first.word}\` is not an everyday word: say it in plain words, or explain it`,
+    'Most readers will not know it; if yours do, add it to plain_enough in the glossary',
+  )
 }
 
 /** A glossary `use` as one replacement: `"steal"` or `set up`, but not `"steal" or "copy out"` nor a description. */

@@ -36,8 +36,9 @@ describe('words, not strings', () => {
   it('merges the project glossary over the built-in one: its entries win, and plain_enough silences built-in words', () => {
     const lexicon = createLexicon({ terms: [{ term: 'firmware', use: 'the software inside it' }], known: new Set(), plainEnough: ['failover', 'leverage'] }, {})
     const jargon = (phrase: string) => {
-      const value = lexicon.phrases.find([{ text: phrase, normal: phrase, forms: wordForms(phrase), start: { line: 1, column: 1 }, afterBreak: false }])[0]
-        ?.value
+      const value = lexicon.phrases.find([
+        { text: phrase, normal: phrase, forms: wordForms(phrase), start: { line: 1, column: 1 }, afterBreak: false, word: phrase, part: 0 },
+      ])[0]?.value
       return value?.kind === 'jargon' ? value.term : value?.kind
     }
     expect(jargon('firmware')).toEqual({ term: 'firmware', use: 'the software inside it' })
@@ -115,7 +116,40 @@ describe('words, not strings', () => {
     ).toEqual(['10:48 `was ordered` does not say who did it (plain/passive)', '10:90 `was tested` does not say who did it (plain/passive)'])
   })
 
+  it('warns about passives that hide who did something already done, not about facts and plans', async () => {
+    const head =
+      '---\ntitle: "Email: delayed"\ndate: 2026-11-01\nsummary: "Email is slow."\nservice: Email\nstate: identified\nimpact: "Mail arrives late."\n---\n\n'
+    expect(
+      await findings('Mail is being queued and will be delivered. Nothing is lost. A setting was changed and mistakes were made.\n', 'notice', head),
+    ).toEqual(['10:72 `was changed` does not say who did it (plain/passive)', '10:97 `were made` does not say who did it (plain/passive)'])
+  })
+
   it('leaves passives in issues alone unless plain/passive has a severity', async () => {
     expect(await findings('Service has been restored.\n')).toEqual([])
+  })
+})
+
+describe('words nobody says', () => {
+  it('flags a word that is rare in speech and on no list, at every use, whole when hyphenated', async () => {
+    expect(await findings('The switchover slipped. After the switchover, run the non-idempotent job on every datastore.\n')).toEqual([
+      '8:5 `switchover` is not an everyday word: say it in plain words, or explain it (plain/jargon)',
+      '8:35 `switchover` is not an everyday word: say it in plain words, or explain it (plain/jargon)',
+      '8:55 `non-idempotent` is not an everyday word: say it in plain words, or explain it (plain/jargon)',
+      '8:83 `datastore` is not an everyday word: say it in plain words, or explain it (plain/jargon)',
+    ])
+  })
+
+  it('leaves names, everyday computing words, plain_enough and explained words alone', async () => {
+    expect(await findings('Open Okta in your browser. Microsoft sends a screenshot to your inbox. The commonest question was about e-mail.\n')).toEqual([])
+    expect(await findings('A switchover (the moment we move to the new system) is on Friday. After the switchover, log in again.\n')).toEqual([])
+    expect(await findings('Checksum: a number that shows a file arrived whole.\n')).toEqual([])
+    const lexicon = createLexicon({ terms: [], known: new Set(), plainEnough: ['datastore'] }, {})
+    expect(lexicon.everyday.has('datastore')).toBe(true)
+  })
+
+  it('flags a rare word at the start of a sentence when it is a word, not a name', async () => {
+    expect(await findings('Checksum errors are rising. Okta is down.\n')).toEqual([
+      '8:1 `Checksum` is not an everyday word: say it in plain words, or explain it (plain/jargon)',
+    ])
   })
 })
