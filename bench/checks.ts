@@ -1,16 +1,25 @@
 // Writing and email checks: time per document next to the build of the same email (the peer), on the samples and on
-// an issue at Gmail's clipping size. Run: node --import tsx bench/checks.ts
+// an issue at Gmail's clipping size, in the compiled code the command runs. Run: npm run compile && node --import tsx bench/checks.ts
 import { join } from 'node:path'
-import { createChecker } from '../src/check/checker.ts'
-import { loadGlossary } from '../src/check/glossary.ts'
-import { loadConfig } from '../src/config.ts'
-import { loadContent, parseDoc, type Loaded } from '../src/content/load.ts'
-import type { Doc } from '../src/content/types.ts'
-import { buildEmail } from '../src/email/build-email.ts'
-import { loadLayouts } from '../src/email/layout.ts'
-import { renderParts } from '../src/markdown/parts.ts'
-import { machine, writeSection } from './lib.ts'
 import { loadavg } from 'node:os'
+import type { Loaded } from '../src/content/load.ts'
+import type { Doc } from '../src/content/types.ts'
+import type * as CheckChecker from '../src/check/checker.ts'
+import type * as CheckGlossary from '../src/check/glossary.ts'
+import type * as Config from '../src/config.ts'
+import type * as ContentLoad from '../src/content/load.ts'
+import type * as EmailBuildEmail from '../src/email/build-email.ts'
+import type * as EmailLayout from '../src/email/layout.ts'
+import type * as MarkdownParts from '../src/markdown/parts.ts'
+import { compiled, machine, writeSection } from './lib.ts'
+
+const { createChecker } = await compiled<typeof CheckChecker>('check/checker.js')
+const { loadGlossary } = await compiled<typeof CheckGlossary>('check/glossary.js')
+const { loadConfig } = await compiled<typeof Config>('config.js')
+const { loadContent, parseDoc } = await compiled<typeof ContentLoad>('content/load.js')
+const { buildEmail } = await compiled<typeof EmailBuildEmail>('email/build-email.js')
+const { loadLayouts } = await compiled<typeof EmailLayout>('email/layout.js')
+const { renderParts } = await compiled<typeof MarkdownParts>('markdown/parts.js')
 
 const root = join(import.meta.dirname, '..')
 const { config } = await loadConfig({ root: join(root, 'test', 'fixtures', 'project') })
@@ -83,7 +92,7 @@ await measure('one 100 KB issue', big, 3)
 await measureAlone('samples, checks back to back', samples, 30)
 
 const section = `Writing and email checks (\`src/check/\`), per document, next to building the same email (the peer: render + MJML),
-measured in the same run with \`node --import tsx bench/checks.ts\`. ${machine()}; load average ${loadavg()[0]!.toFixed(2)} at the end.
+measured in the same run with \`npm run compile && node --import tsx bench/checks.ts\` (the compiled code the command runs). ${machine()}; load average ${loadavg()[0]!.toFixed(2)} at the end.
 
 | content | documents | checks per document, wall | checks per document, CPU (target ≤ 3 ms for the samples) | email build per document (peer) | checks ÷ build | RSS growth |
 |---|---|---|---|---|---|---|

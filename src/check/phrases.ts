@@ -34,6 +34,8 @@ interface Entry<T> {
   /** The phrase's words as written, normalized: an entry written exactly as the text wins over an inflection. */
   words: readonly string[]
   value: T
+  /** The lookup that last tried this entry: a word's forms often share entries, and each is tried once. */
+  tried: number
 }
 
 // Nouns that are plain as nouns: only their verb forms ("impacted", "impacting") count as the wordy verb.
@@ -50,13 +52,14 @@ export function phraseVariants(phrase: string): string[][] {
 /** Phrases indexed by the forms of their first word, matched by word forms (inflections, British spellings). */
 export class PhraseIndex<T> {
   private byFirst = new Map<string, Entry<T>[]>()
+  private lookups = 0
 
   /** Add a phrase; phrases added earlier win a tie. Phrases with anything but words are skipped. */
   add(phrase: string, value: T): void {
     for (const words of phraseVariants(phrase)) {
       if (words.length === 0 || words.some((word) => !/^[\p{L}\p{N}'’]+$/u.test(word))) continue
       const tokens = words.map((word) => new Set(wordForms(word)))
-      const entry = { tokens, words: words.map(normalizeWord), value }
+      const entry = { tokens, words: words.map(normalizeWord), value, tried: 0 }
       for (const form of tokens[0]!) {
         const list = this.byFirst.get(form) ?? []
         list.push(entry)
@@ -102,11 +105,11 @@ export class PhraseIndex<T> {
 
   private longestAt(tokens: readonly Token[], i: number): { length: number; value: T } | undefined {
     let best: { length: number; value: T; exact: boolean } | undefined
-    const seen = new Set<Entry<T>>()
+    const lookup = ++this.lookups
     for (const form of tokens[i]!.forms) {
       for (const entry of this.byFirst.get(form) ?? []) {
-        if (seen.has(entry)) continue
-        seen.add(entry)
+        if (entry.tried === lookup) continue
+        entry.tried = lookup
         const length = entry.tokens.length
         if (best && (length < best.length || (length === best.length && best.exact))) continue
         if (entry.tokens.every((set, k) => k + i < tokens.length && (k === 0 || !tokens[i + k]!.afterBreak) && matches(set, tokens[i + k]!))) {
@@ -124,6 +127,42 @@ function matches(set: ReadonlySet<string>, token: Token): boolean {
   return token.forms.some((form) => set.has(form))
 }
 
+interface Part {
+  text: string
+  normal: string
+  forms: readonly string[]
+  offset: number
+  index: number
+}
+
+// Each distinct word is split and normalized once: documents repeat their words.
+const wordParts = new Map<string, readonly Part[] | null>()
+
+/** The parts a word is matched by, or null for what is not a word: URLs, times, versions and ids (CVE-2026-1234). */
+function partsOf(raw: string): readonly Part[] | null {
+  let parts = wordParts.get(raw)
+  if (parts === undefined) {
+    parts = /[^\p{L}\p{N}'’-]/u.test(raw) || (raw.includes('-') && /\d/.test(raw)) ? null : splitWord(raw)
+    wordParts.set(raw, parts)
+  }
+  return parts
+}
+
+function splitWord(raw: string): Part[] {
+  const parts: Part[] = []
+  let offset = 0
+  raw.split('-').forEach((text, index) => {
+    if (text) parts.push({ text, normal: normalizeWord(text), forms: wordForms(text), offset, index })
+    offset += text.length + 1
+  })
+  return parts
+}
+
+function textOf(node: Sentence['children'][number]): string {
+  const only = 'children' in node && node.children.length === 1 ? node.children[0] : undefined
+  return only && 'value' in only ? only.value : toString(node)
+}
+
 /** The tokens of a sentence, with file positions from its nodes. */
 export function sentenceTokens(sentence: Sentence): Token[] {
   const tokens: Token[] = []
@@ -137,33 +176,32 @@ export function sentenceTokens(sentence: Sentence): Token[] {
     }
     return undefined
   }
-  children.forEach((node, i) => {
-    if (node.type === 'WhiteSpaceNode') return
-    const raw = node.type === 'WordNode' ? toString(node) : ''
-    // URLs, times, versions and ids (CVE-2026-1234) are not words to match: they break phrases.
-    if (node.type !== 'WordNode' || !node.position || /[^\p{L}\p{N}'’-]/u.test(raw) || (raw.includes('-') && /\d/.test(raw))) {
+  for (let i = 0; i < children.length; i++) {
+    const node = children[i]!
+    if (node.type === 'WhiteSpaceNode') continue
+    const raw = node.type === 'WordNode' ? textOf(node) : ''
+    const parts = node.type === 'WordNode' && node.position ? partsOf(raw) : null
+    if (!parts) {
+      // Punctuation and what is not a word break phrases.
       afterBreak = true
-      return
+      continue
     }
-    const parts = raw.split('-')
-    let offset = 0
-    parts.forEach((part, k) => {
-      if (part) {
-        tokens.push({
-          text: part,
-          normal: normalizeWord(part),
-          forms: wordForms(part),
-          start: { line: node.position!.start.line, column: node.position!.start.column + offset },
-          afterBreak,
-          before: k === 0 ? punctuation(i - 1, -1) : undefined,
-          after: k === parts.length - 1 ? punctuation(i + 1, 1) : undefined,
-          word: raw,
-          part: k,
-        })
-      }
-      afterBreak = false
-      offset += part.length + 1
-    })
-  })
+    const { line, column } = node.position!.start
+    const last = raw.split('-').length - 1
+    for (const part of parts) {
+      tokens.push({
+        text: part.text,
+        normal: part.normal,
+        forms: part.forms,
+        start: { line, column: column + part.offset },
+        afterBreak: part.index === 0 && afterBreak,
+        before: part.index === 0 ? punctuation(i - 1, -1) : undefined,
+        after: part.index === last ? punctuation(i + 1, 1) : undefined,
+        word: raw,
+        part: part.index,
+      })
+    }
+    afterBreak = false
+  }
   return tokens
 }

@@ -27,6 +27,8 @@ export interface Lexicon {
   known: ReadonlySet<string>
   /** Words readers know though they are rare in speech ("inbox", a project's plain_enough), as their forms. */
   everyday: ReadonlySet<string>
+  /** Whether each word met so far is uncommon, as written: filled as documents are checked. */
+  rare: Map<string, boolean>
 }
 
 // retext-simplify lists words that people say every day ("attempt", "provide", "identify", "previously"): in an IT
@@ -67,7 +69,7 @@ export function createLexicon(glossary: Glossary, simplify: SimplifyPatterns): L
   for (const word of [...everydayWords, ...plainEnough, ...glossary.plainEnough, ...glossary.terms.map((term) => term.term)]) {
     for (const part of phraseVariants(word).flat()) for (const form of wordForms(part)) everyday.add(form)
   }
-  return { phrases, known, everyday }
+  return { phrases, known, everyday, rare: new Map() }
 }
 
 /** What the whole document has added up to, for its reading grade and first-use rules. */
@@ -225,7 +227,15 @@ const shouted = new Set([
   'FREE',
 ])
 
+const acronyms = new Map<string, string | null>()
+
 function acronymOf(text: string): string | undefined {
+  let acronym = acronyms.get(text)
+  if (acronym === undefined) acronyms.set(text, (acronym = readAcronym(text) ?? null))
+  return acronym ?? undefined
+}
+
+function readAcronym(text: string): string | undefined {
   const bare = /^(.*[A-Z])s$/.exec(text)?.[1] ?? text
   if (!/^\d*[A-Z][\dA-Za-z]*$/.test(bare)) return undefined
   const upper = bare.replace(/[^A-Z]/g, '').length
@@ -405,7 +415,7 @@ function checkSentence(
         'Say who did what: "We restored the service at 14:05", or "We made a mistake: …"',
       )
     }
-    const uncommon = matched.has(i) || spelled.has(i) ? 0 : uncommonAt(tokens, i, lexicon.everyday)
+    const uncommon = matched.has(i) || spelled.has(i) ? 0 : uncommonAt(tokens, i, lexicon)
     if (uncommon > 0) reportUncommon(tokens, i, uncommon, tally, emit, place)
     const acronym = acronymOf(token.text)
     if (
@@ -446,25 +456,37 @@ function isRare(part: string, everyday: ReadonlySet<string>): boolean {
   return rare && !wordForms(part).some((form) => everyday.has(form))
 }
 
+/** True when a word as written ("re-imaged", "datastore") is uncommon: one of its parts is, and the whole is not. */
+function rareWord(word: string, lexicon: Lexicon): boolean {
+  let rare = lexicon.rare.get(word)
+  if (rare === undefined) {
+    const parts = word.split('-').filter(Boolean)
+    rare =
+      !/[\d'’]/u.test(word) &&
+      !/^\p{Lu}{2}/u.test(word) &&
+      parts.some((part) => isRare(part, lexicon.everyday)) &&
+      (parts.length === 1 || isRare(parts.join(''), lexicon.everyday))
+    lexicon.rare.set(word, rare)
+  }
+  return rare
+}
+
 /**
  * The tokens of the uncommon word starting at `i`, or 0: a lower-case word (or the first of a sentence or label)
- * that is rare in speech and that no list knows. Capitalised words inside a sentence are names; a hyphenated word
- * counts when one of its parts is rare and the whole is not a word on its own ("e-mail").
+ * that is rare in speech and that no list knows. Capitalised words inside a sentence are names.
  */
-function uncommonAt(tokens: readonly Token[], i: number, everyday: ReadonlySet<string>): number {
+function uncommonAt(tokens: readonly Token[], i: number, lexicon: Lexicon): number {
   const token = tokens[i]!
-  if (token.part !== 0 || /[\d'’]/u.test(token.word) || /^\p{Lu}{2}/u.test(token.text)) return 0
+  if (token.part !== 0 || !rareWord(token.word, lexicon)) return 0
   let length = 1
   while (i + length < tokens.length && tokens[i + length]!.part > 0 && tokens[i + length]!.word === token.word) length += 1
-  const parts = tokens.slice(i, i + length)
   // A capital inside a sentence marks a name; at its start, a word the list only knows capitalised (or not at all) may
   // be a name too ("Microsoft"), unless it labels what follows ("Remediation: …").
   if (/^\p{Lu}/u.test(token.text)) {
     if (i > 0 && !token.afterBreak) return 0
-    if (parts[parts.length - 1]!.after !== ':' && !spokenInLowerCase(token.text)) return 0
+    if (tokens[i + length - 1]!.after !== ':' && !spokenInLowerCase(token.text)) return 0
   }
-  if (!parts.some((part) => isRare(part.text, everyday))) return 0
-  return length > 1 && !isRare(parts.map((part) => part.text).join(''), everyday) ? 0 : length
+  return length
 }
 
 function reportUncommon(
