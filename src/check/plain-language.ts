@@ -415,6 +415,14 @@ function checkSentence(
         'Say who did what: "We restored the service at 14:05", or "We made a mistake: …"',
       )
     }
+    if (token.part === 0 && !matched.has(i) && buzzword.test(token.word)) {
+      emit(
+        'plain/simpler',
+        place(token.start),
+        `\`${token.word}\` is a buzzword: say what it means`,
+        'Say what changes for the reader: "new systems will run on the internet, not in our server room"',
+      )
+    }
     const uncommon = matched.has(i) || spelled.has(i) ? 0 : uncommonAt(tokens, i, lexicon)
     if (uncommon > 0) reportUncommon(tokens, i, uncommon, tally, emit, place)
     const acronym = acronymOf(token.text)
@@ -438,6 +446,9 @@ function checkSentence(
     )
   }
 }
+
+// "cloud-first", "customer-centric", "data-driven", "cloud-native", "vendor-agnostic": labels, not meanings.
+const buzzword = /^\p{L}+-(first|centric|driven|native|agnostic)$/iu
 
 // A word spoken fewer times than this in SUBTLEX's 51 million words is not an everyday word: "failover" (0),
 // "endpoint" (1), "latency" (2), "decommission" (15), against "browser" (9, kept by everydayWords) and "router" (15).

@@ -139,6 +139,14 @@ describe('words nobody says', () => {
     ])
   })
 
+  it('calls "X-first", "X-centric", "X-driven", "X-native" and "X-agnostic" buzzwords', async () => {
+    expect(await findings('Our cloud-first, data-driven plan is device-agnostic. Come first-come.\n')).toEqual([
+      '8:5 `cloud-first` is a buzzword: say what it means (plain/simpler)',
+      '8:18 `data-driven` is a buzzword: say what it means (plain/simpler)',
+      '8:38 `device-agnostic` is a buzzword: say what it means (plain/simpler)',
+    ])
+  })
+
   it('leaves names, everyday computing words, plain_enough and explained words alone', async () => {
     expect(await findings('Open Okta in your browser. Microsoft sends a screenshot to your inbox. The commonest question was about e-mail.\n')).toEqual([])
     expect(await findings('A switchover (the moment we move to the new system) is on Friday. After the switchover, log in again.\n')).toEqual([])
