@@ -415,7 +415,8 @@ function checkSentence(
         'Say who did what: "We restored the service at 14:05", or "We made a mistake: …"',
       )
     }
-    if (token.part === 0 && !matched.has(i) && buzzword.test(token.word)) {
+    const buzz = token.part === 0 && !matched.has(i) && buzzword.test(token.word)
+    if (buzz) {
       emit(
         'plain/simpler',
         place(token.start),
@@ -423,7 +424,7 @@ function checkSentence(
         'Say what changes for the reader: "new systems will run on the internet, not in our server room"',
       )
     }
-    const uncommon = matched.has(i) || spelled.has(i) ? 0 : uncommonAt(tokens, i, lexicon)
+    const uncommon = buzz || matched.has(i) || spelled.has(i) ? 0 : uncommonAt(tokens, i, lexicon)
     if (uncommon > 0) reportUncommon(tokens, i, uncommon, tally, emit, place)
     const acronym = acronymOf(token.text)
     if (
