@@ -31,6 +31,8 @@ export interface Match<T> {
 
 interface Entry<T> {
   tokens: ReadonlySet<string>[]
+  /** For each word written as an acronym ("SAN", "SaaS"), that spelling: it matches only in capitals, not "San" or "cab". */
+  capitals: readonly (string | undefined)[]
   /** The phrase's words as written, normalized: an entry written exactly as the text wins over an inflection. */
   words: readonly string[]
   value: T
@@ -59,7 +61,8 @@ export class PhraseIndex<T> {
     for (const words of phraseVariants(phrase)) {
       if (words.length === 0 || words.some((word) => !/^[\p{L}\p{N}'’]+$/u.test(word))) continue
       const tokens = words.map((word) => new Set(wordForms(word)))
-      const entry = { tokens, words: words.map(normalizeWord), value, tried: 0 }
+      const capitals = words.map((word) => (/[A-Z].*[A-Z]/.test(word) ? word : undefined))
+      const entry = { tokens, capitals, words: words.map(normalizeWord), value, tried: 0 }
       for (const form of tokens[0]!) {
         const list = this.byFirst.get(form) ?? []
         list.push(entry)
@@ -112,7 +115,9 @@ export class PhraseIndex<T> {
         entry.tried = lookup
         const length = entry.tokens.length
         if (best && (length < best.length || (length === best.length && best.exact))) continue
-        if (entry.tokens.every((set, k) => k + i < tokens.length && (k === 0 || !tokens[i + k]!.afterBreak) && matches(set, tokens[i + k]!))) {
+        if (
+          entry.tokens.every((set, k) => k + i < tokens.length && (k === 0 || !tokens[i + k]!.afterBreak) && matches(set, tokens[i + k]!, entry.capitals[k]))
+        ) {
           const exact = entry.words.every((word, k) => tokens[i + k]!.normal === word)
           if (!best || length > best.length || exact) best = { length, value: entry.value, exact }
         }
@@ -122,7 +127,8 @@ export class PhraseIndex<T> {
   }
 }
 
-function matches(set: ReadonlySet<string>, token: Token): boolean {
+function matches(set: ReadonlySet<string>, token: Token, capitals: string | undefined): boolean {
+  if (capitals !== undefined) return inCapitals(token.text, capitals)
   for (const noun of plainNouns) if (token.normal === noun && set.has(noun)) return false
   return token.forms.some((form) => set.has(form))
 }
@@ -152,7 +158,9 @@ function splitWord(raw: string): Part[] {
   const parts: Part[] = []
   let offset = 0
   raw.split('-').forEach((text, index) => {
-    if (text) parts.push({ text, normal: normalizeWord(text), forms: wordForms(text), offset, index })
+    // An acronym's plural ("SANs") is looked up as the acronym too.
+    const forms = /^[A-Z]{2,}s$/.test(text) ? [...wordForms(text), text.slice(0, -1).toLowerCase()] : wordForms(text)
+    if (text) parts.push({ text, normal: normalizeWord(text), forms, offset, index })
     offset += text.length + 1
   })
   return parts
@@ -161,6 +169,12 @@ function splitWord(raw: string): Part[] {
 function textOf(node: Sentence['children'][number]): string {
   const only = 'children' in node && node.children.length === 1 ? node.children[0] : undefined
   return only && 'value' in only ? only.value : toString(node)
+}
+
+// "SAN", "SANs" and "SAAS" for SaaS, but not "San" or "sans".
+function inCapitals(text: string, acronym: string): boolean {
+  const bare = text.endsWith('s') && text.length > acronym.length ? text.slice(0, -1) : text
+  return bare === acronym || (bare === bare.toUpperCase() && bare === acronym.toUpperCase())
 }
 
 /** The tokens of a sentence, with file positions from its nodes. */

@@ -458,11 +458,12 @@ const rareBelow = 20
 const prefixes = new Set(['re', 'pre', 'post', 'co', 'non', 'un', 'sub', 'anti', 'auto', 'self', 'semi', 'inter', 'cross', 'mid', 'multi', 'e'])
 const rarity = new Map<string, boolean>()
 
+// Words of three letters are left alone: mostly abbreviations ("ids", "ssd") that the acronym rule knows better.
 function isRare(part: string, everyday: ReadonlySet<string>): boolean {
   const lower = part.toLowerCase()
   let rare = rarity.get(lower)
   if (rare === undefined) {
-    rare = part.length >= 3 && !prefixes.has(lower) && spokenCount(part) < rareBelow
+    rare = part.length >= 4 && !prefixes.has(lower) && spokenCount(part) < rareBelow
     rarity.set(lower, rare)
   }
   return rare && !wordForms(part).some((form) => everyday.has(form))

@@ -47,6 +47,12 @@ describe('words, not strings', () => {
     expect(jargon('leverage')).toBeUndefined()
   })
 
+  it('matches an acronym only in capitals: not "cab", "San Diego", "raided" or "ids"', async () => {
+    expect(await findings('Book a cab to San Diego; the police raided it and checked ids. Our SANs are full.\n')).toEqual([
+      '8:68 `SANs` is IT jargon: say "the storage system" or "the shared drives" (plain/jargon)',
+    ])
+  })
+
   it('finds wordy phrases in any form and spelling', async () => {
     expect(await findings('We utilised the portal. In the event that it fails, we will endeavour to help.\n')).toEqual([
       '8:4 Prefer plain words: `utilised`, use `use` instead (plain/simpler)',
