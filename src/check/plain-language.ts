@@ -129,7 +129,7 @@ export async function checkPlainLanguage(segments: readonly Segment[], lexicon: 
             'Split it in two, or turn a list of things into a bulleted list',
           )
         }
-        const inTitle = (words[0]?.position?.start.line ?? 0) <= (segment.titleLines ?? 0)
+        const inTitle = segment.headingLines?.has(words[0]?.position?.start.line ?? 0) ?? false
         checkSentence(sentence, lines, lexicon, tally, { ...options, inTitle }, emit, place)
       }
       if (paragraphWords > limits.paragraphWords) {
@@ -427,15 +427,17 @@ function checkSentence(
     const uncommon = buzz || matched.has(i) || spelled.has(i) ? 0 : uncommonAt(tokens, i, lexicon)
     if (uncommon > 0) reportUncommon(tokens, i, uncommon, tally, emit, place)
     const acronym = acronymOf(token.text)
-    if (
-      !acronym ||
-      options.inTitle ||
-      matched.has(i) ||
-      tally.acronyms.has(acronym) ||
-      lexicon.known.has(acronym) ||
-      (token.before === '"' && token.after === '"')
-    )
+    if (!acronym || matched.has(i) || tally.acronyms.has(acronym) || lexicon.known.has(acronym) || (token.before === '"' && token.after === '"')) continue
+    // A title or a name has no room to spell an acronym out: it is flagged there, and still has to be spelled out in the text.
+    if (options.inTitle) {
+      emit(
+        'plain/acronym',
+        place(token.start),
+        `\`${acronym}\` in a title is not spelled out`,
+        'A title has no room for it: say it in plain words there, and spell it out once in the text',
+      )
       continue
+    }
     tally.acronyms.add(acronym)
     // "Multi-factor authentication (MFA)" and "MFA (multi-factor authentication)" both spell it out.
     if (spelled.has(i) || (token.before === '(' && token.after === ')') || tokens[i + 1]?.before === '(') continue
@@ -597,6 +599,7 @@ function reportMatch(
     )
     return
   }
+  // A term worth explaining may stand in a title: it is explained in the text, where its first use there counts.
   if (options.inTitle || tally.explained.has(term.term)) return
   tally.explained.add(term.term)
   if (finding.acronym) tally.acronyms.add(term.term)

@@ -12,26 +12,27 @@ export interface Segment {
   text: string
   /** For front-matter prose: turns a position in `text` into one in the .md file. */
   map?: (point: Position) => Position | undefined
-  /** How many lines at the top of `text` are the title, where nothing can be explained or spelled out. */
-  titleLines?: number
+  /** The lines of `text` that are a title or a name (an issue's title, a threat's name, a patch's title, a project's
+   * name): too short to explain a term or spell out an acronym, so the first use that counts comes after them. */
+  headingLines?: ReadonlySet<number>
 }
 
 /** Every piece of prose in a document in the order the email shows it: front-matter fields first, then the body. */
 export function docSegments(doc: Doc): Segment[] {
   const { meta } = doc
-  const fields: [string, string | undefined][] = [
-    ['title', meta.title],
+  const fields: [string, string | undefined, 'heading'?][] = [
+    ['title', meta.title, 'heading'],
     ['summary', meta.summary],
   ]
   if (meta.kind === 'issue') {
     if (meta.threat) {
-      fields.push(['threat.summary', meta.threat.summary])
+      fields.push(['threat.name', meta.threat.name, 'heading'], ['threat.summary', meta.threat.summary])
       meta.threat.signs.forEach((sign, i) => fields.push([`threat.signs.${i}`, sign]))
       meta.threat.actions.forEach((action, i) => fields.push([`threat.actions.${i}`, action]))
     }
-    meta.patches.forEach((patch, i) => fields.push([`patches.${i}.action`, patch.action]))
+    meta.patches.forEach((patch, i) => fields.push([`patches.${i}.title`, patch.title, 'heading'], [`patches.${i}.action`, patch.action]))
     if (meta.top_question) fields.push(['top_question.question', meta.top_question.question], ['top_question.answer', meta.top_question.answer])
-    meta.projects.forEach((project, i) => fields.push([`projects.${i}.summary`, project.summary]))
+    meta.projects.forEach((project, i) => fields.push([`projects.${i}.name`, project.name, 'heading'], [`projects.${i}.summary`, project.summary]))
     meta.incidents.forEach((incident, i) => {
       fields.push(
         [`incidents.${i}.service`, incident.service],
@@ -46,14 +47,12 @@ export function docSegments(doc: Doc): Segment[] {
   }
   const source = String(doc.file.value ?? '')
   const lines = source.split('\n')
-  const present = fields.flatMap(([path, text]) => {
+  const present = fields.flatMap(([path, text, heading]) => {
     if (text === undefined) return []
     const at = doc.where(path)
-    return [{ text, map: at ? valueMapper(lines, at, text) : () => undefined }]
+    return [{ text, map: at ? valueMapper(lines, at, text) : () => undefined, heading: heading === 'heading' }]
   })
-  const segments = frontMatterSegments(present)
-  segments[0]!.titleLines = meta.title.split('\n').length
-  return [...segments, { tree: doc.body, text: source }]
+  return [...frontMatterSegments(present), { tree: doc.body, text: source }]
 }
 
 const split = '<!-- newsletter:next-field -->'
@@ -64,7 +63,7 @@ const split = '<!-- newsletter:next-field -->'
  * together, once (each parse has a fixed cost that outweighs a short field), and their nodes moved to their place.
  * A field that swallows the comment (an unclosed fence) changes the count, and then each field is parsed on its own.
  */
-function frontMatterSegments(fields: readonly { text: string; map: NonNullable<Segment['map']> }[]): Segment[] {
+function frontMatterSegments(fields: readonly { text: string; map: NonNullable<Segment['map']>; heading: boolean }[]): Segment[] {
   if (fields.length === 0) return []
   const separator = `\n\n${split}\n\n`
   const text = fields.map((field) => field.text).join(separator)
@@ -77,7 +76,12 @@ function frontMatterSegments(fields: readonly { text: string; map: NonNullable<S
   const richText = rich.map((k) => fields[k]!.text)
   const groups = groupsOf(richText.length > 0 ? parseMarkdown(richText.join(separator)).children : [])
   if (groups.length !== rich.length && rich.length > 0)
-    return fields.map((field, k) => ({ tree: plain[k] ?? parseMarkdown(field.text), text: field.text, map: field.map }))
+    return fields.map((field, k) => ({
+      tree: plain[k] ?? parseMarkdown(field.text),
+      text: field.text,
+      map: field.map,
+      headingLines: field.heading ? linesOf(1, field.text) : undefined,
+    }))
   const richStarts = fieldStarts(richText, separator)
   const children: RootContent[] = []
   fields.forEach((_, k) => {
@@ -98,7 +102,12 @@ function frontMatterSegments(fields: readonly { text: string; map: NonNullable<S
     while (k > 0 && starts[k]!.line > point.line) k -= 1
     return fields[k]!.map({ line: point.line - starts[k]!.line + 1, column: point.column })
   }
-  return [{ tree, text, map }]
+  const headingLines = new Set(fields.flatMap((field, k) => (field.heading ? [...linesOf(starts[k]!.line, field.text)] : [])))
+  return [{ tree, text, map, headingLines }]
+}
+
+function linesOf(first: number, text: string): Set<number> {
+  return new Set(text.split('\n').map((_, k) => first + k))
 }
 
 function fieldStarts(texts: readonly string[], separator: string): { line: number; offset: number }[] {

@@ -87,11 +87,26 @@ describe('words, not strings', () => {
     ])
   })
 
-  it('waits until after the title for a term to be explained or an acronym spelled out', async () => {
+  it('waits until after a title or a name for a term to be explained or an acronym spelled out, and flags an acronym there', async () => {
     const head = front.replace('title: "Fixture"', 'title: "Ransomware and the new CMDB"')
     expect(await findings('Ransomware locks your files. The CMDB lists every laptop.\n', 'issue', head)).toEqual([
+      '2:32 `CMDB` in a title is not spelled out (plain/acronym)',
       '8:1 `Ransomware` is IT jargon: explain it the first time (plain/jargon)',
       '8:34 `CMDB` is not spelled out the first time it is used (plain/acronym)',
+    ])
+  })
+
+  it("checks a patch's title, a threat's name and a project's name, as titles", async () => {
+    const head = front.replace(
+      '---\n\n',
+      'patches:\n  - title: "EMS agent hotfix"\n    action: "Nothing to do."\nthreat:\n  name: "Smishing wave"\n  summary: "Scam texts (smishing) ask for your password."\nprojects:\n  - name: "Tenant merge"\n    status: planned\n---\n\n',
+    )
+    expect(await findings('More next month.\n', 'issue', head)).toEqual([
+      '7:13 `EMS` in a title is not spelled out (plain/acronym)',
+      '7:23 `hotfix` is IT jargon: say "quick fix" or "urgent update" (plain/jargon)',
+      '10:10 `Smishing` is IT jargon: say "scam text messages" (plain/jargon)',
+      '11:25 `smishing` is IT jargon: say "scam text messages" (plain/jargon)',
+      '13:12 `Tenant` is IT jargon: say "our Microsoft 365" or "our account" (plain/jargon)',
     ])
   })
 

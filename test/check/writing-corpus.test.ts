@@ -92,13 +92,23 @@ describe('the writing checks on labelled corpora of IT writing', () => {
     expect(result.precision).toBeGreaterThanOrEqual(0.85)
   })
 
-  it('on the second held-out set, written after the lists were extended (no words added for it)', async () => {
+  it('on the second held-out set, written after the lists were extended (whose misses were later added)', async () => {
     const result = await score(join(fixtures, 'writing-heldout-2'))
     console.log(summary(result))
     // First scoring: recall 0.51 (18/35), precision 0.91 (21/23); 0.54 and 0.92 once the "by 11:00" bug it showed was
-    // fixed. Below the goal of 0.85 and 0.95.
+    // fixed. No longer unseen: its misses ("mail flow", "mapped drive", "delta sync") were named when the lists grew.
     expect(result.wanted.length).toBeGreaterThanOrEqual(30)
-    expect(result.recall).toBeGreaterThanOrEqual(0.5)
+    expect(result.recall).toBeGreaterThanOrEqual(0.85)
+    expect(result.precision).toBeGreaterThanOrEqual(0.95)
+  })
+
+  it('on the third held-out set, written by someone who never saw the checks, and scored once', async () => {
+    const result = await score(join(fixtures, 'writing-heldout-3'))
+    console.log(summary(result))
+    // First and only clean scoring: recall 0.73 (199/274), precision 0.91 (204/223). Then three fields it showed were
+    // never checked (a patch's title, a threat's name, a project's name) and acronyms in titles: 0.76 and 0.91.
+    expect(result.wanted.length).toBeGreaterThanOrEqual(270)
+    expect(result.recall).toBeGreaterThanOrEqual(0.75)
     expect(result.precision).toBeGreaterThanOrEqual(0.9)
   })
 })
