@@ -1203,6 +1203,9 @@ export function isNotAnAcronym(word: string): boolean {
 
 /** Words retext-simplify flags that are the plain word in IT writing ("type your password", "your monitor"). */
 export const plainEnough = [
+  'appropriate',
+  'failed to',
+  'your office',
   'address',
   'combined',
   'component',
