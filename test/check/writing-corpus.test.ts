@@ -107,7 +107,7 @@ describe('the writing checks on labelled corpora of IT writing', () => {
     console.log(summary(result))
     // First and only clean scoring: recall 0.73 (199/274), precision 0.91 (204/223). Then three fields it showed were
     // never checked (a patch's title, a threat's name, a project's name) and acronyms in titles: 0.76 and 0.91; 0.93 once
-    // retext-simplify's "your office", "failed to" and "appropriate" (false alarms in its plain documents) were left alone.
+    // retext-simplify's "your office", "failed to" and "appropriate" (false alarms it showed) were left alone.
     expect(result.wanted.length).toBeGreaterThanOrEqual(270)
     expect(result.recall).toBeGreaterThanOrEqual(0.75)
     expect(result.precision).toBeGreaterThanOrEqual(0.9)
