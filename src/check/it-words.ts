@@ -1187,7 +1187,6 @@ export const everydayAcronyms = [
   'eSIM',
   '4G',
   '5G',
-  'UPS',
   'HQ',
 ]
 
@@ -1252,6 +1251,26 @@ export const plainEnough = [
 
 /** Wordy phrases of corporate IT writing, with the plain words to use; an empty list means: remove it. */
 export const wordyPhrases: Record<string, readonly string[]> = {
+  upon: ['on'],
+  thereafter: ['after that', 'then'],
+  circumvent: ['get around', 'avoid'],
+  mandate: ['require'],
+  'refrain from': ['do not'],
+  'indicative of': ['a sign of'],
+  undertake: ['do', 'carry out'],
+  'in a controlled manner': ['carefully'],
+  hereby: [],
+  henceforth: ['from now on'],
+  forthwith: ['now', 'at once'],
+  cognizant: ['aware'],
+  wherein: ['where', 'in which'],
+  'in the interim': ['meanwhile'],
+  moreover: ['also'],
+  furthermore: ['also'],
+  purge: ['delete', 'clear out'],
+  'commensurate with': ['in line with'],
+  'on receipt of': ['when you get'],
+  'users may experience': ['you may have'],
   'in the event that': ['if'],
   'in due course': ['soon', 'say when'],
   'please be advised that': [],

@@ -107,9 +107,10 @@ describe('the writing checks on labelled corpora of IT writing', () => {
     console.log(summary(result))
     // First and only clean scoring: recall 0.73 (199/274), precision 0.91 (204/223). Then three fields it showed were
     // never checked (a patch's title, a threat's name, a project's name) and acronyms in titles: 0.76 and 0.91; 0.93 once
-    // retext-simplify's "your office", "failed to" and "appropriate" (false alarms it showed) were left alone.
+    // retext-simplify's "your office", "failed to" and "appropriate" (false alarms it showed) were left alone; 0.81 and
+    // 0.94 once the formal words it showed missing ("upon", "thereafter", "refrain from"…) joined the wordy phrases.
     expect(result.wanted.length).toBeGreaterThanOrEqual(270)
-    expect(result.recall).toBeGreaterThanOrEqual(0.75)
-    expect(result.precision).toBeGreaterThanOrEqual(0.9)
+    expect(result.recall).toBeGreaterThanOrEqual(0.8)
+    expect(result.precision).toBeGreaterThanOrEqual(0.93)
   })
 })
