@@ -458,17 +458,10 @@ const buzzword = /^\p{L}+-(first|centric|driven|native|agnostic)$/iu
 const rareBelow = 20
 // Prefixes of hyphenated words that say nothing about whether the word is known: "re-imaged", "multi-factor".
 const prefixes = new Set(['re', 'pre', 'post', 'co', 'non', 'un', 'sub', 'anti', 'auto', 'self', 'semi', 'inter', 'cross', 'mid', 'multi', 'e'])
-const rarity = new Map<string, boolean>()
 
 // Words of three letters are left alone: mostly abbreviations ("ids", "ssd") that the acronym rule knows better.
 function isRare(part: string, everyday: ReadonlySet<string>): boolean {
-  const lower = part.toLowerCase()
-  let rare = rarity.get(lower)
-  if (rare === undefined) {
-    rare = part.length >= 4 && !prefixes.has(lower) && spokenCount(part) < rareBelow
-    rarity.set(lower, rare)
-  }
-  return rare && !wordForms(part).some((form) => everyday.has(form))
+  return part.length >= 4 && !prefixes.has(part.toLowerCase()) && spokenCount(part) < rareBelow && !wordForms(part).some((form) => everyday.has(form))
 }
 
 /** True when a word as written ("re-imaged", "datastore") is uncommon: one of its parts is, and the whole is not. */
@@ -504,6 +497,11 @@ function uncommonAt(tokens: readonly Token[], i: number, lexicon: Lexicon): numb
   return length
 }
 
+/** A word followed at once by its explanation: "ransomware (software that …)", "cutover: the moment we switch". */
+function explainedAfter(last: Token): boolean {
+  return last.after !== undefined && ['(', ':', '—', '–'].includes(last.after)
+}
+
 function reportUncommon(
   tokens: readonly Token[],
   i: number,
@@ -514,11 +512,11 @@ function reportUncommon(
 ): void {
   const first = tokens[i]!
   const last = tokens[i + length - 1]!
-  const key = `uncommon:${wordForms(first.word.replace(/-/g, ''))[0]}`
+  const key = `uncommon:${normalizeWord(first.word.replace(/-/g, ''))}`
   if (tally.explained.has(key)) return
   // "failover (switching to the spare server)", "cutover: the moment we switch" and "(cutover)" after the plain words
   // explain it: later uses need no warning.
-  if ((last.after && ['(', ':', '—', '–'].includes(last.after)) || (first.before === '(' && last.after === ')')) {
+  if (explainedAfter(last) || (first.before === '(' && last.after === ')')) {
     tally.explained.add(key)
     return
   }
@@ -605,6 +603,6 @@ function reportMatch(
   if (finding.acronym) tally.acronyms.add(term.term)
   const last = tokens[match.index + match.length - 1]
   // A term followed at once by an explanation — "ransomware (software that …)" or "ransomware: software …" — is explained.
-  if (last?.after && ['(', ':', '—', '–'].includes(last.after)) return
+  if (last && explainedAfter(last)) return
   emit('plain/jargon', at, `\`${actual}\` is IT jargon: explain it the first time`, term.explain)
 }
