@@ -139,6 +139,8 @@ interface Part {
   forms: readonly string[]
   offset: number
   index: number
+  /** The word's last part: punctuation after the word is after it. */
+  last: boolean
 }
 
 // Each distinct word is split and normalized once: documents repeat their words.
@@ -157,10 +159,11 @@ function partsOf(raw: string): readonly Part[] | null {
 function splitWord(raw: string): Part[] {
   const parts: Part[] = []
   let offset = 0
-  raw.split('-').forEach((text, index) => {
+  const texts = raw.split('-')
+  texts.forEach((text, index) => {
     // An acronym's plural ("SANs") is looked up as the acronym too.
     const forms = /^[A-Z]{2,}s$/.test(text) ? [...wordForms(text), text.slice(0, -1).toLowerCase()] : wordForms(text)
-    if (text) parts.push({ text, normal: normalizeWord(text), forms, offset, index })
+    if (text) parts.push({ text, normal: normalizeWord(text), forms, offset, index, last: index === texts.length - 1 })
     offset += text.length + 1
   })
   return parts
@@ -201,7 +204,6 @@ export function sentenceTokens(sentence: Sentence): Token[] {
       continue
     }
     const { line, column } = node.position!.start
-    const last = raw.split('-').length - 1
     for (const part of parts) {
       tokens.push({
         text: part.text,
@@ -210,7 +212,7 @@ export function sentenceTokens(sentence: Sentence): Token[] {
         start: { line, column: column + part.offset },
         afterBreak: part.index === 0 && afterBreak,
         before: part.index === 0 ? punctuation(i - 1, -1) : undefined,
-        after: part.index === last ? punctuation(i + 1, 1) : undefined,
+        after: part.last ? punctuation(i + 1, 1) : undefined,
         word: raw,
         part: part.index,
       })
