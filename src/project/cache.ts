@@ -12,6 +12,13 @@ export function hashOf(...parts: readonly string[]): string {
   return hash.digest('hex')
 }
 
+/** Every file under a folder with its text, sorted by path (folders, unreadable as files, are left out); a missing folder is empty. */
+export async function readTree(dir: string): Promise<[string, string][]> {
+  const names = await readdir(dir, { recursive: true }).catch(() => [] as string[])
+  const files = await Promise.all(names.sort().map(async (name) => [name, await readFile(join(dir, name), 'utf8').catch(() => undefined)] as const))
+  return files.flatMap(([name, text]) => (text === undefined ? [] : [[name, text] as [string, string]]))
+}
+
 let code: Promise<string> | undefined
 
 /**
@@ -22,15 +29,8 @@ export function codeVersion(): Promise<string> {
   code ??= (async () => {
     const versions = await readFile(join(packageDir, 'package-lock.json'), 'utf8').catch(() => '')
     const codeDir = dirname(dirname(fileURLToPath(import.meta.url)))
-    const files: string[] = []
-    for (const dir of [codeDir, join(packageDir, 'src', 'site', 'pages')]) {
-      for (const name of (await readdir(dir, { recursive: true })).sort()) {
-        const text = await readFile(join(dir, name), 'utf8').catch(() => undefined)
-        if (text !== undefined) files.push(name, text)
-      }
-    }
-    files.push(await readFile(join(packageDir, '.eleventy.js'), 'utf8'))
-    return hashOf(versions, ...files)
+    const files = [...(await readTree(codeDir)), ...(await readTree(join(packageDir, 'src', 'site', 'pages')))]
+    return hashOf(versions, ...files.flat(), await readFile(join(packageDir, '.eleventy.js'), 'utf8'))
   })()
   return code
 }

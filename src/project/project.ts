@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { VFile } from 'vfile'
@@ -9,7 +8,7 @@ import type { Doc } from '../content/types.ts'
 import { loadLayouts, type Layouts } from '../email/layout.ts'
 import { decodeText } from '../content/text.ts'
 import { report } from '../errors.ts'
-import { codeVersion, hashOf } from './cache.ts'
+import { codeVersion, hashOf, readTree } from './cache.ts'
 
 /**
  * Everything a command knows about a project, read once: settings, glossary, email layouts and the content files.
@@ -61,13 +60,15 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
   const sources = await Promise.all(acted.map((source) => loadSource(source, previous.get(source.path))))
   const others = await Promise.all(listed.filter((source) => !acted.includes(source)).map(peek))
   const numbers: IssueNumber[] = [...sources.flatMap(issueNumberOf), ...others.flatMap((number) => (number ? [number] : []))]
-  const hash = createHash('sha256')
-  hash
-    .update(String(settingsFile.value ?? ''))
-    .update('\0')
-    .update(String(glossary.file.value ?? ''))
-  for (const name of Object.keys(layoutsRead.layouts?.sources ?? {}).sort()) hash.update(`\0${name}\0${layoutsRead.layouts!.sources[name]}`)
-  for (const [name, text] of siteLayouts) hash.update(`\0site/${name}\0${text}`)
+  const emailLayouts = layoutsRead.layouts?.sources ?? {}
+  const contextHash = hashOf(
+    String(settingsFile.value ?? ''),
+    String(glossary.file.value ?? ''),
+    ...Object.keys(emailLayouts)
+      .sort()
+      .flatMap((name) => [name, emailLayouts[name]!]),
+    ...siteLayouts.flatMap(([name, text]) => [`site/${name}`, text]),
+  )
   return {
     root,
     config,
@@ -79,7 +80,7 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
     complete: acted.length === listed.length,
     pages: new Set(listed.map((source) => `${source.kind === 'issue' ? 'issues' : 'notices'}/${source.slug}`)),
     crossFile: checkIssueNumbers(numbers).filter((file) => sources.some(({ source }) => source.path === file.path)),
-    contextHash: hash.digest('hex'),
+    contextHash,
   }
 }
 
@@ -117,13 +118,6 @@ async function peek(source: Source): Promise<IssueNumber | undefined> {
   const bytes = await readFile(source.abs).catch(() => undefined)
   const number = bytes && peekIssueNumber(decodeText(bytes).text)
   return number === undefined ? undefined : { path: source.path, number }
-}
-
-/** Every file under a folder with its text, sorted by path; a missing folder is empty. */
-async function readTree(dir: string): Promise<[string, string][]> {
-  const names = await readdir(dir, { recursive: true }).catch(() => [] as string[])
-  const files = await Promise.all(names.sort().map(async (name) => [name, await readFile(join(dir, name), 'utf8').catch(() => undefined)] as const))
-  return files.flatMap(([name, text]) => (text === undefined ? [] : [[name, text] as [string, string]]))
 }
 
 async function readLayouts(layoutsDir: string, root: string): Promise<{ file: VFile; layouts?: Layouts }> {
