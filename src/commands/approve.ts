@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { collectMessages, formatText } from '../check/report.ts'
 import type { Command, Io } from './command.ts'
 import { loadProject } from '../project/project.ts'
-import { writeAtomic } from '../project/write.ts'
+import { writeBack } from '../project/write.ts'
 import { hasErrors, NewsletterError } from '../errors.ts'
 import { approveText, contentDigest, localMinute } from '../send/approve.ts'
 
@@ -52,7 +52,7 @@ export async function approveDocument(slug: string, by: string, io: Io, root: st
   }
   const at = localMinute(new Date())
   const next = approveText(text, { by, at })
-  await writeAtomic(path, next)
+  await writeBack(path, next)
   io.out(`Approved ${doc.path} by ${by} at ${at} (${digest.slice(0, 19)}…). Any later change to it needs a new approval before it can be sent.`)
   return 0
 }

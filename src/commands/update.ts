@@ -1,15 +1,13 @@
-import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { collectMessages, formatText } from '../check/report.ts'
 import { isDateTime, noticeStates } from '../content/fields.ts'
 import { parseDoc } from '../content/load.ts'
-import { normalizeNewlines } from '../content/text.ts'
 import type { NoticeState } from '../content/types.ts'
 import { appendNoticeUpdate, minuteIn } from '../content/update-notice.ts'
 import { hasErrors, NewsletterError } from '../errors.ts'
 import { stateLabels } from '../markdown/parts.ts'
 import { loadNotice } from '../project/notice.ts'
-import { writeAtomic } from '../project/write.ts'
+import { writeBack } from '../project/write.ts'
 import type { Command } from './command.ts'
 
 /** `newsletter update <notice-slug> --state STATE --text "…"`: append an update to a notice without hand-editing YAML. */
@@ -63,15 +61,13 @@ export const updateCommand: Command = {
     const time = minuteIn(new Date(), config.settings.timezone)
     const closes = state === allowed.at(-1)
     const path = resolve(root, notice.path)
-    // The project reads every file with LF line ends; a file saved with CRLF (Windows editors) is written back so.
-    const crlf = (await readFile(path, 'latin1')).includes('\r\n')
-    const updated = appendNoticeUpdate(crlf ? found.text.replace(/\n/g, '\r\n') : found.text, { time, state: state as NoticeState, text, nextUpdate, closes })
-    const { file } = parseDoc(notice.path, normalizeNewlines(updated.text), 'notice')
+    const updated = appendNoticeUpdate(found.text, { time, state: state as NoticeState, text, nextUpdate, closes })
+    const { file } = parseDoc(notice.path, updated.text, 'notice')
     if (hasErrors([file])) {
       io.err(`${formatText(collectMessages([file]).filter((m) => m.severity === 'error'))}\nNot updated: the notice would not be valid.`)
       return 1
     }
-    await writeAtomic(path, updated.text)
+    await writeBack(path, updated.text)
     const revision = notice.meta.updates.length + 1
     const next =
       config.settings.notices?.approval === 'optional'

@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 
 /**
@@ -15,6 +15,15 @@ export async function writeAtomic(path: string, content: string | Uint8Array): P
     await rm(temporary, { force: true })
     throw error
   }
+}
+
+/**
+ * Write a document's text (read with LF line ends, as the project reads every file) back over its file with the
+ * file's own line ends: a file a Windows editor saved with CRLF stays CRLF.
+ */
+export async function writeBack(path: string, text: string): Promise<void> {
+  const crlf = (await readFile(path, 'latin1').catch(() => '')).includes('\r\n')
+  await writeAtomic(path, crlf ? text.replace(/\r?\n/g, '\r\n') : text)
 }
 
 /**

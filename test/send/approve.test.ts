@@ -111,4 +111,17 @@ describe('approval', () => {
     expect(eml).toMatch(/^Content-Type: multipart\/alternative;/m)
     expect(eml).toContain('185 of you did')
   })
+
+  it('keeps the Windows line ends of a file saved with CRLF, and the approval holds', async () => {
+    const root = await makeProject({ approve: false, edit: (text) => text.replace('needs a restart on Thursday', 'needs a restart this Thursday') })
+    roots.push(root)
+    const path = join(root, 'content/issues/2026-11.md')
+    await writeFile(path, (await readFile(path, 'utf8')).replace(/\n/g, '\r\n'))
+    expect(await approveDocument('2026-11', 'Dana Whitfield', collect(), root)).toBe(0)
+    const text = await readFile(path, 'utf8')
+    expect(text.replace(/\r\n/g, '')).not.toContain('\n')
+    expect(text).toMatch(/\r\nstatus: approved\r\napproved_by: "Dana Whitfield"\r\n/)
+    const flags = { yes: true, list: 'all-staff@example.com' }
+    expect(await runSend(flags, ['2026-11'], collect(), { root, env: {}, tty: false })).toBe(0)
+  })
 })
