@@ -1,6 +1,10 @@
 import type { ChannelSettings } from '../config.ts'
 import { kickerOf, type RenderedDoc } from '../markdown/parts.ts'
 import { inlineText, LinkRefs } from '../markdown/text.ts'
+import { redact } from './transport.ts'
+
+// A webhook URL is a secret: whoever has it can post to the channel. Messages name it by this instead.
+const webhookMask = '<webhook>'
 
 /** What a channel post says: one per (slug, revision). Text fields are plain text. */
 export interface ChannelPost {
@@ -147,12 +151,17 @@ export async function postToChannels(
           channel: name,
           outcome: 'posted',
           attempts: result.attempts,
-          reason: `posted, but not recorded: ${redact((error as Error).message, url)}`,
+          reason: `posted, but not recorded: ${redact((error as Error).message, url, webhookMask)}`,
         })
         continue
       }
     }
-    results.push({ channel: name, outcome: result.ok ? 'posted' : 'failed', attempts: result.attempts, reason: result.reason && redact(result.reason, url) })
+    results.push({
+      channel: name,
+      outcome: result.ok ? 'posted' : 'failed',
+      attempts: result.attempts,
+      reason: result.reason && redact(result.reason, url, webhookMask),
+    })
   }
   return results
 }
@@ -198,11 +207,6 @@ function networkReason(error: unknown): string {
   const cause = (error as { cause?: { code?: string } }).cause
   if ((error as Error).name === 'TimeoutError') return 'no answer in time'
   return `could not connect${cause?.code ? ` (${cause.code})` : ''}`
-}
-
-// A webhook URL is a secret: whoever has it can post to the channel.
-function redact(text: string, url: string): string {
-  return text.split(url).join('<webhook>')
 }
 
 // Slack treats &, < and > as markup (`<!channel>` would ping everyone).

@@ -52,11 +52,11 @@ export function parseSmtpUrl(value: string): SmtpUrl {
   return { url, secret: url.password ? decodeURIComponent(url.password) : undefined }
 }
 
-/** Replace every occurrence of the secret (raw or %-encoded) with `****`. */
-export function redact(text: string, secret: string | undefined): string {
+/** Replace every occurrence of the secret (raw or %-encoded) with `mask`. */
+export function redact(text: string, secret: string | undefined, mask = '****'): string {
   if (!secret) return text
   let out = text
-  for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join('****')
+  for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join(mask)
   return out
 }
 
