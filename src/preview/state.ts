@@ -78,7 +78,6 @@ interface Rendered {
 export class PreviewState {
   readonly contentDir: string
   readonly layoutsDir: string
-  readonly settingsPath: string
   private project?: Project
   private entries = new Map<string, Entry>()
   private checker: Checker | undefined
@@ -87,7 +86,6 @@ export class PreviewState {
   constructor(readonly root: string) {
     this.contentDir = join(root, defaults.contentDir)
     this.layoutsDir = join(root, defaults.layoutsDir)
-    this.settingsPath = join(root, defaults.settingsFile)
   }
 
   /** Re-read the project; re-parse and re-render what changed. Calls run one at a time. */

@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises'
-import { dirname, join, relative } from 'node:path'
+import { join, relative } from 'node:path'
 import Eleventy, { type UserConfig } from '@11ty/eleventy'
 import type { LiquidError } from 'liquidjs'
 import * as pagefind from 'pagefind'
@@ -26,11 +25,10 @@ export async function buildSite(pipeline: Pipeline, config: Config, dir: string)
 
 /** "View in browser": each email as built, its slots filled as on every other page, at `email/<slug>/`. Returns how many. */
 async function writeEmailPages(emails: readonly EmailArtifact[], dir: string): Promise<number> {
-  for (const email of emails) {
-    const file = join(dir, 'email', email.slug, 'index.html')
-    await mkdir(dirname(file), { recursive: true })
-    await writeFile(file, fillWithFallbacks(email.html))
-  }
+  await writeFiles(
+    dir,
+    emails.map((email) => ({ path: join('email', email.slug, 'index.html'), content: fillWithFallbacks(email.html) })),
+  )
   return emails.length
 }
 
