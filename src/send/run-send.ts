@@ -15,7 +15,7 @@ import { hasErrors, NewsletterError } from '../errors.ts'
 import type { RenderedDoc } from '../markdown/parts.ts'
 import { checkApproval, contentDigest } from './approve.ts'
 import { channelPost, postToChannels } from './channels.ts'
-import { defaultLedger, Ledger, ledgerError, sendKey } from './ledger.ts'
+import { defaultLedger, Ledger, ledgerError, sendKey, type State } from './ledger.ts'
 import { prepareMessages, type PreparedMessages } from './message.ts'
 import { createProgress } from './progress.ts'
 import { inAllowedDomains, isAddress, readRecipients, type Recipient } from './recipients.ts'
@@ -138,7 +138,7 @@ export async function sendDocument(request: SendRequest, io: Output, context: Se
     if (request.dryRun) {
       const ledger = existsSync(ledgerPath) ? new Ledger(ledgerPath, ledgerShown) : undefined
       const record = ledger?.record(key, transport.destination)
-      const done = record ? recipients.list.filter((r) => record.state(r.key) === 'sent' || record.state(r.key) === 'failed').length : 0
+      const done = record ? recipients.list.filter((r) => settled(record.state(r.key))).length : 0
       ledger?.close()
       return printDryRun(io, what, recipients.list, message, transport, limits, done)
     }
@@ -151,7 +151,8 @@ export async function sendDocument(request: SendRequest, io: Output, context: Se
         ledger.adopt(key, transport.destination)
         const record = ledger.record(key, transport.destination)
         const startedWith = ledger.sendDigest(key, transport.destination)
-        if (startedWith && startedWith !== digest && ledger.counts(key, transport.destination).sent > 0) {
+        const before = ledger.counts(key, transport.destination)
+        if (startedWith && startedWith !== digest && before.sent > 0) {
           throw new NewsletterError(
             `${slug} was partly sent to ${transport.destination} with different content (approved_digest ${startedWith}); finishing it now would mail two versions`,
             'refused',
@@ -161,11 +162,7 @@ export async function sendDocument(request: SendRequest, io: Output, context: Se
             },
           )
         }
-        const todo = recipients.list.filter((r) => {
-          const state = record.state(r.key)
-          return state !== 'sent' && state !== 'failed'
-        })
-        const before = ledger.counts(key, transport.destination)
+        const todo = recipients.list.filter((r) => !settled(record.state(r.key)))
         if (todo.length === 0) {
           io.out(
             `Nothing to send: all ${recipients.list.length} recipients of ${slug} are already settled for ${transport.destination} in ${ledgerShown} (${before.sent} sent, ${before.failed} failed).`,
@@ -441,4 +438,9 @@ function summarize(
   }
   io.out(text)
   return 0
+}
+
+/** A recipient whose outcome is final: sent, or failed for good. Anything else is still to send. */
+function settled(state: State | undefined): boolean {
+  return state === 'sent' || state === 'failed'
 }
