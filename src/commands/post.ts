@@ -3,7 +3,7 @@ import { collectMessages, formatText } from '../check/report.ts'
 import { hasErrors, NewsletterError } from '../errors.ts'
 import { renderParts } from '../markdown/parts.ts'
 import { loadProject } from '../project/project.ts'
-import { checkApproval } from '../send/approve.ts'
+import { checkApproval, needsApproval } from '../send/approve.ts'
 import { channelPost, postToChannels } from '../send/channels.ts'
 import { defaultLedger, Ledger } from '../send/ledger.ts'
 import type { Command } from './command.ts'
@@ -46,7 +46,7 @@ export const postCommand: Command = {
         { hint: 'Add `channels: [{ kind: teams, webhook_env: TEAMS_WEBHOOK_URL }]` to the settings' },
       )
     }
-    if (!(doc.meta.kind === 'notice' && settings.notices?.approval === 'optional')) checkApproval(doc, entry.text)
+    if (needsApproval(doc, settings)) checkApproval(doc, entry.text)
     const post = channelPost(renderParts(doc, { locale: settings.language }), settings.archive_url)
     const path = resolve(root, typeof values.ledger === 'string' ? values.ledger : defaultLedger)
     const record = new Ledger(path, relative(root, path) || path)

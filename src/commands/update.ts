@@ -8,6 +8,7 @@ import { hasErrors, NewsletterError } from '../errors.ts'
 import { stateLabels } from '../markdown/parts.ts'
 import { loadNotice } from '../project/notice.ts'
 import { writeBack } from '../project/write.ts'
+import { needsApproval } from '../send/approve.ts'
 import type { Command } from './command.ts'
 
 /** `newsletter update <notice-slug> --state STATE --text "…"`: append an update to a notice without hand-editing YAML. */
@@ -69,10 +70,9 @@ export const updateCommand: Command = {
     }
     await writeBack(path, updated.text)
     const revision = notice.meta.updates.length + 1
-    const next =
-      config.settings.notices?.approval === 'optional'
-        ? `send it: newsletter send ${slug} …`
-        : `approve it, then send: newsletter approve ${slug} --by "Your Name"`
+    const next = needsApproval(notice, config.settings)
+      ? `approve it, then send: newsletter approve ${slug} --by "Your Name"`
+      : `send it: newsletter send ${slug} …`
     io.out(
       `${notice.path}:${updated.line}: update ${revision} (${stateLabels[state as NoticeState]}) at ${time}${nextUpdate ? `, next update ${nextUpdate}` : closes ? ', no further updates' : ''}. To mail it, ${next}`,
     )

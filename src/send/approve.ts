@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { isMap, isScalar, parseDocument, type Node, type Pair } from 'yaml'
+import type { Settings } from '../config.ts'
 import type { Doc } from '../content/types.ts'
 import { NewsletterError } from '../errors.ts'
 
@@ -83,6 +84,11 @@ export function approveText(text: string, approval: Approval): string {
 function lineEnd(text: string, from: number): number {
   const end = text.indexOf('\n', from)
   return end < 0 ? text.length : end
+}
+
+/** Whether the document must be approved before it goes out: always, except notices where `notices.approval: optional`. */
+export function needsApproval(doc: Doc, settings: Settings): boolean {
+  return !(doc.meta.kind === 'notice' && settings.notices?.approval === 'optional')
 }
 
 /** Refuse (exit 2) unless the document is approved and unchanged since; says which and what to do. */

@@ -13,7 +13,7 @@ import { calendarMailPart, noticeCalendar } from '../email/calendar.ts'
 import { findSlots } from '../email/personalize.ts'
 import { hasErrors, NewsletterError } from '../errors.ts'
 import type { RenderedDoc } from '../markdown/parts.ts'
-import { checkApproval, contentDigest } from './approve.ts'
+import { checkApproval, contentDigest, needsApproval } from './approve.ts'
 import { channelPost, postToChannels } from './channels.ts'
 import { defaultLedger, Ledger, ledgerError, sendKey, type State } from './ledger.ts'
 import { prepareMessages, type PreparedMessages } from './message.ts'
@@ -88,8 +88,7 @@ export async function sendDocument(request: SendRequest, io: Output, context: Se
   const key = sendKey(slug, revision)
 
   // 2. Only approved content that has not changed since goes out for real (notices may skip approval by setting)
-  const approvalOptional = doc.meta.kind === 'notice' && config.settings.notices?.approval === 'optional'
-  if (audience.kind !== 'test' && !approvalOptional) checkApproval(doc, docText)
+  if (audience.kind !== 'test' && needsApproval(doc, config.settings)) checkApproval(doc, docText)
   const digest = doc.meta.approved_digest ?? contentDigest(docText)
 
   // 3. Recipients, every row checked before the first message
