@@ -9,6 +9,7 @@ import { emailUrls } from './urls.ts'
 
 /** One finished email: what `build` writes and `send` mails. */
 export interface EmailArtifact {
+  kind: 'issue' | 'notice'
   slug: string
   subject: string
   html: string
@@ -51,5 +52,5 @@ export async function buildEmail(doc: RenderedDoc, settings: Settings, layouts: 
   const text = renderText(doc, settings, data.urls)
   // A notice's subject names its state, so each revision reads as news in the inbox: `[Identified] VPN: …`.
   const subject = doc.notice ? noticeSubject({ state: doc.notice.state, title: doc.title }) : doc.title
-  return { slug: doc.slug, subject, html, text, bytes: Buffer.byteLength(html), mjml }
+  return { kind: doc.kind, slug: doc.slug, subject, html, text, bytes: Buffer.byteLength(html), mjml }
 }

@@ -1,5 +1,6 @@
 import type Mail from 'nodemailer/lib/mailer'
 import type { Settings } from '../config.ts'
+import { addressOf } from '../content/address.ts'
 import type { RenderedDoc } from '../markdown/parts.ts'
 import { inlineText, LinkRefs } from '../markdown/text.ts'
 
@@ -27,6 +28,7 @@ export function noticeCalendar(doc: RenderedDoc, settings: Settings): string | u
   if (!notice?.window) return undefined
   const zone = settings.timezone
   const refs = new LinkRefs()
+  const page = `${settings.archive_url}${addressOf(doc).page}`
   const latest = notice.latest ? `\n\n${notice.latest.timeLabel}: ${inlineText(notice.latest.text.nodes, refs)}` : ''
   return calendarText({
     uid: calendarUid(doc.slug, settings),
@@ -35,8 +37,8 @@ export function noticeCalendar(doc: RenderedDoc, settings: Settings): string | u
     start: zonedToUtc(notice.window.start, zone),
     end: zonedToUtc(notice.window.end, zone),
     summary: `${notice.service}: ${doc.title}`,
-    description: [`${inlineText(doc.summary.nodes, refs)}${latest}`, noticePageUrl(doc.slug, settings), String(refs)].filter(Boolean).join('\n\n'),
-    url: noticePageUrl(doc.slug, settings),
+    description: [`${inlineText(doc.summary.nodes, refs)}${latest}`, page, String(refs)].filter(Boolean).join('\n\n'),
+    url: page,
   })
 }
 
@@ -45,19 +47,9 @@ export function calendarUid(slug: string, settings: Settings): string {
   return `notice-${slug}@${new URL(settings.archive_url).host}`
 }
 
-/** Where a notice's page is on the archive. */
-export function noticePageUrl(slug: string, settings: Settings): string {
-  return `${settings.archive_url}notices/${slug}/`
-}
-
-/** Name of the .ics file, in the email and on the archive (next to the notice's page). */
-export function calendarFileName(slug: string): string {
-  return `${slug}.ics`
-}
-
 /** What nodemailer's `icalEvent` wants: it adds the `text/calendar; method=PUBLISH` part and the attachment. */
 export function calendarMailPart(slug: string, ics: string): NonNullable<Mail.Options['icalEvent']> {
-  return { method: 'PUBLISH', filename: calendarFileName(slug), content: ics }
+  return { method: 'PUBLISH', filename: addressOf({ kind: 'notice', slug }).calendarFile, content: ics }
 }
 
 /** An event as iCalendar text: CRLF line ends, TEXT values escaped, lines folded at 75 octets. */

@@ -1,4 +1,5 @@
 import type { Settings } from '../config.ts'
+import { addressOf } from '../content/address.ts'
 import type { RenderedDoc } from '../markdown/parts.ts'
 
 /** The links every email carries: view in browser, archive, feedback and "ask IT". */
@@ -15,7 +16,7 @@ export function emailUrls(doc: RenderedDoc, settings: Settings): EmailUrls {
   const about = doc.kind === 'issue' ? `IT news issue ${doc.issue?.number}` : `Service notice: ${doc.title}`
   const mail = (subject: string) => `mailto:${settings.contact.email}?subject=${encodeURIComponent(subject)}`
   return {
-    browser: `${settings.archive_url}email/${doc.slug}/`,
+    browser: `${settings.archive_url}${addressOf(doc).email}`,
     archive: settings.archive_url,
     feedbackYes: mail(`${about} was useful`),
     feedbackNo: mail(`${about} was not useful`),

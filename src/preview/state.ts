@@ -5,6 +5,7 @@ import { renderDoc } from '../project/pipeline.ts'
 import { createChecker, type Checker } from '../check/checker.ts'
 import { collectMessages, type JsonMessage } from '../check/report.ts'
 import { defaults, type Settings } from '../config.ts'
+import { addressOf } from '../content/address.ts'
 import type { Kind, LoadedSource } from '../content/load.ts'
 import { normalizeNewlines } from '../content/text.ts'
 import type { Doc, Status } from '../content/types.ts'
@@ -181,7 +182,7 @@ export class PreviewState {
     const crossNow = new Map(project.crossFile.map((file) => [file.path, file.messages.map(String).join('\n')]))
     const entries = new Map<string, Entry>()
     for (const source of project.sources) {
-      const key = `${source.source.kind === 'issue' ? 'issues' : 'notices'}/${source.source.slug}`
+      const key = addressOf(source.source).id
       const old = this.entries.get(key)
       const same = old?.source === source && crossBefore.get(source.source.path) === crossNow.get(source.source.path)
       entries.set(key, same && !all ? old : { key, source })

@@ -3,6 +3,7 @@ import { join, relative } from 'node:path'
 import { VFile } from 'vfile'
 import { loadGlossary, type Glossary } from '../check/glossary.ts'
 import { defaults, loadConfig, type Config } from '../config.ts'
+import { addressOf } from '../content/address.ts'
 import { checkIssueNumbers, listSources, loadSource, peekIssueNumber, type IssueNumber, type LoadedSource, type Source } from '../content/load.ts'
 import type { Doc } from '../content/types.ts'
 import { loadLayouts, type Layouts } from '../email/layout.ts'
@@ -78,7 +79,7 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
     layouts: layoutsRead.layouts,
     sources,
     complete: acted.length === listed.length,
-    pages: new Set(listed.map((source) => `${source.kind === 'issue' ? 'issues' : 'notices'}/${source.slug}`)),
+    pages: new Set(listed.map((source) => addressOf(source).id)),
     crossFile: checkIssueNumbers(numbers).filter((file) => sources.some(({ source }) => source.path === file.path)),
     contextHash,
   }

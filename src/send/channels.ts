@@ -1,4 +1,5 @@
 import type { ChannelSettings } from '../config.ts'
+import { addressOf } from '../content/address.ts'
 import { kickerOf, type RenderedDoc } from '../markdown/parts.ts'
 import { inlineText, LinkRefs } from '../markdown/text.ts'
 import { redact } from './transport.ts'
@@ -222,7 +223,7 @@ function clip(text: string, max: number): string {
 export function channelPost(doc: RenderedDoc, archiveUrl: string): ChannelPost {
   const refs = new LinkRefs()
   const notice = doc.notice
-  const url = `${archiveUrl}${doc.kind === 'issue' ? 'issues' : 'notices'}/${doc.slug}/`
+  const url = `${archiveUrl}${addressOf(doc).page}`
   if (!notice) return { slug: doc.slug, revision: 1, title: doc.title, kicker: kickerOf(doc), latest: { text: inlineText(doc.summary.nodes, refs) }, url }
   return {
     slug: doc.slug,

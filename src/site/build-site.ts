@@ -6,6 +6,7 @@ import type { Pipeline } from '../project/pipeline.ts'
 import { writeFiles } from '../project/write.ts'
 import { packageDir, type Config } from '../config.ts'
 import { fillWithFallbacks } from '../email/personalize.ts'
+import { addressOf } from '../content/address.ts'
 import { NewsletterError } from '../errors.ts'
 import type { EmailArtifact } from '../email/build-email.ts'
 import type { RenderedDoc } from '../markdown/parts.ts'
@@ -23,11 +24,11 @@ export async function buildSite(pipeline: Pipeline, config: Config, dir: string)
   return emails + (await buildPages(pipeline.rendered, config, dir))
 }
 
-/** "View in browser": each email as built, its slots filled as on every other page, at `email/<slug>/`. Returns how many. */
+/** "View in browser": each email as built, its slots filled as on every other page, at its address. Returns how many. */
 async function writeEmailPages(emails: readonly EmailArtifact[], dir: string): Promise<number> {
   await writeFiles(
     dir,
-    emails.map((email) => ({ path: join('email', email.slug, 'index.html'), content: fillWithFallbacks(email.html) })),
+    emails.map((email) => ({ path: join(addressOf(email).email, 'index.html'), content: fillWithFallbacks(email.html) })),
   )
   return emails.length
 }

@@ -2,7 +2,8 @@ import type { Settings } from '../config.ts'
 import { isPublished } from '../content/publish.ts'
 import { stateTitle } from '../content/revisions.ts'
 import type { NoticeKind, NoticeState } from '../content/types.ts'
-import { calendarFileName, noticeCalendar, zonedToUtc } from '../email/calendar.ts'
+import { addressOf } from '../content/address.ts'
+import { noticeCalendar, zonedToUtc } from '../email/calendar.ts'
 import {
   kickerOf,
   type RenderedDoc,
@@ -197,7 +198,7 @@ export function siteData(rendered: readonly RenderedDoc[], settings: Settings): 
   const status = statusEntries(notices, settings)
   const calendars = newestFirst.flatMap((doc) => {
     const ics = isPublished(doc) ? noticeCalendar(doc, settings) : undefined
-    return ics ? [{ path: `notices/${doc.slug}/${calendarFileName(doc.slug)}`, content: ics }] : []
+    return ics ? [{ path: addressOf(doc).calendar, content: ics }] : []
   })
   return {
     title: `${settings.organisation} IT news`,
@@ -231,13 +232,13 @@ export function siteData(rendered: readonly RenderedDoc[], settings: Settings): 
     updated: new Date(Math.max(0, ...feed.map((entry) => entry.updated.getTime()))),
     status,
     files: [{ path: 'status.json', content: `${JSON.stringify(statusJson(status), null, 2)}\n` }, ...calendars],
-    extraPaths: [...issues, ...notices].filter((view) => !view.draft).map((view) => `email/${view.slug}/`),
+    extraPaths: [...issues, ...notices].filter((view) => !view.draft).map((view) => addressOf(view).email),
   }
 }
 
 /** One rendered document as its archive page sees it. */
 export function docView(doc: RenderedDoc, base: string): DocView {
-  const path = `${doc.kind === 'issue' ? 'issues' : 'notices'}/${doc.slug}/`
+  const address = addressOf(doc)
   return {
     kind: doc.kind,
     slug: doc.slug,
@@ -252,10 +253,10 @@ export function docView(doc: RenderedDoc, base: string): DocView {
     issue: doc.issue && { ...doc.issue, patches: doc.issue.patches.map(patchView) },
     notice: doc.notice,
     tags: (doc.issue?.tags ?? []).map((name) => ({ name, href: `${base}tags/${tagSlug(name)}/` })),
-    path,
-    href: base + path,
-    emailHref: `${base}email/${doc.slug}/`,
-    calendarHref: doc.notice?.window && isPublished(doc) ? `${base}${path}${calendarFileName(doc.slug)}` : undefined,
+    path: address.page,
+    href: base + address.page,
+    emailHref: base + address.email,
+    calendarHref: doc.notice?.window && isPublished(doc) ? base + address.calendar : undefined,
   }
 }
 
@@ -267,7 +268,7 @@ function feedEntries(published: readonly DocView[], timeZone: string): FeedEntry
       if (updates.length === 0) return [{ title: view.title, path: view.path, updated: new Date(`${view.date}T00:00:00Z`), summary: view.summary }]
       return updates.map((update) => ({
         title: update.state ? `[${stateTitle(update.state)}] ${view.title}` : view.title,
-        path: `${view.path}#update-${update.revision}`,
+        path: addressOf(view).update(update.revision),
         updated: zonedToUtc(update.time, timeZone),
         summary: update.text,
       }))
