@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
-import type { Command, Io } from './commands/command.ts'
+import type { Command } from './commands/command.ts'
+import type { Io } from './io.ts'
 import { NewsletterError } from './errors.ts'
 
 /**
@@ -90,7 +91,7 @@ export async function main(argv: string[], io: Io = stdio, root = process.cwd())
   } catch (error) {
     if (error instanceof NewsletterError) {
       const where = error.where ? `${error.where.file}:${error.where.line}:${error.where.column}: ` : ''
-      io.err(`${where}error: ${error.message}${error.hint ? `\n  ${error.hint}` : ''}`)
+      io.err(`${error.details ? `${error.details}\n` : ''}${where}error: ${error.message}${error.hint ? `\n  ${error.hint}` : ''}`)
       return error.code === 'usage' || error.code === 'refused' ? 2 : 1
     }
     throw error

@@ -25,12 +25,15 @@ export class NewsletterError extends Error {
     message: string,
     readonly code: ErrorCode,
     readonly where?: Place,
-    options?: ErrorOptions & { hint?: string },
+    options?: ErrorOptions & { hint?: string; details?: string },
   ) {
     super(message, options)
     this.hint = options?.hint
+    this.details = options?.details
   }
   readonly hint: string | undefined
+  /** Lines printed before the error itself: the problems (one per line, with their places) that led to it. */
+  readonly details: string | undefined
   override name = 'NewsletterError'
 }
 

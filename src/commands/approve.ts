@@ -1,10 +1,11 @@
 import { resolve } from 'node:path'
-import { collectMessages, formatText } from '../check/report.ts'
-import type { Command, Io } from './command.ts'
-import { loadProject } from '../project/project.ts'
+import { formatText } from '../check/report.ts'
+import type { Command } from './command.ts'
+import type { Io } from '../io.ts'
+import { openRendered } from '../project/open-document.ts'
 import { writeBack } from '../project/write.ts'
-import { hasErrors, NewsletterError } from '../errors.ts'
-import { approveText, contentDigest, localMinute } from '../send/approve.ts'
+import { NewsletterError } from '../errors.ts'
+import { approveText, localMinute } from '../send/approve.ts'
 
 /** `newsletter approve <slug> --by NAME`: record who approved which content, so `send` can tell if it changed since. */
 export const approveCommand: Command = {
@@ -27,32 +28,15 @@ export const approveCommand: Command = {
 
 /** Approve `slug` in the project at `root`: writes the approval keys atomically; unchanged when already approved as it is. */
 export async function approveDocument(slug: string, by: string, io: Io, root: string): Promise<number> {
-  // Only this document is validated: a typo in another draft never holds up an approval.
-  const project = await loadProject(root, { only: (source) => source.slug === slug })
-  if (!project.config) {
-    io.err(formatText(collectMessages([project.settingsFile])))
-    return 1
-  }
-  const loaded = project.sources.map(({ loaded }) => loaded)
-  if (loaded.length === 0)
-    throw new NewsletterError(`No issue or notice named \`${slug}\``, 'usage', undefined, { hint: 'The slug is the file name without .md, e.g. 2026-11' })
-  if (loaded.length > 1)
-    throw new NewsletterError(`Both ${loaded.map(({ file }) => file.path).join(' and ')} are named ${slug}`, 'usage', undefined, { hint: 'Rename one of them' })
-  const [{ file: docFile, doc }] = loaded as [(typeof loaded)[0]]
-  if (!doc || hasErrors([docFile])) {
-    io.err(`${formatText(collectMessages([docFile]).filter((m) => m.severity === 'error'))}\nNot approved: fix the errors above first.`)
-    return 1
-  }
-  const path = resolve(root, doc.path)
-  const text = String(doc.file.value)
-  const digest = contentDigest(text)
-  if (doc.meta.status === 'approved' && doc.meta.approved_digest === digest) {
-    io.out(`${doc.path} is already approved as it is (by ${doc.meta.approved_by ?? 'unknown'} at ${doc.meta.approved_at ?? 'unknown time'}); nothing changed.`)
+  // Approval vouches for what readers get: the document must render and pass the checks as `build` runs them.
+  const { doc, text, approval, warnings } = await openRendered(root, slug, { refusal: 'Not approved' })
+  if (warnings.length > 0) io.err(formatText(warnings))
+  if (approval.state === 'approved') {
+    io.out(`${doc.path} is already approved as it is (by ${approval.by ?? 'unknown'} at ${approval.at ?? 'unknown time'}); nothing changed.`)
     return 0
   }
   const at = localMinute(new Date())
-  const next = approveText(text, { by, at })
-  await writeBack(path, next)
-  io.out(`Approved ${doc.path} by ${by} at ${at} (${digest.slice(0, 19)}…). Any later change to it needs a new approval before it can be sent.`)
+  await writeBack(resolve(root, doc.path), approveText(text, { by, at }))
+  io.out(`Approved ${doc.path} by ${by} at ${at} (${approval.digest.slice(0, 19)}…). Any later change to it needs a new approval before it can be sent.`)
   return 0
 }

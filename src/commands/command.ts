@@ -1,11 +1,6 @@
 import type { ParseArgsConfig } from 'node:util'
 import { NewsletterError } from '../errors.ts'
-
-/** Where a command writes: the CLI passes the real streams, tests pass collectors. */
-export interface Io {
-  out(text: string): void
-  err(text: string): void
-}
+import type { Io } from '../io.ts'
 
 /** One `newsletter <command>`: its options, their help, and what it does (returns the exit code). Its summary is in cli.ts. */
 export interface Command {

@@ -1,8 +1,7 @@
 import { relative, resolve } from 'node:path'
-import { collectMessages, formatText } from '../check/report.ts'
-import { hasErrors, NewsletterError } from '../errors.ts'
-import { renderParts } from '../markdown/parts.ts'
-import { loadProject } from '../project/project.ts'
+import { formatText } from '../check/report.ts'
+import { NewsletterError } from '../errors.ts'
+import { openRendered } from '../project/open-document.ts'
 import { checkApproval, needsApproval } from '../send/approve.ts'
 import { channelPost, postToChannels } from '../send/channels.ts'
 import { defaultLedger, Ledger } from '../send/ledger.ts'
@@ -21,23 +20,9 @@ export const postCommand: Command = {
   async run(values, positionals, io, root) {
     const slug = positionals[0]
     if (!slug || positionals.length > 1) throw new NewsletterError('Give exactly one slug: newsletter post 2026-10-14-vpn-outage', 'usage')
-    // Only this document is validated: a typo in another draft never holds up an urgent post.
-    const project = await loadProject(root, { only: (source) => source.slug === slug })
-    if (!project.config) {
-      io.err(formatText(collectMessages([project.settingsFile]).filter((m) => m.severity === 'error')))
-      return 1
-    }
-    const { settings } = project.config
-    const [entry] = project.sources
-    if (!entry)
-      throw new NewsletterError(`No issue or notice named \`${slug}\``, 'usage', undefined, {
-        hint: 'The slug is the file name without .md, e.g. 2026-10-14-vpn-outage',
-      })
-    const { doc, file } = entry.loaded
-    if (!doc || hasErrors([file]) || entry.text === undefined) {
-      io.err(`${formatText(collectMessages([file]).filter((m) => m.severity === 'error'))}\nNot posted: fix the errors above first.`)
-      return 1
-    }
+    const { config, doc, text, parts, warnings, project } = await openRendered(root, slug, { refusal: 'Not posted' })
+    if (warnings.length > 0) io.err(formatText(warnings))
+    const { settings } = config
     if (settings.channels.length === 0) {
       throw new NewsletterError(
         'No channels to post to',
@@ -46,8 +31,8 @@ export const postCommand: Command = {
         { hint: 'Add `channels: [{ kind: teams, webhook_env: TEAMS_WEBHOOK_URL }]` to the settings' },
       )
     }
-    if (needsApproval(doc, settings)) checkApproval(doc, entry.text)
-    const post = channelPost(renderParts(doc, { locale: settings.language }), settings.archive_url)
+    if (needsApproval(doc, settings)) checkApproval(doc, text)
+    const post = channelPost(parts, settings.archive_url)
     const path = resolve(root, typeof values.ledger === 'string' ? values.ledger : defaultLedger)
     const record = new Ledger(path, relative(root, path) || path)
     try {

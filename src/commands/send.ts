@@ -1,8 +1,14 @@
+import { existsSync } from 'node:fs'
 import { createInterface } from 'node:readline/promises'
-import type { Command, Io } from './command.ts'
+import type { Command } from './command.ts'
 import { NewsletterError } from '../errors.ts'
-import { defaultLedger } from '../send/ledger.ts'
-import { sendDocument, type Audience, type SendContext } from '../send/run-send.ts'
+import type { Io } from '../io.ts'
+import { channelPost, postToChannels } from '../send/channels.ts'
+import { executeSend, settledCount, type ExecuteContext, type SendOutcome } from '../send/execute.ts'
+import { defaultLedger, Ledger, ledgerError } from '../send/ledger.ts'
+import { openTransport, planSend, secretOf, type Audience, type PlanContext, type SendPlan } from '../send/plan.ts'
+import { deliverySummary, describePlan, settledSummary } from '../send/summary.ts'
+import { redact, type Transport } from '../send/transport.ts'
 
 /** `newsletter send <slug>`: validate everything, then mail an approved issue or notice, resumably. */
 export const sendCommand: Command = {
@@ -68,24 +74,95 @@ async function askYesNo(question: string): Promise<boolean> {
   }
 }
 
-/** The send command's flags read into a request, run with its surroundings passed in; returns the exit code. */
+/** What `send` takes from outside the command line; the CLI passes the real process, tests their own. */
+export interface SendContext extends PlanContext, Omit<ExecuteContext, 'transport' | 'ledger' | 'io' | 'yes'> {}
+
+/** The send command's flags read into a plan, carried out (or printed, with --dry-run); returns the exit code. */
 export async function runSend(values: Record<string, unknown>, positionals: string[], io: Io, context: SendContext): Promise<number> {
   const slug = positionals[0]
   if (!slug || positionals.length > 1) throw new NewsletterError('Give exactly one slug: newsletter send 2026-11 --recipients staff.csv', 'usage')
-  return sendDocument(
+  const plan = await planSend(
     {
       slug,
       audience: audienceOf(values),
       concurrency: count(values.concurrency, '--concurrency'),
       rate: values.rate === undefined ? undefined : positive(values.rate, '--rate'),
-      dryRun: Boolean(values['dry-run']),
-      channels: !values['no-channels'],
-      yes: Boolean(values.yes),
       ledger: values.ledger === undefined ? undefined : String(values.ledger),
     },
-    io,
     context,
   )
+  for (const warning of plan.warnings) io.err(warning)
+  const transport = openTransport(plan)
+  const real = plan.audience.kind !== 'test'
+  try {
+    if (values['dry-run']) {
+      io.out(describePlan(plan, transport, real ? settledBefore(plan, transport) : 0))
+      return 0
+    }
+    const ledger = real ? new Ledger(plan.ledger.path, plan.ledger.shown) : undefined
+    try {
+      const outcome = await executeSend(plan, { ...context, transport, ledger, io, yes: Boolean(values.yes) })
+      const code = printOutcome(plan, outcome, transport, io, values.ledger !== undefined)
+      const complete = outcome.kind === 'settled' || (outcome.kind === 'delivered' && !outcome.result.stopped)
+      if (ledger && complete && !values['no-channels']) await postAfterSend(plan, context.env, ledger, transport.destination, io)
+      return code
+    } finally {
+      ledger?.close()
+    }
+  } catch (error) {
+    const known = (error as { code?: unknown }).code
+    const failure = typeof known === 'string' && known.startsWith('SQLITE_') ? ledgerError(plan.ledger.shown, error) : error
+    if (failure instanceof Error) failure.message = redact(failure.message, secretOf(plan))
+    throw failure
+  } finally {
+    transport.close()
+  }
+}
+
+/** How many recipients an earlier run already settled, read from the ledger when there is one (a dry run creates none). */
+function settledBefore(plan: SendPlan, transport: Transport): number {
+  if (!existsSync(plan.ledger.path)) return 0
+  const ledger = new Ledger(plan.ledger.path, plan.ledger.shown)
+  try {
+    return settledCount(plan, ledger, transport.destination)
+  } finally {
+    ledger.close()
+  }
+}
+
+function printOutcome(plan: SendPlan, outcome: SendOutcome, transport: Transport, io: Io, ownLedger: boolean): number {
+  if (outcome.kind === 'declined') {
+    io.err('Nothing was sent.')
+    return 2
+  }
+  if (outcome.kind === 'settled') {
+    io.out(settledSummary(plan, transport.destination, outcome.counts))
+    return outcome.counts.failed > 0 ? 1 : 0
+  }
+  const real = plan.audience.kind !== 'test'
+  const reportHint = real ? `newsletter report ${plan.document.doc.slug}${ownLedger ? ` --ledger ${plan.ledger.shown}` : ''}` : undefined
+  const summary = deliverySummary(outcome.result, { what: plan.what, transport, secret: secretOf(plan), reportHint })
+  ;(summary.failed ? io.err : io.out)(summary.text)
+  if (outcome.damaged) throw outcome.damaged
+  return summary.failed ? 1 : 0
+}
+
+/**
+ * After a real send, one post per channel in the settings (an issue's first send, each notice revision), recorded in the
+ * ledger so a rerun never posts twice. A failing channel is reported and never stops or undoes the email; webhook URLs
+ * come only from the environment and are never printed. A trial into the outbox posts nothing.
+ */
+async function postAfterSend(plan: SendPlan, env: SendContext['env'], ledger: Ledger, destination: string, io: Io): Promise<void> {
+  const { settings } = plan.document.config
+  if (destination === 'outbox' || settings.channels.length === 0) return
+  const results = await postToChannels(channelPost(plan.document.parts, settings.archive_url), settings.channels, env, ledger)
+  for (const result of results) {
+    if (result.outcome === 'posted') io.out(`Posted to ${result.channel}.`)
+    else if (result.outcome === 'failed')
+      io.err(
+        `warning: could not post to ${result.channel}: ${result.reason ?? 'no reason given'}. The email is not affected; \`newsletter post ${plan.document.doc.slug}\` tries again.`,
+      )
+  }
 }
 
 function audienceOf(values: Record<string, unknown>): Audience {

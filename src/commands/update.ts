@@ -2,11 +2,11 @@ import { resolve } from 'node:path'
 import { collectMessages, formatText } from '../check/report.ts'
 import { isDateTime, noticeStates } from '../content/fields.ts'
 import { parseDoc } from '../content/load.ts'
-import type { NoticeState } from '../content/types.ts'
+import type { Notice, NoticeState } from '../content/types.ts'
 import { appendNoticeUpdate, minuteIn } from '../content/update-notice.ts'
 import { hasErrors, NewsletterError } from '../errors.ts'
 import { stateLabels } from '../markdown/parts.ts'
-import { loadNotice } from '../project/notice.ts'
+import { openDocument } from '../project/open-document.ts'
 import { writeBack } from '../project/write.ts'
 import { needsApproval } from '../send/approve.ts'
 import type { Command } from './command.ts'
@@ -37,12 +37,10 @@ export const updateCommand: Command = {
     const badTime = nextUpdate === undefined ? undefined : isDateTime(nextUpdate)
     if (badTime) throw new NewsletterError(`--next-update ${badTime.reason}`, 'usage', undefined, { hint: badTime.hint })
 
-    const found = await loadNotice(root, slug)
-    if ('errors' in found) {
-      io.err(`${formatText(found.errors)}\nNot updated: fix the errors above first.`)
-      return 1
-    }
-    const { config, notice } = found
+    const opened = await openDocument(root, slug, { kind: 'notice', refusal: 'Not updated' })
+    if (opened.warnings.length > 0) io.err(formatText(opened.warnings))
+    const { config } = opened
+    const notice = opened.doc as Notice
     const kind = notice.meta.noticeKind
     const allowed: readonly string[] = noticeStates[kind]
     if (!allowed.includes(state)) {
@@ -62,7 +60,7 @@ export const updateCommand: Command = {
     const time = minuteIn(new Date(), config.settings.timezone)
     const closes = state === allowed.at(-1)
     const path = resolve(root, notice.path)
-    const updated = appendNoticeUpdate(found.text, { time, state: state as NoticeState, text, nextUpdate, closes })
+    const updated = appendNoticeUpdate(opened.text, { time, state: state as NoticeState, text, nextUpdate, closes })
     const { file } = parseDoc(notice.path, updated.text, 'notice')
     if (hasErrors([file])) {
       io.err(`${formatText(collectMessages([file]).filter((m) => m.severity === 'error'))}\nNot updated: the notice would not be valid.`)

@@ -1,5 +1,7 @@
-import { runSend } from '../commands/send.ts'
 import { NewsletterError } from '../errors.ts'
+import { executeSend } from '../send/execute.ts'
+import { openTransport, planSend, secretOf } from '../send/plan.ts'
+import { deliverySummary } from '../send/summary.ts'
 import { parseSmtpUrl, redact } from '../send/transport.ts'
 
 /** What a test send from the preview page printed, and whether every message was accepted. */
@@ -9,9 +11,9 @@ export interface TestSendResult {
 }
 
 /**
- * The same test send as `newsletter send <slug> --to ADDR,…`: subject starts with [TEST], any status, nothing
- * recorded in the ledger; through `SMTP_URL` from `env`, or into the outbox when it is unset. The output never
- * holds the SMTP password.
+ * The same test send as `newsletter send <slug> --to ADDR,…`, planned and carried out by the same two steps: subject
+ * starts with [TEST], any status, only to allowed domains, nothing recorded in the ledger; through `SMTP_URL` from
+ * `env`, or into the outbox when it is unset. The output never holds the SMTP password.
  */
 export async function sendTestFromPreview(
   root: string,
@@ -21,19 +23,30 @@ export async function sendTestFromPreview(
 ): Promise<TestSendResult> {
   const lines: string[] = []
   const io = { out: (text: string) => void lines.push(text), err: (text: string) => void lines.push(text) }
-  let code: number
+  let ok = false
   try {
-    code = await runSend({ to: addresses.join(','), yes: true }, [slug], io, { root, env, tty: false })
+    const plan = await planSend({ slug, audience: { kind: 'test', addresses: [...addresses] } }, { root, env })
+    const transport = openTransport(plan)
+    try {
+      const outcome = await executeSend(plan, { transport, io, tty: false, yes: true })
+      if (outcome.kind === 'delivered') {
+        const summary = deliverySummary(outcome.result, { what: plan.what, transport, secret: secretOf(plan), reportHint: undefined })
+        lines.push(summary.text)
+        ok = !summary.failed
+      }
+    } finally {
+      transport.close()
+    }
   } catch (error) {
     // Shown on the page rather than thrown: every failure goes through the redaction below.
-    const hint = error instanceof NewsletterError && error.hint ? `\n  ${error.hint}` : ''
-    lines.push(`error: ${error instanceof Error ? error.message : String(error)}${hint}`)
-    code = 2
+    const known = error instanceof NewsletterError ? error : undefined
+    const message = `error: ${error instanceof Error ? error.message : String(error)}${known?.hint ? `\n  ${known.hint}` : ''}`
+    lines.push(known?.details ? `${known.details}\n${message}` : message)
   }
-  return { ok: code === 0, output: redact(lines.join('\n'), secretOf(env.SMTP_URL)) }
+  return { ok, output: redact(lines.join('\n'), smtpSecret(env.SMTP_URL)) }
 }
 
-function secretOf(smtpUrl: string | undefined): string | undefined {
+function smtpSecret(smtpUrl: string | undefined): string | undefined {
   try {
     return smtpUrl ? parseSmtpUrl(smtpUrl).secret : undefined
   } catch {

@@ -120,7 +120,7 @@ describe('newsletter update', () => {
       err: 'error: No notice named `2026-12-01-printer` in content/notices/\n  Did you mean `2026-12-01-printers`?',
     })
     expect((await run('update', '2026-11', '--state', 'monitoring', '--text', 'x')).err).toBe(
-      'error: `2026-11` is an issue, not a notice\n  Updates are for service notices (content/notices/)',
+      'error: `2026-11` is an issue, not a notice\n  Give the slug of a notice (content/notices/)',
     )
   })
 

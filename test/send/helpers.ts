@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path'
 import { simpleParser, type ParsedMail } from 'mailparser'
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server'
 import { afterEach } from 'vitest'
-import type { Io } from '../../src/commands/command.ts'
+import type { Io } from '../../src/io.ts'
 import { approveText } from '../../src/send/approve.ts'
 import { sampleContent } from '../helpers/render.ts'
 

@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runSend } from '../../src/commands/send.ts'
+import type { NewsletterError } from '../../src/errors.ts'
 import { reportCommand } from '../../src/commands/report.ts'
 import { approveText } from '../../src/send/approve.ts'
 import { Ledger } from '../../src/send/ledger.ts'
@@ -218,7 +219,8 @@ describe('send over SMTP', () => {
       tty: false,
     }).catch((caught: unknown) => caught)
     expect(error).toMatchObject({ code: 'refused', message: '3 recipients would get an unsafe link: nothing was sent' })
-    expect(refused.stderr.trim().split('\n')).toEqual([
+    // The rows come with the error, printed above it at the command line.
+    expect((error as NewsletterError).details?.split('\n')).toEqual([
       `${list}:2:17: error: \`name\` of ann@example.com makes a link \`Ann%20&%20Co?#x\`, which is not an https:, http: or mailto: link (recipients/link)`,
       `${list}:3:16: error: \`name\` of bo@example.com makes a link \`javascript:alert(1)\`, which is not an https:, http: or mailto: link (recipients/link)`,
       `${list}:4:19: error: \`portal\` of cy@example.com makes a link \`data:text/html;base64,PHNjcmlwdD4=\`, which is not an https:, http: or mailto: link (recipients/link)`,

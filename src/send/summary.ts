@@ -1,0 +1,43 @@
+import type { SendPlan } from './plan.ts'
+import type { DeliveryResult } from './send-loop.ts'
+import { redact, type Transport } from './transport.ts'
+
+/** What `--dry-run` prints: what would go out, to how many, how fast, and the first message's headers. */
+export function describePlan(plan: SendPlan, transport: Transport, settled: number): string {
+  const { recipients, limits } = plan
+  const sample = plan.message(recipients[0]!)
+  const headers = sample.list as { id: { url: string; comment?: string }; unsubscribe?: { url: string } }
+  return [
+    `Dry run: would send ${plan.what} via ${transport.describe}`,
+    `  recipients: ${recipients.length}${settled > 0 ? ` (${settled} already settled in the ledger, ${recipients.length - settled} to send)` : ''}`,
+    `  rate: ${limits.rate ? `${+(limits.rate * 60).toFixed(2)} a minute` : 'no limit'}${limits.dailyLimit ? `, daily cap ${limits.dailyLimit} (${limits.from})` : ''}`,
+    `  first message: To ${(sample.to as { address: string }).address}, Subject ${String(sample.subject)}, Message-ID ${sample.messageId}`,
+    `  List-Id: ${headers.id.comment ? `${headers.id.comment} ` : ''}<${headers.id.url}>`,
+    `  List-Unsubscribe: ${headers.unsubscribe ? `<${headers.unsubscribe.url}>` : 'none (no send.unsubscribe_url in settings)'}`,
+    'Nothing was sent.',
+  ].join('\n')
+}
+
+/** The lines that close a delivery, with the secret hidden; `failed` when any recipient failed or is still pending. */
+export function deliverySummary(
+  result: DeliveryResult,
+  context: { what: string; transport: Transport; secret: string | undefined; reportHint: string | undefined },
+): { text: string; failed: boolean } {
+  const lines = [
+    `${result.stopped ? 'Stopped' : 'Done'}: ${context.what} — ${result.sent} sent, ${result.failed} failed, ${result.pending} pending of ${result.total} in ${result.seconds.toFixed(1)}s via ${context.transport.describe}.`,
+  ]
+  if (result.stopped === 'daily-limit') lines.push('The daily cap was reached: the rest stay pending. Rerun the same command after the cap resets.')
+  if (result.stopped === 'unreachable') lines.push(`The server is unreachable: ${result.fatalReply}.`, `  ${result.fatalHint}`)
+  if (result.stopped === 'fatal')
+    lines.push(`Sending stopped: ${result.fatalReply}.`, `  ${result.fatalHint ?? 'Fix the cause, then rerun the same command to resume'}`)
+  for (const failure of result.failures.slice(0, 10)) lines.push(`  failed: ${failure.email}: ${failure.reply}`)
+  if (result.failures.length > 10) lines.push(`  … and ${result.failures.length - 10} more`)
+  if (result.pending > 0 && context.reportHint) lines.push(`${result.pending} still pending: rerun the same command to resume.`)
+  if ((result.failed > 0 || result.pending > 0) && context.reportHint) lines.push(`Details: ${context.reportHint}`)
+  return { text: redact(lines.join('\n'), context.secret), failed: result.failed > 0 || result.pending > 0 }
+}
+
+/** "Nothing to send": every recipient of this send is already settled for this destination. */
+export function settledSummary(plan: SendPlan, destination: string, counts: { sent: number; failed: number }): string {
+  return `Nothing to send: all ${plan.recipients.length} recipients of ${plan.document.doc.slug} are already settled for ${destination} in ${plan.ledger.shown} (${counts.sent} sent, ${counts.failed} failed).`
+}
