@@ -4,7 +4,8 @@ import type { Command, Io } from './command.ts'
 import { loadProject } from '../project/project.ts'
 import { writeBack } from '../project/write.ts'
 import { hasErrors, NewsletterError } from '../errors.ts'
-import { approveText, contentDigest, localMinute } from '../send/approve.ts'
+import { approveText, contentDigest } from '../content/approval.ts'
+import { minuteIn } from '../content/clock.ts'
 
 /** `newsletter approve <slug> --by NAME`: record who approved which content, so `send` can tell if it changed since. */
 export const approveCommand: Command = {
@@ -50,7 +51,7 @@ export async function approveDocument(slug: string, by: string, io: Io, root: st
     io.out(`${doc.path} is already approved as it is (by ${doc.meta.approved_by ?? 'unknown'} at ${doc.meta.approved_at ?? 'unknown time'}); nothing changed.`)
     return 0
   }
-  const at = localMinute(new Date())
+  const at = minuteIn(new Date(), project.config.settings.timezone)
   const next = approveText(text, { by, at })
   await writeBack(path, next)
   io.out(`Approved ${doc.path} by ${by} at ${at} (${digest.slice(0, 19)}…). Any later change to it needs a new approval before it can be sent.`)

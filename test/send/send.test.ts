@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runSend } from '../../src/commands/send.ts'
 import { reportCommand } from '../../src/commands/report.ts'
-import { approveText } from '../../src/send/approve.ts'
+import { approveText } from '../../src/content/approval.ts'
 import { Ledger } from '../../src/send/ledger.ts'
 import { collect, ignoreReset, scaffold } from './helpers.ts'
 

@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { approveDocument } from '../../src/commands/approve.ts'
 import { runSend } from '../../src/commands/send.ts'
 import { parseDoc } from '../../src/content/load.ts'
-import { approveText, checkApproval, contentDigest } from '../../src/send/approve.ts'
-import { collect, makeProject, removeProject, repo } from './helpers.ts'
+import { approveText, checkApproval, contentDigest } from '../../src/content/approval.ts'
+import { collect, makeProject, removeProject, repo } from '../send/helpers.ts'
 
 const roots: string[] = []
 afterEach(async () => {
