@@ -114,7 +114,17 @@ describe('newsletter update', () => {
     expect(await readFile(join(project, path), 'utf8')).toBe(before)
 
     vi.setSystemTime(new Date('2026-12-01T10:15:00Z'))
-    const reopened = await run('update', '2026-12-01-printers', '--state', 'investigating', '--text', 'Printing failed again.', '--reopen', '--next-update', '2026-12-01T11:00')
+    const reopened = await run(
+      'update',
+      '2026-12-01-printers',
+      '--state',
+      'investigating',
+      '--text',
+      'Printing failed again.',
+      '--reopen',
+      '--next-update',
+      '2026-12-01T11:00',
+    )
     expect(reopened).toEqual({
       code: 0,
       out: `${path}:23: update 4 (Investigating) at 2026-12-01T10:15, next update 2026-12-01T11:00. To mail it, approve it, then send: newsletter approve 2026-12-01-printers --by "Your Name"`,
@@ -199,6 +209,54 @@ describe('newsletter update', () => {
     expect(text).toMatch(
       /^---\r\ntitle: Wi-Fi\r\ndate: 2026-12-01\r\nsummary: S\r\nservice: Wi-Fi # the office network\r\nstate: identified\r\nimpact: I\r\nupdates:\r\n  - time: \S+\r\n    state: identified\r\n    text: "An access point failed\."\r\n---\r\n\r\n## What happened\r\n\r\nNot known yet\.\r\n$/,
     )
+  })
+
+  it('keeps the BOM, CRLF line ends and comments of a Notepad file, changing only the update lines', async () => {
+    const windows =
+      '\uFEFF---\r\n# Wi-Fi notice\r\ntitle: "Wi-Fi: down"   # the subject\r\ndate: 2026-12-01\r\nsummary: S\r\nservice: Wi-Fi\r\nstate: investigating # so far\r\nimpact: I\r\nnext_update: 2026-12-01T10:00\r\nupdates:\r\n  # Oldest first.\r\n  - time: 2026-12-01T09:00\r\n    state: investigating\r\n    text: "Looking."\r\n---\r\n\r\nBody.\r\n'
+    const file = join(project, 'content/notices/2026-12-03-wifi.md')
+    await writeFile(file, windows)
+    vi.setSystemTime(new Date('2026-12-01T09:40:00Z'))
+    const result = await run('update', '2026-12-03-wifi', '--state', 'identified', '--text', 'An access point failed.', '--next-update', '2026-12-01T11:00')
+    expect(result.code).toBe(0)
+    expect(await readFile(file)).toEqual(
+      Buffer.from(
+        windows
+          .replace('state: investigating #', 'state: identified #')
+          .replace('next_update: 2026-12-01T10:00', 'next_update: 2026-12-01T11:00')
+          .replace(
+            '    text: "Looking."\r\n',
+            '    text: "Looking."\r\n  - time: 2026-12-01T09:40\r\n    state: identified\r\n    text: "An access point failed."\r\n',
+          ),
+      ),
+    )
+  })
+
+  it("stamps the update in the settings' time zone, not the machine's", async () => {
+    const other = tempProject()
+    const machineZone = process.env.TZ
+    try {
+      await writeFile(join(other, 'content/settings.yml'), `${await readFile(join(other, 'content/settings.yml'), 'utf8')}timezone: Asia/Kolkata\n`)
+      await writeFile(join(other, path), commented)
+      // 09:15 UTC is 04:15 in New York (the machine here) and 14:45 in Kolkata (the settings).
+      process.env.TZ = 'America/New_York'
+      vi.setSystemTime(new Date('2026-12-01T09:15:00Z'))
+      const out: string[] = []
+      const code = await main(
+        ['update', '2026-12-01-printers', '--state', 'identified', '--text', 'Found it.'],
+        { out: (text) => out.push(text), err: (text) => out.push(text) },
+        other,
+      )
+      expect(out).toEqual([
+        `${path}:17: update 2 (Cause identified) at 2026-12-01T14:45. To mail it, approve it, then send: newsletter approve 2026-12-01-printers --by "Your Name"`,
+      ])
+      expect(code).toBe(0)
+      expect(await readFile(join(other, path), 'utf8')).toContain('\n  - time: 2026-12-01T14:45\n    state: identified\n')
+    } finally {
+      if (machineZone === undefined) delete process.env.TZ
+      else process.env.TZ = machineZone
+      await rm(other, { recursive: true, force: true })
+    }
   })
 
   it('turns an empty `updates: []` into a block list and adds `updates:` when there is none', () => {
