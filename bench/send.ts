@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import nodemailer from 'nodemailer'
-import { approveText } from '../src/send/approve.ts'
+import { approveText } from '../src/content/approval.ts'
 import { SMTPServer } from 'smtp-server'
 
 const repo = resolve(import.meta.dirname, '..')

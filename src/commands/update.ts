@@ -1,27 +1,30 @@
 import { resolve } from 'node:path'
 import { collectMessages, formatText } from '../check/report.ts'
-import { isDateTime, noticeStates } from '../content/fields.ts'
+import { needsApproval } from '../content/approval.ts'
+import { minuteIn } from '../content/clock.ts'
+import { isDateTime } from '../content/fields.ts'
 import { parseDoc } from '../content/load.ts'
+import { isNoticeClosed } from '../content/revisions.ts'
 import type { Notice, NoticeState } from '../content/types.ts'
-import { appendNoticeUpdate, minuteIn } from '../content/update-notice.ts'
+import { appendNoticeUpdate, checkNoticeUpdate } from '../content/update-notice.ts'
 import { hasErrors, NewsletterError } from '../errors.ts'
 import { stateLabels } from '../markdown/parts.ts'
 import { openDocument } from '../project/open-document.ts'
 import { writeBack } from '../project/write.ts'
-import { needsApproval } from '../send/approve.ts'
 import type { Command } from './command.ts'
 
 /** `newsletter update <notice-slug> --state STATE --text "…"`: append an update to a notice without hand-editing YAML. */
 export const updateCommand: Command = {
   name: 'update',
-  usage: 'update <notice-slug> --state STATE --text "…" [--next-update YYYY-MM-DDTHH:MM]',
+  usage: 'update <notice-slug> --state STATE --text "…" [--next-update YYYY-MM-DDTHH:MM] [--reopen]',
   allowPositionals: true,
-  options: { state: { type: 'string' }, text: { type: 'string' }, 'next-update': { type: 'string' } },
+  options: { state: { type: 'string' }, text: { type: 'string' }, 'next-update': { type: 'string' }, reopen: { type: 'boolean' } },
   help: {
     '--state STATE':
       "the notice's state now: investigating | identified | monitoring | resolved (an incident), scheduled | in-progress | completed (a maintenance)",
     '--text "…"': 'what readers need to know now, one or two sentences',
-    '--next-update T': "when the next update is due, YYYY-MM-DDTHH:MM in the settings' time zone",
+    '--next-update T': "when the next update is due, YYYY-MM-DDTHH:MM in the settings' time zone (not with resolved or completed)",
+    '--reopen': 'open a resolved or completed notice again (the problem is back)',
     '--help': 'show this help',
   },
   async run(values, positionals, io, root) {
@@ -41,24 +44,10 @@ export const updateCommand: Command = {
     if (opened.warnings.length > 0) io.err(formatText(opened.warnings))
     const { config } = opened
     const notice = opened.doc as Notice
-    const kind = notice.meta.noticeKind
-    const allowed: readonly string[] = noticeStates[kind]
-    if (!allowed.includes(state)) {
-      const place = notice.where('kind') ?? notice.where('state') ?? { line: 1, column: 1 }
-      throw new NewsletterError(
-        `--state \`${state}\` is not a state of ${kind === 'incident' ? 'an incident' : 'a maintenance'}; it is one of ${allowed.join(' | ')}`,
-        'usage',
-        { file: notice.path, ...place },
-        {
-          hint:
-            kind === 'incident' && (noticeStates.maintenance as readonly string[]).includes(state)
-              ? 'Planned work is a separate notice with `kind: maintenance`'
-              : `Use one of ${allowed.join(', ')}`,
-        },
-      )
-    }
-    const time = minuteIn(new Date(), config.settings.timezone)
-    const closes = state === allowed.at(-1)
+    const timeZone = config.settings.timezone
+    const time = minuteIn(new Date(), timeZone)
+    checkNoticeUpdate(notice, { state, time, timeZone, nextUpdate, reopen: values.reopen === true })
+    const closes = isNoticeClosed({ state: state as NoticeState })
     const path = resolve(root, notice.path)
     const updated = appendNoticeUpdate(opened.text, { time, state: state as NoticeState, text, nextUpdate, closes })
     const { file } = parseDoc(notice.path, updated.text, 'notice')

@@ -3,9 +3,11 @@ import { basename, join, relative } from 'node:path'
 import matter from 'gray-matter'
 import type { Root } from 'mdast'
 import { VFile } from 'vfile'
+import { parseDocument } from 'yaml'
 import { report, type Position } from '../errors.ts'
 import { parseMarkdown } from '../markdown/parse.ts'
 import { issueFields, noticeFields } from './fields.ts'
+import { findFrontMatter } from './front-matter.ts'
 import { findLimitProblem } from './limits.ts'
 import { findNoticeProblems } from './notice-rules.ts'
 import type { InferFields } from './schema.ts'
@@ -191,8 +193,7 @@ export function checkIssueNumbers(numbers: readonly IssueNumber[]): VFile[] {
 
 /** The issue number of a file's front matter, read without validating the rest (for files a command does not act on). */
 export function peekIssueNumber(text: string): number | undefined {
-  const end = text.indexOf('\n---', 3)
-  if (!text.startsWith('---') || end < 0) return undefined
-  const found = /^issue:[ \t]*(\d+)[ \t]*(?:#.*)?$/m.exec(text.slice(0, end))
-  return found ? Number(found[1]) : undefined
+  const place = findFrontMatter(text)
+  const issue: unknown = place && parseDocument(place.yaml).get('issue')
+  return Number.isInteger(issue) ? (issue as number) : undefined
 }

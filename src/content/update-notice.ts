@@ -1,7 +1,11 @@
-import { isMap, isScalar, isSeq, parseDocument, Scalar, type Document, type Node, type Pair, type YAMLMap, visit } from 'yaml'
+import { isSeq, parseDocument, type Node } from 'yaml'
 import { NewsletterError } from '../errors.ts'
+import { minuteOf } from './clock.ts'
+import { noticeStates } from './fields.ts'
+import { editFrontMatter, findFrontMatter, type FrontMatterChange } from './front-matter.ts'
 import { createLocator } from './position.ts'
-import type { NoticeState } from './types.ts'
+import { isNoticeClosed, orderUpdates } from './revisions.ts'
+import type { Notice, NoticeState } from './types.ts'
 
 /** One update to append to a notice. */
 export interface NoticeUpdateInput {
@@ -21,73 +25,81 @@ export interface UpdatedNotice {
   line: number
 }
 
-const frontMatter = /^(---[^\S\r\n]*\r?\n)([\s\S]*?\r?\n)(---[^\S\r\n]*(?:\r?\n|$))/
-
 /**
- * Append an update to a notice's front matter and set `state` (and `next_update`), through the YAML document model:
- * comments, quoting, key order and blank lines stay as the author wrote them, and the body is untouched.
+ * Append an update to a notice's front matter and set `state` (and `next_update`): comments, quoting, key order and
+ * blank lines stay as the author wrote them, and the body is untouched.
  */
 export function appendNoticeUpdate(text: string, update: NoticeUpdateInput): UpdatedNotice {
-  const match = frontMatter.exec(text)
-  if (!match) throw new NewsletterError('The file has no front matter to add the update to', 'content')
-  const [, opening, yamlText, closing] = match as unknown as [string, string, string, string]
-  const crlf = yamlText.includes('\r\n')
-  const source = yamlText.replace(/\r\n/g, '\n')
-  const document = parseDocument(source)
-  if (document.errors.length > 0 || !isMap(document.contents)) throw new NewsletterError('The front matter is not valid YAML; fix it before adding an update', 'content')
-  const map = document.contents as YAMLMap<unknown, unknown>
-  setScalar(document, map, 'state', update.state)
-  if (update.nextUpdate) setScalar(document, map, 'next_update', update.nextUpdate)
-  else if (update.closes) map.delete('next_update')
-  const entry = document.createNode({ time: update.time, state: update.state, text: update.text })
-  const textNode = entry.get('text', true) as Scalar
-  textNode.type = Scalar.QUOTE_DOUBLE
-  const updates = map.get('updates', true)
-  if (isSeq(updates)) {
-    // `updates: []` grows into the usual block list rather than a one-line flow list.
-    if (updates.items.length === 0) updates.flow = false
-    updates.items.push(entry)
-  } else {
-    map.set('updates', document.createNode([entry]))
-  }
-  let yaml = document.toString({ lineWidth: 0, flowCollectionPadding: flowPadding(document, source) })
-  if (crlf) yaml = yaml.replace(/\n/g, '\r\n')
-  const next = opening + yaml + closing + text.slice(match[0].length)
-  return { text: next, line: newUpdateLine(next, opening.length) }
+  const nextUpdate: FrontMatterChange[] = update.nextUpdate
+    ? [{ set: 'next_update', value: update.nextUpdate, after: 'state' }]
+    : update.closes
+      ? [{ delete: 'next_update' }]
+      : []
+  const next = editFrontMatter(text, [
+    { set: 'state', value: update.state },
+    ...nextUpdate,
+    { append: 'updates', item: { time: update.time, state: update.state, text: update.text }, quoted: ['text'] },
+  ])
+  return { text: next, line: newUpdateLine(next) }
 }
 
-/** Change a scalar in place (so a comment on its line stays), or add the key at the end. */
-function setScalar(document: Document, map: YAMLMap<unknown, unknown>, key: string, value: string): void {
-  const pair = (map.items as Pair<Node, Node | null>[]).find((item) => isScalar(item.key) && item.key.value === key)
-  if (pair && isScalar(pair.value)) pair.value.value = value
-  else if (pair) pair.value = document.createNode(value)
-  else map.set(key, value)
-}
-
-/** Whether the author writes `{ a: 1 }` or `{a: 1}`: the first flow collection decides (the yaml package picks one for all). */
-function flowPadding(document: Document, source: string): boolean {
-  let padded = false
-  visit(document, {
-    Collection(_, node) {
-      if (!node.flow || !node.range) return undefined
-      padded = /^[[{][ \t]/.test(source.slice(node.range[0]))
-      return visit.BREAK
-    },
-  })
-  return padded
-}
-
-function newUpdateLine(text: string, yamlStart: number): number {
-  const match = frontMatter.exec(text)!
-  const document = parseDocument(match[2]!)
-  const updates = (document.contents as YAMLMap<unknown, unknown>).get('updates', true)
+function newUpdateLine(text: string): number {
+  const place = findFrontMatter(text)!
+  const updates = parseDocument(place.yaml).get('updates', true)
   const last = isSeq(updates) ? (updates.items.at(-1) as Node | undefined) : undefined
-  return createLocator(text)(yamlStart + (last?.range?.[0] ?? 0)).line
+  return createLocator(text)(place.start + (last?.range?.[0] ?? 0)).line
 }
 
-/** The wall-clock minute of `date` in an IANA time zone, written YYYY-MM-DDTHH:MM (how notices write times). */
-export function minuteIn(date: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(date)
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)!.value
-  return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}`
+/** An update as `newsletter update` was asked to write it, before it is checked against the notice. */
+export interface NoticeUpdateRequest {
+  state: string
+  /** Now, in the settings' time zone. */
+  time: string
+  timeZone: string
+  nextUpdate?: string
+  /** Whether a closed (resolved, completed) notice may be opened again. */
+  reopen?: boolean
+}
+
+/**
+ * Refuse an update that would not make sense to readers: a state of the other kind of notice, a next update for a
+ * notice that is over or before the update itself, reopening a closed notice unasked, or an update dated before the
+ * latest one (the feed's `#update-N` addresses would change). Each says what to do.
+ */
+export function checkNoticeUpdate(notice: Notice, request: NoticeUpdateRequest): void {
+  const { meta } = notice
+  const { state, time, timeZone, nextUpdate } = request
+  const kind = meta.noticeKind
+  const allowed: readonly string[] = noticeStates[kind]
+  const at = (path: string) => ({ file: notice.path, ...(notice.where(path) ?? { line: 1, column: 1 }) })
+  if (!allowed.includes(state)) {
+    throw new NewsletterError(`--state \`${state}\` is not a state of ${kind === 'incident' ? 'an incident' : 'a maintenance'}; it is one of ${allowed.join(' | ')}`, 'usage', notice.where('kind') ? at('kind') : at('state'), {
+      hint: kind === 'incident' && (noticeStates.maintenance as readonly string[]).includes(state) ? 'Planned work is a separate notice with `kind: maintenance`' : `Use one of ${allowed.join(', ')}`,
+    })
+  }
+  const closes = isNoticeClosed({ state: state as NoticeState })
+  if (nextUpdate && closes) {
+    throw new NewsletterError(`--next-update does not go with --state ${state}: the email would promise an update that never comes`, 'usage', undefined, {
+      hint: `Leave out --next-update, or use --state ${allowed.at(-2)} if more updates will follow`,
+    })
+  }
+  if (isNoticeClosed(meta) && !closes && !request.reopen) {
+    throw new NewsletterError(`${notice.slug} is ${meta.state}: --state ${state} would open it again`, 'usage', at('state'), {
+      hint: `If it is back, say so with --reopen; if it is a new problem, start a new notice: newsletter new --notice`,
+    })
+  }
+  if (nextUpdate && minuteOf(nextUpdate) <= time) {
+    throw new NewsletterError(`--next-update ${nextUpdate} is not after this update, written at ${time} (${timeZone})`, 'usage', undefined, {
+      hint: `Give a later time, in the settings' time zone (${timeZone})`,
+    })
+  }
+  const { latest } = orderUpdates(meta.updates)
+  if (latest && minuteOf(latest.time) > time) {
+    throw new NewsletterError(
+      `The latest update is dated ${latest.time}, after now (${time} in ${timeZone}): this update would come before it and renumber the updates readers link to`,
+      'usage',
+      at(`updates.${meta.updates.indexOf(latest)}.time`),
+      { hint: `Correct that update's time, or \`timezone:\` in the settings if ${timeZone} is not where you are` },
+    )
+  }
 }

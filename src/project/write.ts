@@ -18,12 +18,14 @@ export async function writeAtomic(path: string, content: string | Uint8Array): P
 }
 
 /**
- * Write a document's text (read with LF line ends, as the project reads every file) back over its file with the
- * file's own line ends: a file a Windows editor saved with CRLF stays CRLF.
+ * Write a document's text (read with LF line ends and no byte order mark, as the project reads every file) back over
+ * its file as the file was laid out: a file a Windows editor saved with CRLF, or with a UTF-8 BOM, keeps them.
  */
 export async function writeBack(path: string, text: string): Promise<void> {
-  const crlf = (await readFile(path, 'latin1').catch(() => '')).includes('\r\n')
-  await writeAtomic(path, crlf ? text.replace(/\r?\n/g, '\r\n') : text)
+  const bytes = await readFile(path).catch(() => Buffer.alloc(0))
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? '\uFEFF' : ''
+  const crlf = bytes.toString('latin1').includes('\r\n')
+  await writeAtomic(path, bom + (crlf ? text.replace(/\r?\n/g, '\r\n') : text))
 }
 
 /**

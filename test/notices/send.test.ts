@@ -8,7 +8,7 @@ import { reportCommand } from '../../src/commands/report.ts'
 import { runSend } from '../../src/commands/send.ts'
 import type { NoticeState } from '../../src/content/types.ts'
 import { appendNoticeUpdate } from '../../src/content/update-notice.ts'
-import { approveText } from '../../src/send/approve.ts'
+import { approveText } from '../../src/content/approval.ts'
 import { collect, removeProject, repo, startSink, type Sink } from '../send/helpers.ts'
 import { sampleContent } from '../helpers/render.ts'
 

@@ -1,6 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { main } from '../../src/cli.ts'
 import { parseDoc } from '../../src/content/load.ts'
 import { appendNoticeUpdate } from '../../src/content/update-notice.ts'
@@ -41,6 +41,8 @@ async function run(...argv: string[]) {
 }
 
 beforeAll(async () => {
+  // The update's own time comes from the clock: fixed, so the times it writes and compares are known (settings: UTC).
+  vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-12-01T09:30:00Z') })
   project = tempProject()
   await writeFile(join(project, path), commented)
   // A broken draft elsewhere must not hold up an update to the notice.
@@ -48,6 +50,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  vi.useRealTimers()
   await rm(project, { recursive: true, force: true })
 })
 
@@ -65,15 +68,14 @@ describe('newsletter update', () => {
     )
     expect(result.err).toBe('')
     expect(result.code).toBe(0)
-    expect(result.out).toMatch(
-      /^content\/notices\/2026-12-01-printers\.md:17: update 2 \(Cause identified\) at \d{4}-\d\d-\d\dT\d\d:\d\d, next update 2026-12-01T11:30\. To mail it, approve it, then send: newsletter approve 2026-12-01-printers --by "Your Name"$/,
+    expect(result.out).toBe(
+      'content/notices/2026-12-01-printers.md:17: update 2 (Cause identified) at 2026-12-01T09:30, next update 2026-12-01T11:30. To mail it, approve it, then send: newsletter approve 2026-12-01-printers --by "Your Name"',
     )
     const text = await readFile(join(project, path), 'utf8')
-    const time = /at (\S+),/.exec(result.out)![1]
+    const time = '2026-12-01T09:30'
     expect(text).toBe(
-      // The one layout change: the yaml printer puts a single space before a comment at the end of a line.
+      // Only the values that change: the aligned comment after the title keeps its spaces.
       commented
-        .replace('print"   #', 'print" #')
         .replace('state: investigating\nimpact', 'state: identified\nimpact')
         .replace('next_update: 2026-12-01T10:00 #', 'next_update: 2026-12-01T11:30 #')
         .replace(
@@ -95,6 +97,66 @@ describe('newsletter update', () => {
     const text = await readFile(join(project, path), 'utf8')
     expect(text).not.toContain('next_update')
     expect(text).toContain('# investigating → identified → monitoring → resolved\nstate: resolved\n')
+  })
+
+  it('refuses a next update for a notice that is over, and reopening it unless asked, with what to do', async () => {
+    const before = await readFile(join(project, path), 'utf8')
+    expect(await run('update', '2026-12-01-printers', '--state', 'resolved', '--text', 'x', '--next-update', '2026-12-01T12:00')).toEqual({
+      code: 2,
+      out: '',
+      err: 'error: --next-update does not go with --state resolved: the email would promise an update that never comes\n  Leave out --next-update, or use --state monitoring if more updates will follow',
+    })
+    expect(await run('update', '2026-12-01-printers', '--state', 'monitoring', '--text', 'x')).toEqual({
+      code: 2,
+      out: '',
+      err: `${path}:9:8: error: 2026-12-01-printers is resolved: --state monitoring would open it again\n  If it is back, say so with --reopen; if it is a new problem, start a new notice: newsletter new --notice`,
+    })
+    expect(await readFile(join(project, path), 'utf8')).toBe(before)
+
+    vi.setSystemTime(new Date('2026-12-01T10:15:00Z'))
+    const reopened = await run(
+      'update',
+      '2026-12-01-printers',
+      '--state',
+      'investigating',
+      '--text',
+      'Printing failed again.',
+      '--reopen',
+      '--next-update',
+      '2026-12-01T11:00',
+    )
+    expect(reopened).toEqual({
+      code: 0,
+      out: `${path}:23: update 4 (Investigating) at 2026-12-01T10:15, next update 2026-12-01T11:00. To mail it, approve it, then send: newsletter approve 2026-12-01-printers --by "Your Name"`,
+      err: '',
+    })
+    expect(await readFile(join(project, path), 'utf8')).toBe(
+      before
+        .replace('state: resolved\nimpact', 'state: investigating\nnext_update: 2026-12-01T11:00\nimpact')
+        .replace(/\n---\n/, '\n  - time: 2026-12-01T10:15\n    state: investigating\n    text: "Printing failed again."\n---\n'),
+    )
+  })
+
+  it('refuses a next update that is not after the update, and an update dated before the latest one', async () => {
+    const before = await readFile(join(project, path), 'utf8')
+    vi.setSystemTime(new Date('2026-12-01T10:20:00Z'))
+    for (const next of ['2026-12-01T10:00', '2026-12-01 10:20']) {
+      expect(await run('update', '2026-12-01-printers', '--state', 'identified', '--text', 'x', '--next-update', next)).toEqual({
+        code: 2,
+        out: '',
+        err: `error: --next-update ${next} is not after this update, written at 2026-12-01T10:20 (UTC)\n  Give a later time, in the settings' time zone (UTC)`,
+      })
+    }
+    // A clock behind the latest update (10:15): the new update would sort before it and take its number.
+    vi.setSystemTime(new Date('2026-12-01T10:05:00Z'))
+    const line = before.split('\n').indexOf('  - time: 2026-12-01T10:15') + 1
+    expect(line).toBe(23)
+    expect(await run('update', '2026-12-01-printers', '--state', 'identified', '--text', 'x')).toEqual({
+      code: 2,
+      out: '',
+      err: `${path}:${line}:11: error: The latest update is dated 2026-12-01T10:15, after now (2026-12-01T10:05 in UTC): this update would come before it and renumber the updates readers link to\n  Correct that update's time, or \`timezone:\` in the settings if UTC is not where you are`,
+    })
+    expect(await readFile(join(project, path), 'utf8')).toBe(before)
   })
 
   it('refuses a state of the other kind, pointing at the notice', async () => {
@@ -149,11 +211,59 @@ describe('newsletter update', () => {
     )
   })
 
+  it('keeps the BOM, CRLF line ends and comments of a Notepad file, changing only the update lines', async () => {
+    const windows =
+      '\uFEFF---\r\n# Wi-Fi notice\r\ntitle: "Wi-Fi: down"   # the subject\r\ndate: 2026-12-01\r\nsummary: S\r\nservice: Wi-Fi\r\nstate: investigating # so far\r\nimpact: I\r\nnext_update: 2026-12-01T10:00\r\nupdates:\r\n  # Oldest first.\r\n  - time: 2026-12-01T09:00\r\n    state: investigating\r\n    text: "Looking."\r\n---\r\n\r\nBody.\r\n'
+    const file = join(project, 'content/notices/2026-12-03-wifi.md')
+    await writeFile(file, windows)
+    vi.setSystemTime(new Date('2026-12-01T09:40:00Z'))
+    const result = await run('update', '2026-12-03-wifi', '--state', 'identified', '--text', 'An access point failed.', '--next-update', '2026-12-01T11:00')
+    expect(result.code).toBe(0)
+    expect(await readFile(file)).toEqual(
+      Buffer.from(
+        windows
+          .replace('state: investigating #', 'state: identified #')
+          .replace('next_update: 2026-12-01T10:00', 'next_update: 2026-12-01T11:00')
+          .replace(
+            '    text: "Looking."\r\n',
+            '    text: "Looking."\r\n  - time: 2026-12-01T09:40\r\n    state: identified\r\n    text: "An access point failed."\r\n',
+          ),
+      ),
+    )
+  })
+
+  it("stamps the update in the settings' time zone, not the machine's", async () => {
+    const other = tempProject()
+    const machineZone = process.env.TZ
+    try {
+      await writeFile(join(other, 'content/settings.yml'), `${await readFile(join(other, 'content/settings.yml'), 'utf8')}timezone: Asia/Kolkata\n`)
+      await writeFile(join(other, path), commented)
+      // 09:15 UTC is 04:15 in New York (the machine here) and 14:45 in Kolkata (the settings).
+      process.env.TZ = 'America/New_York'
+      vi.setSystemTime(new Date('2026-12-01T09:15:00Z'))
+      const out: string[] = []
+      const code = await main(
+        ['update', '2026-12-01-printers', '--state', 'identified', '--text', 'Found it.'],
+        { out: (text) => out.push(text), err: (text) => out.push(text) },
+        other,
+      )
+      expect(out).toEqual([
+        `${path}:17: update 2 (Cause identified) at 2026-12-01T14:45. To mail it, approve it, then send: newsletter approve 2026-12-01-printers --by "Your Name"`,
+      ])
+      expect(code).toBe(0)
+      expect(await readFile(join(other, path), 'utf8')).toContain('\n  - time: 2026-12-01T14:45\n    state: identified\n')
+    } finally {
+      if (machineZone === undefined) delete process.env.TZ
+      else process.env.TZ = machineZone
+      await rm(other, { recursive: true, force: true })
+    }
+  })
+
   it('turns an empty `updates: []` into a block list and adds `updates:` when there is none', () => {
     const update = { time: '2026-12-01T09:00', state: 'investigating' as const, text: 'Looking.' }
     expect(appendNoticeUpdate('---\ntitle: T\nupdates: [] # none yet\n---\nBody\n', update)).toEqual({
-      // The comment of the empty list stays, below the list it now ends; a missing `state` is added last.
-      text: '---\ntitle: T\nupdates:\n  - time: 2026-12-01T09:00\n    state: investigating\n    text: "Looking."\n  # none yet\nstate: investigating\n---\nBody\n',
+      // The comment of the empty list stays on its line; a missing `state` is added last.
+      text: '---\ntitle: T\nupdates: # none yet\n  - time: 2026-12-01T09:00\n    state: investigating\n    text: "Looking."\nstate: investigating\n---\nBody\n',
       line: 4,
     })
     expect(appendNoticeUpdate('---\ntitle: T\nstate: x\n---\n', update).text).toBe(

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../src/cli.ts'
 import { approvalOf, openDocument } from '../../src/project/open-document.ts'
-import { approveText } from '../../src/send/approve.ts'
+import { approveText } from '../../src/content/approval.ts'
 import { tempProject } from '../helpers/project.ts'
 
 async function run(root: string, ...argv: string[]) {

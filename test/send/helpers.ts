@@ -7,7 +7,7 @@ import { simpleParser, type ParsedMail } from 'mailparser'
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server'
 import { afterEach } from 'vitest'
 import type { Io } from '../../src/io.ts'
-import { approveText } from '../../src/send/approve.ts'
+import { approveText } from '../../src/content/approval.ts'
 import { sampleContent } from '../helpers/render.ts'
 
 /** The repository root (layouts and sample content come from here). */

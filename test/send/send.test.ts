@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { runSend } from '../../src/commands/send.ts'
 import type { NewsletterError } from '../../src/errors.ts'
 import { reportCommand } from '../../src/commands/report.ts'
-import { approveText } from '../../src/send/approve.ts'
+import { approveText } from '../../src/content/approval.ts'
 import { Ledger } from '../../src/send/ledger.ts'
 import { collect, ignoreReset, scaffold } from './helpers.ts'
 

@@ -1,14 +1,18 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { appendFile, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { approveDocument } from '../../src/commands/approve.ts'
 import { runSend } from '../../src/commands/send.ts'
 import { parseDoc } from '../../src/content/load.ts'
-import { approveText, checkApproval, contentDigest } from '../../src/send/approve.ts'
-import { collect, makeProject, removeProject, repo } from './helpers.ts'
+import { approveText, checkApproval, contentDigest } from '../../src/content/approval.ts'
+import { collect, makeProject, removeProject, repo } from '../send/helpers.ts'
 
 const roots: string[] = []
+const machineZone = process.env.TZ
 afterEach(async () => {
+  vi.useRealTimers()
+  if (machineZone === undefined) delete process.env.TZ
+  else process.env.TZ = machineZone
   for (const root of roots.splice(0)) await removeProject(root)
 })
 
@@ -123,5 +127,37 @@ describe('approval', () => {
     expect(text).toMatch(/\r\nstatus: approved\r\napproved_by: "Dana Whitfield"\r\n/)
     const flags = { yes: true, list: 'all-staff@example.com' }
     expect(await runSend(flags, ['2026-11'], collect(), { root, env: {}, tty: false })).toBe(0)
+  })
+
+  it('keeps the BOM, CRLF line ends and comments of a Notepad file, changing only the approval lines', async () => {
+    const root = await makeProject({ approve: false })
+    roots.push(root)
+    const path = join(root, 'content/issues/2026-11.md')
+    const lf = (await readFile(path, 'utf8'))
+      .replace('status: approved\n', '# Who signed it off:\nstatus: review   # draft, review or approved\n')
+      .replace(/^approved_(by|at|digest):.*\n/gm, '')
+    const windows = `\uFEFF${lf.replace(/\n/g, '\r\n')}`
+    await writeFile(path, windows)
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-02T09:15:00Z') })
+    expect(await approveDocument('2026-11', 'Dana Whitfield', collect(), root)).toBe(0)
+    const approval = `approved_by: "Dana Whitfield"\r\napproved_at: 2026-11-02T09:15\r\napproved_digest: ${contentDigest(lf)}\r\n`
+    expect(await readFile(path)).toEqual(
+      Buffer.from(windows.replace('status: review   # draft, review or approved\r\n', `status: approved   # draft, review or approved\r\n${approval}`)),
+    )
+    const flags = { yes: true, list: 'all-staff@example.com' }
+    expect(await runSend(flags, ['2026-11'], collect(), { root, env: {}, tty: false })).toBe(0)
+  })
+
+  it("stamps approved_at in the settings' time zone, not the machine's", async () => {
+    const root = await makeProject({ approve: false, edit: (text) => text.replace('status: approved', 'status: review') })
+    roots.push(root)
+    await appendFile(join(root, 'content/settings.yml'), 'timezone: Asia/Kolkata\n')
+    // 09:15 UTC is 04:15 in New York (the machine here) and 14:45 in Kolkata (the settings).
+    process.env.TZ = 'America/New_York'
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-02T09:15:00Z') })
+    const io = collect()
+    expect(await approveDocument('2026-11', 'Dana Whitfield', io, root)).toBe(0)
+    expect(io.stdout).toMatch(/^Approved content\/issues\/2026-11\.md by Dana Whitfield at 2026-11-02T14:45 \(sha256:/)
+    expect(await readFile(join(root, 'content/issues/2026-11.md'), 'utf8')).toMatch(/\napproved_at: 2026-11-02T14:45\n/)
   })
 })
