@@ -11,6 +11,10 @@ export interface JsonMessage {
   message: string
   rule: string
   hint?: string
+  /** The text at the place that a fix replaces (with `expected`): what `check --fix` needs, so a cached finding keeps it. */
+  actual?: string
+  /** The replacements for `actual`; `check --fix` makes one only when there is exactly one. */
+  expected?: string[]
 }
 
 /** Every message of every file, sorted by file and position. */
@@ -30,13 +34,18 @@ function toJson(file: VFile, message: VFileMessage): JsonMessage {
     rule: message.ruleId ?? 'newsletter',
   }
   if (message.note) json.hint = message.note
+  if (message.actual !== undefined) json.actual = message.actual
+  if (message.expected) json.expected = [...message.expected]
   return json
 }
 
 /** Messages (as `collectMessages` returns them) back on a file of that path: for findings kept in a cache. */
 export function toFile(path: string, messages: readonly JsonMessage[]): VFile {
   const file = new VFile({ path })
-  for (const m of messages) report(file, m.severity, m.message, m.rule, { line: m.line, column: m.column }, m.hint)
+  for (const m of messages) {
+    report(file, m.severity, m.message, m.rule, { line: m.line, column: m.column }, m.hint)
+    Object.assign(file.messages[file.messages.length - 1]!, { actual: m.actual, expected: m.expected })
+  }
   return file
 }
 

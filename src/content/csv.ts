@@ -52,52 +52,100 @@ export interface CsvTable {
   separator: Separator
 }
 
+/** How `readCsv` reads: how far, and what happens to a record the CSV grammar cannot read. */
+export interface CsvOptions {
+  /** Stop after this many records below the header (default: the whole file). */
+  rows?: number
+  /**
+   * Called with each record that cannot be read (a broken quote), at its `file:line:col`; reading then goes on at the
+   * next line. Without it the first such record throws.
+   */
+  onBadRecord?: (problem: NewsletterError) => void
+}
+
 /**
  * The one CSV reader (recipients, ticket exports, preview readers): decoded text in, records out one at
  * a time so a large file is never held twice. The first record is the header (`isHeader`); a column name given
- * twice, or a broken quote, throws a NewsletterError at its `file:line:col`. Returns undefined for an empty file.
+ * twice, or a broken quote in the header, throws a NewsletterError at its `file:line:col`. Returns undefined for an empty file.
  */
-export function readCsv(path: string, source: string, onRecord: (record: CsvRecord, isHeader: boolean) => void, options: { toLine?: number } = {}): CsvTable | undefined {
+export function readCsv(path: string, source: string, onRecord: (record: CsvRecord, isHeader: boolean) => void, options: CsvOptions = {}): CsvTable | undefined {
   // csv-parse's raw text of a CRLF record is one character short, which would shift every position
   // after it; lines and columns are the same with LF alone.
   const text = source.replace(/\r\n/g, '\n')
   const separator = detectSeparator(text)
   const locate = createLocator(text)
-  let offset = text.startsWith('\uFEFF') ? 1 : 0
   let header: CsvRecord | undefined
-  try {
-    parse(text, {
-      raw: true,
-      bom: true,
-      delimiter: separator,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      to_line: options.toLine,
-      // With `raw: true` csv-parse hands on_record `{ record, raw }`; its types only know the plain record.
-      on_record: (({ record, raw }: { record: string[]; raw: string }): null => {
-        const at = offset
-        const blank = leadingBlank(raw)
-        offset += raw.length
-        const row: CsvRecord = { fields: record, places: fieldPlaces(raw, blank, at, separator, locate), line: locate(at + blank).line }
-        if (header) onRecord(row, false)
-        else {
-          header = row
-          checkHeader(path, row)
-          onRecord(row, true)
-        }
-        return null
-      }) as unknown as (record: string[]) => null,
-    })
-  } catch (error) {
-    if (error instanceof NewsletterError) throw error
-    const { lines, index } = error as { lines?: number; index?: number }
-    const line = lines ?? 1
-    throw new NewsletterError(`The CSV cannot be read: ${(error as Error).message.replace(/ at line \d+.*$/, '')}`, 'content', { file: path, line, column: fieldColumn(text, line, index ?? 0, separator) }, {
-      cause: error,
-      hint: `Check the quotes on this line: a field with a ${separatorName[separator]} or quote must be wrapped in "…", with inner quotes doubled ("")`,
-    })
+  let records = 0
+  // csv-parse cannot go on after a broken quote, so each bad record ends one parse and the next starts on the line after it.
+  let start = text.startsWith('\uFEFF') ? 1 : 0
+  while (start < text.length) {
+    const firstLine = locate(start).line
+    const to = options.rows === undefined ? undefined : options.rows + 1 - records
+    if (to !== undefined && to < 1) break
+    let offset = start
+    try {
+      parse(text.slice(start), {
+        raw: true,
+        bom: true,
+        delimiter: separator,
+        skip_empty_lines: true,
+        relax_column_count: true,
+        to,
+        // With `raw: true` csv-parse hands on_record `{ record, raw }`; its types only know the plain record.
+        on_record: (({ record, raw }: { record: string[]; raw: string }): null => {
+          const at = offset
+          const blank = leadingBlank(raw)
+          offset += raw.length
+          records++
+          const row: CsvRecord = { fields: record, places: fieldPlaces(raw, blank, at, separator, locate), line: locate(at + blank).line }
+          if (header) onRecord(row, false)
+          else {
+            header = row
+            checkHeader(path, row)
+            onRecord(row, true)
+          }
+          return null
+        }) as unknown as (record: string[]) => null,
+      })
+      break
+    } catch (error) {
+      if (error instanceof NewsletterError) throw error
+      const parseError = error as CsvParseError
+      let recordStart = offset
+      while (text[recordStart] === '\n') recordStart++
+      const at = fieldStart(text, recordStart, parseError.index ?? 0, separator)
+      const problem = badRecord(path, locate(at), firstLine, separator, parseError)
+      if (!header || !options.onBadRecord) throw problem
+      options.onBadRecord(problem)
+      // Go on at the line after the field's start: an unclosed quote there would otherwise swallow the lines below it.
+      const next = text.indexOf('\n', at)
+      start = next < 0 ? text.length : next + 1
+    }
   }
   return header ? { header, separator } : undefined
+}
+
+/** What csv-parse's errors carry: a code, the line it stopped on (counted from where it started) and the field index. */
+type CsvParseError = Error & { code?: string; lines?: number; index?: number }
+
+const wrapHint = (separator: Separator) =>
+  `A field with a ${separatorName[separator]} or quote is wrapped in quotes, with each quote inside it written twice: "Ann ""Annie"" Lee"`
+
+/** The error for a record csv-parse gave up on, at the start of the field it was reading. */
+function badRecord(path: string, place: Position, firstLine: number, separator: Separator, error: CsvParseError): NewsletterError {
+  const stopped = firstLine + (error.lines ?? 1) - 1
+  const what =
+    error.code === 'CSV_QUOTE_NOT_CLOSED'
+      ? 'the quote that opens this field is never closed'
+      : stopped > place.line
+        ? `the quote that opens this field runs on to line ${stopped}, where the field cannot end`
+        : error.code === 'CSV_INVALID_CLOSING_QUOTE'
+          ? 'text follows the closing quote of this field'
+          : error.code === 'INVALID_OPENING_QUOTE'
+            ? 'a quote appears inside this field, which does not start with one'
+            : error.message.replace(/ at line \d+.*$/, '')
+  const hint = stopped > place.line || error.code === 'CSV_QUOTE_NOT_CLOSED' ? `Close the quote on this line, or remove it. ${wrapHint(separator)}` : wrapHint(separator)
+  return new NewsletterError(`The CSV cannot be read: ${what}`, 'content', { file: path, ...place }, { cause: error, hint })
 }
 
 const separatorName = { ',': 'comma', ';': 'semicolon', '\t': 'tab' } as const
@@ -134,15 +182,14 @@ function fieldPlaces(raw: string, blank: number, offset: number, separator: Sepa
   return places
 }
 
-/** The column where field `index` starts on a line, for errors the CSV parser raises. */
-function fieldColumn(text: string, line: number, index: number, separator: Separator): number {
-  const content = text.split('\n')[line - 1] ?? ''
+/** The offset where field `index` of the record starting at `recordStart` begins (quotes may span lines). */
+function fieldStart(text: string, recordStart: number, index: number, separator: Separator): number {
   let quoted = false
   let field = 0
-  for (let i = 0; i < content.length; i++) {
-    if (field === index) return i + 1
-    if (content[i] === '"') quoted = !quoted
-    else if (content[i] === separator && !quoted) field++
+  for (let i = recordStart; i < text.length && field < index; i++) {
+    if (text[i] === '"') quoted = !quoted
+    else if (!quoted && text[i] === '\n') break
+    else if (!quoted && text[i] === separator && ++field === index) return i + 1
   }
-  return 1
+  return recordStart
 }

@@ -22,10 +22,12 @@ export interface RecipientList {
   columns: string[]
 }
 
-/** The options recipients are checked against. */
+/** The options recipients are checked against, and how much of the file is read. */
 export interface RecipientRules {
   /** Domains mail may go to (a subdomain counts); empty or missing: any domain. */
   allowedDomains?: readonly string[]
+  /** Read only this many rows below the header (default: all): the preview wants a few readers, not the whole list. */
+  rows?: number
 }
 
 // The WHATWG "valid email address" grammar (HTML spec, input type=email): what users can type into forms.
@@ -169,15 +171,26 @@ export function parseRecipients(path: string, text: string, rules: RecipientRule
 
   // Rows are checked as the reader produces them and then dropped, so a large file is never held twice.
   try {
-    readCsv(path, text, (row, isHeader) => {
-      if (isHeader) {
-        header = row
-        takeHeader(row)
-      } else {
-        records++
-        if (emailIndex >= 0) takeRow(row)
-      }
-    })
+    readCsv(
+      path,
+      text,
+      (row, isHeader) => {
+        if (isHeader) {
+          header = row
+          takeHeader(row)
+        } else {
+          records++
+          if (emailIndex >= 0) takeRow(row)
+        }
+      },
+      {
+        rows: rules.rows,
+        onBadRecord: (problem) => {
+          records++
+          report(file, 'error', problem.message, 'recipients/csv', problem.where, problem.hint)
+        },
+      },
+    )
   } catch (error) {
     if (!(error instanceof NewsletterError) || !error.where) throw error
     const rule = /appears twice/.test(error.message) ? 'recipients/header' : 'recipients/csv'

@@ -78,6 +78,31 @@ describe('check --fix', () => {
     expect((await readdir('content/issues')).filter((name) => name.includes('.tmp'))).toEqual([])
   })
 
+  it('fixes from the findings an earlier check kept in its cache', async () => {
+    await rm('.newsletter', { recursive: true, force: true })
+    await writeFile(path, before)
+    const first: string[] = []
+    expect(await main(['check'], { out: (line) => first.push(line), err: () => {} })).toBe(0)
+    expect(first.join('\n')).toContain(`${path}:6:19: warning: Prefer plain words: \`utilize\``)
+    expect((await readdir('.newsletter/cache/checks')).length).toBeGreaterThan(0)
+    const out: string[] = []
+    await main(['check', '--fix', path], { out: (line) => out.push(line), err: () => {} })
+    expect(await readFile(path, 'utf8')).toBe(after)
+    expect(out.filter((line) => line.includes(': fixed: '))).toEqual([
+      `${path}:6:19: fixed: utilize → use`,
+      `${path}:11:1: fixed: In order to → To`,
+      `${path}:17:1: fixed: In the event that → If`,
+    ])
+  })
+
+  it('prints what a fix would replace in --format json', async () => {
+    await writeFile(path, before)
+    const out: string[] = []
+    await main(['check', '--format', 'json', path], { out: (line) => out.push(line), err: () => {} })
+    const messages = JSON.parse(out.join('\n')) as { line: number; column: number; actual?: string; expected?: string[] }[]
+    expect(messages.find((m) => m.line === 6 && m.column === 19)).toMatchObject({ actual: 'utilize', expected: ['use'] })
+  })
+
   it('touches nothing but the files it is given', async () => {
     await writeFile(path, before)
     const out: string[] = []

@@ -70,6 +70,34 @@ describe('readCsv', () => {
   })
 
   it('points at a broken quote', () => {
-    expect(failure(() => records('email,name\nj@example.com,"José\n'))).toMatch(/^r\.csv:2:15: The CSV cannot be read: Quote Not Closed/)
+    expect(failure(() => records('email,name\nj@example.com,"José\n'))).toBe('r.csv:2:15: The CSV cannot be read: the quote that opens this field is never closed')
+  })
+
+  it('hands every unreadable record to onBadRecord and reads on from the next line', () => {
+    const good: number[] = []
+    const bad: string[] = []
+    const text = 'email;name\nj@example.com;"J" Doe\n\nk@example.com;K\nl@example.com;L"x\nm@example.com;"M\n'
+    readCsv('r.csv', text, (record, isHeader) => isHeader || good.push(record.line), { onBadRecord: (problem) => bad.push(`${problem.where?.line}:${problem.where?.column}`) })
+    expect(good).toEqual([4])
+    expect(bad).toEqual(['2:15', '5:15', '6:15'])
+  })
+
+  it('still throws for a broken header, with or without onBadRecord, and for the first bad record without it', () => {
+    const onBadRecord = () => {}
+    expect(failure(() => readCsv('r.csv', '"email,name\nj@example.com,J\n', () => {}, { onBadRecord }))).toBe(
+      'r.csv:1:1: The CSV cannot be read: the quote that opens this field is never closed',
+    )
+    expect(failure(() => records('email,name\nj@example.com,J"\nk@example.com,"K\n'))).toBe(
+      'r.csv:2:15: The CSV cannot be read: a quote appears inside this field, which does not start with one',
+    )
+  })
+
+  it('stops after `rows` records below the header, bad records aside', () => {
+    const lines: number[] = []
+    const bad: number[] = []
+    const text = 'email\n"a\nb@example.com\n\n"c@example.com"\nd@example.com\ne@example.com\n'
+    readCsv('r.csv', text, (record) => lines.push(record.line), { rows: 3, onBadRecord: (problem) => bad.push(problem.where!.line) })
+    expect(lines).toEqual([1, 3, 5, 6])
+    expect(bad).toEqual([2])
   })
 })

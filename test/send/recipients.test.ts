@@ -57,11 +57,49 @@ describe('parseRecipients', () => {
     ])
   })
 
+  it('reports every row the CSV grammar cannot read, each where it starts, and reads the rows between them', () => {
+    const text = [
+      'email,name,department',
+      'ann@example.com,Ann,Finance',
+      'bo@example.com,"Bo "the boss" Lee",IT',
+      'cy@example.com,Cy,Sales,extra',
+      'di@example.com,Di 5" screen,HR',
+      'ed@example.com,Ed,IT',
+      'fay@example.com,"Fay,Legal',
+      'gil@example.com,Gil,Ops',
+      '',
+    ].join('\r\n')
+    const { file, recipients } = parseRecipients('staff.csv', text, rules)
+    expect(recipients.map((r) => `${r.row}: ${r.email}`)).toEqual(['2: ann@example.com', '6: ed@example.com', '8: gil@example.com'])
+    expect(formatText(collectMessages([file]))).toBe(
+      [
+        'staff.csv:3:16: error: The CSV cannot be read: text follows the closing quote of this field (recipients/csv)',
+        '  A field with a comma or quote is wrapped in quotes, with each quote inside it written twice: "Ann ""Annie"" Lee"',
+        'staff.csv:4:25: error: Row has 4 fields but the header has 3 (recipients/columns)',
+        '  Remove the extra field, or wrap a value containing the separator in quotes',
+        'staff.csv:5:16: error: The CSV cannot be read: a quote appears inside this field, which does not start with one (recipients/csv)',
+        '  A field with a comma or quote is wrapped in quotes, with each quote inside it written twice: "Ann ""Annie"" Lee"',
+        'staff.csv:7:17: error: The CSV cannot be read: the quote that opens this field is never closed (recipients/csv)',
+        '  Close the quote on this line, or remove it. A field with a comma or quote is wrapped in quotes, with each quote inside it written twice: "Ann ""Annie"" Lee"',
+      ].join('\n'),
+    )
+  })
+
+  it('names the line an unclosed quote runs on to when a later quote stops it', () => {
+    const { file, recipients } = parseRecipients('run.csv', 'email;name\nann@example.com;"Ann\nbo@example.com;Bo\ncy@example.com;"Cy"\n', rules)
+    expect(formatText(collectMessages([file])).split('\n')).toEqual([
+      'run.csv:2:17: error: The CSV cannot be read: the quote that opens this field runs on to line 4, where the field cannot end (recipients/csv)',
+      '  Close the quote on this line, or remove it. A field with a semicolon or quote is wrapped in quotes, with each quote inside it written twice: "Ann ""Annie"" Lee"',
+    ])
+    expect(recipients.map((r) => r.email)).toEqual(['bo@example.com', 'cy@example.com'])
+  })
+
   it('points at a broken quote, a header without email, and an empty file', () => {
     const broken = parseRecipients('q.csv', 'email,name\nann@example.com,"Ann\nbo@example.com,Bo\n', rules)
-    const [message] = collectMessages([broken.file])
-    expect(message).toMatchObject({ file: 'q.csv', severity: 'error', rule: 'recipients/csv' })
-    expect(broken.recipients).toEqual([])
+    expect(formatText(collectMessages([broken.file])).split('\n')[0]).toBe(
+      'q.csv:2:17: error: The CSV cannot be read: the quote that opens this field is never closed (recipients/csv)',
+    )
+    expect(broken.recipients.map((r) => r.email)).toEqual(['bo@example.com'])
 
     const header = parseRecipients('h.csv', 'mail,name\nann@example.com,Ann\n', rules)
     expect(formatText(collectMessages([header.file]))).toMatch(/^h\.csv:1:1: error: The header has no `email` column \(found: mail, name\)/)
