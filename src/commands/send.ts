@@ -3,6 +3,7 @@ import type { Command, Io } from './command.ts'
 import { NewsletterError } from '../errors.ts'
 import { defaultLedger } from '../send/ledger.ts'
 import { sendDocument, type Audience, type SendContext } from '../send/run-send.ts'
+import { defaultConcurrency } from '../send/send-loop.ts'
 
 /** `newsletter send <slug>`: validate everything, then mail an approved issue or notice, resumably. */
 export const sendCommand: Command = {
@@ -26,7 +27,7 @@ export const sendCommand: Command = {
     '--list ADDR': 'one message to one distribution-list address',
     '--dry-run': 'validate and render everything, print what would be sent, send nothing',
     '--ledger FILE': `the send ledger (default: ${defaultLedger})`,
-    '--concurrency N': 'SMTP connections (default: 5)',
+    '--concurrency N': `SMTP connections (default: ${defaultConcurrency})`,
     '--rate N': 'messages per second (default: the relay preset, else no limit)',
     '--yes': 'do not ask for confirmation (required when not at a terminal)',
     '--no-channels': 'do not post to the Teams and Slack channels in the settings after the send',

@@ -20,7 +20,7 @@ import { prepareMessages, type PreparedMessages } from './message.ts'
 import { createProgress } from './progress.ts'
 import { inAllowedDomains, isAddress, readRecipients, type Recipient } from './recipients.ts'
 import { resolveLimits, type Limits } from './relays.ts'
-import { deliver, type DeliveryResult } from './send-loop.ts'
+import { defaultConcurrency, deliver, type DeliveryResult } from './send-loop.ts'
 import { outboxTransport, parseSmtpUrl, redact, smtpTransport, type SmtpOptions, type Transport } from './transport.ts'
 
 /** Where printed lines go: `out` for results, `err` for progress, warnings and problems. */
@@ -77,7 +77,7 @@ interface ForSending {
 /** Mail an approved issue or notice, resumably; returns the exit code (0 all accepted, 1 some not, 2 refused). */
 export async function sendDocument(request: SendRequest, io: Output, context: SendContext): Promise<number> {
   const { slug, audience } = request
-  const concurrency = request.concurrency ?? 5
+  const concurrency = request.concurrency ?? defaultConcurrency
 
   // 1. Settings, content, and the rendered email: anything wrong refuses the send
   const rendered = await renderForSending(context.root, slug, io)
@@ -120,7 +120,6 @@ export async function sendDocument(request: SendRequest, io: Output, context: Se
       transport,
       concurrency,
       rate: limits.rate,
-      floor: limits.floor,
       attempts: settings.attempts,
       retryDelay: settings.retry_delay,
       giveUpAfter: settings.give_up_after,
