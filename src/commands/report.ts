@@ -29,12 +29,12 @@ export const reportCommand: Command = {
     try {
       // A notice is sent once per revision: every revision is reported, each under its number once there is more than one.
       const revisions = ledger.revisions(slug)
-      const sends = revisions.flatMap(({ key, revision }) =>
-        ledger.destinations(key).map((destination) => ({
+      const sends = revisions.flatMap(({ sendKey, revision }) =>
+        ledger.destinations(sendKey).map((destination) => ({
           destination,
           revision: revisions.length > 1 ? revision : undefined,
-          counts: ledger.counts(key, destination),
-          rows: ledger.rows(key, destination),
+          counts: ledger.counts(sendKey, destination),
+          rows: ledger.rows(sendKey, destination),
         })),
       )
       if (sends.length === 0)

@@ -9,6 +9,7 @@ import { defaultLedger, Ledger, ledgerError } from '../send/ledger.ts'
 import { openTransport, planSend, secretOf, type Audience, type PlanContext, type SendPlan } from '../send/plan.ts'
 import { deliverySummary, describePlan, settledSummary } from '../send/summary.ts'
 import { redact, type Transport } from '../send/transport.ts'
+import { defaultConcurrency } from '../send/send-loop.ts'
 
 /** `newsletter send <slug>`: validate everything, then mail an approved issue or notice, resumably. */
 export const sendCommand: Command = {
@@ -32,7 +33,7 @@ export const sendCommand: Command = {
     '--list ADDR': 'one message to one distribution-list address',
     '--dry-run': 'validate and render everything, print what would be sent, send nothing',
     '--ledger FILE': `the send ledger (default: ${defaultLedger})`,
-    '--concurrency N': 'SMTP connections (default: 5)',
+    '--concurrency N': `SMTP connections (default: ${defaultConcurrency})`,
     '--rate N': 'messages per second (default: the relay preset, else no limit)',
     '--yes': 'do not ask for confirmation (required when not at a terminal)',
     '--no-channels': 'do not post to the Teams and Slack channels in the settings after the send',

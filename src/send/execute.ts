@@ -105,7 +105,6 @@ function loopOf(plan: SendPlan, context: ExecuteContext) {
     message: plan.message,
     concurrency: plan.smtp.connections,
     rate: plan.limits.rate,
-    floor: plan.limits.floor,
     attempts: send.attempts,
     retryDelay: send.retry_delay,
     giveUpAfter: send.give_up_after,

@@ -1,13 +1,14 @@
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { NewsletterError } from '../errors.ts'
+import { legacyDestination, migrations } from './ledger-schema.ts'
 
 /** Where a recipient stands: `sending` rows whose sender died are "in doubt" and are resent on resume. */
 export type State = 'pending' | 'sending' | 'sent' | 'failed'
 
-/** One ledger row: a recipient of one slug at one destination. */
+/** One ledger row: a recipient of one send (see sendKey) at one destination. */
 export interface LedgerRow {
   email: string
   state: State
@@ -17,7 +18,7 @@ export interface LedgerRow {
   updated_at: string
 }
 
-/** How many recipients of a slug are in each state. */
+/** How many recipients of a send are in each state. */
 export interface Counts {
   total: number
   sent: number
@@ -26,7 +27,7 @@ export interface Counts {
   inDoubt: number
 }
 
-/** One slug's send to one destination, as the send loop records it. */
+/** One send to one destination, as the send loop records it; `key` is the recipient's. */
 export interface SendRecord {
   state(key: string): State | undefined
   /** Mark a recipient in flight: from here until `sent`, a crash makes it "in doubt". */
@@ -40,15 +41,12 @@ export interface SendRecord {
 /** Where the ledger lives unless `--ledger` says otherwise (git-ignored). */
 export const defaultLedger = '.newsletter/sends.sqlite'
 
-/** Rows of sends recorded before the ledger knew destinations, other than the outbox's (see `adopt`). */
-export const legacyDestination = 'smtp (recorded before destinations)'
-
 /** A lock not renewed for this long belongs to a sender that is gone, wherever it ran. */
 export const staleAfter = 120_000
 const renewEvery = 5_000
 
 /**
- * The send ledger: one SQLite file (WAL) with a row per (slug, destination, recipient). A row is
+ * The send ledger: one SQLite file (WAL) with a row per (send key, destination, recipient). A row is
  * `sending` before its message goes out and `sent` only after the server accepted it, so a killed
  * process loses nothing; the destination (`outbox`, `smtp host:port`) keeps a trial apart from the real send.
  */
@@ -58,13 +56,15 @@ export class Ledger {
   private lease: NodeJS.Timeout | undefined
 
   /**
-   * Open `file` (creating it if needed), upgrade an older ledger, and check its integrity: problems are NewsletterErrors
-   * that name it as `path` (what the person typed, or the default).
+   * Open `file`, creating it only when there is no such file, and bring it to the current schema. An empty file, a
+   * database that is not a ledger, one from a newer version and a damaged one are refused (NewsletterErrors naming it
+   * as `path`: what the person typed, or the default).
    */
   constructor(
     readonly file: string,
     readonly path: string = file,
   ) {
+    const fresh = !existsSync(file)
     try {
       mkdirSync(dirname(file), { recursive: true })
       this.db = new Database(file)
@@ -72,49 +72,40 @@ export class Ledger {
       throw ledgerError(path, error)
     }
     try {
+      this.db.pragma('busy_timeout = 5000')
+      this.check()
+      this.migrate(fresh)
       this.db.pragma('journal_mode = WAL')
       // NORMAL in WAL mode survives a killed process (kill -9); only a power cut can lose the last commits.
       this.db.pragma('synchronous = NORMAL')
-      this.db.pragma('busy_timeout = 5000')
-      this.check()
-      this.db.exec(`
-        CREATE TABLE IF NOT EXISTS recipients (
-          slug TEXT NOT NULL, destination TEXT NOT NULL, key TEXT NOT NULL, email TEXT NOT NULL,
-          state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
-          reply TEXT, updated_at TEXT NOT NULL, sent_at TEXT,
-          PRIMARY KEY (slug, destination, key)) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS sends (slug TEXT NOT NULL, destination TEXT NOT NULL, digest TEXT NOT NULL, started_at TEXT NOT NULL, PRIMARY KEY (slug, destination));
-        CREATE TABLE IF NOT EXISTS locks (slug TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, since TEXT NOT NULL, renewed_at TEXT);
-        CREATE TABLE IF NOT EXISTS posts (slug TEXT NOT NULL, revision INTEGER NOT NULL, channel TEXT NOT NULL, posted_at TEXT NOT NULL, PRIMARY KEY (slug, revision, channel)) WITHOUT ROWID;
-      `)
-      this.upgrade()
-      this.db.exec(`CREATE INDEX IF NOT EXISTS recipients_sent_at ON recipients (sent_at) WHERE sent_at IS NOT NULL`)
     } catch (error) {
       this.db.close()
       throw ledgerError(path, error)
     }
     this.statements = {
-      add: this.db.prepare(`INSERT INTO recipients (slug, destination, key, email, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
-      state: this.db.prepare(`SELECT state FROM recipients WHERE slug = ? AND destination = ? AND key = ?`).pluck(),
+      add: this.db.prepare(`INSERT INTO recipients (send_key, destination, recipient_key, email, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+      state: this.db.prepare(`SELECT state FROM recipients WHERE send_key = ? AND destination = ? AND recipient_key = ?`).pluck(),
       sending: this.db.prepare(
-        `UPDATE recipients SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE slug = ? AND destination = ? AND key = ?`,
+        `UPDATE recipients SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE send_key = ? AND destination = ? AND recipient_key = ?`,
       ),
-      sent: this.db.prepare(`UPDATE recipients SET state = 'sent', reply = ?, updated_at = ?, sent_at = ? WHERE slug = ? AND destination = ? AND key = ?`),
-      settle: this.db.prepare(`UPDATE recipients SET state = ?, reply = ?, updated_at = ? WHERE slug = ? AND destination = ? AND key = ?`),
-      rows: this.db.prepare(`SELECT email, state, attempts, reply, updated_at FROM recipients WHERE slug = ? AND destination = ? ORDER BY email`),
-      counts: this.db.prepare(`SELECT state, count(*) AS n FROM recipients WHERE slug = ? AND destination = ? GROUP BY state`),
-      destinations: this.db.prepare(`SELECT DISTINCT destination FROM recipients WHERE slug = ? ORDER BY destination = 'outbox', destination`).pluck(),
+      sent: this.db.prepare(
+        `UPDATE recipients SET state = 'sent', reply = ?, updated_at = ?, sent_at = ? WHERE send_key = ? AND destination = ? AND recipient_key = ?`,
+      ),
+      settle: this.db.prepare(`UPDATE recipients SET state = ?, reply = ?, updated_at = ? WHERE send_key = ? AND destination = ? AND recipient_key = ?`),
+      rows: this.db.prepare(`SELECT email, state, attempts, reply, updated_at FROM recipients WHERE send_key = ? AND destination = ? ORDER BY email`),
+      counts: this.db.prepare(`SELECT state, count(*) AS n FROM recipients WHERE send_key = ? AND destination = ? GROUP BY state`),
+      destinations: this.db.prepare(`SELECT DISTINCT destination FROM recipients WHERE send_key = ? ORDER BY destination = 'outbox', destination`).pluck(),
       // A notice's revisions after the first are sent under `<slug>.r<N>` (see sendKey); slugs never contain a dot.
-      sendKeys: this.db.prepare(`SELECT DISTINCT slug FROM recipients WHERE slug = ? OR slug LIKE ? || '.r%'`).pluck(),
+      sendKeys: this.db.prepare(`SELECT DISTINCT send_key FROM recipients WHERE send_key = ? OR send_key LIKE ? || '.r%'`).pluck(),
       posted: this.db.prepare('SELECT 1 FROM posts WHERE slug = ? AND revision = ? AND channel = ?').pluck(),
       recordPost: this.db.prepare('INSERT INTO posts (slug, revision, channel, posted_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       // The relay's daily cap counts what went to a server, not the trial files in the outbox.
       sentSince: this.db.prepare(`SELECT count(*) FROM recipients WHERE sent_at >= ? AND destination <> 'outbox'`).pluck(),
-      send: this.db.prepare(`SELECT digest FROM sends WHERE slug = ? AND destination = ?`).pluck(),
-      startSend: this.db.prepare(`INSERT INTO sends (slug, destination, digest, started_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`),
-      adoptRows: this.db.prepare(`UPDATE OR IGNORE recipients SET destination = ? WHERE slug = ? AND destination = ?`),
-      adoptSend: this.db.prepare(`UPDATE OR IGNORE sends SET destination = ? WHERE slug = ? AND destination = ?`),
-      dropLegacy: this.db.prepare(`DELETE FROM recipients WHERE slug = ? AND destination = ?`),
+      send: this.db.prepare(`SELECT digest FROM sends WHERE send_key = ? AND destination = ?`).pluck(),
+      startSend: this.db.prepare(`INSERT INTO sends (send_key, destination, digest, started_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+      adoptRows: this.db.prepare(`UPDATE OR IGNORE recipients SET destination = ? WHERE send_key = ? AND destination = ?`),
+      adoptSend: this.db.prepare(`UPDATE OR IGNORE sends SET destination = ? WHERE send_key = ? AND destination = ?`),
+      dropLegacy: this.db.prepare(`DELETE FROM recipients WHERE send_key = ? AND destination = ?`),
       lock: this.db.prepare(`SELECT pid, host, since, renewed_at FROM locks WHERE slug = ?`),
       takeLock: this.db.prepare(`INSERT OR REPLACE INTO locks (slug, pid, host, since, renewed_at) VALUES (?, ?, ?, ?, ?)`),
       renewLock: this.db.prepare(`UPDATE locks SET renewed_at = ? WHERE slug = ? AND pid = ? AND host = ?`),
@@ -150,7 +141,7 @@ export class Ledger {
 
   /**
    * Become the only sender of `slug` in this ledger, or refuse (exit 2). The lock is a lease renewed
-   * every few seconds: one not renewed for 2 minutes, or left by a dead process on this machine, is
+   * every few seconds: one not renewed for `staleAfter`, or left by a dead process on this machine, is
    * taken over. Returns a note when it took over someone else's lock.
    */
   lock(slug: string): string | undefined {
@@ -198,25 +189,27 @@ export class Ledger {
 
   /**
    * Rows recorded before destinations (other than the outbox's) came from an SMTP send: the first SMTP
-   * destination to resume that slug takes them over, so upgrading never resends what was accepted.
+   * destination to resume that send takes them over, so upgrading never resends what was accepted.
    */
-  adopt(slug: string, destination: string): void {
+  adopt(sendKey: string, destination: string): void {
     if (!destination.startsWith('smtp ')) return
     this.db.transaction(() => {
-      this.statements.adoptRows.run(destination, slug, legacyDestination)
-      this.statements.adoptSend.run(destination, slug, legacyDestination)
-      this.statements.dropLegacy.run(slug, legacyDestination)
+      this.statements.adoptRows.run(destination, sendKey, legacyDestination)
+      this.statements.adoptSend.run(destination, sendKey, legacyDestination)
+      this.statements.dropLegacy.run(sendKey, legacyDestination)
     })()
   }
 
-  /** The destinations a slug was sent to, SMTP ones first. */
-  destinations(slug: string): string[] {
-    return this.statements.destinations.all(slug) as string[]
+  /** The destinations a send went to, SMTP ones first. */
+  destinations(sendKey: string): string[] {
+    return this.statements.destinations.all(sendKey) as string[]
   }
 
-  /** Every send of a document, one per revision (issues have one): `[{ key, revision }]`, first revision first. */
-  revisions(slug: string): { key: string; revision: number }[] {
-    return (this.statements.sendKeys.all(slug, slug) as string[]).map((key) => ({ key, revision: revisionOf(key) })).sort((a, b) => a.revision - b.revision)
+  /** Every send of a document, one per revision (issues have one): `[{ sendKey, revision }]`, first revision first. */
+  revisions(slug: string): { sendKey: string; revision: number }[] {
+    return (this.statements.sendKeys.all(slug, slug) as string[])
+      .map((sendKey) => ({ sendKey, revision: revisionOf(sendKey) }))
+      .sort((a, b) => a.revision - b.revision)
   }
 
   /** Whether this revision was posted to this channel (channel posts are recorded with the sends, never posted twice). */
@@ -229,43 +222,43 @@ export class Ledger {
     this.statements.recordPost.run(slug, revision, channel, at.toISOString())
   }
 
-  /** The content digest the first run of this slug's send to `destination` used, if any. */
-  sendDigest(slug: string, destination: string): string | undefined {
-    return this.statements.send.get(slug, destination) as string | undefined
+  /** The content digest the first run of this send to `destination` used, if any. */
+  sendDigest(sendKey: string, destination: string): string | undefined {
+    return this.statements.send.get(sendKey, destination) as string | undefined
   }
 
   /** Record the recipients of a send (existing rows keep their state) and the digest of what is sent. */
-  enrol(slug: string, destination: string, digest: string, recipients: readonly { key: string; email: string }[]): void {
+  enrol(sendKey: string, destination: string, digest: string, recipients: readonly { key: string; email: string }[]): void {
     this.db.transaction(() => {
       const time = now()
-      this.statements.startSend.run(slug, destination, digest, time)
-      for (const recipient of recipients) this.statements.add.run(slug, destination, recipient.key, recipient.email, time)
+      this.statements.startSend.run(sendKey, destination, digest, time)
+      for (const recipient of recipients) this.statements.add.run(sendKey, destination, recipient.key, recipient.email, time)
     })()
   }
 
-  /** The send of `slug` to `destination`, for the send loop. */
-  record(slug: string, destination: string): SendRecord {
+  /** The send `sendKey` to `destination`, for the send loop. */
+  record(sendKey: string, destination: string): SendRecord {
     const { state, sending, sent, settle } = this.statements
     return {
-      state: (key) => state.get(slug, destination, key) as State | undefined,
-      markSending: (key) => void sending.run(now(), slug, destination, key),
+      state: (key) => state.get(sendKey, destination, key) as State | undefined,
+      markSending: (key) => void sending.run(now(), sendKey, destination, key),
       markSent: (key, reply) => {
         const time = now()
-        sent.run(reply, time, time, slug, destination, key)
+        sent.run(reply, time, time, sendKey, destination, key)
       },
-      markSettled: (key, to, reply) => void settle.run(to, reply, now(), slug, destination, key),
+      markSettled: (key, to, reply) => void settle.run(to, reply, now(), sendKey, destination, key),
     }
   }
 
-  /** Every recipient of a slug at one destination, by address. */
-  rows(slug: string, destination: string): LedgerRow[] {
-    return this.statements.rows.all(slug, destination) as LedgerRow[]
+  /** Every recipient of a send at one destination, by address. */
+  rows(sendKey: string, destination: string): LedgerRow[] {
+    return this.statements.rows.all(sendKey, destination) as LedgerRow[]
   }
 
-  /** Recipients of a slug at one destination by state; `sending` rows count as in doubt. */
-  counts(slug: string, destination: string): Counts {
+  /** Recipients of a send at one destination by state; `sending` rows count as in doubt. */
+  counts(sendKey: string, destination: string): Counts {
     const counts: Counts = { total: 0, sent: 0, failed: 0, pending: 0, inDoubt: 0 }
-    for (const { state, n } of this.statements.counts.all(slug, destination) as { state: State; n: number }[]) {
+    for (const { state, n } of this.statements.counts.all(sendKey, destination) as { state: State; n: number }[]) {
       counts.total += n
       if (state === 'sending') counts.inDoubt += n
       else counts[state] += n
@@ -284,40 +277,65 @@ export class Ledger {
     this.db.close()
   }
 
-  /** A ledger written before destinations: move its rows over, telling the outbox's apart by their reply. */
-  private upgrade(): void {
+  /**
+   * Apply the schema steps this ledger lacks, one transaction each, counting in `PRAGMA user_version`. Each step
+   * reads the version again under the write lock, so two processes opening an old ledger apply it once; a current
+   * ledger is only read (a read-only one still opens for `report`).
+   */
+  private migrate(fresh: boolean): void {
+    if (this.userVersion() === migrations.length) return
+    const step = this.db.transaction(() => {
+      const version = this.version(fresh)
+      if (version === migrations.length) return false
+      this.db.exec(migrations[version]!)
+      this.db.pragma(`user_version = ${version + 1}`)
+      return true
+    })
+    let more = true
+    while (more) more = step.immediate()
+  }
+
+  /** The step this ledger is at. One from before numbered steps (user_version 0) is recognised by its columns. */
+  private version(fresh: boolean): number {
+    const version = this.userVersion()
+    if (version > 0) return version
+    const tables = this.db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT GLOB 'sqlite_*'`).pluck().all() as string[]
+    if (tables.length === 0) {
+      if (fresh) return 0
+      throw new NewsletterError(
+        `The ledger ${this.path} is empty: it has no record of what was sent, so everyone would be mailed again`,
+        'refused',
+        undefined,
+        {
+          hint: `Restore it from a backup. Delete it only if you are sure nothing was sent with it, or pass another --ledger FILE`,
+        },
+      )
+    }
+    if (!tables.includes('recipients')) {
+      throw new NewsletterError(
+        `The ledger ${this.path} is an SQLite database but not a send ledger (its tables: ${tables.join(', ')})`,
+        'refused',
+        undefined,
+        {
+          hint: 'Pass the --ledger FILE your sends use, or a file that does not exist yet to start a new ledger',
+        },
+      )
+    }
     const columns = this.db.pragma('table_info(recipients)') as { name: string }[]
-    if (columns.some((column) => column.name === 'destination')) return
-    this.db
-      .transaction(() => {
-        this.db.exec(`
-        DROP INDEX IF EXISTS recipients_sent_at;
-        ALTER TABLE recipients RENAME TO recipients_v1;
-        ALTER TABLE sends RENAME TO sends_v1;
-        CREATE TABLE recipients (
-          slug TEXT NOT NULL, destination TEXT NOT NULL, key TEXT NOT NULL, email TEXT NOT NULL,
-          state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
-          reply TEXT, updated_at TEXT NOT NULL, sent_at TEXT,
-          PRIMARY KEY (slug, destination, key)) WITHOUT ROWID;
-        CREATE TABLE sends (slug TEXT NOT NULL, destination TEXT NOT NULL, digest TEXT NOT NULL, started_at TEXT NOT NULL, PRIMARY KEY (slug, destination));
-      `)
-        // The outbox transport replies "250 written to <file>"; every other reply came from a server.
-        this.db
-          .prepare(
-            `
-        INSERT INTO recipients SELECT slug, CASE WHEN reply LIKE '250 written to %' THEN 'outbox' ELSE ? END, key, email, state, attempts, reply, updated_at, sent_at FROM recipients_v1
-      `,
-          )
-          .run(legacyDestination)
-        this.db.exec(`
-        INSERT INTO sends SELECT DISTINCT s.slug, r.destination, s.digest, s.started_at FROM sends_v1 s JOIN recipients r ON r.slug = s.slug;
-        DROP TABLE recipients_v1;
-        DROP TABLE sends_v1;
-      `)
-        const locks = this.db.pragma('table_info(locks)') as { name: string }[]
-        if (!locks.some((column) => column.name === 'renewed_at')) this.db.exec(`ALTER TABLE locks ADD COLUMN renewed_at TEXT`)
-      })
-      .immediate()
+    return columns.some((column) => column.name === 'destination') ? 2 : 1
+  }
+
+  private userVersion(): number {
+    const version = this.db.pragma('user_version', { simple: true }) as number
+    if (version > migrations.length) {
+      throw new NewsletterError(
+        `The ledger ${this.path} was written by a newer version of newsletter (ledger schema ${version}; this version knows up to ${migrations.length})`,
+        'refused',
+        undefined,
+        { hint: 'Upgrade newsletter to the version that wrote it (git pull, then npm install) and rerun; this version left the ledger as it was' },
+      )
+    }
+    return version
   }
 }
 
@@ -360,6 +378,6 @@ export function sendKey(slug: string, revision: number): string {
   return revision <= 1 ? slug : `${slug}.r${revision}`
 }
 
-function revisionOf(key: string): number {
-  return Number(/\.r(\d+)$/.exec(key)?.[1] ?? 1)
+function revisionOf(sendKey: string): number {
+  return Number(/\.r(\d+)$/.exec(sendKey)?.[1] ?? 1)
 }

@@ -12,6 +12,7 @@ import { defaultLedger } from './ledger.ts'
 import { prepareMessages, type PreparedMessages } from './message.ts'
 import { inAllowedDomains, isAddress, readRecipients, type Recipient } from './recipients.ts'
 import { resolveLimits, type Limits } from './relays.ts'
+import { defaultConcurrency } from './send-loop.ts'
 import { outboxTransport, parseSmtpUrl, smtpTransport, type SmtpOptions, type SmtpUrl, type Transport } from './transport.ts'
 
 /** Who a send goes to. */
@@ -21,7 +22,7 @@ export type Audience = { kind: 'recipients'; file: string } | { kind: 'list'; ad
 export interface SendRequest {
   slug: string
   audience: Audience
-  /** SMTP connections (default 5). */
+  /** SMTP connections (default: defaultConcurrency, 5). */
   concurrency?: number
   /** Messages per second; overrides the settings and the relay preset. */
   rate?: number
@@ -92,7 +93,7 @@ export async function planSend(request: SendRequest, context: PlanContext): Prom
     destination: context.env.SMTP_URL
       ? { kind: 'smtp', url: parseSmtpUrl(context.env.SMTP_URL) }
       : { kind: 'outbox', dir: relative(process.cwd(), join(config.outDir, 'outbox', slug)) || '.' },
-    smtp: await smtpOptionsOf(config, request.concurrency ?? 5),
+    smtp: await smtpOptionsOf(config, request.concurrency ?? defaultConcurrency),
     limits: resolveLimits(send.relay, send, request.rate),
     message: prepared.message,
     ledger: { path: ledgerPath, shown: relative(context.root, ledgerPath) || ledgerPath },

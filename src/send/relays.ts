@@ -53,8 +53,6 @@ export const relayPresets: Record<string, RelayPreset> = {
 export interface Limits {
   /** Messages per second (undefined: unlimited). */
   rate?: number
-  /** The slowest the send slows to when the relay says "too fast": a quarter of `rate` (undefined: 1 a second). */
-  floor?: number
   dailyLimit?: number
   /** Where the figures come from, for the warning a capped send prints. */
   from: string
@@ -66,5 +64,5 @@ export function resolveLimits(relay: string | undefined, settings: { rate_per_mi
   const rate = flagRate ?? (settings.rate_per_minute !== undefined ? settings.rate_per_minute / 60 : preset?.rate)
   const dailyLimit = settings.daily_limit ?? preset?.dailyLimit
   const from = settings.daily_limit !== undefined ? 'send.daily_limit in content/settings.yml' : preset ? `${preset.label}: ${preset.source}` : 'settings'
-  return { rate, floor: rate === undefined ? undefined : rate / 4, dailyLimit, from }
+  return { rate, dailyLimit, from }
 }

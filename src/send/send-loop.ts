@@ -12,12 +12,10 @@ export interface Delivery {
   transport: Transport
   /** Where states are recorded; absent for test sends, which are not recorded. */
   ledger?: SendRecord
-  /** Messages in flight at once (default 5). */
+  /** Messages in flight at once (default: `defaultConcurrency`). */
   concurrency?: number
-  /** Highest messages per second (default: unlimited). */
+  /** Highest messages per second (default: unlimited); "too fast" replies slow the pace to no less than a quarter of it. */
   rate?: number
-  /** Lowest messages per second the pace drops to on "too fast" replies (default: a quarter of `rate`, or 1). */
-  floor?: number
   /** Messages this run may still start before the relay's daily cap (default: no cap). */
   remainingToday?: number
   /** Attempts per recipient within this run for transient failures (default 3). */
@@ -56,6 +54,9 @@ export interface DeliveryResult extends Progress {
   seconds: number
 }
 
+/** Messages in flight at once, and so SMTP connections, when a send does not say. */
+export const defaultConcurrency = 5
+
 const maxDelay = 30_000
 // Between connection attempts to a server that is not answering, wait at most this long.
 const maxHold = 5_000
@@ -79,7 +80,7 @@ export async function deliver(job: Delivery): Promise<DeliveryResult> {
   const { ledger, signal } = job
   const fresh = job.recipients.values()
   const deferred: Attempt[] = []
-  const pacer = new Pacer(job.rate, job.floor)
+  const pacer = new Pacer(job.rate)
   const attempts = job.attempts ?? 3
   const retryDelay = job.retryDelay ?? 2000
   const giveUpAfter = job.giveUpAfter ?? 60_000
@@ -221,7 +222,7 @@ export async function deliver(job: Delivery): Promise<DeliveryResult> {
       unexpected ??= error
       stop('fatal')
     })
-  await Promise.all(Array.from({ length: Math.max(1, job.concurrency ?? 5) }, guarded))
+  await Promise.all(Array.from({ length: Math.max(1, job.concurrency ?? defaultConcurrency) }, guarded))
   signal?.removeEventListener('abort', onAbort)
   if (unexpected) throw unexpected
   if (capped) result.stopped ??= 'daily-limit'
@@ -259,10 +260,11 @@ class Pacer {
   private peak = 0
   private lastDecrease = -Infinity
 
-  constructor(rate: number | undefined, floor: number | undefined) {
+  constructor(rate: number | undefined) {
     this.ceiling = rate ?? Infinity
     this.limit = this.ceiling
-    this.floor = Math.min(floor ?? (rate ? rate / 4 : 1), this.ceiling)
+    // The slowest a "too fast" reply brings the pace to: a quarter of the configured rate, else 1 a second.
+    this.floor = Math.min(rate ? rate / 4 : 1, this.ceiling)
   }
 
   async wait(signal: AbortSignal): Promise<void> {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { sendKey } from './ledger.ts'
 
 /** The Message-ID of (slug, recipient): the same on every attempt, so a duplicate carries the same ID. */
 export function messageId(slug: string, key: string, domain: string): string {
@@ -7,11 +8,11 @@ export function messageId(slug: string, key: string, domain: string): string {
 }
 
 /**
- * The Message-ID of one revision of a notice for one recipient. Revision 1 keeps the ID every send has used
- * (`messageId(slug, key, domain)`), so a notice first mailed before revisions existed still threads.
+ * The Message-ID of one revision of a notice for one recipient: that of its send key, so revision 1 keeps the ID
+ * every send has used (`messageId(slug, key, domain)`) and a notice first mailed before revisions existed still threads.
  */
 export function revisionMessageId(slug: string, revision: number, key: string, domain: string): string {
-  return revision <= 1 ? messageId(slug, key, domain) : messageId(`${slug}.r${revision}`, key, domain)
+  return messageId(sendKey(slug, revision), key, domain)
 }
 
 /** Headers that put a later revision in the same conversation as the first (Outlook and Gmail thread on them). */

@@ -19,8 +19,8 @@ export interface Transport {
 
 /** SMTP connection options from the settings file (times in milliseconds). */
 export interface SmtpOptions {
-  /** Connections in the pool (default 5). */
-  connections?: number
+  /** Connections in the pool. */
+  connections: number
   connectionTimeout?: number
   greetingTimeout?: number
   socketTimeout?: number
@@ -61,7 +61,7 @@ export function redact(text: string, secret: string | undefined, mask = '****'):
 }
 
 /** A pooled SMTP transport: `connections` connections, timeouts on connect, greeting and every socket read. */
-export function smtpTransport({ url, secret }: SmtpUrl, options: SmtpOptions = {}): Transport {
+export function smtpTransport({ url, secret }: SmtpUrl, options: SmtpOptions): Transport {
   const secure = url.protocol === 'smtps:'
   const port = Number(url.port) || (secure ? 465 : 587)
   const user = url.username ? decodeURIComponent(url.username) : undefined
@@ -72,7 +72,7 @@ export function smtpTransport({ url, secret }: SmtpUrl, options: SmtpOptions = {
     secure,
     requireTLS: !secure && (options.requireTls ?? true),
     auth: user ? { user, pass: secret } : undefined,
-    maxConnections: options.connections ?? 5,
+    maxConnections: options.connections,
     maxMessages: Infinity,
     connectionTimeout: options.connectionTimeout ?? 30_000,
     greetingTimeout: options.greetingTimeout ?? 30_000,

@@ -1,11 +1,13 @@
 import { truncateSync } from 'node:fs'
-import { chmod, copyFile, mkdir, open, writeFile } from 'node:fs/promises'
+import { chmod, copyFile, mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { runSend } from '../../src/commands/send.ts'
 import { reportCommand } from '../../src/commands/report.ts'
-import { Ledger, legacyDestination } from '../../src/send/ledger.ts'
+import { NewsletterError } from '../../src/errors.ts'
+import { Ledger } from '../../src/send/ledger.ts'
+import { legacyDestination, migrations } from '../../src/send/ledger-schema.ts'
 import { collect, repo, runCli, scaffold } from './helpers.ts'
 
 const { project, sink } = scaffold({ send: '  retry_delay: 10\n  require_tls: false\n' })
@@ -178,5 +180,194 @@ describe('a ledger that never surprises', () => {
     expect(result.signal).toBeNull()
     // 0 when the pipe closed before the counts were known, else report's own 1 (recipients pending).
     expect([0, 1]).toContain(result.code)
+  })
+})
+
+describe('one schema, in numbered steps', () => {
+  async function folder(): Promise<string> {
+    const root = await project()
+    await mkdir(join(root, '.newsletter'))
+    return join(root, '.newsletter')
+  }
+
+  /** What a ledger's schema is: its step, every table's columns and every index, to compare two ledgers. */
+  function layout(path: string) {
+    const db = new Database(path, { readonly: true })
+    try {
+      const tables = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).pluck().all() as string[]
+      return {
+        version: db.pragma('user_version', { simple: true }),
+        tables: Object.fromEntries(tables.map((table) => [table, db.pragma(`table_info(${table})`)])),
+        indexes: db.prepare(`SELECT name, tbl_name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`).all(),
+      }
+    } finally {
+      db.close()
+    }
+  }
+
+  async function newLedger(dir: string) {
+    const path = join(dir, 'new.sqlite')
+    new Ledger(path).close()
+    return layout(path)
+  }
+
+  function refusal(open: () => unknown): { code: string; message: string; hint: string | undefined } {
+    try {
+      open()
+    } catch (error) {
+      if (error instanceof NewsletterError) return { code: error.code, message: error.message, hint: error.hint }
+      throw error
+    }
+    throw new Error('the ledger was opened')
+  }
+
+  // The layout the ledger had from destinations until numbered steps: written by CREATE TABLE IF NOT EXISTS, no user_version.
+  const destinations = `
+    CREATE TABLE recipients (
+      slug TEXT NOT NULL, destination TEXT NOT NULL, key TEXT NOT NULL, email TEXT NOT NULL,
+      state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
+      reply TEXT, updated_at TEXT NOT NULL, sent_at TEXT,
+      PRIMARY KEY (slug, destination, key)) WITHOUT ROWID;
+    CREATE TABLE sends (slug TEXT NOT NULL, destination TEXT NOT NULL, digest TEXT NOT NULL, started_at TEXT NOT NULL, PRIMARY KEY (slug, destination));
+    CREATE TABLE locks (slug TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, since TEXT NOT NULL, renewed_at TEXT);
+    CREATE INDEX recipients_sent_at ON recipients (sent_at) WHERE sent_at IS NOT NULL;
+    INSERT INTO recipients VALUES ('2026-10-14-vpn', 'smtp relay.example.com:587', 'ann@example.com', 'Ann@example.com', 'sent', 1, '250 2.0.0 OK', '2026-10-14T09:00:00Z', '2026-10-14T09:00:00Z');
+    INSERT INTO recipients VALUES ('2026-10-14-vpn.r2', 'smtp relay.example.com:587', 'ann@example.com', 'Ann@example.com', 'pending', 1, '451 Try again later', '2026-10-14T11:00:00Z', NULL);
+    INSERT INTO recipients VALUES ('2026-10-14-vpn.r2', 'outbox', 'ann@example.com', 'Ann@example.com', 'sent', 1, '250 written to dist/outbox/ann@example.com.eml', '2026-10-14T10:00:00Z', '2026-10-14T10:00:00Z');
+    INSERT INTO sends VALUES ('2026-10-14-vpn', 'smtp relay.example.com:587', 'sha256:first', '2026-10-14T09:00:00Z');
+    INSERT INTO sends VALUES ('2026-10-14-vpn.r2', 'smtp relay.example.com:587', 'sha256:second', '2026-10-14T11:00:00Z');
+    INSERT INTO locks VALUES ('2026-10-14-vpn', 4242, 'elsewhere', '2026-10-14T11:00:00Z', '2026-10-14T11:00:05Z');
+  `
+  const posts = `
+    CREATE TABLE posts (slug TEXT NOT NULL, revision INTEGER NOT NULL, channel TEXT NOT NULL, posted_at TEXT NOT NULL, PRIMARY KEY (slug, revision, channel)) WITHOUT ROWID;
+    INSERT INTO posts VALUES ('2026-10-14-vpn', 2, 'teams:IT_TEAMS_HOOK', '2026-10-14T11:05:00Z');
+  `
+
+  it.each([
+    ['before channel posts', destinations, false],
+    ['by the code before numbered steps (with posts)', destinations + posts, true],
+  ])('opens a ledger written %s, keeps every row, and ends at the schema of a new ledger', async (_, sql, hasPosts) => {
+    const dir = await folder()
+    const path = join(dir, 'sends.sqlite')
+    const old = new Database(path)
+    old.exec(sql)
+    const before = old.prepare('SELECT * FROM recipients ORDER BY 1, 2, 3').raw().all()
+    old.close()
+
+    const ledger = new Ledger(path)
+    expect(ledger.revisions('2026-10-14-vpn')).toEqual([
+      { sendKey: '2026-10-14-vpn', revision: 1 },
+      { sendKey: '2026-10-14-vpn.r2', revision: 2 },
+    ])
+    expect(ledger.destinations('2026-10-14-vpn.r2')).toEqual(['smtp relay.example.com:587', 'outbox'])
+    expect(ledger.counts('2026-10-14-vpn.r2', 'smtp relay.example.com:587')).toMatchObject({ total: 1, pending: 1 })
+    expect(ledger.record('2026-10-14-vpn', 'smtp relay.example.com:587').state('ann@example.com')).toBe('sent')
+    expect(ledger.sendDigest('2026-10-14-vpn.r2', 'smtp relay.example.com:587')).toBe('sha256:second')
+    expect(ledger.posted('2026-10-14-vpn', 2, 'teams:IT_TEAMS_HOOK')).toBe(hasPosts)
+    expect(() => ledger.lock('2026-10-14-vpn')).not.toThrow()
+    ledger.unlock('2026-10-14-vpn')
+    expect(ledger.db.prepare('SELECT * FROM recipients ORDER BY 1, 2, 3').raw().all()).toEqual(before)
+    ledger.close()
+    expect(layout(path)).toEqual(await newLedger(dir))
+  })
+
+  it('brings the first ledger (and one whose upgrade failed after posts was made) to the schema of a new ledger', async () => {
+    // The code before numbered steps made the posts table before upgrading: a failed upgrade left the first layout with it.
+    for (const extra of ['', posts]) {
+      const dir = await folder()
+      const path = join(dir, 'sends.sqlite')
+      const old = new Database(path)
+      old.exec(`
+        CREATE TABLE recipients (slug TEXT NOT NULL, key TEXT NOT NULL, email TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0, reply TEXT, updated_at TEXT NOT NULL, sent_at TEXT, PRIMARY KEY (slug, key)) WITHOUT ROWID;
+        CREATE INDEX recipients_sent_at ON recipients (sent_at) WHERE sent_at IS NOT NULL;
+        CREATE TABLE sends (slug TEXT PRIMARY KEY, digest TEXT NOT NULL, started_at TEXT NOT NULL);
+        CREATE TABLE locks (slug TEXT PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, since TEXT NOT NULL);
+        INSERT INTO recipients VALUES ('2026-10', 'bo@example.com', 'bo@example.com', 'sent', 1, '250 2.0.0 OK queued', '2026-10-01T09:00:00Z', '2026-10-01T09:00:00Z');
+        INSERT INTO sends VALUES ('2026-10', 'sha256:old', '2026-10-01T09:00:00Z');
+        ${extra}
+      `)
+      old.close()
+      const ledger = new Ledger(path)
+      expect(ledger.rows('2026-10', legacyDestination)).toMatchObject([{ email: 'bo@example.com', state: 'sent' }])
+      expect(ledger.posted('2026-10-14-vpn', 2, 'teams:IT_TEAMS_HOOK')).toBe(extra === posts)
+      ledger.close()
+      expect(layout(path)).toEqual(await newLedger(dir))
+    }
+  })
+
+  it('refuses a ledger from a newer version, in send and report, with exit 2, and leaves it as it was', async () => {
+    const root = await project()
+    await writeFile(join(root, 'staff.csv'), 'email,name\nann@example.com,Ann\n')
+    expect((await send(root, {})).code).toBe(0)
+    const path = join(root, '.newsletter/sends.sqlite')
+    const db = new Database(path)
+    db.pragma(`user_version = ${migrations.length + 1}`)
+    db.close()
+    const bytes = await readFile(path)
+    const message = `The ledger .newsletter/sends.sqlite was written by a newer version of newsletter (ledger schema ${migrations.length + 1}; this version knows up to ${migrations.length})`
+    const result = await runCli(['send', '2026-11', '--recipients', 'staff.csv', '--yes'], { cwd: root })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toBe(
+      `error: ${message}\n  Upgrade newsletter to the version that wrote it (git pull, then npm install) and rerun; this version left the ledger as it was\n`,
+    )
+    await expect(report(root)).rejects.toMatchObject({ code: 'refused', message })
+    expect(await readFile(path)).toEqual(bytes)
+  })
+
+  it('refuses a ledger emptied to 0 bytes after a send, with exit 2, and mails nobody again', async () => {
+    const root = await project()
+    await writeFile(join(root, 'staff.csv'), 'email,name\nann@example.com,Ann\nbo@example.com,Bo\n')
+    const server = await sink()
+    const env = { SMTP_URL: `smtp://127.0.0.1:${server.port}` }
+    expect((await send(root, env)).code).toBe(0)
+    expect(server.accepted.sort()).toEqual(['ann@example.com', 'bo@example.com'])
+    const path = join(root, '.newsletter/sends.sqlite')
+    truncateSync(path, 0)
+    const message = 'The ledger .newsletter/sends.sqlite is empty: it has no record of what was sent, so everyone would be mailed again'
+    const result = await runCli(['send', '2026-11', '--recipients', 'staff.csv', '--yes'], { cwd: root, env })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toBe(
+      `error: ${message}\n  Restore it from a backup. Delete it only if you are sure nothing was sent with it, or pass another --ledger FILE\n`,
+    )
+    await expect(send(root, env, { 'dry-run': true })).rejects.toMatchObject({ code: 'refused', message })
+    await expect(report(root)).rejects.toMatchObject({ code: 'refused', message })
+    expect(server.accepted).toHaveLength(2)
+    expect((await stat(path)).size).toBe(0)
+  })
+
+  it('starts a new ledger only where there is no file: an SQLite file without tables, or with other tables, is refused', async () => {
+    const dir = await folder()
+    const empty = join(dir, 'empty.sqlite')
+    const blank = new Database(empty)
+    blank.exec('CREATE TABLE scratch (a); DROP TABLE scratch')
+    blank.close()
+    expect((await stat(empty)).size).toBeGreaterThan(0)
+    expect(refusal(() => new Ledger(empty, 'empty.sqlite'))).toEqual({
+      code: 'refused',
+      message: 'The ledger empty.sqlite is empty: it has no record of what was sent, so everyone would be mailed again',
+      hint: 'Restore it from a backup. Delete it only if you are sure nothing was sent with it, or pass another --ledger FILE',
+    })
+    const other = join(dir, 'notes.sqlite')
+    const notes = new Database(other)
+    notes.exec(`CREATE TABLE notes (text TEXT); CREATE TABLE tags (name TEXT)`)
+    notes.close()
+    expect(refusal(() => new Ledger(other, 'notes.sqlite'))).toEqual({
+      code: 'refused',
+      message: 'The ledger notes.sqlite is an SQLite database but not a send ledger (its tables: notes, tags)',
+      hint: 'Pass the --ledger FILE your sends use, or a file that does not exist yet to start a new ledger',
+    })
+    expect(layout(other).tables).not.toHaveProperty('recipients')
+    expect((await newLedger(dir)).version).toBe(migrations.length)
+  })
+
+  it('defines each ledger table once in src/: one CREATE TABLE per table', async () => {
+    const { tables } = await newLedger(await folder())
+    expect(Object.keys(tables)).toEqual(['locks', 'posts', 'recipients', 'sends'])
+    const src = join(repo, 'src')
+    const files = (await readdir(src, { recursive: true })).filter((name) => name.endsWith('.ts'))
+    const text = (await Promise.all(files.map((name) => readFile(join(src, name), 'utf8')))).join('\n')
+    for (const table of Object.keys(tables)) {
+      expect([table, text.match(new RegExp(`CREATE TABLE (IF NOT EXISTS )?${table}\\b`, 'gi'))?.length ?? 0]).toEqual([table, 1])
+    }
   })
 })
