@@ -163,13 +163,18 @@ export const wordSuffixes: readonly (readonly [string, readonly string[]])[] = [
   ['ments', ['']],
   ['ment', ['']],
   ['ness', ['']],
+  ['ibility', ['ible']],
+  ['ability', ['able']],
   ['ably', ['able', 'e', '']],
   ['able', ['e', '']],
+  ['iers', ['y']],
+  ['ier', ['y']],
   ['ers', ['', 'e']],
   ['er', ['', 'e']],
   ['ing', ['', 'e']],
   ['ed', ['', 'e']],
   ['ly', ['']],
+  ['es', ['', 'e']],
   ['s', ['']],
 ]
 

@@ -1116,6 +1116,7 @@ export const itTerms: Record<string, { use: string } | { explain: string }> = {
   'attack chain': { use: '"the steps of the attack"' },
   'kill chain': { use: '"the steps of an attack"' },
   // Ordinary words in an IT sense, whose everyday stem ("sunset") would pass the rare-word rule.
+  M365: { use: '"Microsoft 365"' },
   sunsetting: { use: '"retiring" or "switching off"' },
   sunsetted: { use: '"retired" or "switched off"' },
 }
@@ -1127,6 +1128,8 @@ export const itTerms: Record<string, { use: string } | { explain: string }> = {
 export const itTermPatterns: readonly (readonly [string, string])[] = [
   ['{primary|secondary|standby|passive|active} {node|instance}', '"the main server" or "the spare server"'],
   ['{edge|core|border|perimeter} {router|firewall}', '"network equipment"'],
+  ['{primary|secondary|diverse|backup|standby} circuit', '"the main line" or "the backup line"'],
+  ['upstream {provider|carrier}', '"our internet supplier"'],
   ['{security|monitoring|network|storage|software} stack', '"our $1 tools" or "our $1 systems"'],
   ['{report-only|audit-only|audit|enforcement|enforced} mode', '"a test setting that only reports" or "switched on"'],
 ]
@@ -1587,7 +1590,8 @@ const whoFound = 'Say what went wrong and who found it: "Our monitoring showed t
  * caused", "a decision has been taken". Each word also matches its inflections and British spellings.
  */
 export const evasivePatterns: readonly (readonly [string, string])[] = [
-  ['{apologize|apology|sorry|regret} {for|} {any|the|all|all the} {inconvenience|disruption|trouble}', apology],
+  ['{apologize|apology|sorry|regret} {in advance|} {for|} {any|the|all|all the} {inconvenience|disruption|trouble}', apology],
+  ['we are aware of {an|a} {issue|problem|fault}', wentWrong],
   ['{any|the} {inconvenience|disruption} {this|that|which|it|} {may have|might have|could have|has|will have|will|may|might|} {caused|cause}', apology],
   ['{thank you|thanks} for your {patience|understanding|cooperation|continued patience} {and understanding|and patience|and cooperation|}', apology],
   ['appreciate your {patience|understanding|cooperation} {and understanding|and patience|}', apology],
@@ -1614,6 +1618,8 @@ export const wordyPatterns: readonly (readonly [string, readonly string[]])[] = 
   ['for the foreseeable future', ['for now']],
   ['at {a|some} {later|future} {date|stage|point|time}', ['later']],
   ['{hitherto|heretofore}', ['until now']],
+  ['basically', []],
+  ['as a matter of priority', ['first', 'urgently']],
   ['commencement', ['start']],
   ['{with effect from|effective from|as from}', ['from']],
   ['{completely|totally|fully|entirely|absolutely} {eliminate|eradicate|destroy|finish|unique|essential|complete|identical}', ['$2']],

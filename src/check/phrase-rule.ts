@@ -105,7 +105,9 @@ function reportMatch(match: Match<Finding>, context: SentenceContext): void {
   tally.explained.add(term.term)
   if (finding.acronym) tally.acronyms.add(term.term)
   const last = tokens[match.index + match.length - 1]
-  // A term followed at once by an explanation — "ransomware (software that …)" or "ransomware: software …" — is explained.
-  if (last && explainedAfter(last)) return
+  const next = tokens[match.index + match.length]
+  // A term followed at once by an explanation — "ransomware (software that …)" or "ransomware: software …" — is explained,
+  // and so is one whose head word comes first: "the MFA check — the code your phone shows".
+  if ((last && explainedAfter(last)) || (next && !next.afterBreak && explainedAfter(next))) return
   emit('plain/jargon', at, `\`${actual}\` is IT jargon: explain it the first time`, term.explain)
 }
