@@ -9,7 +9,8 @@ import { checkEmail } from './email-checks.ts'
 import { emptyGlossary, type Glossary } from './glossary.ts'
 import { checkLinks, checkOnline, type ExternalLink, type LinkContext, type OnlineOptions } from './links.ts'
 import { checkPlaceholders } from './placeholders.ts'
-import { checkPlainLanguage, createLexicon, type SimplifyPatterns } from './plain-language.ts'
+import { createLexicon, type SimplifyPatterns } from './lexicon.ts'
+import { checkPlainLanguage } from './plain-language.ts'
 import { createEmitter, limitsOf, rules, disabledLines } from './rules.ts'
 import { docSegments } from './segments.ts'
 
@@ -60,14 +61,12 @@ export async function createChecker(config: Config, project: CheckContext, optio
       checkContentSense(doc, emit, today)
       checkLinks(doc.path, segments, context, emit, external)
       checkEmail(email, segments, emit)
-      // Passive wording hurts most in outage notices: checked there by default, in issues once its severity is set.
-      const passive = doc.meta.kind === 'notice' || settings?.rules?.['plain/passive'] !== undefined
-      await checkPlainLanguage(segments, lexicon, limits, emit, { passive, gradeAt: doc.where('title') })
+      await checkPlainLanguage(segments, lexicon, limits, emit, { gradeAt: doc.where('title') })
       return file
     },
     async checkBody(path, text, body) {
       const file = new VFile({ path, value: text })
-      await checkPlainLanguage([{ tree: body, text }], lexicon, limits, createEmitter(file, settings), { passive: false })
+      await checkPlainLanguage([{ tree: body, text }], lexicon, limits, createEmitter(file, settings))
       return file
     },
     async finish() {

@@ -26,9 +26,16 @@ function spokenList(): { counts: Map<string, number>; lowerCase: Set<string> } {
 
 /** How many times in 51 million spoken words the word occurs, in its most frequent form ("provisioned" counts as "provision"). */
 export function spokenCount(word: string): number {
-  const { counts } = spokenList()
-  return Math.max(0, ...formsOf(word).map((form) => counts.get(form) ?? 0))
+  let count = spokenCounts.get(word)
+  if (count === undefined) {
+    const { counts } = spokenList()
+    spokenCounts.set(word, (count = Math.max(0, ...formsOf(word).map((form) => counts.get(form) ?? 0))))
+  }
+  return count
 }
+
+// Each distinct word is looked up once: documents repeat their words, and the names and stems rules ask again.
+const spokenCounts = new Map<string, number>()
 
 /** True when the list has the word, in some form, written in lower case: a word, not only a name. */
 export function spokenInLowerCase(word: string): boolean {

@@ -1115,7 +1115,24 @@ export const itTerms: Record<string, { use: string } | { explain: string }> = {
   'canary token': { use: '"a fake file that alerts us when touched"' },
   'attack chain': { use: '"the steps of the attack"' },
   'kill chain': { use: '"the steps of an attack"' },
+  // Ordinary words in an IT sense, whose everyday stem ("sunset") would pass the rare-word rule.
+  M365: { use: '"Microsoft 365"' },
+  sunsetting: { use: '"retiring" or "switching off"' },
+  sunsetted: { use: '"retired" or "switched off"' },
 }
+
+/**
+ * Jargon made of ordinary words, as patterns (see `expandPattern` in phrases.ts): a kind of equipment or of mode,
+ * named by its role. `$1`, `$2` in `use` stand for the choices made.
+ */
+export const itTermPatterns: readonly (readonly [string, string])[] = [
+  ['{primary|secondary|standby|passive|active} {node|instance}', '"the main server" or "the spare server"'],
+  ['{edge|core|border|perimeter} {router|firewall}', '"network equipment"'],
+  ['{primary|secondary|diverse|backup|standby} circuit', '"the main line" or "the backup line"'],
+  ['upstream {provider|carrier}', '"our internet supplier"'],
+  ['{security|monitoring|network|storage|software} stack', '"our $1 tools" or "our $1 systems"'],
+  ['{report-only|audit-only|audit|enforcement|enforced} mode', '"a test setting that only reports" or "switched on"'],
+]
 
 /** Acronyms and short forms everyone knows: never flagged as unexplained. */
 export const everydayAcronyms = [
@@ -1192,10 +1209,14 @@ export const everydayAcronyms = [
 
 // Sizes and speeds: "5 MB", "10 Gbps".
 const units = /^(?:[KMGTP]i?B|[KMGT]b|[kKMGT]bps|[KMGT]B\/s|[kMG]Hz|mAh|dB|DPI|FPS|PPI)$/
-// Update ids (KB5036893), Windows versions (23H2), function keys (F5), times and ordinals (9AM, 3PM).
-const identifiers = /^(?:KB\d+|\d{2}H\d|F\d{1,2}|\d{1,2}(?:AM|PM)|[A-Z]\d{2,})$/
+// Identifiers, read as one word: letters then at least three digits, as helpdesks and vendors number things:
+// incidents, changes, requests, problems and tasks (INC0012345, CHG0034567, RITM0012345, PRB0040012, TASK0012345),
+// updates and advisories (KB5046617, ADV240001); Windows versions (23H2), function keys (F5), times (9AM, 3PM), and
+// models (X1, T480). Ids with a hyphen or a colon (CVE-2026-1234, SD-4821 and other Jira keys, MS24-001, RHSA-2024:1234)
+// are never words at all (see partsOf in phrases.ts).
+const identifiers = /^(?:[A-Z]{2,}\d{3,}|KB\d+|\d{2}H\d|F\d{1,2}|\d{1,2}(?:AM|PM)|[A-Z]\d{2,})$/
 
-/** True for a capitalised word that is a unit, an update id, a version or a key name rather than an acronym. */
+/** True for a capitalised word that is a unit, an identifier (a ticket, update or advisory number), a version or a key name rather than an acronym. */
 export function isNotAnAcronym(word: string): boolean {
   return units.test(word) || identifiers.test(word)
 }
@@ -1557,6 +1578,67 @@ export const evasive: Record<string, string> = {
   'take this very seriously': 'Say what you are doing about it',
   'monitor the situation': 'Say what you are watching for and when you will update',
 }
+
+const wentWrong = 'Say what went wrong: "a disk failed", "we made a mistake in a setting"'
+const whoDecided = 'Say who decided: "The IT leadership team decided …"'
+const whatYouDid = 'Say what you did: "We have added a second disk so this cannot happen again."'
+const whoFound = 'Say what went wrong and who found it: "Our monitoring showed that a disk had failed."'
+
+/**
+ * Stock phrases as patterns (see `expandPattern` in phrases.ts), so that every tense, article and spelling is found:
+ * "we apologise for any inconvenience", "apologies for the disruption", "we regret any inconvenience this may have
+ * caused", "a decision has been taken". Each word also matches its inflections and British spellings.
+ */
+export const evasivePatterns: readonly (readonly [string, string])[] = [
+  ['{apologize|apology|sorry|regret} {in advance|} {for|} {any|the|all|all the} {inconvenience|disruption|trouble}', apology],
+  ['we are aware of {an|a} {issue|problem|fault}', wentWrong],
+  ['{any|the} {inconvenience|disruption} {this|that|which|it|} {may have|might have|could have|has|will have|will|may|might|} {caused|cause}', apology],
+  ['{thank you|thanks} for your {patience|understanding|cooperation|continued patience} {and understanding|and patience|and cooperation|}', apology],
+  ['appreciate your {patience|understanding|cooperation} {and understanding|and patience|}', apology],
+  ['{a|the} decision {was|has been|had been} {made|taken|reached}', whoDecided],
+  ['it {was|has been|had been} {decided|agreed|determined}', whoDecided],
+  ['{steps|measures|action|actions|precautions} {have been|were|had been} {taken|put in place|implemented}', whatYouDid],
+  ['lessons {have been|were|had been} {learned|learnt}', 'Say what you will do differently'],
+  ['{an|the} {issue|problem|fault|error} {was|has been|had been} {identified|found|detected|discovered|observed}', whoFound],
+  ['{caused by|due to|owing to|as a result of} {a|an} {technical|unexpected|unforeseen|} {issue|problem|error|incident|fault|glitch}', wentWrong],
+  ['{due to|owing to|as a result of} {technical|unforeseen|unexpected} {difficulties|issues|problems|circumstances}', wentWrong],
+  ['{is|are|remains|remain} under investigation', 'Say who is looking into it and when you will say more'],
+]
+
+/**
+ * Wordy phrases as patterns, with their plain words (`$2`: the choice made in the second group). Formal time phrases,
+ * and adverbs or words that repeat what the word beside them says ("completely eliminate", "revert back").
+ */
+export const wordyPatterns: readonly (readonly [string, readonly string[]])[] = [
+  ['{at|as of} {this|the present|the current} {point in time|moment in time|time|juncture|stage}', ['now']],
+  ['{until|till} such time as', ['until']],
+  ['at such time as', ['when']],
+  ['in the {very|} near future', ['soon']],
+  ['at the time of writing', ['now']],
+  ['for the foreseeable future', ['for now']],
+  ['at {a|some} {later|future} {date|stage|point|time}', ['later']],
+  ['{hitherto|heretofore}', ['until now']],
+  ['basically', []],
+  ['as a matter of priority', ['first', 'urgently']],
+  ['commencement', ['start']],
+  ['{with effect from|effective from|as from}', ['from']],
+  ['{completely|totally|fully|entirely|absolutely} {eliminate|eradicate|destroy|finish|unique|essential|complete|identical}', ['$2']],
+  ['very unique', ['unique']],
+  ['{revert|return|reply|refer} back', ['$1']],
+  ['still {remain|continue}', ['$1']],
+  ['{join|combine|merge|connect|link} together', ['$1']],
+  ['{may|might} possibly', ['$1']],
+  ['repeat again', ['repeat']],
+  ['past history', ['history']],
+  ['end result', ['result']],
+  ['final outcome', ['outcome']],
+  ['advance warning', ['warning']],
+  ['new innovation', ['innovation']],
+  ['close proximity', ['near']],
+  ['exact same', ['same']],
+  ['each and every', ['every', 'each']],
+  ['first and foremost', ['first']],
+]
 
 /**
  * Everyday words of office computing that are rare in ordinary speech: the rule for uncommon words never flags them.

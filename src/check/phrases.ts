@@ -221,3 +221,19 @@ export function sentenceTokens(sentence: Sentence): Token[] {
   }
   return tokens
 }
+
+/**
+ * The phrases a pattern stands for: each `{a|b|}` is one of its choices (an empty choice leaves it out), and `$1`, `$2`…
+ * in `replace` stand for the choice made in that group: `{completely|fully} {finish|eliminate}` with `$2`.
+ */
+export function expandPattern(pattern: string, replace: readonly string[] = []): { phrase: string; replace: string[] }[] {
+  const groups = [...pattern.matchAll(/\{([^}]*)\}/g)].map((match) => match[1]!.split('|'))
+  let expanded: string[][] = [[]]
+  for (const choices of groups) expanded = expanded.flatMap((made) => choices.map((choice) => [...made, choice]))
+  const tidy = (text: string) => text.replace(/\s+/g, ' ').trim()
+  return expanded.map((made) => {
+    let k = 0
+    const phrase = tidy(pattern.replace(/\{[^}]*\}/g, () => made[k++]!))
+    return { phrase, replace: replace.map((text) => tidy(text.replace(/\$(\d)/g, (_, n: string) => made[Number(n) - 1] ?? ''))) }
+  })
+}

@@ -13,7 +13,7 @@ export const rules = {
   'plain/sentence-length': { severity: 'warning', about: 'a sentence over `sentence_words` words' },
   'plain/paragraph-length': { severity: 'warning', about: 'a paragraph over `paragraph_words` words' },
   'plain/readability': { severity: 'warning', about: 'a document above the target reading grade' },
-  'plain/passive': { severity: 'warning', about: 'an agentless passive or a stock apology (notices; issues when configured)' },
+  'plain/passive': { severity: 'warning', about: 'an agentless or impersonal passive, or a stock apology or evasion' },
   'content/placeholder': { severity: 'error', about: 'a prompt written by `newsletter new` that was never replaced' },
   'content/file-name': { severity: 'warning', about: 'a notice whose file name still ends in `-notice`' },
   'email/size': { severity: 'error', about: "HTML over Gmail's 102 KB clip (warning from 90 KB)" },

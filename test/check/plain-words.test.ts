@@ -1,9 +1,10 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseDoc } from '../../src/content/load.ts'
-import { createLexicon } from '../../src/check/plain-language.ts'
+import { createLexicon } from '../../src/check/lexicon.ts'
+import { stemsOf } from '../../src/check/rare-word-rule.ts'
 import { wordForms } from '../../src/check/words.ts'
-import { checkFixtures } from '../helpers/check.ts'
+import { checkFixtures, sampleSettings } from '../helpers/check.ts'
 
 // A folder that does not exist: no glossary.yml, only the built-in words.
 const dir = join(import.meta.dirname, '../fixtures/check-plain-words')
@@ -23,11 +24,11 @@ describe('words, not strings', () => {
     expect(wordForms('reimaged')).toContain('reimage')
   })
 
-  it('finds jargon in quotes, brackets, lists and leading labels, and in every form', async () => {
+  // Before issue 26 the quoted "tenants" was flagged too: quoted text is someone else's words now, left as it is.
+  it('finds jargon in brackets, lists and leading labels, and in every form, but not in quotes', async () => {
     expect(await findings('Remediation: we provisioned "tenants" (and endpoints), laptops, endpoints, and phones.\n')).toEqual([
       '8:1 `Remediation` is IT jargon: say "fix" (plain/jargon)',
       '8:17 `provisioned` is IT jargon: say "set up" (plain/jargon)',
-      '8:30 `tenants` is IT jargon: say "our Microsoft 365" or "our account" (plain/jargon)',
       '8:44 `endpoints` is IT jargon: say "laptop, desktop or phone" (plain/jargon)',
       '8:65 `endpoints` is IT jargon: say "laptop, desktop or phone" (plain/jargon)',
     ])
@@ -145,8 +146,12 @@ describe('words, not strings', () => {
     ).toEqual(['10:72 `was changed` does not say who did it (plain/passive)', '10:97 `were made` does not say who did it (plain/passive)'])
   })
 
-  it('leaves passives in issues alone unless plain/passive has a severity', async () => {
-    expect(await findings('Service has been restored.\n')).toEqual([])
+  // Before issue 26 issues were left alone unless plain/passive had a severity; now the rule is on everywhere.
+  it('warns about passives in issues too, and not when plain/passive is off', async () => {
+    expect(await findings('Service has been restored.\n')).toEqual(['8:9 `has been restored` does not say who did it (plain/passive)'])
+    const settings = await sampleSettings({ checks: { rules: { 'plain/passive': 'off' } } })
+    const messages = await checkFixtures(dir, [parseDoc('doc.md', `${front}Service has been restored.\n`, 'issue')], { settings })
+    expect(messages.filter((m) => m.rule === 'plain/passive')).toEqual([])
   })
 })
 
@@ -179,6 +184,69 @@ describe('words nobody says', () => {
   it('flags a rare word at the start of a sentence when it is a word, not a name', async () => {
     expect(await findings('Checksum errors are rising. Okta is down.\n')).toEqual([
       '8:1 `Checksum` is not an everyday word: say it in plain words, or explain it (plain/jargon)',
+    ])
+  })
+})
+
+describe('what a writer never argues with (issue 26)', () => {
+  it('reads an everyday word through its prefix and ending: resubmitting, reprocessed, unpatched, implementation', async () => {
+    expect(await findings('Stop resubmitting forms. Reprocessed orders and unpatched laptops slow the implementation.\n')).toEqual([])
+    expect(stemsOf('resubmitting')).toContain('submit')
+    expect(stemsOf('hierarchical')).toContain('hierarchy')
+  })
+
+  it('never takes a ticket, change, update or advisory number for an acronym', async () => {
+    const ids = 'See INC0012345, CHG0034567, RITM0012345, PRB0040012 and KB5046617; Jira key SD-4821, advisories MS24-001, ADV240001 and CVE-2026-1234.'
+    expect(await findings(`${ids}\n`)).toEqual([])
+  })
+
+  it('leaves the words of a capitalised name alone, but not its acronyms nor a listed term written in capitals', async () => {
+    expect(await findings('Microsoft Defender for Endpoint runs on our Microsoft Enterprise Agreement. SAP is slow.\n')).toEqual([])
+    expect(await findings('Our Purview DLP is on. Conditional Access blocks it.\n')).toEqual([
+      '8:13 `DLP` is IT jargon: say "rules that stop sensitive data leaving the company" (plain/jargon)',
+      '8:24 `Conditional Access` is IT jargon: say "rules about which devices and places you can sign in from" (plain/jargon)',
+    ])
+  })
+
+  it("does not check someone else's words: quotes, single quotes used as quotes, backticks and bold UI labels", async () => {
+    const text = [
+      'The scam email says "Please be advised that your credentials expire" and \'Kindly utilise the portal\'.',
+      "Type `leverage` and select **Leverage synergy**. Our users' files are safe.",
+      '**Remediation:** we fixed it.',
+    ]
+    expect(await findings(`${text.join('\n\n')}\n`)).toEqual(['12:3 `Remediation` is IT jargon: say "fix" (plain/jargon)'])
+  })
+
+  it('counts an acronym spelled out anywhere earlier, or explained after a dash or a colon', async () => {
+    const text = ['The new Building Management System is in.', 'Next month, BMS starts.', 'CMDB — the list of our kit — is new. FM: the facilities team.']
+    expect(await findings(`${text.join('\n\n')}\n`)).toEqual([])
+    expect(await findings('Every app gets a new EA.\n')).toEqual(['8:22 `EA` is not spelled out the first time it is used (plain/acronym)'])
+  })
+
+  it('flags impersonal and agentless passives, "caused by" unless we say it was us', async () => {
+    expect(await findings('It is acknowledged that mail was slow. The outage was caused by a faulty disk. This was caused by our mistake.\n')).toEqual([
+      '8:1 `It is acknowledged that` does not say who did it (plain/passive)',
+      '8:51 `was caused by` does not say who did it (plain/passive)',
+    ])
+  })
+
+  it('finds stock apologies and evasions in every tense, spelling and article', async () => {
+    const text = 'Apologies for the disruption. We regret any inconvenience this may have caused. A decision has been taken.'
+    expect((await findings(`${text}\n`)).map((line) => line.replace(/ is a stock.*/, ''))).toEqual([
+      '8:1 `Apologies for the disruption`',
+      '8:34 `regret any inconvenience`',
+      '8:81 `A decision has been taken`',
+    ])
+  })
+
+  it('finds formal conditionals, manner and time phrases, and redundant adverbs', async () => {
+    const text = 'Should you spot a scam, call us. Work in a careful manner until such time as we completely eliminate the queue, then revert back.'
+    expect(await findings(`${text}\n`)).toEqual([
+      '8:1 Prefer plain words: `Should you`, use `if you` instead (plain/simpler)',
+      '8:39 Prefer plain words: `in a careful manner`, say how in a word (plain/simpler)',
+      '8:59 Prefer plain words: `until such time as`, use `until` instead (plain/simpler)',
+      '8:81 Prefer plain words: `completely eliminate`, use `eliminate` instead (plain/simpler)',
+      '8:118 Prefer plain words: `revert back`, use `revert` instead (plain/simpler)',
     ])
   })
 })
