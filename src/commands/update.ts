@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { collectMessages, formatText } from '../check/report.ts'
-import { isDateTime, noticeStates } from '../content/fields.ts'
+import { dateTimeProblem, noticeStates } from '../content/fields.ts'
 import { parseDoc } from '../content/load.ts'
 import type { NoticeState } from '../content/types.ts'
 import { appendNoticeUpdate, minuteIn } from '../content/update-notice.ts'
@@ -34,7 +34,7 @@ export const updateCommand: Command = {
     if (text === '' || /[\u0000-\u0008\u000b-\u001f\u007f]/.test(text))
       throw new NewsletterError('Say what readers need to know now: --text "The cause is …" (text, no control characters)', 'usage')
     const nextUpdate = typeof values['next-update'] === 'string' ? values['next-update'] : undefined
-    const badTime = nextUpdate === undefined ? undefined : isDateTime(nextUpdate)
+    const badTime = nextUpdate === undefined ? undefined : dateTimeProblem(nextUpdate)
     if (badTime) throw new NewsletterError(`--next-update ${badTime.reason}`, 'usage', undefined, { hint: badTime.hint })
 
     const found = await loadNotice(root, slug)

@@ -3,15 +3,15 @@ import type { Check, Fields } from './schema.ts'
 const text = { kind: 'string' } as const
 const textList = { kind: 'list', of: text } as const
 
-/** A real calendar date written YYYY-MM-DD. */
-export const isDate: Check = (value) => {
+/** The problem with a date, or nothing when it is a real calendar date written YYYY-MM-DD. */
+export const dateProblem: Check = (value) => {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
   if (match && validDay(Number(match[1]), Number(match[2]), Number(match[3]))) return undefined
   return { reason: `must be a date written YYYY-MM-DD, got \`${value}\``, hint: `Write it like ${exampleDate}` }
 }
 
-/** A date and time, as ISO 8601 without seconds required: 2026-10-14T08:10. */
-export const isDateTime: Check = (value) => {
+/** The problem with a date and time, or nothing when it is ISO 8601 without seconds required: 2026-10-14T08:10. */
+export const dateTimeProblem: Check = (value) => {
   const match = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})?$/.exec(value)
   if (match && validDay(Number(match[1]), Number(match[2]), Number(match[3])) && Number(match[4]) < 24 && Number(match[5]) < 60) {
     return undefined
@@ -33,12 +33,12 @@ const maxLength =
 
 const rollout: Check = (value) => {
   const [start, end, ...rest] = value.split('/')
-  if (rest.length === 0 && start && !isDate(start) && (end === undefined || (!isDate(end) && end >= start))) return undefined
+  if (rest.length === 0 && start && !dateProblem(start) && (end === undefined || (!dateProblem(end) && end >= start))) return undefined
   return { reason: `must be a date or a range of dates, got \`${value}\``, hint: 'Write 2026-11-12, or 2026-11-12/2026-11-14 for a range' }
 }
 
 const eta: Check = (value) =>
-  /^\d{4}-(0[1-9]|1[0-2])$/.test(value) || !isDate(value)
+  /^\d{4}-(0[1-9]|1[0-2])$/.test(value) || !dateProblem(value)
     ? undefined
     : { reason: `must be a month (YYYY-MM) or a date (YYYY-MM-DD), got \`${value}\``, hint: 'Write 2027-01 or 2027-01-15' }
 
@@ -57,11 +57,11 @@ const tag: Check = (value) =>
 
 const common = {
   title: { spec: { kind: 'string', check: maxLength(120) }, required: true },
-  date: { spec: { kind: 'string', check: isDate }, required: true },
+  date: { spec: { kind: 'string', check: dateProblem }, required: true },
   status: { spec: { kind: 'enum', values: ['draft', 'review', 'approved'] }, default: 'draft' },
   summary: { spec: text, required: true },
   approved_by: { spec: text },
-  approved_at: { spec: { kind: 'string', check: isDateTime } },
+  approved_at: { spec: { kind: 'string', check: dateTimeProblem } },
   approved_digest: { spec: text },
 } as const satisfies Fields
 
@@ -133,8 +133,8 @@ export const issueFields = {
         kind: 'object',
         fields: {
           service: { spec: text, required: true },
-          start: { spec: { kind: 'string', check: isDateTime }, required: true },
-          end: { spec: { kind: 'string', check: isDateTime } },
+          start: { spec: { kind: 'string', check: dateTimeProblem }, required: true },
+          end: { spec: { kind: 'string', check: dateTimeProblem } },
           impact: { spec: text, required: true },
           cause: { spec: text },
           fix: { spec: text },
@@ -168,19 +168,19 @@ export const noticeFields = {
     spec: {
       kind: 'object',
       fields: {
-        start: { spec: { kind: 'string', check: isDateTime }, required: true },
-        end: { spec: { kind: 'string', check: isDateTime }, required: true },
+        start: { spec: { kind: 'string', check: dateTimeProblem }, required: true },
+        end: { spec: { kind: 'string', check: dateTimeProblem }, required: true },
       },
     },
   },
-  next_update: { spec: { kind: 'string', check: isDateTime } },
+  next_update: { spec: { kind: 'string', check: dateTimeProblem } },
   updates: {
     spec: {
       kind: 'list',
       of: {
         kind: 'object',
         fields: {
-          time: { spec: { kind: 'string', check: isDateTime }, required: true },
+          time: { spec: { kind: 'string', check: dateTimeProblem }, required: true },
           state: { spec: { kind: 'enum', values: allStates } },
           text: { spec: text, required: true },
         },
