@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import type { Command } from './command.ts'
 import { loadConfig } from '../config.ts'
-import { isDate } from '../content/fields.ts'
+import { dateProblem } from '../content/fields.ts'
 import { loadContent } from '../content/load.ts'
 import { defaultIssueDate, issueTemplate, noticeTemplate, previousMonth, type IssueDraft } from '../content/new-doc.ts'
 import { countTickets } from '../content/tickets.ts'
@@ -23,7 +23,7 @@ export const newCommand: Command = {
   },
   async run(values, _positionals, io, root) {
     const date = values.date === undefined ? undefined : String(values.date)
-    if (date !== undefined && isDate(date)) throw new NewsletterError(`--date must be YYYY-MM-DD, got \`${date}\``, 'usage')
+    if (date !== undefined && dateProblem(date)) throw new NewsletterError(`--date must be YYYY-MM-DD, got \`${date}\``, 'usage')
     const ticketsPath = values['from-tickets'] === undefined ? undefined : String(values['from-tickets'])
     if (values.notice && ticketsPath) throw new NewsletterError("--from-tickets fills in an issue's top question; it cannot be used with --notice", 'usage')
     const { file, config } = await loadConfig({ root })

@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { collectMessages, formatText } from '../check/report.ts'
 import { needsApproval } from '../content/approval.ts'
 import { minuteIn } from '../content/clock.ts'
-import { isDateTime } from '../content/fields.ts'
+import { dateTimeProblem } from '../content/fields.ts'
 import { parseDoc } from '../content/load.ts'
 import { isNoticeClosed } from '../content/revisions.ts'
 import type { Notice, NoticeState } from '../content/types.ts'
@@ -37,7 +37,7 @@ export const updateCommand: Command = {
     if (text === '' || /[\u0000-\u0008\u000b-\u001f\u007f]/.test(text))
       throw new NewsletterError('Say what readers need to know now: --text "The cause is …" (text, no control characters)', 'usage')
     const nextUpdate = typeof values['next-update'] === 'string' ? values['next-update'] : undefined
-    const badTime = nextUpdate === undefined ? undefined : isDateTime(nextUpdate)
+    const badTime = nextUpdate === undefined ? undefined : dateTimeProblem(nextUpdate)
     if (badTime) throw new NewsletterError(`--next-update ${badTime.reason}`, 'usage', undefined, { hint: badTime.hint })
 
     const opened = await openDocument(root, slug, { kind: 'notice', refusal: 'Not updated' })

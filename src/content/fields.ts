@@ -1,17 +1,23 @@
-import type { Check, Fields } from './schema.ts'
+import type { Check, DocFields } from './schema.ts'
 
-const text = { kind: 'string' } as const
-const textList = { kind: 'list', of: text } as const
+// Which texts are prose, and how readers see them, is declared here once: the renderer turns every `markdown` text
+// into HTML and the writing checks read every prose text, both by walking these specs (see ProseKind in schema.ts).
+const markdown = { kind: 'string', prose: 'markdown' } as const
+const markdownList = { kind: 'list', of: markdown } as const
+const title = { kind: 'string', prose: 'title' } as const
+const plain = { kind: 'string', prose: 'plain' } as const
+/** A name or an id, shown as written and not read as prose: a product, a KB number, who approved. */
+const notProse = { kind: 'string', prose: false } as const
 
-/** A real calendar date written YYYY-MM-DD. */
-export const isDate: Check = (value) => {
+/** The problem with a date, or nothing when it is a real calendar date written YYYY-MM-DD. */
+export const dateProblem: Check = (value) => {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
   if (match && validDay(Number(match[1]), Number(match[2]), Number(match[3]))) return undefined
   return { reason: `must be a date written YYYY-MM-DD, got \`${value}\``, hint: `Write it like ${exampleDate}` }
 }
 
-/** A date and time, as ISO 8601 without seconds required: 2026-10-14T08:10. */
-export const isDateTime: Check = (value) => {
+/** The problem with a date and time, or nothing when it is ISO 8601 without seconds required: 2026-10-14T08:10. */
+export const dateTimeProblem: Check = (value) => {
   const match = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})?$/.exec(value)
   if (match && validDay(Number(match[1]), Number(match[2]), Number(match[3])) && Number(match[4]) < 24 && Number(match[5]) < 60) {
     return undefined
@@ -33,12 +39,12 @@ const maxLength =
 
 const rollout: Check = (value) => {
   const [start, end, ...rest] = value.split('/')
-  if (rest.length === 0 && start && !isDate(start) && (end === undefined || (!isDate(end) && end >= start))) return undefined
+  if (rest.length === 0 && start && !dateProblem(start) && (end === undefined || (!dateProblem(end) && end >= start))) return undefined
   return { reason: `must be a date or a range of dates, got \`${value}\``, hint: 'Write 2026-11-12, or 2026-11-12/2026-11-14 for a range' }
 }
 
 const eta: Check = (value) =>
-  /^\d{4}-(0[1-9]|1[0-2])$/.test(value) || !isDate(value)
+  /^\d{4}-(0[1-9]|1[0-2])$/.test(value) || !dateProblem(value)
     ? undefined
     : { reason: `must be a month (YYYY-MM) or a date (YYYY-MM-DD), got \`${value}\``, hint: 'Write 2027-01 or 2027-01-15' }
 
@@ -55,58 +61,63 @@ const tag: Check = (value) =>
     ? undefined
     : { reason: `must be lower-case letters, digits and dashes, got \`${value}\``, hint: `Write it as ${value.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}` }
 
+const date = { kind: 'string', check: dateProblem, prose: false } as const
+const dateTime = { kind: 'string', check: dateTimeProblem, prose: false } as const
+
+// Keys are declared in the order the email shows them: the writing checks read the prose in this order, so a term
+// explained in the threat's summary counts as explained in a patch below it.
 const common = {
-  title: { spec: { kind: 'string', check: maxLength(120) }, required: true },
-  date: { spec: { kind: 'string', check: isDate }, required: true },
+  title: { spec: { ...title, check: maxLength(120) }, required: true },
+  date: { spec: date, required: true },
   status: { spec: { kind: 'enum', values: ['draft', 'review', 'approved'] }, default: 'draft' },
-  summary: { spec: text, required: true },
-  approved_by: { spec: text },
-  approved_at: { spec: { kind: 'string', check: isDateTime } },
-  approved_digest: { spec: text },
-} as const satisfies Fields
+  summary: { spec: markdown, required: true },
+  approved_by: { spec: notProse },
+  approved_at: { spec: dateTime },
+  approved_digest: { spec: notProse },
+} as const satisfies DocFields
 
 /** Front matter of a monthly issue (`content/issues/*.md`). */
 export const issueFields = {
   ...common,
   issue: { spec: { kind: 'integer', min: 1 }, required: true },
-  tags: { spec: { kind: 'list', of: { kind: 'string', check: tag } }, default: [] },
+  tags: { spec: { kind: 'list', of: { kind: 'string', check: tag, prose: false } }, default: [] },
+  threat: {
+    spec: {
+      kind: 'object',
+      fields: {
+        name: { spec: title, required: true },
+        summary: { spec: markdown, required: true },
+        signs: { spec: markdownList, default: [] },
+        actions: { spec: markdownList, default: [] },
+        report: { spec: { kind: 'string', check: reportLink, prose: false } },
+      },
+    },
+  },
   patches: {
     spec: {
       kind: 'list',
       of: {
         kind: 'object',
         fields: {
-          title: { spec: text, required: true },
-          id: { spec: text },
-          product: { spec: text },
+          title: { spec: title, required: true },
+          id: { spec: notProse },
+          product: { spec: notProse },
           severity: { spec: { kind: 'enum', values: ['critical', 'important', 'moderate', 'low'] } },
-          cves: { spec: { kind: 'list', of: { kind: 'string', check: cve } }, default: [] },
-          rollout: { spec: { kind: 'string', check: rollout } },
+          cves: { spec: { kind: 'list', of: { kind: 'string', check: cve, prose: false } }, default: [] },
+          rollout: { spec: { kind: 'string', check: rollout, prose: false } },
           restart: { spec: { kind: 'boolean' } },
-          action: { spec: text },
+          action: { spec: markdown },
         },
       },
     },
     default: [],
   },
-  threat: {
-    spec: {
-      kind: 'object',
-      fields: {
-        name: { spec: text, required: true },
-        summary: { spec: text, required: true },
-        signs: { spec: textList, default: [] },
-        actions: { spec: textList, default: [] },
-        report: { spec: { kind: 'string', check: reportLink } },
-      },
-    },
-  },
   top_question: {
     spec: {
       kind: 'object',
       fields: {
-        question: { spec: text, required: true },
-        answer: { spec: text, required: true },
+        question: { spec: plain, required: true },
+        answer: { spec: markdown, required: true },
         asked: { spec: { kind: 'integer', min: 0 } },
       },
     },
@@ -117,10 +128,10 @@ export const issueFields = {
       of: {
         kind: 'object',
         fields: {
-          name: { spec: text, required: true },
+          name: { spec: title, required: true },
           status: { spec: { kind: 'enum', values: ['planned', 'on-track', 'at-risk', 'delayed', 'done'] }, required: true },
-          summary: { spec: text },
-          eta: { spec: { kind: 'string', check: eta } },
+          summary: { spec: markdown },
+          eta: { spec: { kind: 'string', check: eta, prose: false } },
         },
       },
     },
@@ -132,18 +143,18 @@ export const issueFields = {
       of: {
         kind: 'object',
         fields: {
-          service: { spec: text, required: true },
-          start: { spec: { kind: 'string', check: isDateTime }, required: true },
-          end: { spec: { kind: 'string', check: isDateTime } },
-          impact: { spec: text, required: true },
-          cause: { spec: text },
-          fix: { spec: text },
+          service: { spec: plain, required: true },
+          start: { spec: dateTime, required: true },
+          end: { spec: dateTime },
+          impact: { spec: markdown, required: true },
+          cause: { spec: markdown },
+          fix: { spec: markdown },
         },
       },
     },
     default: [],
   },
-} as const satisfies Fields
+} as const satisfies DocFields
 
 /** What a notice is about: something broke, or work IT planned. */
 export const noticeKinds = ['incident', 'maintenance'] as const
@@ -160,32 +171,32 @@ const allStates = [...noticeStates.incident, ...noticeStates.maintenance]
 export const noticeFields = {
   ...common,
   kind: { spec: { kind: 'enum', values: noticeKinds }, default: 'incident' },
-  service: { spec: text, required: true },
+  service: { spec: plain, required: true },
   state: { spec: { kind: 'enum', values: allStates }, required: true },
-  impact: { spec: text, required: true },
-  workaround: { spec: text },
+  impact: { spec: markdown, required: true },
+  workaround: { spec: markdown },
   window: {
     spec: {
       kind: 'object',
       fields: {
-        start: { spec: { kind: 'string', check: isDateTime }, required: true },
-        end: { spec: { kind: 'string', check: isDateTime }, required: true },
+        start: { spec: dateTime, required: true },
+        end: { spec: dateTime, required: true },
       },
     },
   },
-  next_update: { spec: { kind: 'string', check: isDateTime } },
+  next_update: { spec: dateTime },
   updates: {
     spec: {
       kind: 'list',
       of: {
         kind: 'object',
         fields: {
-          time: { spec: { kind: 'string', check: isDateTime }, required: true },
+          time: { spec: dateTime, required: true },
           state: { spec: { kind: 'enum', values: allStates } },
-          text: { spec: text, required: true },
+          text: { spec: markdown, required: true },
         },
       },
     },
     default: [],
   },
-} as const satisfies Fields
+} as const satisfies DocFields

@@ -2,7 +2,7 @@ import { noticeStates } from './fields.ts'
 import type { NoticeMeta, NoticeState, NoticeUpdate } from './types.ts'
 
 /** A notice's revision: one per update, so the first update is revision 1 (a notice without updates is revision 1 too). */
-export function noticeRevision(meta: Pick<NoticeMeta, 'updates'>): number {
+export function noticeRevision(meta: { updates: readonly unknown[] }): number {
   return Math.max(1, meta.updates.length)
 }
 
@@ -23,13 +23,13 @@ export function noticeSubject(meta: Pick<NoticeMeta, 'state' | 'title'>): string
 }
 
 /** A notice's updates split for reading: the latest one, then the earlier ones newest first. */
-export interface OrderedUpdates {
-  latest?: NoticeUpdate
-  earlier: NoticeUpdate[]
+export interface OrderedUpdates<U = NoticeUpdate> {
+  latest?: U
+  earlier: U[]
 }
 
-/** Split the updates by time (newest first; of two at the same minute, the one written later is newer). */
-export function orderUpdates(updates: readonly NoticeUpdate[]): OrderedUpdates {
+/** Split the updates by time (newest first; of two at the same minute, the one written later is newer), as read or rendered. */
+export function orderUpdates<U extends Pick<NoticeUpdate, 'time'>>(updates: readonly U[]): OrderedUpdates<U> {
   const newestFirst = updates
     .map((update, index) => ({ update, index }))
     .sort((a, b) => minute(b.update.time).localeCompare(minute(a.update.time)) || b.index - a.index)

@@ -12,9 +12,23 @@ export interface Problem {
 /** A string check: returns a problem, or nothing when the value is fine. */
 export type Check = (value: string) => Problem | undefined
 
+/**
+ * How readers see a front-matter text, which decides how it is rendered and checked: `markdown` becomes HTML (a lone
+ * paragraph inline), `title` is shown as written as a heading or a name (too short to explain a term in), `plain` is
+ * shown as written. The writing checks read all three.
+ */
+export type ProseKind = 'markdown' | 'title' | 'plain'
+
+/** A text value: what it must look like, and whether readers see it as prose (`false`: an id, a date, a link). */
+export interface StringSpec {
+  readonly kind: 'string'
+  readonly check?: Check
+  readonly prose?: ProseKind | false
+}
+
 /** The shape a front-matter value must have. */
 export type Spec =
-  | { readonly kind: 'string'; readonly check?: Check }
+  | StringSpec
   | { readonly kind: 'integer'; readonly min: number }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'enum'; readonly values: readonly string[] }
@@ -32,26 +46,44 @@ export interface Field {
 /** The keys an object may have. */
 export type Fields = Readonly<Record<string, Field>>
 
-/** The TypeScript type of a value that passed `spec`: declared once, at runtime, so type and validator cannot drift. */
-export type Infer<S> = S extends { kind: 'string' }
-  ? string
-  : S extends { kind: 'integer' }
-    ? number
-    : S extends { kind: 'boolean' }
-      ? boolean
-      : S extends { kind: 'enum'; values: readonly (infer V)[] }
-        ? V
-        : S extends { kind: 'list'; of: infer O }
-          ? Infer<O>[]
-          : S extends { kind: 'object'; fields: infer F }
-            ? InferFields<F>
-            : never
+/**
+ * A document's spec: every text in it says whether it is prose, so a new field cannot be left out of rendering and
+ * checking by forgetting it.
+ */
+export type DocSpec =
+  | (StringSpec & { readonly prose: ProseKind | false })
+  | Exclude<Spec, { kind: 'string' | 'list' | 'object' }>
+  | { readonly kind: 'list'; readonly of: DocSpec }
+  | { readonly kind: 'object'; readonly fields: DocFields }
+
+/** The keys of a document's front matter, or of an object in it. */
+export type DocFields = Readonly<Record<string, Field & { readonly spec: DocSpec }>>
+
+/**
+ * The TypeScript type of a value that passed `spec`: declared once, at runtime, so type and validator cannot drift.
+ * `M` is the type of its Markdown texts: a string as read, rendered prose once `mapMarkdown` has turned them.
+ */
+export type Infer<S, M = string> = S extends { kind: 'string'; prose: 'markdown' }
+  ? M
+  : S extends { kind: 'string' }
+    ? string
+    : S extends { kind: 'integer' }
+      ? number
+      : S extends { kind: 'boolean' }
+        ? boolean
+        : S extends { kind: 'enum'; values: readonly (infer V)[] }
+          ? V
+          : S extends { kind: 'list'; of: infer O }
+            ? Infer<O, M>[]
+            : S extends { kind: 'object'; fields: infer F }
+              ? InferFields<F, M>
+              : never
 
 type Always<F> = { [K in keyof F]: F[K] extends { required: true } | { default: unknown } ? K : never }[keyof F]
 
 /** The TypeScript type of an object validated against `fields`: required and defaulted keys are always there. */
-export type InferFields<F> = { -readonly [K in Always<F>]: F[K] extends { spec: infer S } ? Infer<S> : never } & {
-  -readonly [K in Exclude<keyof F, Always<F>>]?: F[K] extends { spec: infer S } ? Infer<S> : never
+export type InferFields<F, M = string> = { -readonly [K in Always<F>]: F[K] extends { spec: infer S } ? Infer<S, M> : never } & {
+  -readonly [K in Exclude<keyof F, Always<F>>]?: F[K] extends { spec: infer S } ? Infer<S, M> : never
 }
 
 /** A problem found while validating, at a character offset in the YAML source. */
@@ -216,4 +248,47 @@ function editDistance(a: string, b: string): number {
     previous = current
   }
   return previous[b.length]!
+}
+
+/** A text of a validated value that readers see as prose: where it is (`threat.signs.0`), how it is shown, and the text. */
+export interface ProseValue {
+  path: string
+  kind: ProseKind
+  text: string
+}
+
+/** Every prose text of a value validated against `fields`, in the order the keys are declared. */
+export function proseValues(value: object, fields: Fields): ProseValue[] {
+  const found: ProseValue[] = []
+  mapProse(value, { kind: 'object', fields }, '', (text, path, kind) => {
+    found.push({ path, kind, text })
+    return text
+  })
+  return found
+}
+
+/** A value validated against `fields`, with each Markdown text replaced by `render(text, path)` and the rest as it was. */
+export function mapMarkdown<F extends Fields, M>(value: NoInfer<InferFields<F>>, fields: F, render: (text: string, path: string) => M): InferFields<F, M> {
+  // The walk follows the same spec as InferFields: a Markdown text becomes an M, and nothing else changes.
+  return mapProse(value, { kind: 'object', fields }, '', (text, path, kind) => (kind === 'markdown' ? render(text, path) : text)) as InferFields<F, M>
+}
+
+// Keys are visited in the order the spec declares them, and the result keeps the value's own order and keys.
+function mapProse(value: unknown, spec: Spec, path: string, each: (text: string, path: string, kind: ProseKind) => unknown): unknown {
+  switch (spec.kind) {
+    case 'string':
+      return spec.prose ? each(value as string, path, spec.prose) : value
+    case 'list':
+      return (value as unknown[]).map((item, index) => mapProse(item, spec.of, `${path}.${index}`, each))
+    case 'object': {
+      const record = value as Record<string, unknown>
+      const result = { ...record }
+      for (const [key, field] of Object.entries(spec.fields)) {
+        if (record[key] !== undefined) result[key] = mapProse(record[key], field.spec, path ? `${path}.${key}` : key, each)
+      }
+      return result
+    }
+    default:
+      return value
+  }
 }

@@ -1,9 +1,11 @@
 import type { RootContent } from 'mdast'
 import { toString } from 'mdast-util-to-string'
 import { isNoticeClosed, noticeRevision, orderUpdates } from '../content/revisions.ts'
-import type { Doc, IssueMeta, NoticeKind, NoticeMeta, NoticeState, ProjectStatus, Severity } from '../content/types.ts'
+import { issueFields, noticeFields } from '../content/fields.ts'
+import { mapMarkdown, type InferFields } from '../content/schema.ts'
+import type { Doc, IssueMeta, NoticeKind, NoticeState, ProjectStatus, Severity } from '../content/types.ts'
 import { nodesToHtmlMany } from './html.ts'
-import { parseMarkdown } from './parse.ts'
+import { parseProseFields } from './prose-fields.ts'
 
 /** A piece of prose rendered once: sanitized HTML for the email and the site, mdast for the text part. */
 export interface Prose {
@@ -106,8 +108,11 @@ export interface DateOptions {
 export function renderParts(doc: Doc, options: DateOptions = {}): RenderedDoc {
   const dates = dateFormatter(options.locale ?? 'en-GB')
   const { meta } = doc
+  // Which fields are Markdown is the schema's to say: every one it declares becomes Prose here, from the parse the
+  // writing checks read too.
+  const { byPath } = parseProseFields(doc)
   const batch = new ProseBatch()
-  const prose = (markdown: string) => batch.add(markdown)
+  const prose = (_text: string, path: string) => batch.add(byPath.get(path)!.nodes)
   const base = {
     doc,
     kind: meta.kind,
@@ -116,62 +121,47 @@ export function renderParts(doc: Doc, options: DateOptions = {}): RenderedDoc {
     date: meta.date,
     dateLabel: dates.date(meta.date),
     status: meta.status,
-    summary: prose(meta.summary),
     sections: splitSections(doc.body.children),
   }
-  const rendered: RenderedDoc =
-    meta.kind === 'issue' ? { ...base, issue: issueParts(meta, dates, prose) } : { ...base, notice: noticeParts(meta, dates, prose) }
+  let rendered: RenderedDoc
+  if (meta.kind === 'issue') {
+    const issue = mapMarkdown(meta, issueFields, prose)
+    rendered = { ...base, summary: issue.summary, issue: issueParts(issue, dates) }
+  } else {
+    // The schema's `kind:` of a notice is what the pipeline calls noticeKind.
+    const notice = mapMarkdown({ ...meta, kind: meta.noticeKind }, noticeFields, prose)
+    rendered = { ...base, summary: notice.summary, notice: noticeParts(notice, dates) }
+  }
   batch.render(rendered.sections)
   return rendered
 }
 
-type ProseOf = (markdown: string) => Prose
+/** Issue front matter with its Markdown rendered. */
+type IssueProse = InferFields<typeof issueFields, Prose>
+/** Notice front matter with its Markdown rendered; `kind` is the notice's kind (incident or maintenance). */
+type NoticeProse = InferFields<typeof noticeFields, Prose>
 
-function issueParts(meta: IssueMeta, dates: Dates, prose: ProseOf): RenderedIssueParts {
-  const optional = (markdown: string | undefined) => (markdown === undefined ? undefined : prose(markdown))
+function issueParts(meta: IssueProse, dates: Dates): RenderedIssueParts {
   return {
     number: meta.issue,
     tags: meta.tags,
     patches: meta.patches.map((patch) => ({
       ...patch,
       rolloutLabel: patch.rollout && dates.range(...(patch.rollout.split('/') as [string, string?])),
-      action: optional(patch.action),
     })),
-    threat: meta.threat && {
-      name: meta.threat.name,
-      summary: prose(meta.threat.summary),
-      signs: meta.threat.signs.map(prose),
-      actions: meta.threat.actions.map(prose),
-      report: meta.threat.report,
-    },
-    topQuestion: meta.top_question && {
-      question: meta.top_question.question,
-      answer: prose(meta.top_question.answer),
-      asked: meta.top_question.asked,
-    },
+    threat: meta.threat,
+    topQuestion: meta.top_question,
     projects: meta.projects.map((project) => ({
-      name: project.name,
-      status: project.status,
+      ...project,
       statusLabel: projectLabels[project.status],
-      summary: optional(project.summary),
-      eta: project.eta,
       // A finished project has no expected date any more.
       etaLabel: project.status === 'done' || !project.eta ? undefined : project.eta.length === 7 ? dates.shortMonth(project.eta) : dates.range(project.eta),
     })),
-    incidents: meta.incidents.map((incident) => ({
-      service: incident.service,
-      start: incident.start,
-      end: incident.end,
-      when: dates.span(incident.start, incident.end),
-      impact: prose(incident.impact),
-      cause: optional(incident.cause),
-      fix: optional(incident.fix),
-    })),
+    incidents: meta.incidents.map((incident) => ({ ...incident, when: dates.span(incident.start, incident.end) })),
   }
 }
 
-function noticeParts(meta: NoticeMeta, dates: Dates, prose: ProseOf): RenderedNoticeParts {
-  const optional = (markdown: string | undefined) => (markdown === undefined ? undefined : prose(markdown))
+function noticeParts(meta: NoticeProse, dates: Dates): RenderedNoticeParts {
   // Newest update first: readers want the latest news at the top.
   const { latest, earlier } = orderUpdates(meta.updates)
   const newestFirst = [...(latest ? [latest] : []), ...earlier]
@@ -181,17 +171,17 @@ function noticeParts(meta: NoticeMeta, dates: Dates, prose: ProseOf): RenderedNo
     timeLabel: dates.dateTime(update.time),
     state: update.state,
     stateLabel: update.state && stateLabels[update.state],
-    text: prose(update.text),
+    text: update.text,
   }))
   return {
-    noticeKind: meta.noticeKind,
+    noticeKind: meta.kind,
     service: meta.service,
     state: meta.state,
     stateLabel: stateLabels[meta.state],
     revision: noticeRevision(meta),
     closed: isNoticeClosed(meta),
-    impact: prose(meta.impact),
-    workaround: optional(meta.workaround),
+    impact: meta.impact,
+    workaround: meta.workaround,
     window: meta.window && { ...meta.window, label: `${dates.dateTime(meta.window.start)} to ${dates.dateTime(meta.window.end)}` },
     nextUpdate: meta.next_update,
     nextUpdateLabel: meta.next_update && dates.dateTime(meta.next_update),
@@ -220,56 +210,29 @@ export const stateLabels: Record<NoticeState, string> = {
   completed: 'Completed',
 }
 
-/** Front-matter prose (inline Markdown allowed) → Prose; a lone paragraph is unwrapped to inline HTML. */
-export function prose(markdown: string): Prose {
-  const batch = new ProseBatch()
-  const result = batch.add(markdown)
-  batch.render([])
-  return result
-}
-
-const split = '<!--newsletter:split-->'
-
 /**
- * Collects a document's prose fields and renders them together: one Markdown parse and one sanitizing
- * run per document instead of one per field (the per-call set-up of micromark and rehype dominated).
+ * Collects a document's prose fields and renders them together with its sections: one sanitizing run per document
+ * instead of one per field (the per-call set-up of rehype dominated).
  */
 class ProseBatch {
-  private items: { markdown: string; prose: Prose }[] = []
+  private items: Prose[] = []
 
-  /** A Prose whose fields are filled in by `render`. */
-  add(markdown: string): Prose {
-    const prose: Prose = { html: '', nodes: [], inline: false }
-    this.items.push({ markdown, prose })
+  /** A Prose of these parsed nodes, whose HTML is filled in by `render`. */
+  add(nodes: RootContent[]): Prose {
+    // A lone paragraph is shown inline.
+    const prose: Prose = { html: '', nodes, inline: nodes.length === 1 && nodes[0]?.type === 'paragraph' }
+    this.items.push(prose)
     return prose
   }
 
-  /** Parse and render every collected field, and the HTML of the given sections. */
+  /** Render every collected field, and the HTML of the given sections. */
   render(sections: Section[]): void {
-    const parsed = this.parseAll()
-    this.items.forEach(({ prose }, i) => {
-      prose.nodes = parsed[i]!
-      prose.inline = prose.nodes.length === 1 && prose.nodes[0]?.type === 'paragraph'
-    })
-    const html = nodesToHtmlMany([...this.items.map(({ prose }) => prose.nodes), ...sections.map((section) => section.nodes)])
-    this.items.forEach(({ prose }, i) => {
+    const html = nodesToHtmlMany([...this.items.map((prose) => prose.nodes), ...sections.map((section) => section.nodes)])
+    this.items.forEach((prose, i) => {
       // A lone paragraph is shown inline: drop its <p> wrapper.
       prose.html = prose.inline ? html[i]!.replace(/^<p>|<\/p>$/g, '') : html[i]!
     })
     sections.forEach((section, i) => (section.html = html[this.items.length + i]!))
-  }
-
-  // All fields as one document, split again at a comment line. A field that swallows the separator
-  // (an unclosed fence or comment) changes the count, and then each field is parsed on its own.
-  private parseAll(): RootContent[][] {
-    if (this.items.length === 0) return []
-    const children = parseMarkdown(this.items.map(({ markdown }) => markdown).join(`\n\n${split}\n\n`)).children
-    const groups: RootContent[][] = [[]]
-    for (const node of children) {
-      if (node.type === 'html' && node.value === split) groups.push([])
-      else groups[groups.length - 1]!.push(node)
-    }
-    return groups.length === this.items.length ? groups : this.items.map(({ markdown }) => parseMarkdown(markdown).children)
   }
 }
 
