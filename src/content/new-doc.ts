@@ -1,4 +1,4 @@
-import type { Project } from './types.ts'
+import type { ProjectEntry } from './types.ts'
 import type { TicketTally } from './tickets.ts'
 
 /** What a new issue starts from. */
@@ -8,7 +8,7 @@ export interface IssueDraft {
   /** How the month is written for readers, e.g. `December 2026`. */
   monthLabel: string
   /** Projects of the previous issue that are not done yet, and which issue they came from. */
-  projects: Project[]
+  projects: ProjectEntry[]
   previousIssue?: number
   tickets?: TicketTally & { source: string; monthLabel: string }
 }

@@ -16,8 +16,9 @@ export type NoticeMeta = Omit<InferFields<typeof noticeFields>, 'kind'> & { kind
 export type Status = IssueMeta['status']
 export type Patch = IssueMeta['patches'][number]
 export type Severity = NonNullable<Patch['severity']>
-export type Project = IssueMeta['projects'][number]
-export type ProjectStatus = Project['status']
+/** One entry of an issue's `projects:` list (the loaded project folder is `Project` in project/project.ts). */
+export type ProjectEntry = IssueMeta['projects'][number]
+export type ProjectStatus = ProjectEntry['status']
 export type NoticeState = NoticeMeta['state']
 export type IncidentState = (typeof noticeStates.incident)[number]
 export type MaintenanceState = (typeof noticeStates.maintenance)[number]
