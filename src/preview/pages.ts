@@ -48,10 +48,10 @@ export function indexPage(docs: readonly DocSummary[]): string {
     'Newsletter preview',
     `<header><h1>Newsletter preview</h1><p>Every issue and notice, drafts included. Pages reload by themselves when a file is saved.</p></header>
 <main>
-<table class="docs"><thead><tr><th>Kind</th><th>Title</th><th>Date</th><th>Status</th><th>Checks</th><th>File</th></tr></thead>
+<div class="table-scroll"><table class="docs"><thead><tr><th>Kind</th><th>Title</th><th>Date</th><th>Status</th><th>Checks</th><th>File</th></tr></thead>
 <tbody>
 ${rows || '<tr><td colspan="6">No issues or notices in content/ yet.</td></tr>'}
-</tbody></table>
+</tbody></table></div>
 </main>`,
   )
 }
@@ -127,7 +127,7 @@ function inboxTab(from: string, subject: string, html: string, date: string): st
 <div class="row"><span class="from">${e(senderName(from))}</span><span class="subject">${e(subject)}</span><span class="snippet">${snippet}</span><span class="date">${e(date)}</span></div></figure>`
   })
   return `<p>How the message is listed before anyone opens it. The preview text starts with the summary; <span class="after">grey text</span> is what follows the summary in the email, shown when the summary is short.</p>
-<p>Summary: ${text.preheader.length} characters. Full preview text: <q id="inbox-full">${e([text.preheader, text.after.slice(0, 200)].filter(Boolean).join(' '))}</q></p>
+<p>Summary: <span id="inbox-summary-length">${text.visiblePreheader.length}</span> characters. Full preview text: <q id="inbox-full">${e([text.preheader, text.after.slice(0, 200)].filter(Boolean).join(' '))}</q></p>
 <div class="inboxes">${rows.join('\n')}</div>`
 }
 
@@ -199,7 +199,7 @@ ${frame('inverted', `${base}email.html?scheme=invert`, 600, 'Forced inversion, a
 ${frame('unstyled', `${base}email.html?scheme=unstyled`, 600, 'No <style> blocks, as Gmail with other accounts and some Outlook apps show it')}
 </div></section>
 <section id="tab-text" class="tab"><h2>Subject: ${e(view.email.subject)}</h2><pre id="text-part" class="text">${e(view.email.text)}</pre></section>
-<section id="tab-archive" class="tab">${frame('archive-frame', `${base}archive.html`, 1000, 'Archive page')}</section>
+<section id="tab-archive" class="tab"><div class="frames">${frame('archive-frame', `${base}archive.html`, 1000, 'Archive page')}</div></section>
 <section id="tab-checks" class="tab"><h2>Checks</h2><p>${sizeMeter(view.email.bytes)}</p>${checks}</section>
 <section id="tab-source" class="tab">${sourceTab(base, view.email)}</section>
 <section id="tab-reader" class="tab">

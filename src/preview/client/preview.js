@@ -29,25 +29,53 @@ function fit(frame) {
   frame.style.height = Math.ceil(body.scrollHeight + parseFloat(style.marginTop) + parseFloat(style.marginBottom)) + 'px'
 }
 
-// From 900 px wide, the desktop and phone frames stay side by side, scaled down together when they do not fit.
+/**
+ * Scale a frame down by `scale` (at most 1). In 75ths: 600 and 375 px frames then scale to whole pixels, so each email
+ * keeps its exact width inside.
+ * @param {HTMLIFrameElement} frame
+ * @param {number} scale
+ */
+function zoom(frame, scale) {
+  if (scale < 1) frame.style.zoom = String(Math.floor(scale * 75) / 75)
+}
+
+// From 900 px wide, the desktop and phone frames stay side by side, scaled down together when they do not fit. A frame
+// wider than its row (a 600 px email on a phone) is scaled down to fit it, so the page never scrolls sideways. The frame,
+// not its figure, is scaled, so its caption keeps its size and wraps.
 function arrange() {
-  for (const row of all('.tab.active .frames.side-by-side', HTMLElement)) {
-    const figures = all(':scope > figure', HTMLElement, row)
-    for (const figure of figures) figure.style.zoom = ''
-    if (innerWidth < 900) continue
-    const gaps = parseFloat(getComputedStyle(row).columnGap) * (figures.length - 1)
-    const natural = figures.reduce((sum, figure) => sum + figure.getBoundingClientRect().width, 0)
-    const scale = Math.min(1, (row.clientWidth - gaps) / natural)
-    // In 75ths: 600 and 375 px frames then scale to whole pixels, so each email keeps its exact width inside.
-    if (scale < 1) for (const figure of figures) figure.style.zoom = String(Math.floor(scale * 75) / 75)
+  for (const row of all('.tab.active .frames', HTMLElement)) {
+    const frames = all(':scope > figure > iframe', HTMLIFrameElement, row)
+    for (const frame of frames) frame.style.zoom = ''
+    const widths = frames.map((frame) => frame.getBoundingClientRect().width)
+    if (row.classList.contains('side-by-side') && innerWidth >= 900) {
+      const gaps = parseFloat(getComputedStyle(row).columnGap) * (frames.length - 1)
+      const scale = (row.clientWidth - gaps) / widths.reduce((sum, width) => sum + width, 0)
+      for (const frame of frames) zoom(frame, scale)
+    } else frames.forEach((frame, i) => zoom(frame, row.clientWidth / (widths[i] ?? 0)))
   }
+}
+
+/**
+ * Scroll the row of tabs sideways, if it must, to bring the selected one into view.
+ * @param {HTMLElement} tab
+ */
+function reveal(tab) {
+  const row = tab.parentElement
+  if (!row) return
+  const box = row.getBoundingClientRect()
+  const own = tab.getBoundingClientRect()
+  if (own.left < box.left) row.scrollLeft -= box.left - own.left
+  else if (own.right > box.right) row.scrollLeft += own.right - box.right
 }
 
 function show() {
   const tabs = all('[data-tab]', HTMLElement)
   const wanted = location.hash.slice(1)
   const id = tabs.some((tab) => tab.dataset.tab === wanted) ? wanted : 'email'
-  for (const tab of tabs) tab.setAttribute('aria-selected', String(tab.dataset.tab === id))
+  for (const tab of tabs) {
+    tab.setAttribute('aria-selected', String(tab.dataset.tab === id))
+    if (tab.dataset.tab === id) reveal(tab)
+  }
   for (const section of all('.tab', HTMLElement)) section.classList.toggle('active', section.id === 'tab-' + id)
   for (const frame of all('.tab.active iframe', HTMLIFrameElement)) {
     if (!frame.getAttribute('src') && frame.dataset.src) frame.src = frame.dataset.src
