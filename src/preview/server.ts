@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path'
 import { formatText } from '../check/report.ts'
 import { escapeHtml } from '../email/personalize.ts'
-import { packageDir } from '../config.ts'
+import { packageDir } from '../package-dir.ts'
 import { defaultEditorUrl, docPage, indexPage, notFoundPage } from './pages.ts'
 import { loadReaders, personalize, type Reader } from './reader.ts'
 import { applyScheme, isScheme, schemes } from './scheme.ts'
