@@ -34,6 +34,31 @@ export default tseslint.config(
     },
   },
   {
+    // The preview page's script runs in the browser: its globals are the window's, and Node's are not there.
+    files: ['src/preview/client/**/*.js'],
+    languageOptions: {
+      globals: {
+        process: 'off',
+        Buffer: 'off',
+        document: 'readonly',
+        location: 'readonly',
+        innerWidth: 'readonly',
+        scrollY: 'readonly',
+        scrollTo: 'readonly',
+        addEventListener: 'readonly',
+        getComputedStyle: 'readonly',
+        DOMParser: 'readonly',
+        EventSource: 'readonly',
+        ResizeObserver: 'readonly',
+        HTMLElement: 'readonly',
+        HTMLFormElement: 'readonly',
+        HTMLIFrameElement: 'readonly',
+        HTMLInputElement: 'readonly',
+        HTMLSelectElement: 'readonly',
+      },
+    },
+  },
+  {
     // Tests look into JSON payloads and match indented YAML and text literally.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-regex-spaces': 'off' },

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { Command } from './commands/command.ts'
 import type { Io } from './io.ts'
 import { NewsletterError } from './errors.ts'
+import { packageDir } from './package-dir.ts'
 
 /**
  * Every command with its one-line summary, in the order `--help` lists them. The summaries live here, not in
@@ -69,9 +72,14 @@ export async function main(argv: string[], io: Io = stdio, root = process.cwd())
     io.out(overview())
     return name ? 0 : 2
   }
+  if (name === '--version' || name === '-v') {
+    io.out(version())
+    return 0
+  }
   const entry = Object.hasOwn(commands, name) ? commands[name] : undefined
   if (!entry) {
-    io.err(`newsletter: unknown command \`${name}\`\n\n${overview()}`)
+    const near = nearestCommand(name)
+    io.err(near ? `Unknown command \`${name}\`: did you mean \`${near}\`?` : `Unknown command \`${name}\`.\n\n${overview()}`)
     return 2
   }
   const command = await entry.load()
@@ -98,10 +106,41 @@ export async function main(argv: string[], io: Io = stdio, root = process.cwd())
   }
 }
 
+function version(): string {
+  return (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string }).version
+}
+
+/** The command a mistyped name most likely meant: at most two edits away, and fewer than half its letters. */
+function nearestCommand(name: string): string | undefined {
+  const typed = name.toLowerCase()
+  let best: { name: string; distance: number } | undefined
+  for (const candidate of Object.keys(commands)) {
+    const distance = editDistance(typed, candidate)
+    if (!best || distance < best.distance) best = { name: candidate, distance }
+  }
+  return best && best.distance <= 2 && best.distance < typed.length / 2 ? best.name : undefined
+}
+
+/** Edits (insert, delete, replace, or swap two neighbours) that turn `a` into `b`: `sned` is one from `send`. */
+function editDistance(a: string, b: string): number {
+  // rows[i][j]: the distance between the first i letters of a and the first j of b.
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let distance = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) distance = Math.min(distance, rows[i - 2]![j - 2]! + 1)
+      rows[i]![j] = distance
+    }
+  }
+  return rows[a.length]![b.length]!
+}
+
 function overview(): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length))
   return [
     'Usage: newsletter <command> [options]',
+    '       newsletter --version',
     '',
     'Commands:',
     ...Object.entries(commands).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`),

@@ -1,7 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { existsSync } from 'node:fs'
-import { dirname, join, relative } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join, relative } from 'node:path'
 import { VFile } from 'vfile'
 import { report } from './errors.ts'
 import type { Check, Fields, InferFields } from './content/schema.ts'
@@ -34,12 +32,8 @@ export interface Config {
   settings: Settings
 }
 
-/** The folder of this package (package.json, src/, layouts/), whether the code runs from src/ or dist/cli/. */
-export const packageDir = findPackageDir(dirname(fileURLToPath(import.meta.url)))
-
-function findPackageDir(dir: string): string {
-  return existsSync(join(dir, 'package.json')) || dirname(dir) === dir ? dir : findPackageDir(dirname(dir))
-}
+// It lives in a module of Node built-ins only, so `newsletter --version` can read package.json without loading this one.
+export { packageDir } from './package-dir.ts'
 
 /** Built-in defaults; the settings file and then flags override them. */
 export const defaults = {

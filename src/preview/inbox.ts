@@ -4,6 +4,8 @@ import { Parser } from 'htmlparser2'
 export interface InboxText {
   /** Text in hidden elements at the top of the body: the preheader the layout puts there. */
   preheader: string
+  /** The preheader as a reader sees it: its filler (invisible characters, non-breaking spaces) left out. */
+  visiblePreheader: string
   /** The visible text that follows it, as far as any inbox shows. */
   after: string
 }
@@ -65,7 +67,7 @@ export function inboxText(html: string, limit = 400): InboxText {
   const tidy = (text: string) => text.replace(invisible, '').replace(/\s+/g, ' ').trim()
   // Filler after the preheader (zero-width characters, non-breaking spaces) shows as nothing but takes up the inbox's
   // characters: that is what stops the snippet running on into the body. Only ordinary white space collapses there.
-  return { preheader: preheader.replace(/[ \t\n\r\f\v]+/g, ' ').trim(), after: tidy(after).slice(0, limit) }
+  return { preheader: preheader.replace(/[ \t\n\r\f\v]+/g, ' ').trim(), visiblePreheader: tidy(preheader), after: tidy(after).slice(0, limit) }
 }
 
 /** The preview text cut at `chars`: how much of the preheader and of what follows fit, and whether it was cut. */

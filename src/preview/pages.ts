@@ -4,7 +4,6 @@ import { clipBytes, warnBytes } from '../check/email-checks.ts'
 import { escapeHtml } from '../email/personalize.ts'
 import { cutInboxText, inboxCuts, inboxText } from './inbox.ts'
 import { missingFields, personalize, type Reader } from './reader.ts'
-import { invertFrameCss } from './scheme.ts'
 import type { DocSummary, DocPreview, SourceFile } from './state.ts'
 
 const e = escapeHtml
@@ -49,10 +48,10 @@ export function indexPage(docs: readonly DocSummary[]): string {
     'Newsletter preview',
     `<header><h1>Newsletter preview</h1><p>Every issue and notice, drafts included. Pages reload by themselves when a file is saved.</p></header>
 <main>
-<table class="docs"><thead><tr><th>Kind</th><th>Title</th><th>Date</th><th>Status</th><th>Checks</th><th>File</th></tr></thead>
+<div class="table-scroll"><table class="docs"><thead><tr><th>Kind</th><th>Title</th><th>Date</th><th>Status</th><th>Checks</th><th>File</th></tr></thead>
 <tbody>
 ${rows || '<tr><td colspan="6">No issues or notices in content/ yet.</td></tr>'}
-</tbody></table>
+</tbody></table></div>
 </main>`,
   )
 }
@@ -128,7 +127,7 @@ function inboxTab(from: string, subject: string, html: string, date: string): st
 <div class="row"><span class="from">${e(senderName(from))}</span><span class="subject">${e(subject)}</span><span class="snippet">${snippet}</span><span class="date">${e(date)}</span></div></figure>`
   })
   return `<p>How the message is listed before anyone opens it. The preview text starts with the summary; <span class="after">grey text</span> is what follows the summary in the email, shown when the summary is short.</p>
-<p>Summary: ${text.preheader.length} characters. Full preview text: <q id="inbox-full">${e([text.preheader, text.after.slice(0, 200)].filter(Boolean).join(' '))}</q></p>
+<p>Summary: <span id="inbox-summary-length">${text.visiblePreheader.length}</span> characters. Full preview text: <q id="inbox-full">${e([text.preheader, text.after.slice(0, 200)].filter(Boolean).join(' '))}</q></p>
 <div class="inboxes">${rows.join('\n')}</div>`
 }
 
@@ -200,7 +199,7 @@ ${frame('inverted', `${base}email.html?scheme=invert`, 600, 'Forced inversion, a
 ${frame('unstyled', `${base}email.html?scheme=unstyled`, 600, 'No <style> blocks, as Gmail with other accounts and some Outlook apps show it')}
 </div></section>
 <section id="tab-text" class="tab"><h2>Subject: ${e(view.email.subject)}</h2><pre id="text-part" class="text">${e(view.email.text)}</pre></section>
-<section id="tab-archive" class="tab">${frame('archive-frame', `${base}archive.html`, 1000, 'Archive page')}</section>
+<section id="tab-archive" class="tab"><div class="frames">${frame('archive-frame', `${base}archive.html`, 1000, 'Archive page')}</div></section>
 <section id="tab-checks" class="tab"><h2>Checks</h2><p>${sizeMeter(view.email.bytes)}</p>${checks}</section>
 <section id="tab-source" class="tab">${sourceTab(base, view.email)}</section>
 <section id="tab-reader" class="tab">
@@ -219,173 +218,3 @@ ${frame('reader-frame', `${base}email.html?reader=${reader}`, 600, `As ${sample.
 export function notFoundPage(what: string): string {
   return shell('Not found', `<header><p><a href="/">All issues and notices</a></p><h1>Not found</h1><p>${e(what)}</p></header>`)
 }
-
-/** The preview's icon: an envelope, as SVG (browsers ask for /favicon.ico whatever the page says). */
-export const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect x="2" y="6" width="28" height="20" rx="3" fill="#0b5cad"/><path d="M4 9l12 9 12-9" fill="none" stroke="#fff" stroke-width="2.5" stroke-linejoin="round"/></svg>
-`
-
-/** The preview page's styles. */
-export const previewCss = `
-body { font: 15px/1.45 system-ui, sans-serif; margin: 0; color: #1f2328; background: #f6f7f9; }
-header, main { padding: 0 24px; }
-header h1 { font-size: 22px; margin: 8px 0; }
-.meta { color: #475467; }
-table.docs { border-collapse: collapse; background: #fff; }
-table.docs th, table.docs td { text-align: left; padding: 6px 12px; border-bottom: 1px solid #eaecf0; }
-tr.draft td { background: #fffaeb; }
-table.docs td:not(:nth-child(2)) { white-space: nowrap; }
-.badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px; font-weight: 600; vertical-align: middle; background: #eaecf0; }
-.badge.status-draft { background: #fec84b; }
-.badge.status-review { background: #b2ddff; }
-.badge.status-approved { background: #abefc6; }
-.badge.broken { background: #fda29b; }
-.ok { color: #067647; } .warn { color: #b54708; } .bad { color: #b42318; }
-.tabs { display: flex; flex-wrap: wrap; gap: 4px; padding: 0 24px; border-bottom: 1px solid #d0d5dd; }
-.tabs a { padding: 8px 14px; white-space: nowrap; text-decoration: none; color: #344054; border-radius: 6px 6px 0 0; }
-.tabs a[aria-selected="true"] { background: #fff; border: 1px solid #d0d5dd; border-bottom-color: #fff; margin-bottom: -1px; color: #101828; font-weight: 600; }
-.tab { display: none; padding: 16px 0; }
-.tab.active { display: block; }
-.frames { display: flex; gap: 24px; align-items: flex-start; flex-wrap: wrap; }
-.frames figure { flex: none; }
-@media (min-width: 900px) { .frames.side-by-side { flex-wrap: nowrap; } }
-figure { margin: 0; }
-figcaption { font-size: 13px; color: #475467; margin-bottom: 4px; }
-iframe.email { border: 0; outline: 1px solid #d0d5dd; background: #fff; height: 400px; display: block; }
-iframe.inverted { ${invertFrameCss} }
-pre.text { background: #fff; border: 1px solid #d0d5dd; padding: 12px; white-space: pre-wrap; max-width: 80ch; }
-ol.problems { list-style: none; padding: 0; margin: 0; max-width: 100ch; }
-li.problem { background: #fff; border: 1px solid #d0d5dd; border-left: 4px solid #b54708; padding: 4px 12px; margin-bottom: 8px; }
-li.problem.error { border-left-color: #b42318; }
-li.problem p { margin: 6px 0; font-family: ui-monospace, monospace; font-size: 13px; }
-li.problem a.at { font-weight: 600; }
-p.hint { color: #475467; }
-pre.excerpt { margin: 6px 0; padding: 6px 8px; background: #f9fafb; overflow-x: auto; font-size: 13px; }
-pre.excerpt .ln { color: #98a2b3; user-select: none; }
-pre.excerpt mark { background: none; color: inherit; }
-pre.excerpt .caret { color: #b42318; font-weight: 700; }
-meter { width: 120px; vertical-align: middle; }
-.inboxes { display: flex; flex-direction: column; gap: 16px; }
-figure.inbox .row { background: #fff; border: 1px solid #d0d5dd; font: 14px/20px Roboto, "Segoe UI", Arial, sans-serif; color: #202124; }
-figure.inbox.desktop .row { display: flex; gap: 12px; align-items: baseline; max-width: 1100px; padding: 8px 12px; white-space: nowrap; }
-figure.inbox.desktop .from { flex: 0 0 170px; font-weight: 700; overflow: hidden; text-overflow: ellipsis; }
-figure.inbox.desktop .subject { font-weight: 700; flex: 0 1 auto; overflow: hidden; text-overflow: ellipsis; }
-figure.inbox.desktop .subject::after { content: " \\2013"; font-weight: 400; color: #5f6368; }
-/* The snippet is cut by character count above; wrapping shows all of that cut whatever the window width. */
-figure.inbox.desktop .snippet { flex: 1 1 0; white-space: normal; color: #5f6368; }
-figure.inbox.phone .row { width: 375px; box-sizing: border-box; padding: 10px 14px; display: grid; grid-template-columns: 1fr auto; }
-figure.inbox.phone .from { font-weight: 700; font-size: 15px; }
-figure.inbox.phone .date { grid-row: 1; grid-column: 2; color: #5f6368; font-size: 12px; }
-figure.inbox.phone .subject { grid-column: 1 / 3; font-weight: 700; }
-figure.inbox.phone .snippet { grid-column: 1 / 3; color: #5f6368; display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
-figure.inbox .date { color: #5f6368; font-size: 12px; }
-.after { color: #98a2b3; }
-#send-test { margin: 4px 0 12px; }
-#send-test output { display: block; white-space: pre-wrap; font: 13px ui-monospace, monospace; margin-top: 4px; }
-.muted { color: #475467; font-weight: 400; font-size: 14px; }
-details summary h2 { display: inline; font-size: 17px; }
-pre.source { background: #fff; border: 1px solid #d0d5dd; padding: 8px 0; max-height: 70vh; overflow: auto; font-size: 12.5px; line-height: 1.45; counter-reset: line; }
-pre.source .line { counter-increment: line; }
-pre.source .line::before { content: counter(line); display: inline-block; width: 4ch; margin-right: 12px; padding-right: 8px; text-align: right; color: #98a2b3; border-right: 1px solid #eaecf0; user-select: none; }
-`
-
-/** The preview page's script: tabs that survive a reload, frames sized and arranged, the test-send button, and reload on save. */
-export const previewJs = `
-const key = document.body.dataset.key
-// A frame in a hidden tab has no layout yet, so frames are sized again whenever their tab is shown.
-// The body, not the root: the root is never shorter than the frame, so the frame could only grow.
-function fit(frame) {
-  const body = frame.contentDocument && frame.contentDocument.body
-  if (!body || body.scrollHeight === 0) return
-  const style = getComputedStyle(body)
-  frame.style.height = Math.ceil(body.scrollHeight + parseFloat(style.marginTop) + parseFloat(style.marginBottom)) + 'px'
-}
-// From 900 px wide, the desktop and phone frames stay side by side, scaled down together when they do not fit.
-function arrange() {
-  for (const row of document.querySelectorAll('.tab.active .frames.side-by-side')) {
-    const figures = [...row.children]
-    for (const figure of figures) figure.style.zoom = ''
-    if (innerWidth < 900) continue
-    const gaps = parseFloat(getComputedStyle(row).columnGap) * (figures.length - 1)
-    const natural = figures.reduce((sum, figure) => sum + figure.getBoundingClientRect().width, 0)
-    const scale = Math.min(1, (row.clientWidth - gaps) / natural)
-    // In 75ths: 600 and 375 px frames then scale to whole pixels, so each email keeps its exact width inside.
-    if (scale < 1) for (const figure of figures) figure.style.zoom = String(Math.floor(scale * 75) / 75)
-  }
-}
-function show() {
-  const tabs = [...document.querySelectorAll('[data-tab]')]
-  const wanted = location.hash.slice(1)
-  const id = tabs.some((tab) => tab.dataset.tab === wanted) ? wanted : 'email'
-  for (const tab of tabs) tab.setAttribute('aria-selected', String(tab.dataset.tab === id))
-  for (const section of document.querySelectorAll('.tab')) section.classList.toggle('active', section.id === 'tab-' + id)
-  for (const frame of document.querySelectorAll('.tab.active iframe')) {
-    if (!frame.getAttribute('src')) frame.src = frame.dataset.src
-    fit(frame)
-  }
-  arrange()
-}
-// Images and fonts arriving late change an email's height: follow its body, not just the load event.
-function watchFrames() {
-  for (const frame of document.querySelectorAll('iframe.email')) {
-    frame.addEventListener('load', () => {
-      fit(frame)
-      if (frame.contentDocument && frame.contentDocument.body) new ResizeObserver(() => fit(frame)).observe(frame.contentDocument.body)
-    })
-  }
-}
-// After a save the new page is swapped in rather than reloaded: quicker, and the event stream, the scroll
-// position, the frames' heights and any addresses typed for a test send all stay.
-async function update() {
-  const response = await fetch(location.href, { cache: 'no-store' }).catch(() => undefined)
-  if (!response || !response.ok || !(response.headers.get('Content-Type') || '').startsWith('text/html')) return location.reload()
-  const next = new DOMParser().parseFromString(await response.text(), 'text/html')
-  for (const frame of document.querySelectorAll('iframe.email')) {
-    const twin = next.getElementById(frame.id)
-    if (twin && frame.style.height) twin.style.height = frame.style.height
-  }
-  const typed = document.querySelector('#send-test input[name="to"]')
-  const twinInput = next.querySelector('#send-test input[name="to"]')
-  if (typed && twinInput) twinInput.value = typed.value
-  const scroll = scrollY
-  document.title = next.title
-  document.body.replaceWith(document.adoptNode(next.body))
-  watchFrames()
-  show()
-  scrollTo(0, scroll)
-}
-addEventListener('hashchange', show)
-addEventListener('resize', arrange)
-watchFrames()
-show()
-document.addEventListener('submit', async (event) => {
-  const form = event.target
-  if (form.id !== 'send-test') return
-  event.preventDefault()
-  const result = document.getElementById('send-result')
-  const button = form.querySelector('button')
-  button.disabled = true
-  result.className = ''
-  result.textContent = 'Sending…'
-  try {
-    const response = await fetch(form.dataset.action, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: form.dataset.token, to: form.elements.to.value }) })
-    const reply = (response.headers.get('Content-Type') || '').startsWith('application/json') ? await response.json() : { ok: false, output: await response.text() }
-    result.className = reply.ok ? 'ok' : 'bad'
-    result.textContent = reply.output
-  } catch (error) {
-    result.className = 'bad'
-    result.textContent = 'The preview did not answer: ' + error.message
-  } finally {
-    button.disabled = false
-  }
-})
-document.addEventListener('change', (event) => {
-  if (event.target.id === 'reader-select') location.href = '?reader=' + event.target.value + '#reader'
-})
-// Saves in a burst are applied one after another, each to the page the one before left.
-let updating = Promise.resolve()
-const events = new EventSource('/events')
-events.addEventListener('change', (event) => {
-  const change = JSON.parse(event.data)
-  if (!key || change.all || change.keys.includes(key)) updating = updating.then(update).catch(() => location.reload())
-})
-`

@@ -12,11 +12,8 @@ export function isScheme(value: string): value is Scheme {
   return (schemes as readonly string[]).includes(value)
 }
 
-// The same filter the preview page puts on the inverted frame; images get it twice, which restores them.
+// The same filter the preview page (client/preview.css) puts on the inverted frame; images get it twice, which restores them.
 const invertFilter = 'invert(1) hue-rotate(180deg)'
-
-/** The CSS the page applies to a force-inverted frame. */
-export const invertFrameCss = `filter: ${invertFilter};`
 
 /**
  * Rewrite an email for one scheme. `dark` turns the email's own `prefers-color-scheme` media queries on or

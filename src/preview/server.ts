@@ -1,8 +1,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { join } from 'node:path'
 import { formatText } from '../check/report.ts'
 import { escapeHtml } from '../email/personalize.ts'
-import { defaultEditorUrl, docPage, favicon, indexPage, notFoundPage, previewCss, previewJs } from './pages.ts'
+import { packageDir } from '../package-dir.ts'
+import { defaultEditorUrl, docPage, indexPage, notFoundPage } from './pages.ts'
 import { loadReaders, personalize, type Reader } from './reader.ts'
 import { applyScheme, isScheme, schemes } from './scheme.ts'
 import { PreviewState, type Change } from './state.ts'
@@ -46,6 +49,24 @@ const security = {
 const pageCsp = "default-src 'self'; img-src * data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
 const emailCsp = "default-src 'none'; img-src * data:; style-src 'unsafe-inline'; font-src *; frame-ancestors 'self'"
 
+// The page's own script, styles and icon are files in src/preview/client/, served as they are; tsc compiles only the
+// TypeScript into dist/cli/, so they are found from the package folder whether the server runs from src/ or dist/cli/.
+const clientDir = join(packageDir, 'src', 'preview', 'client')
+// Browsers ask for /favicon.ico whatever the page links to.
+const clientFiles = [
+  { path: '/preview.css', file: 'preview.css', type: 'text/css' },
+  { path: '/preview.js', file: 'preview.js', type: 'text/javascript' },
+  { path: '/favicon.ico', file: 'favicon.svg', type: 'image/svg+xml' },
+]
+
+/** The client files by the path they are served at, read once so a missing file stops the preview at its start. */
+async function readClientFiles(): Promise<Map<string, { type: string; body: string }>> {
+  const files = await Promise.all(
+    clientFiles.map(async ({ path, file, type }) => [path, { type, body: await readFile(join(clientDir, file), 'utf8') }] as const),
+  )
+  return new Map(files)
+}
+
 /** Start the preview: read everything once, serve it, and re-render what changes on each save. */
 export async function startPreview(options: PreviewOptions = {}): Promise<PreviewServer> {
   const host = options.host ?? '127.0.0.1'
@@ -53,6 +74,7 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
   // The one route that acts (the test send) needs this token, which only the preview's own pages carry.
   const token = randomBytes(24).toString('base64url')
   const readers = await loadReaders(options.recipients)
+  const client = await readClientFiles()
   const state = new PreviewState(root)
   await state.refresh()
 
@@ -88,9 +110,8 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
     if (loopback.has(host) && !isLoopbackHost(request.headers.host, port)) return send(response, 403, 'text/plain', 'Open the preview at its printed address.')
     if (sendPath) return sendTest(request, response, `${sendPath[1]}/${decodeSegment(sendPath[2]!)}`)
     if (path === '/') return send(response, 200, 'text/html', indexPage(state.list()), pageCsp)
-    if (path === '/preview.css') return send(response, 200, 'text/css', previewCss)
-    if (path === '/preview.js') return send(response, 200, 'text/javascript', previewJs)
-    if (path === '/favicon.ico') return send(response, 200, 'image/svg+xml', favicon)
+    const file = client.get(path)
+    if (file) return send(response, 200, file.type, file.body)
     if (path === '/events') return request.method === 'HEAD' ? send(response, 200, 'text/event-stream', '') : openStream(response)
     const match = /^\/(issues|notices)\/([^/]+)(\/(?:email\.html|email\.txt|archive\.html)?)?$/.exec(path)
     const view = match ? await state.view(`${match[1]}/${decodeSegment(match[2]!)}`) : undefined

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { cp, mkdtemp, rm } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -13,7 +13,7 @@ describe('newsletter preview (command line)', () => {
     expect(err.join('\n')).toBe('error: --port must be a number from 0 to 65535, got `eighty`')
   })
 
-  it('prints a 127.0.0.1 address, serves the project it was started in, and stops cleanly on SIGTERM', async () => {
+  it('prints a 127.0.0.1 address, serves the project and the page\u2019s own files from the compiled code, and stops cleanly on SIGTERM', async () => {
     const root = await mkdtemp(join(tmpdir(), 'newsletter-cli-'))
     await cp(sampleContent, join(root, 'content'), { recursive: true })
     await cp('layouts', join(root, 'layouts'), { recursive: true })
@@ -30,6 +30,19 @@ describe('newsletter preview (command line)', () => {
       })
       const index = await (await fetch(url)).text()
       expect(index).toContain('href="/issues/2026-11/"')
+      // dist/cli holds only what tsc compiled: the script, styles and icon come from src/preview/client/ as they are.
+      for (const [path, file, type] of [
+        ['preview.js', 'preview.js', 'text/javascript'],
+        ['preview.css', 'preview.css', 'text/css'],
+        ['favicon.ico', 'favicon.svg', 'image/svg+xml'],
+      ] as const) {
+        const response = await fetch(`${url}${path}`)
+        expect([response.status, response.headers.get('content-type'), await response.text()]).toEqual([
+          200,
+          `${type}; charset=utf-8`,
+          await readFile(join('src/preview/client', file), 'utf8'),
+        ])
+      }
       const exited = new Promise<number | null>((done) => child.on('exit', done))
       child.kill('SIGTERM')
       await expect(exited).resolves.toBe(0)
