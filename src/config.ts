@@ -32,9 +32,6 @@ export interface Config {
   settings: Settings
 }
 
-// It lives in a module of Node built-ins only, so `newsletter --version` can read package.json without loading this one.
-export { packageDir } from './package-dir.ts'
-
 /** Built-in defaults; the settings file and then flags override them. */
 export const defaults = {
   contentDir: 'content',

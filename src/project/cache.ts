@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { packageDir } from '../config.ts'
+import { packageDir } from '../package-dir.ts'
 import { writeAtomic } from './write.ts'
 
 /** A SHA-256 of the parts, each separated so that `ab`+`c` and `a`+`bc` differ. */
