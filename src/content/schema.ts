@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml'
+import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml'
 
 /** The longest front-matter text read: a summary or an answer is a few hundred characters, and the writing checks slow down past this. */
 export const maxTextLength = 20_000
@@ -126,50 +126,8 @@ function walk(node: Node | null, spec: Spec, at: Walk): unknown {
   }
   const label = at.name ? `\`${at.name}\`` : 'The front matter'
   switch (spec.kind) {
-    case 'object': {
-      if (!isMap(node)) return fail(`${label} must be a set of \`key: value\` lines`, nested(spec.fields))
-      const result: Record<string, unknown> = {}
-      const known = Object.keys(spec.fields)
-      for (const pair of node.items as Pair<Node, Node | null>[]) {
-        const keyNode = pair.key
-        const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode)
-        const keyOffset = keyNode?.range?.[0] ?? offset
-        const field = spec.fields[key]
-        if (!field) {
-          const guess = closest(key, known)
-          at.findings.push({
-            reason: `Unknown key \`${key}\`${at.name ? ` in \`${at.name}\`` : ''}`,
-            hint: guess ? `Did you mean \`${guess}\`?` : `Known keys: ${known.join(', ')}`,
-            rule: `${at.area}/unknown-key`,
-            offset: keyOffset,
-          })
-          continue
-        }
-        const valueOffset = pair.value?.range?.[0] ?? keyNode?.range?.[1] ?? keyOffset
-        const path = at.path ? `${at.path}.${key}` : key
-        if (pair.value === null || (isScalar(pair.value) && pair.value.value === null)) {
-          if (field.required) {
-            at.findings.push({ reason: `\`${key}\` is required but has no value`, rule: `${at.area}/${key}`, offset: valueOffset })
-          }
-          at.offsets.set(path, valueOffset)
-          continue
-        }
-        result[key] = walk(pair.value, field.spec, { ...at, name: key, path, offset: valueOffset })
-      }
-      for (const [key, field] of Object.entries(spec.fields)) {
-        const present = node.items.some((pair) => isScalar(pair.key) && String(pair.key.value) === key)
-        if (!present && field.default !== undefined) result[key] = structuredClone(field.default)
-        if (field.required && !present) {
-          at.findings.push({
-            reason: `\`${key}\` is required${at.name ? ` in \`${at.name}\`` : ''}`,
-            hint: `Add a line \`${key}: …\``,
-            rule: `${at.area}/${key}`,
-            offset,
-          })
-        }
-      }
-      return result
-    }
+    case 'object':
+      return isMap(node) ? walkObject(node, spec.fields, at, offset) : fail(`${label} must be a set of \`key: value\` lines`, nested(spec.fields))
     case 'list': {
       if (!isSeq(node)) return fail(`${label} must be a list`, 'Write it as `[a, b]` or as lines starting with `- `')
       return node.items.map((item, index) =>
@@ -291,4 +249,49 @@ function mapProse(value: unknown, spec: Spec, path: string, each: (text: string,
     default:
       return value
   }
+}
+
+/** The keys of a YAML map against the fields of an object spec: unknown keys, missing required ones, defaults. */
+function walkObject(node: YAMLMap, fields: Fields, at: Walk, offset: number): Record<string, unknown> {
+  const result: Record<string, unknown> = {}
+  const known = Object.keys(fields)
+  for (const pair of node.items as Pair<Node, Node | null>[]) {
+    const keyNode = pair.key
+    const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode)
+    const keyOffset = keyNode?.range?.[0] ?? offset
+    const field = fields[key]
+    if (!field) {
+      const guess = closest(key, known)
+      at.findings.push({
+        reason: `Unknown key \`${key}\`${at.name ? ` in \`${at.name}\`` : ''}`,
+        hint: guess ? `Did you mean \`${guess}\`?` : `Known keys: ${known.join(', ')}`,
+        rule: `${at.area}/unknown-key`,
+        offset: keyOffset,
+      })
+      continue
+    }
+    const valueOffset = pair.value?.range?.[0] ?? keyNode?.range?.[1] ?? keyOffset
+    const path = at.path ? `${at.path}.${key}` : key
+    if (pair.value === null || (isScalar(pair.value) && pair.value.value === null)) {
+      if (field.required) {
+        at.findings.push({ reason: `\`${key}\` is required but has no value`, rule: `${at.area}/${key}`, offset: valueOffset })
+      }
+      at.offsets.set(path, valueOffset)
+      continue
+    }
+    result[key] = walk(pair.value, field.spec, { ...at, name: key, path, offset: valueOffset })
+  }
+  for (const [key, field] of Object.entries(fields)) {
+    const present = node.items.some((pair) => isScalar(pair.key) && String(pair.key.value) === key)
+    if (!present && field.default !== undefined) result[key] = structuredClone(field.default)
+    if (field.required && !present) {
+      at.findings.push({
+        reason: `\`${key}\` is required${at.name ? ` in \`${at.name}\`` : ''}`,
+        hint: `Add a line \`${key}: …\``,
+        rule: `${at.area}/${key}`,
+        offset,
+      })
+    }
+  }
+  return result
 }
