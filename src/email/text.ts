@@ -118,7 +118,7 @@ export function renderText(doc: RenderedDoc, settings: Settings, urls: EmailUrls
       ]
         .filter(Boolean)
         .join('\n'),
-      `Was this email useful?\nYes, this helped [${refs.ref(urls.feedbackYes)}] / No [${refs.ref(urls.feedbackNo)}]\nAsk IT a question [${refs.ref(urls.ask)}]`,
+      `Was this useful?\nYes, this helped [${refs.ref(urls.feedbackYes)}] / No [${refs.ref(urls.feedbackNo)}]\nAsk IT a question [${refs.ref(urls.ask)}]`,
       `View this email in your browser:\n${urls.browser}\nPast issues and notices:\n${urls.archive}`,
     ].join('\n\n'),
   )

@@ -102,7 +102,7 @@ describe('the plain-text part', () => {
     expect(issue.text).not.toMatch(/CVE-/)
     expect(issue.html).not.toMatch(/CVE-/)
     expect(issue.text.indexOf('WINDOWS 11 UPDATE: RESTART ON THURSDAY')).toBeLessThan(issue.text.indexOf('PATCHES AND RESTARTS'))
-    expect(issue.text).toContain('Was this email useful?\nYes, this helped [')
+    expect(issue.text).toContain('Was this useful?\nYes, this helped [')
     const ongoing = (await built).find((email) => email.name === 'notice-ongoing')!
     expect(ongoing.text).toContain(
       'Investigating since Fri 20 Nov, 10:05\n\nPrinting is down in York\n========================\n\nExpected back: Fri 20 Nov, 16:00\nNext update: 20 November 2026, 14:00\n',
