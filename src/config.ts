@@ -79,6 +79,20 @@ const envName: Check = (value) =>
         reason: `must be the name of an environment variable (A–Z, 0–9, _), got \`${value}\``,
         hint: 'Write the name, e.g. TEAMS_WEBHOOK_URL, never the URL itself',
       }
+/**
+ * The parts of an issue, in the order they are shown unless `order:` says otherwise: the body's first section (the
+ * lead story), the front-matter blocks, then the rest of the body.
+ */
+export const issueBlocks = ['lead', 'threat', 'patches', 'top_question', 'projects', 'incidents', 'body'] as const
+
+/** One part of an issue that `order:` can move. */
+export type IssueBlock = (typeof issueBlocks)[number]
+
+/** The settings' `order:` made whole: its parts first (each once), then every part it leaves out, in the default order. */
+export function blockOrder(order: readonly IssueBlock[] = []): IssueBlock[] {
+  return [...new Set([...order, ...issueBlocks])]
+}
+
 const millis = { spec: { kind: 'integer', min: 1 } } as const
 
 /** The `send:` keys of the settings file. Times are in milliseconds. */
@@ -127,7 +141,15 @@ export const settingsFields = {
   /** BCP 47 language of the content: `<html lang>` and how dates are written. */
   language: { spec: { kind: 'string' }, default: defaults.language },
   brand: {
-    spec: { kind: 'object', fields: { colour: { spec: { kind: 'string', check: colour }, required: true }, logo: { spec: { kind: 'string', check: https } } } },
+    spec: {
+      kind: 'object',
+      fields: {
+        colour: { spec: { kind: 'string', check: colour }, required: true },
+        logo: { spec: { kind: 'string', check: https } },
+        /** The logo for dark backgrounds (a white logo on a dark inbox), used when the reader's mail app is dark. */
+        logo_dark: { spec: { kind: 'string', check: https } },
+      },
+    },
     required: true,
   },
   contact: {
@@ -151,6 +173,8 @@ export const settingsFields = {
       fields: { editor_url: { spec: { kind: 'string', check: editorUrl } }, test_to: { spec: { kind: 'list', of: { kind: 'string', check: email } } } },
     },
   },
+  /** The order of an issue's parts in the email and on its archive page; parts not listed follow in `issueBlocks` order. */
+  order: { spec: { kind: 'list', of: { kind: 'enum', values: issueBlocks } } },
   /** IANA time zone the times in notices are written in: calendar invites carry it. */
   timezone: { spec: { kind: 'string', check: timeZone }, default: 'UTC' },
   /** Teams and Slack channels that get a post per issue and per notice revision; URLs only from the environment. */

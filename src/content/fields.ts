@@ -185,6 +185,10 @@ export const noticeFields = {
     },
   },
   next_update: { spec: dateTime },
+  /** When an incident's service should work again; an open incident only. */
+  expected_back: { spec: dateTime },
+  /** Mark readers busy in the maintenance's calendar invite (default: free, the window is shown but blocks nothing). */
+  busy: { spec: { kind: 'boolean' }, default: false },
   updates: {
     spec: {
       kind: 'list',

@@ -1,4 +1,5 @@
 import { noticeStates, type noticeFields } from './fields.ts'
+import { isNoticeClosed } from './revisions.ts'
 import type { InferFields, Problem } from './schema.ts'
 import type { NoticeKind } from './types.ts'
 
@@ -10,7 +11,8 @@ export interface NoticeProblem extends Problem {
 
 /**
  * The rules the schema cannot say field by field: each state (the notice's and every update's) belongs to the
- * notice's kind, a maintenance has a window, an incident has none, and a window ends after it starts.
+ * notice's kind, a maintenance has a window, an incident has none, a window ends after it starts, and only an open
+ * incident says when it is expected back.
  */
 export function findNoticeProblems(data: InferFields<typeof noticeFields>): NoticeProblem[] {
   const kind = data.kind
@@ -37,6 +39,17 @@ export function findNoticeProblems(data: InferFields<typeof noticeFields>): Noti
   }
   if (window?.start && window.end && minute(window.end) <= minute(window.start)) {
     problems.push({ path: 'window.end', rule: 'front-matter/window', reason: `\`window.end\` (${window.end}) must be after \`window.start\` (${window.start})`, hint: 'Check the date of the end: work past midnight ends the next day' })
+  }
+  if (data.expected_back && (kind === 'maintenance' || isNoticeClosed(data))) {
+    problems.push({
+      path: 'expected_back',
+      rule: 'front-matter/expected-back',
+      reason:
+        kind === 'maintenance'
+          ? '`expected_back` is for incidents; a maintenance ends at `window.end`'
+          : `\`expected_back\` says when a broken service works again; this notice is \`${data.state}\``,
+      hint: kind === 'maintenance' ? 'Remove `expected_back`, or move the end of the window' : 'Remove `expected_back`: the service is back',
+    })
   }
   return problems
 }

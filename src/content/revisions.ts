@@ -11,15 +11,20 @@ export function isNoticeClosed(meta: Pick<NoticeMeta, 'state'>): boolean {
   return meta.state === noticeStates.incident.at(-1) || meta.state === noticeStates.maintenance.at(-1)
 }
 
-/** A state as a subject line names it: `Identified`, `In progress`. */
-export function stateTitle(state: NoticeState): string {
-  const words = state.replace(/-/g, ' ')
-  return words.charAt(0).toUpperCase() + words.slice(1)
+/** How each notice state is written for readers, in the subject line and the email alike: `[Cause identified] VPN: …`. */
+export const stateLabels: Record<NoticeState, string> = {
+  investigating: 'Investigating',
+  identified: 'Cause identified',
+  monitoring: 'Fixed, monitoring',
+  resolved: 'Resolved',
+  scheduled: 'Scheduled',
+  'in-progress': 'In progress',
+  completed: 'Completed',
 }
 
-/** The email subject of a notice as of its latest update: `[Identified] VPN: people at home cannot connect`. */
+/** The email subject of a notice as of its latest update: `[Cause identified] VPN: people at home cannot connect`. */
 export function noticeSubject(meta: Pick<NoticeMeta, 'state' | 'title'>): string {
-  return `[${stateTitle(meta.state)}] ${meta.title}`
+  return `[${stateLabels[meta.state]}] ${meta.title}`
 }
 
 /** A notice's updates split for reading: the latest one, then the earlier ones newest first. */

@@ -1,9 +1,10 @@
-import type { Settings } from '../config.ts'
+import { blockOrder, type Settings } from '../config.ts'
 import { noticeSubject } from '../content/revisions.ts'
 import { kickerOf, type RenderedDoc } from '../markdown/parts.ts'
 import { inlineText, LinkRefs } from '../markdown/text.ts'
 import { compileMjml, type MjmlRunner } from './compile.ts'
 import { fillLayout, traceLine, type Layouts } from './layout.ts'
+import { exactLineHeights } from './outlook.ts'
 import { renderText } from './text.ts'
 import { emailUrls } from './urls.ts'
 
@@ -38,6 +39,10 @@ export function fillEmailLayout(doc: RenderedDoc, settings: Settings, layouts: L
     urls: emailUrls(doc, settings),
     kicker: kickerOf(doc),
     preheader: inlineText(doc.summary.nodes, new LinkRefs()),
+    order: blockOrder(settings.order),
+    // The body's first section is the lead story; `order:` places it and the rest of the body apart.
+    lead: doc.sections.slice(0, 1),
+    rest: doc.sections.slice(1),
   }
   return { name, data, mjml: fillLayout(layouts, name, data) }
 }
@@ -47,10 +52,10 @@ export async function buildEmail(doc: RenderedDoc, settings: Settings, layouts: 
   // 1. Fill the layout for this kind of document
   const { name, data, mjml } = fillEmailLayout(doc, settings, layouts)
   // 2. Compile with strict validation and includes off; errors point at the layout line
-  const html = await compileMjml(mjml, (line) => traceLine(layouts, name, data, line), run)
+  const html = exactLineHeights(await compileMjml(mjml, (line) => traceLine(layouts, name, data, line), run))
   // 3. The text part comes from the same parts, not from scraping the HTML
   const text = renderText(doc, settings, data.urls)
-  // A notice's subject names its state, so each revision reads as news in the inbox: `[Identified] VPN: …`.
+  // A notice's subject names its state, so each revision reads as news in the inbox: `[Cause identified] VPN: …`.
   const subject = doc.notice ? noticeSubject({ state: doc.notice.state, title: doc.title }) : doc.title
   return { kind: doc.kind, slug: doc.slug, subject, html, text, bytes: Buffer.byteLength(html), mjml }
 }

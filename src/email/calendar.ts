@@ -16,6 +16,8 @@ export interface CalendarEvent {
   summary: string
   description: string
   url: string
+  /** Readers are shown busy for the window (TRANSP:OPAQUE); by default the event blocks nothing (TRANSP:TRANSPARENT). */
+  busy?: boolean
 }
 
 /**
@@ -36,9 +38,11 @@ export function noticeCalendar(doc: RenderedDoc, settings: Settings): string | u
     stamp: zonedToUtc(notice.latest?.time ?? `${doc.date}T00:00`, zone),
     start: zonedToUtc(notice.window.start, zone),
     end: zonedToUtc(notice.window.end, zone),
-    summary: `${notice.service}: ${doc.title}`,
+    // The title names the service already ("Email: planned maintenance…"); repeating it reads as a stutter.
+    summary: doc.title,
     description: [`${inlineText(doc.summary.nodes, refs)}${latest}`, page, String(refs)].filter(Boolean).join('\n\n'),
     url: page,
+    busy: notice.busy,
   })
 }
 
@@ -68,19 +72,33 @@ export function calendarText(event: CalendarEvent): string {
     `DTEND:${utcStamp(event.end)}`,
     `SUMMARY:${escapeText(event.summary)}`,
     `DESCRIPTION:${escapeText(event.description)}`,
-    `URL:${event.url}`,
+    `URL:${escapeUri(event.url)}`,
     'STATUS:CONFIRMED',
-    'TRANSP:OPAQUE',
+    `TRANSP:${event.busy ? 'OPAQUE' : 'TRANSPARENT'}`,
     'END:VEVENT',
     'END:VCALENDAR',
   ]
   return lines.map(foldLine).join('\r\n') + '\r\n'
 }
 
-// RFC 5545 §3.3.11: backslash, semicolon and comma are escaped; a line break is written `\n`.
+// RFC 5545 §3.3.11: backslash, semicolon and comma are escaped; a line break (CRLF, LF or a lone CR) is written `\n`.
+// Other control characters are not allowed in a TEXT value (§3.1, CONTROL): a stray CR must never start a property.
 function escapeText(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n')
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r\n|\r|\n/g, '\\n')
+    .replace(controls, '')
 }
+
+// A URI value is not escaped (§3.3.13), so a control character in it is dropped, never written.
+function escapeUri(value: string): string {
+  return value.replace(controls, '')
+}
+
+// C0 controls but tab, and DEL (RFC 5545 §3.1: CONTROL); Unicode line and paragraph separators too.
+const controls = /[\x00-\x08\x0a-\x1f\x7f\u2028\u2029]/g
 
 // RFC 5545 §3.1: lines longer than 75 octets are folded with CRLF and one space, never inside a UTF-8 character.
 function foldLine(line: string): string {

@@ -19,7 +19,19 @@ const markPattern = /\u0001([^:\u0001]+):(\d+)\u0001/
 
 function createLiquid(sources: Record<string, string>): Liquid {
   // Every {{ value }} is HTML-escaped; only already-sanitized HTML is let through with `| raw`.
-  return new Liquid({ templates: sources, outputEscape: 'escape', strictFilters: true, relativeReference: false, cache: true })
+  const liquid = new Liquid({ templates: sources, outputEscape: 'escape', strictFilters: true, relativeReference: false, cache: true })
+  liquid.registerFilter('nbsp', keepTogether)
+  return liquid
+}
+
+/**
+ * `{{ date | nbsp }}`: a date or label that never breaks across lines (`1 September 2026`, `12–14 Nov 2026`). Spaces
+ * become no-break spaces, and a word joiner follows each dash, where browsers would otherwise break (UAX #14, BA).
+ */
+export function keepTogether(value: unknown): string {
+  return String(value ?? '')
+    .replace(/ /g, '\u00a0')
+    .replace(/([–-])/g, '$1\u2060')
 }
 
 /** Read every `.mjml` file in the layouts folder (`root` is what messages name files relative to). */

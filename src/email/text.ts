@@ -1,5 +1,13 @@
-import type { Settings } from '../config.ts'
-import { kickerOf, type RenderedDoc, type RenderedUpdate, type Prose } from '../markdown/parts.ts'
+import { blockOrder, type IssueBlock, type Settings } from '../config.ts'
+import {
+  kickerOf,
+  type Prose,
+  type RenderedDoc,
+  type RenderedIssueParts,
+  type RenderedNoticeParts,
+  type RenderedUpdate,
+  type Section,
+} from '../markdown/parts.ts'
 import { blocksText, inlineText, LinkRefs, textWidth, wrap } from '../markdown/text.ts'
 import type { EmailUrls } from './urls.ts'
 
@@ -15,81 +23,88 @@ export function renderText(doc: RenderedDoc, settings: Settings, urls: EmailUrls
   const out: string[] = []
   const kicker = kickerOf(doc)
   out.push(`${settings.organisation} IT · ${kicker} · ${doc.dateLabel}`)
-  out.push(`${doc.title}\n${'='.repeat(Math.min(doc.title.length, textWidth))}`)
+  const notice = doc.notice
+  if (notice) out.push(`${notice.stateLabel}${notice.sinceLabel ? ` since ${notice.sinceLabel}` : ''}`)
+  const title = wrap(doc.title)
+  out.push(`${title}\n${'='.repeat(Math.min(Math.max(...title.split('\n').map((line) => line.length)), textWidth))}`)
+  if (notice) out.push(noticeFacts(notice))
   out.push(say(doc.summary))
 
-  const issue = doc.issue
-  if (issue?.threat) {
-    const { threat } = issue
-    const lines = [heading(`Threat of the month: ${threat.name}`), say(threat.summary)]
-    if (threat.signs.length) lines.push(['How to spot it:', ...threat.signs.map((sign) => say(sign, '  ', '- '))].join('\n'))
-    if (threat.actions.length) lines.push(['What to do:', ...threat.actions.map((action) => say(action, '  ', '- '))].join('\n'))
-    if (threat.report) lines.push(`Report it: ${threat.report.replace(/^mailto:/, '')}`)
-    out.push(lines.join('\n\n'))
-  }
-  if (issue && issue.patches.length) {
-    const rows = issue.patches.map((patch) => {
-      const about = [patch.product, patch.id].filter(Boolean).join(' · ')
-      const facts = [
-        patch.severity && `Severity: ${patch.severity}`,
-        patch.restart !== undefined && `Restart: ${patch.restart ? 'yes' : 'no'}`,
-        patch.rolloutLabel && `When: ${patch.rolloutLabel}`,
-      ].filter(Boolean)
-      const lines = [wrap(`${patch.title}${about ? ` (${about})` : ''}`, '  ', '- ')]
-      if (facts.length) lines.push(wrap(facts.join(' · '), '  '))
-      if (patch.cves.length) lines.push(wrap(`CVEs: ${patch.cves.join(', ')}`, '  '))
-      if (patch.action) lines.push(say(patch.action, '    ', '  What you need to do: '))
-      return lines.join('\n')
-    })
-    out.push([heading('Patches and restarts'), ...rows].join('\n\n'))
-  }
-  if (issue?.topQuestion) {
-    const { topQuestion } = issue
-    const asked = topQuestion.asked ? ` (asked ${topQuestion.asked} times)` : ''
-    out.push([heading(`Top question to the helpdesk${asked}`), wrap(topQuestion.question), say(topQuestion.answer)].join('\n\n'))
-  }
-  if (issue && issue.projects.length) {
-    const rows = issue.projects.map((project) => {
-      const head = wrap(`${project.name}: ${project.statusLabel}${project.etaLabel ? `, expected ${project.etaLabel}` : ''}`, '  ', '- ')
-      return project.summary ? `${head}\n${say(project.summary, '  ')}` : head
-    })
-    out.push([heading('Where our projects stand'), ...rows].join('\n\n'))
-  }
-  if (issue && issue.incidents.length) {
-    const rows = issue.incidents.map((incident) =>
-      [
-        wrap(`${incident.service}, ${incident.when}`, '  ', '- '),
-        say(incident.impact, '    ', '  Impact: '),
-        incident.cause && say(incident.cause, '    ', '  Cause: '),
-        incident.fix && say(incident.fix, '    ', '  Fix: '),
-      ]
-        .filter(Boolean)
-        .join('\n'),
-    )
-    out.push([heading('Incidents since the last issue'), ...rows].join('\n\n'))
-  }
-  const notice = doc.notice
-  const sections = () => {
-    for (const section of doc.sections) {
+  const sections = (list: readonly Section[]) => {
+    for (const section of list) {
       const body = blocksText(section.nodes, refs)
       out.push(section.title ? `${heading(section.title)}\n\n${body}` : body)
     }
   }
+  const issueBlock = (issue: RenderedIssueParts, block: Exclude<IssueBlock, 'lead' | 'body'>) => {
+    if (block === 'threat' && issue.threat) {
+      const { threat } = issue
+      const lines = [heading(`Threat of the month: ${threat.name}`), say(threat.summary)]
+      if (threat.signs.length) lines.push(['How to spot it:', ...threat.signs.map((sign) => say(sign, '  ', '- '))].join('\n'))
+      if (threat.actions.length) lines.push(['What to do:', ...threat.actions.map((action) => say(action, '  ', '- '))].join('\n'))
+      if (threat.report) lines.push(`Report it: ${threat.report.replace(/^mailto:/, '')}`)
+      out.push(lines.join('\n\n'))
+    }
+    if (block === 'patches' && issue.patches.length) {
+      const rows = issue.patches.map((patch) => {
+        const about = [patch.product, patch.id].filter(Boolean).join(' · ')
+        const facts = [
+          patch.severity && `Severity: ${capitalize(patch.severity)}`,
+          patch.rolloutLabel && `When: ${patch.rolloutLabel}`,
+          patch.restart !== undefined && `Restart: ${patch.restart ? 'Yes' : 'No'}`,
+        ].filter(Boolean)
+        const lines = [wrap(`${patch.title}${about ? ` (${about})` : ''}`, '  ', '- ')]
+        if (facts.length) lines.push(wrap(facts.join(' · '), '  '))
+        if (patch.action) lines.push(say(patch.action, '    ', '  What you need to do: '))
+        return lines.join('\n')
+      })
+      out.push([heading('Patches and restarts'), ...rows].join('\n\n'))
+    }
+    if (block === 'top_question' && issue.topQuestion) {
+      const { topQuestion } = issue
+      const asked = topQuestion.asked ? ` (asked ${topQuestion.asked} times)` : ''
+      out.push([heading(`Top question to the helpdesk${asked}`), wrap(topQuestion.question), say(topQuestion.answer)].join('\n\n'))
+    }
+    if (block === 'projects' && issue.projects.length) {
+      const rows = issue.projects.map((project) => {
+        const head = wrap(`${project.name}: ${project.statusLabel}${project.etaLabel ? `, expected ${project.etaLabel}` : ''}`, '  ', '- ')
+        return project.summary ? `${head}\n${say(project.summary, '  ')}` : head
+      })
+      out.push([heading('Where our projects stand'), ...rows].join('\n\n'))
+    }
+    if (block === 'incidents' && issue.incidents.length) {
+      const rows = issue.incidents.map((incident) =>
+        [
+          wrap(`${incident.service}, ${incident.when}`, '  ', '- '),
+          say(incident.impact, '    ', '  Impact: '),
+          incident.cause && say(incident.cause, '    ', '  Cause: '),
+          incident.fix && say(incident.fix, '    ', '  Fix: '),
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      )
+      out.push([heading('Incidents since the last issue'), ...rows].join('\n\n'))
+    }
+  }
+  // The parts of an issue in the settings' order, as in the HTML: the lead story, the blocks, the rest of the body.
+  const issue = doc.issue
+  if (issue) {
+    for (const block of blockOrder(settings.order)) {
+      if (block === 'lead') sections(doc.sections.slice(0, 1))
+      else if (block === 'body') sections(doc.sections.slice(1))
+      else issueBlock(issue, block)
+    }
+  }
   if (notice) {
     // A resolved notice leads with what happened and what changes; an open one with the latest news.
-    if (notice.closed) sections()
+    if (notice.closed) sections(doc.sections)
     const update = (u: RenderedUpdate) => `${u.timeLabel}${u.stateLabel ? ` · ${u.stateLabel}` : ''}\n${say(u.text)}`
     if (notice.latest) out.push(`${heading('Latest update')}\n\n${update(notice.latest)}`)
-    const facts = [`Status: ${notice.stateLabel}`]
-    if (notice.nextUpdateLabel) facts.push(`Next update: ${notice.nextUpdateLabel}`)
-    if (notice.window) facts.push(`When: ${notice.window.label}`)
-    facts.push(`Service: ${notice.service}`, say(notice.impact, '  ', 'Impact: '))
-    if (notice.workaround) facts.push(say(notice.workaround, '  ', 'Workaround: '))
+    const facts = [wrap(`Service: ${notice.service}`, '  ', ''), say(notice.impact, '  ', 'Impact: ')]
+    if (notice.workaround && !notice.closed) facts.push(say(notice.workaround, '  ', 'Workaround: '))
     out.push(facts.join('\n'))
     if (notice.earlier.length) out.push([heading('Earlier updates'), ...notice.earlier.map(update)].join('\n\n'))
-    if (!notice.closed) sections()
-  } else {
-    sections()
+    if (!notice.closed) sections(doc.sections)
   }
   const contact = settings.contact
   out.push(
@@ -103,16 +118,36 @@ export function renderText(doc: RenderedDoc, settings: Settings, urls: EmailUrls
       ]
         .filter(Boolean)
         .join('\n'),
-      `Was this useful? Yes [${refs.ref(urls.feedbackYes)}] / No [${refs.ref(urls.feedbackNo)}]\nAsk IT a question [${refs.ref(urls.ask)}]`,
-      `View this email in your browser: ${urls.browser}\nPast issues: ${urls.archive}`,
+      `Was this useful?\nYes, this helped [${refs.ref(urls.feedbackYes)}] / No [${refs.ref(urls.feedbackNo)}]\nAsk IT a question [${refs.ref(urls.ask)}]`,
+      `View this email in your browser:\n${urls.browser}\nPast issues and notices:\n${urls.archive}`,
     ].join('\n\n'),
   )
-  const links = refs.toString()
-  if (links) out.push(links)
+  if (refs.urls.length) out.push(linkList(refs.urls))
   return out.filter((chunk) => chunk.trim() !== '').join('\n\n') + '\n'
 }
 
 function heading(title: string): string {
-  const upper = title.toUpperCase()
-  return `${upper}\n${'-'.repeat(Math.min(upper.length, textWidth))}`
+  const upper = wrap(title.toUpperCase())
+  return `${upper}\n${'-'.repeat(Math.min(Math.max(...upper.split('\n').map((line) => line.length)), textWidth))}`
+}
+
+/** The notice's facts as the email's fact block gives them: when it is back and when we say more, or when the work is. */
+function noticeFacts(notice: RenderedNoticeParts): string {
+  const facts: string[] = []
+  if (!notice.closed && notice.noticeKind === 'incident') facts.push(`Expected back: ${notice.expectedBackLabel ?? 'not known yet'}`)
+  if (!notice.closed && notice.nextUpdateLabel) facts.push(`Next update: ${notice.nextUpdateLabel}`)
+  if (notice.window) facts.push(`When: ${notice.window.range}`, 'A calendar invite is attached.')
+  return facts.join('\n')
+}
+
+// RFC 5322 keeps lines to 78 characters; a long URL may not be broken, so it gets a line of its own.
+function linkList(urls: readonly string[]): string {
+  const lines = urls.map((url, i) => (`[${i + 1}] ${url}`.length <= maxLine ? `[${i + 1}] ${url}` : `[${i + 1}]\n${url}`))
+  return ['Links:', ...lines].join('\n')
+}
+
+const maxLine = 78
+
+function capitalize(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1)
 }

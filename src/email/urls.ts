@@ -9,6 +9,8 @@ export interface EmailUrls {
   feedbackYes: string
   feedbackNo: string
   ask: string
+  /** The helpdesk phone as a `tel:` link, when the settings give one. */
+  phone?: string
 }
 
 /** Build the footer links from the settings; feedback goes to IT's mailbox with a subject that says what it is about. */
@@ -21,5 +23,13 @@ export function emailUrls(doc: RenderedDoc, settings: Settings): EmailUrls {
     feedbackYes: mail(`${about} was useful`),
     feedbackNo: mail(`${about} was not useful`),
     ask: mail(`A question for IT (${about})`),
+    phone: settings.contact.phone && telUrl(settings.contact.phone),
   }
+}
+
+/** `+44 (0)113 496 0000` → `tel:+441134960000` (RFC 3966): digits and a leading +; the national `(0)` goes after a country code. */
+export function telUrl(phone: string): string {
+  const international = phone.trim().startsWith('+')
+  const digits = (international ? phone.replace(/\(0\)/g, '') : phone).replace(/[^\d]/g, '')
+  return `tel:${international ? '+' : ''}${digits}`
 }

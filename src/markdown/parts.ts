@@ -1,6 +1,6 @@
 import type { RootContent } from 'mdast'
 import { toString } from 'mdast-util-to-string'
-import { isNoticeClosed, noticeRevision, orderUpdates } from '../content/revisions.ts'
+import { isNoticeClosed, noticeRevision, orderUpdates, stateLabels } from '../content/revisions.ts'
 import { issueFields, noticeFields } from '../content/fields.ts'
 import { mapMarkdown, type InferFields } from '../content/schema.ts'
 import type { Doc, IssueMeta, NoticeKind, NoticeState, ProjectStatus, Severity } from '../content/types.ts'
@@ -61,15 +61,25 @@ export interface RenderedNoticeParts {
   service: string
   state: NoticeState
   stateLabel: string
+  /** When the notice entered its state: the first update of the latest run in this state (missing without updates). */
+  since?: string
+  /** `Fri 20 Nov, 10:05`. */
+  sinceLabel?: string
   /** One per update (see content/revisions.ts). */
   revision: number
   /** Resolved or completed: the email leads with the body (what happened, why, what changes). */
   closed: boolean
   impact: Prose
   workaround?: Prose
-  window?: { start: string; end: string; label: string }
+  /** `label` in full; `range` short for the fact block: `Sat 28 Nov, 22:00–02:00`. */
+  window?: { start: string; end: string; label: string; range: string }
   nextUpdate?: string
   nextUpdateLabel?: string
+  /** When an open incident's service should work again. */
+  expectedBack?: string
+  expectedBackLabel?: string
+  /** The calendar invite marks readers busy (`busy: true`); by default the window blocks nothing. */
+  busy: boolean
   /** Every update, newest first. */
   updates: RenderedUpdate[]
   latest?: RenderedUpdate
@@ -165,6 +175,9 @@ function noticeParts(meta: NoticeProse, dates: Dates): RenderedNoticeParts {
   // Newest update first: readers want the latest news at the top.
   const { latest, earlier } = orderUpdates(meta.updates)
   const newestFirst = [...(latest ? [latest] : []), ...earlier]
+  // Updates without a state continue the one before them; the run of the current state starts at its first update.
+  const run = newestFirst.findIndex((update) => update.state !== undefined && update.state !== meta.state)
+  const since = newestFirst[(run === -1 ? newestFirst.length : run) - 1]?.time
   const updates = newestFirst.map((update, index): RenderedUpdate => ({
     revision: newestFirst.length - index,
     time: update.time,
@@ -178,13 +191,22 @@ function noticeParts(meta: NoticeProse, dates: Dates): RenderedNoticeParts {
     service: meta.service,
     state: meta.state,
     stateLabel: stateLabels[meta.state],
+    since,
+    sinceLabel: since && dates.shortDateTime(since),
     revision: noticeRevision(meta),
     closed: isNoticeClosed(meta),
     impact: meta.impact,
     workaround: meta.workaround,
-    window: meta.window && { ...meta.window, label: `${dates.dateTime(meta.window.start)} to ${dates.dateTime(meta.window.end)}` },
+    window: meta.window && {
+      ...meta.window,
+      label: `${dates.dateTime(meta.window.start)} to ${dates.dateTime(meta.window.end)}`,
+      range: dates.window(meta.window.start, meta.window.end),
+    },
     nextUpdate: meta.next_update,
     nextUpdateLabel: meta.next_update && dates.dateTime(meta.next_update),
+    expectedBack: meta.expected_back,
+    expectedBackLabel: meta.expected_back && dates.shortDateTime(meta.expected_back),
+    busy: meta.busy,
     updates,
     latest: updates[0],
     earlier: updates.slice(1),
@@ -197,17 +219,6 @@ const projectLabels: Record<ProjectStatus, string> = {
   'at-risk': 'At risk',
   delayed: 'Delayed',
   done: 'Done',
-}
-
-/** How each notice state is written for readers. */
-export const stateLabels: Record<NoticeState, string> = {
-  investigating: 'Investigating',
-  identified: 'Cause identified',
-  monitoring: 'Fixed, monitoring',
-  resolved: 'Resolved',
-  scheduled: 'Scheduled',
-  'in-progress': 'In progress',
-  completed: 'Completed',
 }
 
 /**
@@ -276,6 +287,10 @@ interface Dates {
   /** `12 Nov 2026`, `12–14 Nov 2026` or `28 Nov – 2 Dec 2026`: short enough for a table cell on a phone. */
   range(start: string, end?: string): string
   dateTime(value: string): string
+  /** `Sat 28 Nov, 22:00`: a time close to now, where the weekday helps more than the year. */
+  shortDateTime(value: string): string
+  /** `Sat 28 Nov, 22:00–02:00` for a window under a day; `Sat 28 Nov, 22:00 – Mon 30 Nov, 06:00` for a longer one. */
+  window(start: string, end: string): string
   span(start: string, end?: string): string
 }
 
@@ -296,12 +311,15 @@ function createDates(locale: string): Dates {
   const day = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' })
   const shortDay = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' })
   const shortMonth = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', month: 'short', year: 'numeric' })
+  const weekday = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short' })
   const parse = (value: string) => {
     const [y, m, d, h, min] = value.split(/[-T: ]/).map(Number)
     return new Date(Date.UTC(y!, (m ?? 1) - 1, d ?? 1, h ?? 0, min ?? 0))
   }
   const clock = (value: string) => value.slice(11, 16)
   const dateTime = (value: string) => `${day.format(parse(value))}, ${clock(value)}`
+  // en-GB writes `Sat 28 Nov`; some locales put a comma after the weekday.
+  const shortDateTime = (value: string) => `${weekday.format(parse(value)).replace(/,/g, '')}, ${clock(value)}`
   return {
     date: (value) => day.format(parse(value)),
     shortMonth: (value) => shortMonth.format(parse(value)),
@@ -314,6 +332,11 @@ function createDates(locale: string): Dates {
             .replace(/(\d) – (\d)/, '$1–$2')
         : shortDay.format(parse(start)),
     dateTime,
+    shortDateTime,
+    window: (start, end) =>
+      parse(end).getTime() - parse(start).getTime() < 24 * 60 * 60 * 1000
+        ? `${shortDateTime(start)}–${clock(end)}`
+        : `${shortDateTime(start)} – ${shortDateTime(end)}`,
     span: (start, end) => {
       if (!end) return `${dateTime(start)} (ongoing)`
       return start.slice(0, 10) === end.slice(0, 10) ? `${dateTime(start)}–${clock(end)}` : `${dateTime(start)} – ${dateTime(end)}`

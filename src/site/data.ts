@@ -1,6 +1,6 @@
-import type { Settings } from '../config.ts'
+import { blockOrder, type IssueBlock, type Settings } from '../config.ts'
 import { isPublished } from '../content/publish.ts'
-import { stateTitle } from '../content/revisions.ts'
+import { stateLabels } from '../content/revisions.ts'
 import type { NoticeKind, NoticeState } from '../content/types.ts'
 import { addressOf } from '../content/address.ts'
 import { noticeCalendar, zonedToUtc } from '../email/calendar.ts'
@@ -137,6 +137,8 @@ export interface SiteData {
   language: string
   brand: Settings['brand']
   contact: Settings['contact']
+  /** The order of an issue's parts, as in its email (`order:` in the settings). */
+  order: IssueBlock[]
   /** Absolute URL of the archive, ending in `/`. */
   archiveUrl: string
   /** Path the site lives under, e.g. `/it-news/`; every internal link starts with it. */
@@ -206,6 +208,7 @@ export function siteData(rendered: readonly RenderedDoc[], settings: Settings): 
     language: settings.language,
     brand: settings.brand,
     contact: settings.contact,
+    order: blockOrder(settings.order),
     archiveUrl: settings.archive_url,
     base,
     issues,
@@ -267,7 +270,7 @@ function feedEntries(published: readonly DocView[], timeZone: string): FeedEntry
       const updates = view.notice?.updates ?? []
       if (updates.length === 0) return [{ title: view.title, path: view.path, updated: new Date(`${view.date}T00:00:00Z`), summary: view.summary }]
       return updates.map((update) => ({
-        title: update.state ? `[${stateTitle(update.state)}] ${view.title}` : view.title,
+        title: update.state ? `[${stateLabels[update.state]}] ${view.title}` : view.title,
         path: addressOf(view).update(update.revision),
         updated: zonedToUtc(update.time, timeZone),
         summary: update.text,

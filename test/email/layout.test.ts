@@ -48,7 +48,7 @@ describe('the email on every screen', () => {
     }
   }
 
-  it('shows each patch on a phone as a card: the title, then severity, restart and date on one line', async () => {
+  it('shows each patch on a phone as a card: the severity and title, then the date and restart on one line', async () => {
     const page = await browser.newPage({ viewport: { width: 375, height: 900 } })
     try {
       await page.setContent(html)
@@ -57,11 +57,19 @@ describe('the email on every screen', () => {
           .filter((row) => row.querySelector('td.fact'))
           .map((row) => ({
             text: (row as HTMLElement).innerText.replace(/\s+/g, ' ').trim(),
-            lines: new Set([...row.querySelectorAll(':scope > td.fact')].map((cell) => Math.round(cell.getBoundingClientRect().top))).size,
+            // Lines of facts: the fact cells' text, measured line by line.
+            lines: new Set(
+              [...row.querySelectorAll(':scope > td.fact')].flatMap((cell) => {
+                const range = document.createRange()
+                range.selectNodeContents(cell)
+                return [...range.getClientRects()].filter((rect) => rect.width > 0).map((rect) => Math.round(rect.top))
+              }),
+            ).size,
           })),
       )
-      expect(cards[0]).toEqual({ text: 'Windows 11 November cumulative update Windows 11 · KB5046617 Critical · Restart: Yes · 12 Nov 2026', lines: 1 })
-      expect(cards[1]!.text).toContain('Important · Restart: No · 12–14 Nov 2026')
+      expect(cards[0]).toEqual({ text: 'Critical Windows 11 November cumulative update Windows 11 · KB5046617 12 Nov 2026 · Restart: Yes', lines: 1 })
+      expect(cards[1]!.text).toContain('Important Microsoft 365 Apps update')
+      expect(cards[1]!.text).toMatch(/12–14 Nov 2026 · Restart: No$/)
       expect(cards.every((card) => card.lines === 1)).toBe(true)
       expect(await page.locator('table.data tr.head').first().isVisible()).toBe(false)
       // Body tables: each row a card whose values carry their column's name.

@@ -44,7 +44,7 @@ describe('the calendar file of a maintenance', () => {
     // Europe/London is on GMT in November.
     expect(parsed.startDate.toJSDate().toISOString()).toBe('2026-11-28T22:00:00.000Z')
     expect(parsed.endDate.toJSDate().toISOString()).toBe('2026-11-29T02:00:00.000Z')
-    expect(parsed.summary).toBe('Email: Email: planned maintenance, Saturday night')
+    expect(parsed.summary).toBe('Email: planned maintenance, Saturday night')
     expect(parsed.description).toBe(
       'Email is unavailable on Saturday from 22:00; see the plan [1].\n\n21 November 2026, 10:00: We will upgrade the mail servers; nothing is lost.\n\nhttps://intranet.example.com/news/notices/2026-11-28-email/\n\nLinks:\n[1] https://intranet.example.com/plan',
     )

@@ -19,7 +19,7 @@ describe('notice revisions', () => {
   })
 
   it('names the state in the subject', () => {
-    expect(noticeSubject({ state: 'identified', title: 'VPN: people at home cannot connect' })).toBe('[Identified] VPN: people at home cannot connect')
+    expect(noticeSubject({ state: 'identified', title: 'VPN: people at home cannot connect' })).toBe('[Cause identified] VPN: people at home cannot connect')
     expect(noticeSubject({ state: 'in-progress', title: 'Email maintenance' })).toBe('[In progress] Email maintenance')
   })
 

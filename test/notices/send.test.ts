@@ -98,7 +98,7 @@ describe('a notice sent as it moves from investigating to resolved', () => {
     const forAna = sink.messages.filter((m) => m.to && 'text' in m.to && m.to.text.includes('ana@example.com'))
     expect(forAna.map((m) => m.subject)).toEqual([
       '[Investigating] Printers: nobody can print',
-      '[Identified] Printers: nobody can print',
+      '[Cause identified] Printers: nobody can print',
       '[Resolved] Printers: nobody can print',
     ])
     const firstId = forAna[0]!.messageId

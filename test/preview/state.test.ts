@@ -91,7 +91,7 @@ describe('PreviewState', () => {
     expect(broken.archive).toBeUndefined()
     expect(broken.email!.html).toContain('November: Windows restarts and QR-code phishing')
     expect(broken.messages.map((m) => `${m.file}:${m.line}:${m.column}: ${m.severity} (${m.rule})`)).toEqual([
-      'layouts/site/issue.liquid:7:19: error (layout/site)',
+      'layouts/site/issue.liquid:13:19: error (layout/site)',
     ])
   })
 

@@ -122,7 +122,7 @@ describe('service status on the archive', () => {
   it('gives each revision its own feed entry with a stable id', async () => {
     const feed = await read('feed.xml')
     expect(feed).toContain('<id>https://intranet.example.com/it-news/notices/2026-12-01-printers/#update-2</id>')
-    expect(feed).toContain('<title>[Identified] Printers: nobody can print</title>')
+    expect(feed).toContain('<title>[Cause identified] Printers: nobody can print</title>')
     expect(feed).toContain('<id>https://intranet.example.com/it-news/notices/2026-12-01-printers/#update-1</id>')
   })
 
