@@ -24,6 +24,8 @@ export interface SetupInput {
   limits: Limits
   /** How many recipients the send has, when known. */
   recipients?: number
+  /** Fetch an OAuth token (its expiry and roles are shown). */
+  fetchToken: boolean
   /** Connect to the SMTP server (greeting, STARTTLS, AUTH methods, sign-in); `send` leaves this to the send itself. */
   connect: boolean
 }
@@ -44,7 +46,7 @@ export async function checkSetup(input: SetupInput): Promise<Finding[]> {
   // 1. Which way the messages leave
   findings.push(...transportFindings(destination, preset?.host, send.relay))
   // 2. The sign-in: a token for OAuth, and the password warning for Exchange Online
-  if (destination.kind !== 'outbox' && destination.tokens) findings.push(await tokenFinding(destination))
+  if (input.fetchToken && destination.kind !== 'outbox' && destination.tokens) findings.push(await tokenFinding(destination))
   // 3. How many, against the daily cap
   if (input.recipients !== undefined) findings.push(capFinding(input.recipients, limits))
   if (preset?.internalOnly && !send.allowed_domains?.length)

@@ -90,7 +90,7 @@ export async function planSend(request: SendRequest, context: PlanContext): Prom
   const smtp = await smtpOptionsOf(config, request.concurrency ?? (destination.kind === 'graph' ? graphMailboxConcurrency : defaultConcurrency))
   const limits = resolveLimits(send.relay, send, request.rate)
   // 5. The same checks as `newsletter doctor`, short of connecting: an error stops the send before its first message
-  const findings = await checkSetup({ config, destination, smtp, limits, recipients: recipients.length, connect: false })
+  const findings = await checkSetup({ config, destination, smtp, limits, recipients: recipients.length, fetchToken: true, connect: false })
   const errors = findings.filter((finding) => finding.level === 'error')
   if (errors.length > 0)
     throw new NewsletterError(`the send set-up has ${errors.length} error${errors.length === 1 ? '' : 's'}: nothing was sent`, 'refused', undefined, {
