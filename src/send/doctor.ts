@@ -163,7 +163,8 @@ async function smtpFindings(destination: Extract<Destination, { kind: 'smtp' }>,
   const config = smtpConfig(destination.url, options, destination.tokens)
   const server = `${config.host}:${config.port}`
   const lines: string[] = []
-  const log = (_meta: unknown, message: unknown) => void (typeof message === 'string' && lines.push(message))
+  // nodemailer logs each chunk the server sent, a multi-line EHLO answer as one entry.
+  const log = (_meta: unknown, message: unknown) => void (typeof message === 'string' && lines.push(...message.split(/\r?\n/)))
   const connection = new SMTPConnection({
     host: config.host,
     port: config.port,

@@ -127,9 +127,8 @@ describe('send through Microsoft Graph', () => {
   it('fetches a new token once when Graph says the old one expired, and records 400s as failed with Graph’s code and message', async () => {
     const root = await project()
     await staff(root, 12)
-    let fake: FakeMicrosoft | undefined
-    fake = await microsoft({
-      onAccepted: (count) => void (count === 5 && fake!.expireTokens()),
+    const fake: FakeMicrosoft = await microsoft({
+      onAccepted: (count) => void (count === 5 && fake.expireTokens()),
       reply: (to) =>
         to === 'person007@example.com' ? { status: 400, code: 'ErrorInvalidRecipients', message: 'At least one recipient is not valid.' } : undefined,
     })
