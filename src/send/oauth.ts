@@ -44,6 +44,17 @@ export function oauthClientOf(env: Readonly<Record<string, string | undefined>>,
     throw new NewsletterError('OAUTH_CLIENT_ID is set but neither OAUTH_TENANT nor OAUTH_TOKEN_URL is', 'refused', undefined, {
       hint: 'Set OAUTH_TENANT to the directory (tenant) ID or domain of your Microsoft 365 tenant, or OAUTH_TOKEN_URL to the token endpoint',
     })
+  let url: URL | undefined
+  try {
+    url = new URL(tokenUrl)
+  } catch {
+    url = undefined
+  }
+  // The client secret goes in the request body: plain http only to this machine (a test server or a local proxy).
+  if (!url || (url.protocol !== 'https:' && !(url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))))
+    throw new NewsletterError(`OAUTH_TOKEN_URL must be an https:// URL, got \`${tokenUrl}\``, 'refused', undefined, {
+      hint: 'Leave it unset to use https://login.microsoftonline.com/<OAUTH_TENANT>/oauth2/v2.0/token',
+    })
   return { clientId, clientSecret, tokenUrl, scope: env.OAUTH_SCOPE?.trim() || defaultScope }
 }
 

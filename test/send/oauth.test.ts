@@ -148,6 +148,16 @@ describe('newsletter doctor', () => {
     expect(io.stdout).not.toMatch(/Pa55/)
   })
 
+  it('refuses a token endpoint the client secret would reach unencrypted, without contacting it', async () => {
+    const root = await project({ send: '  transport: graph\n' })
+    const io = collect()
+    const env = { OAUTH_CLIENT_ID: client.id, OAUTH_CLIENT_SECRET: client.secret, OAUTH_TOKEN_URL: 'http://login.example.com/token' }
+    expect(await runDoctor({}, io, { root, env })).toBe(1)
+    expect(io.stdout).toBe(
+      'error: OAUTH_TOKEN_URL must be an https:// URL, got `http://login.example.com/token` — Leave it unset to use https://login.microsoftonline.com/<OAUTH_TENANT>/oauth2/v2.0/token\n',
+    )
+  })
+
   it('fails on High Volume Email without allowed_domains, and send stops on the same error before its first message', async () => {
     const root = await project({ send: '  relay: microsoft-365-hve\n' })
     const settings = join(root, 'content/settings.yml')
