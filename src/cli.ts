@@ -47,6 +47,10 @@ const commands: Record<string, { summary: string; load(): Promise<Command> }> = 
     summary: 'Post an approved issue or notice revision to the Teams and Slack channels in the settings, without mailing',
     load: async () => (await import('./commands/post.ts')).postCommand,
   },
+  doctor: {
+    summary: 'Check the send set-up (settings, OAuth sign-in, server, limits) without sending anything',
+    load: async () => (await import('./commands/doctor.ts')).doctorCommand,
+  },
   report: {
     summary: 'Show how a send went: counts, and every recipient not accepted with the server reply',
     load: async () => (await import('./commands/report.ts')).reportCommand,

@@ -97,6 +97,10 @@ const millis = { spec: { kind: 'integer', min: 1 } } as const
 
 /** The `send:` keys of the settings file. Times are in milliseconds. */
 const sendFields = {
+  /** How messages leave: `smtp` through SMTP_URL (default), or `graph` through the Microsoft Graph sendMail API. */
+  transport: { spec: { kind: 'enum', values: ['smtp', 'graph'] } },
+  /** The mailbox Graph sends as (default: the `from` address). */
+  mailbox: { spec: { kind: 'string', check: email } },
   /** A relay preset (src/send/relays.ts) that sets the rate and daily cap. */
   relay: { spec: { kind: 'string', check: relay } },
   /** Domains recipients must be in (a subdomain counts); missing: any domain. */

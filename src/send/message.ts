@@ -55,7 +55,10 @@ export function prepareMessages(email: EmailArtifact, settings: Settings, option
   const revision = options.revision ?? 1
   const message = (recipient: Recipient): Mail.Options => {
     const list: Mail.ListHeaders = { id: listId }
-    const headers: Mail.Headers = {}
+    // Bulk mail to the whole company: out-of-office and other automatic replies should not flood IT's mailbox
+    // (X-Auto-Response-Suppress is Exchange's, MS-OXCMAIL §2.2.3.2.20; Precedence: bulk is read by most others).
+    // A test send is a person checking the draft: it stays an ordinary message.
+    const headers: Mail.Headers = options.test ? {} : { 'X-Auto-Response-Suppress': 'OOF, AutoReply', Precedence: 'bulk' }
     if (unsubscribe) {
       const url = fillTemplate(unsubscribe, recipient.fields, encodeURIComponent)
       list.unsubscribe = { url }

@@ -13,7 +13,10 @@ import { prepareMessages, type PreparedMessages } from './message.ts'
 import { inAllowedDomains, isAddress, readRecipients, type Recipient } from './recipients.ts'
 import { resolveLimits, type Limits } from './relays.ts'
 import { defaultConcurrency } from './send-loop.ts'
-import { outboxTransport, parseSmtpUrl, smtpTransport, type SmtpOptions, type SmtpUrl, type Transport } from './transport.ts'
+import { openDestination, resolveDestination, secretsOf, type Destination } from './destination.ts'
+import { checkSetup, formatFinding } from './doctor.ts'
+import { graphMailboxConcurrency } from './graph-transport.ts'
+import type { SmtpOptions, Transport } from './transport.ts'
 
 /** Who a send goes to. */
 export type Audience = { kind: 'recipients'; file: string } | { kind: 'list'; address: string } | { kind: 'test'; addresses: string[] }
@@ -30,8 +33,7 @@ export interface SendRequest {
   ledger?: string
 }
 
-/** Where the messages go: the relay in `SMTP_URL`, or `.eml` files in the outbox when it is unset. */
-export type Destination = { kind: 'smtp'; url: SmtpUrl } | { kind: 'outbox'; dir: string }
+export type { Destination } from './destination.ts'
 
 /** Everything that will go out, checked: printed by `--dry-run`, carried out by `executeSend`. */
 export interface SendPlan {
@@ -84,31 +86,44 @@ export async function planSend(request: SendRequest, context: PlanContext): Prom
   checkRecipientLinks(audience, recipients, prepared)
   // 4. Where they go, how fast, and where it is recorded
   const ledgerPath = resolve(context.root, request.ledger ?? defaultLedger)
+  const destination = resolveDestination(config.settings, context.env, relative(process.cwd(), join(config.outDir, 'outbox', slug)) || '.')
+  const smtp = await smtpOptionsOf(config, request.concurrency ?? (destination.kind === 'graph' ? graphMailboxConcurrency : defaultConcurrency))
+  const limits = resolveLimits(send.relay, send, request.rate)
+  // 5. The same checks as `newsletter doctor`, short of connecting: an error stops the send before its first message
+  const findings = await checkSetup({ config, destination, smtp, limits, recipients: recipients.length, fetchToken: true, connect: false })
+  const errors = findings.filter((finding) => finding.level === 'error')
+  if (errors.length > 0)
+    throw new NewsletterError(`the send set-up has ${errors.length} error${errors.length === 1 ? '' : 's'}: nothing was sent`, 'refused', undefined, {
+      details: errors.map(formatFinding).join('\n'),
+      hint: 'Fix what is listed above (`newsletter doctor` checks it again, connecting to the server too), then run the same command again',
+    })
   return {
     document,
     audience,
     what: `${doc.meta.kind} ${slug}${revision > 1 ? ` revision ${revision}` : ''} ("${email.subject}")`,
     recipients,
     digest: doc.meta.approved_digest ?? document.approval.digest,
-    destination: context.env.SMTP_URL
-      ? { kind: 'smtp', url: parseSmtpUrl(context.env.SMTP_URL) }
-      : { kind: 'outbox', dir: relative(process.cwd(), join(config.outDir, 'outbox', slug)) || '.' },
-    smtp: await smtpOptionsOf(config, request.concurrency ?? defaultConcurrency),
-    limits: resolveLimits(send.relay, send, request.rate),
+    destination,
+    smtp,
+    limits,
     message: prepared.message,
     ledger: { path: ledgerPath, shown: relative(context.root, ledgerPath) || ledgerPath },
-    warnings: [...(document.warnings.length > 0 ? [formatText(document.warnings)] : []), ...warnings],
+    warnings: [
+      ...(document.warnings.length > 0 ? [formatText(document.warnings)] : []),
+      ...warnings,
+      ...findings.filter((finding) => finding.level === 'warning').map(formatFinding),
+    ],
   }
 }
 
 /** The transport a plan's messages go through; the caller closes it. */
 export function openTransport(plan: SendPlan): Transport {
-  return plan.destination.kind === 'smtp' ? smtpTransport(plan.destination.url, plan.smtp) : outboxTransport(plan.destination.dir, plan.smtp)
+  return openDestination(plan.destination, plan.smtp)
 }
 
-/** The secret a plan's relay address holds (the SMTP password), to hide from anything printed. */
-export function secretOf(plan: SendPlan): string | undefined {
-  return plan.destination.kind === 'smtp' ? plan.destination.url.secret : undefined
+/** The secrets a plan's destination holds (an SMTP password, the OAuth client secret and tokens), to hide from anything printed. */
+export function secretOf(plan: SendPlan): string[] {
+  return secretsOf(plan.destination)
 }
 
 async function loadRecipients(
@@ -167,6 +182,7 @@ function checkFields(docPath: string, docText: string, subject: string, columns:
   }
 }
 
+/** The SMTP options (and DKIM key) from the settings. */
 async function smtpOptionsOf(config: Config, connections: number): Promise<SmtpOptions> {
   const send = config.settings.send ?? {}
   const options: SmtpOptions = {

@@ -209,7 +209,8 @@ export async function deliver(job: Delivery): Promise<DeliveryResult> {
       const tries = error.connection ? (streak >= 2 ? attempt.drops : ++attempt.drops) : ++attempt.replies
       if (tries >= attempts || result.stopped) return
       result.retries++
-      attempt.at = now + Math.min(retryDelay * 2 ** (tries - 1), maxDelay)
+      // A server that says when to come back (HTTP Retry-After) is believed, even past the usual backoff.
+      attempt.at = now + Math.max(Math.min(retryDelay * 2 ** (tries - 1), maxDelay), error.retryAfter ?? 0)
       deferred.push(attempt)
     }
   }

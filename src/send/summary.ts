@@ -21,7 +21,7 @@ export function describePlan(plan: SendPlan, transport: Transport, settled: numb
 /** The lines that close a delivery, with the secret hidden; `failed` when any recipient failed or is still pending. */
 export function deliverySummary(
   result: DeliveryResult,
-  context: { what: string; transport: Transport; secret: string | undefined; reportHint: string | undefined },
+  context: { what: string; transport: Transport; secret: string | readonly string[] | undefined; reportHint: string | undefined },
 ): { text: string; failed: boolean } {
   const lines = [
     `${result.stopped ? 'Stopped' : 'Done'}: ${context.what} — ${result.sent} sent, ${result.failed} failed, ${result.pending} pending of ${result.total} in ${result.seconds.toFixed(1)}s via ${context.transport.describe}.`,

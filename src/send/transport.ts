@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import nodemailer from 'nodemailer'
 import type Mail from 'nodemailer/lib/mailer'
 import { NewsletterError } from '../errors.ts'
+import type { TokenSource } from './oauth.ts'
 
 /** What the send loop talks to: SMTP, the `.eml` outbox and the tests' smtp-server all fit it. */
 export interface Transport {
@@ -29,6 +30,19 @@ export interface SmtpOptions {
   dkim?: { domainName: string; keySelector: string; privateKey: string }
 }
 
+// nodemailer's default signed fields (RFC 4871 §5.5, lib/dkim/sign.js) plus List-Unsubscribe-Post, which RFC 8058 §4
+// requires to be signed along with List-Unsubscribe; a field absent from a message is left out of its signature.
+const dkimHeaderFieldNames = [
+  'From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-Encoding:Content-ID',
+  'Content-Description:Resent-Date:Resent-From:Resent-Sender:Resent-To:Resent-Cc:Resent-Message-ID:In-Reply-To:References',
+  'List-Id:List-Help:List-Unsubscribe:List-Unsubscribe-Post:List-Subscribe:List-Post:List-Owner:List-Archive',
+].join(':')
+
+/** nodemailer's DKIM options for a key from the settings: every header the relay sees that matters is signed. */
+export function dkimOptions(dkim: SmtpOptions['dkim']) {
+  return dkim && { ...dkim, headerFieldNames: dkimHeaderFieldNames }
+}
+
 /** The parts of `SMTP_URL` that are not secret, and the password to redact everywhere. */
 export interface SmtpUrl {
   url: URL
@@ -52,34 +66,66 @@ export function parseSmtpUrl(value: string): SmtpUrl {
   return { url, secret: url.password ? decodeURIComponent(url.password) : undefined }
 }
 
-/** Replace every occurrence of the secret (raw or %-encoded) with `mask`. */
-export function redact(text: string, secret: string | undefined, mask = '****'): string {
-  if (!secret) return text
+/** Replace every occurrence of the secret or secrets (raw or %-encoded) with `mask`. */
+export function redact(text: string, secret: string | readonly (string | undefined)[] | undefined, mask = '****'): string {
   let out = text
-  for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join(mask)
+  for (const one of typeof secret === 'string' ? [secret] : (secret ?? [])) {
+    if (!one) continue
+    for (const form of new Set([one, encodeURIComponent(one)])) out = out.split(form).join(mask)
+  }
   return out
 }
 
-/** A pooled SMTP transport: `connections` connections, timeouts on connect, greeting and every socket read. */
-export function smtpTransport({ url, secret }: SmtpUrl, options: SmtpOptions): Transport {
+/**
+ * nodemailer's options for SMTP_URL and the settings, pooled: `connections` connections, timeouts on connect, greeting
+ * and every socket read. With `tokens` (a user in SMTP_URL, no password, OAUTH_CLIENT_ID set) it signs in with XOAUTH2;
+ * nodemailer asks for a new token when the server refuses one.
+ */
+export function smtpConfig({ url, secret }: SmtpUrl, options: SmtpOptions, tokens?: TokenSource) {
   const secure = url.protocol === 'smtps:'
-  const port = Number(url.port) || (secure ? 465 : 587)
   const user = url.username ? decodeURIComponent(url.username) : undefined
-  const transporter = nodemailer.createTransport({
-    pool: true,
+  let lastToken: string | undefined
+  const auth = !user
+    ? undefined
+    : tokens
+      ? {
+          type: 'OAuth2' as const,
+          user,
+          provisionCallback(_user: string, renew: boolean, callback: (error: Error | null, token?: string, expires?: number) => void) {
+            tokens.token(renew ? lastToken : undefined).then(
+              (token) => {
+                lastToken = token.value
+                callback(null, token.value, token.refreshAt)
+              },
+              (error: Error) => callback(error),
+            )
+          },
+        }
+      : { user, pass: secret }
+  return {
+    pool: true as const,
     host: url.hostname,
-    port,
+    port: Number(url.port) || (secure ? 465 : 587),
     secure,
     requireTLS: !secure && (options.requireTls ?? true),
-    auth: user ? { user, pass: secret } : undefined,
+    auth,
     maxConnections: options.connections,
     maxMessages: Infinity,
     connectionTimeout: options.connectionTimeout ?? 30_000,
     greetingTimeout: options.greetingTimeout ?? 30_000,
     socketTimeout: options.socketTimeout ?? 60_000,
-    dkim: options.dkim,
-  })
-  const server = `${url.hostname}:${port}`
+    dkim: dkimOptions(options.dkim),
+  }
+}
+
+/** A pooled SMTP transport for SMTP_URL (see smtpConfig). */
+export function smtpTransport(smtpUrl: SmtpUrl, options: SmtpOptions, tokens?: TokenSource): Transport {
+  const { url, secret } = smtpUrl
+  const config = smtpConfig(smtpUrl, options, tokens)
+  const user = config.auth?.user
+  const hidden = () => [secret, ...(tokens?.secrets() ?? [])]
+  const transporter = nodemailer.createTransport(config)
+  const server = `${url.hostname}:${config.port}`
   return {
     describe: `${url.protocol}//${user ? `${user}@` : ''}${server}`,
     destination: `smtp ${server}`,
@@ -89,7 +135,7 @@ export function smtpTransport({ url, secret }: SmtpUrl, options: SmtpOptions): T
         const info = await transporter.sendMail(message)
         return info.response
       } catch (error) {
-        throw toSendError(error, secret, server)
+        throw error instanceof SendError ? error : toSendError(error, hidden(), server, Boolean(tokens))
       }
     },
     close: () => transporter.close(),
@@ -98,7 +144,7 @@ export function smtpTransport({ url, secret }: SmtpUrl, options: SmtpOptions): T
 
 /** A transport that writes each message as `<dir>/<address>.eml` (written beside, then renamed: never half a file). */
 export function outboxTransport(dir: string, options: Pick<SmtpOptions, 'dkim'> = {}): Transport {
-  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix', dkim: options.dkim })
+  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix', dkim: dkimOptions(options.dkim) })
   let made: Promise<unknown> | undefined
   return {
     describe: `outbox ${dir}/`,
@@ -139,6 +185,8 @@ export interface SendErrorKind {
   tooFast?: boolean
   /** What to do about it, when there is something specific to say. */
   hint?: string
+  /** The server said when to try again (ms, from Retry-After): the recipient waits at least this long. */
+  retryAfter?: number
 }
 
 /** A failed hand-over; anything neither permanent nor fatal is worth retrying later in the run. */
@@ -148,6 +196,7 @@ export class SendError extends Error {
   readonly connection: boolean
   readonly tooFast: boolean
   readonly hint: string | undefined
+  readonly retryAfter: number | undefined
   constructor(message: string, kind: SendErrorKind = {}) {
     super(message)
     this.permanent = kind.permanent ?? false
@@ -155,6 +204,7 @@ export class SendError extends Error {
     this.connection = kind.connection ?? false
     this.tooFast = kind.tooFast ?? false
     this.hint = kind.hint
+    this.retryAfter = kind.retryAfter
   }
   override name = 'SendError'
 }
@@ -163,7 +213,7 @@ export class SendError extends Error {
 // words relays use for throttling (Exchange Online: 4.7.500 "Server busy"; Gmail: 4.7.28 "rate limited").
 const tooFastReply = /^4\d\d[ -]4\.7\.\d+|\b(rate|too many|too fast|throttl|slow down|busy)/i
 
-function toSendError(error: unknown, secret: string | undefined, server: string): SendError {
+function toSendError(error: unknown, secret: readonly (string | undefined)[], server: string, oauth: boolean): SendError {
   const { responseCode, response, code, command, message } = error as {
     responseCode?: number
     response?: string
@@ -182,7 +232,14 @@ function toSendError(error: unknown, secret: string | undefined, server: string)
     )
   }
   if (code === 'EAUTH' || code === 'ENOAUTH')
-    return new SendError(text, { fatal: true, hint: 'Check the user and password in SMTP_URL and that the account may send, then rerun to resume' })
+    return new SendError(text, {
+      fatal: true,
+      hint: oauth
+        ? 'The server refused the OAuth token: check that the app registration has SMTP.SendAsApp, that its service principal was given access to the mailbox in SMTP_URL (Add-MailboxPermission), and that SMTP AUTH is enabled for that mailbox; then rerun to resume'
+        : /5\.7\.30|basic auth/i.test(text)
+          ? 'The server no longer accepts passwords (Basic authentication): sign in with OAuth instead — see README.md, "Sending from Microsoft 365" — then rerun to resume'
+          : 'Check the user and password in SMTP_URL and that the account may send, then rerun to resume',
+    })
   if (code === 'ETLS')
     return new SendError(text, {
       fatal: true,
