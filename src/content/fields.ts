@@ -55,6 +55,9 @@ const tag: Check = (value) =>
     ? undefined
     : { reason: `must be lower-case letters, digits and dashes, got \`${value}\``, hint: `Write it as ${value.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}` }
 
+// Which departments exist is the project's business (departments.yml): an unknown id is reported by checkAudiences.
+const departmentIds = { kind: 'list', of: { kind: 'string' } } as const
+
 const common = {
   title: { spec: { kind: 'string', check: maxLength(120) }, required: true },
   date: { spec: { kind: 'string', check: isDate }, required: true },
@@ -84,6 +87,8 @@ export const issueFields = {
           rollout: { spec: { kind: 'string', check: rollout } },
           restart: { spec: { kind: 'boolean' } },
           action: { spec: text },
+          /** Departments this item is for (ids from departments.yml); missing: everyone. */
+          for: { spec: departmentIds },
         },
       },
     },
@@ -121,6 +126,8 @@ export const issueFields = {
           status: { spec: { kind: 'enum', values: ['planned', 'on-track', 'at-risk', 'delayed', 'done'] }, required: true },
           summary: { spec: text },
           eta: { spec: { kind: 'string', check: eta } },
+          /** Departments this item is for (ids from departments.yml); missing: everyone. */
+          for: { spec: departmentIds },
         },
       },
     },
@@ -138,6 +145,8 @@ export const issueFields = {
           impact: { spec: text, required: true },
           cause: { spec: text },
           fix: { spec: text },
+          /** Departments this item is for (ids from departments.yml); missing: everyone. */
+          for: { spec: departmentIds },
         },
       },
     },
@@ -174,6 +183,8 @@ export const noticeFields = {
     },
   },
   next_update: { spec: { kind: 'string', check: isDateTime } },
+  /** The departments the notice affects (ids from departments.yml): its sends go only to them; missing: everyone. */
+  departments: { spec: departmentIds },
   updates: {
     spec: {
       kind: 'list',
