@@ -7,19 +7,8 @@ import { buildEmail } from '../../src/email/build-email.ts'
 import { loadLayouts } from '../../src/email/layout.ts'
 import { editionContents, editionOf } from '../../src/markdown/edition.ts'
 import { renderParts } from '../../src/markdown/parts.ts'
-import { departmentsYml } from '../send/directory-fixtures.ts'
+import { departmentsYml, withDepartmentSections } from '../send/directory-fixtures.ts'
 import { repo, sampleContent, testSettings } from '../helpers/render.ts'
-
-/** The sample issue with one section for Finance, one for HR, and a patch and a project for Finance only. */
-export function withDepartmentSections(text: string): string {
-  return text
-    .replace(/^(  - title: 7-Zip update)$/m, '$1\n    for: [finance]')
-    .replace(/^(  - name: Guest Wi-Fi upgrade)$/m, '$1\n    for: [hr]')
-    .replace(
-      /\n## Thank you/,
-      '\n## New expense app\n<!-- for: finance -->\n\nFinance moves to the new expense app on 1 December.\n\n## Payslips move online\n<!-- for: hr, finance -->\n\nPayslips are online from January.\n\n## Thank you',
-    )
-}
 
 const departments = parseDepartments('content/departments.yml', departmentsYml).departments!
 

@@ -31,3 +31,14 @@ export const adCsv = [
   '"Finance","Gone Away","CN=Gone Away,OU=Leavers,DC=example,DC=com","gone@example.com","False","Gone","Gone Away","gaway","Away"',
   '"","svc-backup","CN=svc-backup,OU=Service,DC=example,DC=com","","True","","svc-backup","svc-backup",""',
 ].join('\r\n')
+
+/** The sample issue with one section for Finance, one for HR, and a patch and a project for Finance only. */
+export function withDepartmentSections(text: string): string {
+  return text
+    .replace(/^(  - title: 7-Zip update)$/m, '$1\n    for: [finance]')
+    .replace(/^(  - name: Guest Wi-Fi upgrade)$/m, '$1\n    for: [hr]')
+    .replace(
+      /\n## Thank you/,
+      '\n## New expense app\n<!-- for: finance -->\n\nFinance moves to the new expense app on 1 December.\n\n## Payslips move online\n<!-- for: hr, finance -->\n\nPayslips are online from January.\n\n## Thank you',
+    )
+}
