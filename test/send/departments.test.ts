@@ -1,11 +1,13 @@
-import { writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ParsedMail } from 'mailparser'
 import { describe, expect, it } from 'vitest'
 import { runSend } from '../../src/commands/send.ts'
+import { approveText } from '../../src/content/approval.ts'
 import type { NewsletterError } from '../../src/errors.ts'
 import { withDepartmentSections } from './directory-fixtures.ts'
 import { adCsv, departmentsYml, entraCsv } from './directory-fixtures.ts'
+import { sampleContent } from '../helpers/render.ts'
 import { collect, scaffold } from './helpers.ts'
 
 const { project, sink } = scaffold({ edit: withDepartmentSections, send: '  require_tls: false\n' })
@@ -16,9 +18,9 @@ async function departmentProject(departments = departmentsYml): Promise<string> 
   return root
 }
 
-async function send(root: string, port: number, flags: Record<string, unknown>) {
+async function send(root: string, port: number, flags: Record<string, unknown>, slug = '2026-11') {
   const io = collect()
-  const code = await runSend({ yes: true, ...flags }, ['2026-11'], io, {
+  const code = await runSend({ yes: true, ...flags }, [slug], io, {
     root,
     env: { SMTP_URL: `smtp://127.0.0.1:${port}` },
     tty: false,
@@ -129,5 +131,23 @@ describe('send per department edition', () => {
     expect(table[2]).toContain('New expense app')
     expect(table[2]).toMatch(/2 people +2$/)
     expect(table[3]).toMatch(/^ {2}Human Resources .*Guest Wi-Fi upgrade.* 1 person +1$/)
+  })
+
+  it('sends a notice for some departments only to their people, and with --departments only to their lists', async () => {
+    const root = await departmentProject()
+    const slug = '2026-10-14-vpn-outage'
+    const notice = await readFile(join(sampleContent, 'notices', `${slug}.md`), 'utf8')
+    await mkdir(join(root, 'content/notices'))
+    await writeFile(
+      join(root, 'content/notices', `${slug}.md`),
+      approveText(notice.replace(/^service: /m, 'departments: [hr]\nservice: '), { by: 'Test', at: '2026-11-02T09:00' }),
+    )
+    const server = await sink()
+    const file = join(root, 'users.csv')
+    await writeFile(file, entraCsv)
+    expect((await send(root, server.port, { recipients: file }, slug)).code).toBe(0)
+    expect(server.accepted).toEqual(['bo.chen@example.com'])
+    expect((await send(root, server.port, { departments: true }, slug)).code).toBe(0)
+    expect(server.accepted).toEqual(['bo.chen@example.com', 'hr-all@example.com'])
   })
 })
