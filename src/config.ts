@@ -132,6 +132,18 @@ const sendFields = {
   connection_timeout: millis,
   greeting_timeout: millis,
   socket_timeout: millis,
+  /** The columns of a recipients export that is none of the known formats: which column holds each thing. */
+  recipients_columns: {
+    spec: {
+      kind: 'object',
+      fields: {
+        email: { spec: { kind: 'string' }, required: true },
+        name: { spec: { kind: 'string' } },
+        department: { spec: { kind: 'string' } },
+        enabled: { spec: { kind: 'string' } },
+      },
+    },
+  },
   /** Require STARTTLS on smtp:// URLs (default true). */
   require_tls: { spec: { kind: 'boolean' } },
 } as const satisfies Fields

@@ -14,12 +14,14 @@ import { defaultConcurrency } from '../send/send-loop.ts'
 /** `newsletter send <slug>`: validate everything, then mail an approved issue or notice, resumably. */
 export const sendCommand: Command = {
   name: 'send',
-  usage: 'send <slug> (--recipients FILE | --list ADDR | --to ADDR[,ADDR…]) [--dry-run] [--yes] [--ledger FILE] [--concurrency N] [--rate N] [--no-channels]',
+  usage:
+    'send <slug> (--recipients FILE | --departments | --list ADDR | --to ADDR[,ADDR…]) [--dry-run] [--yes] [--ledger FILE] [--concurrency N] [--rate N] [--no-channels]',
   allowPositionals: true,
   options: {
     recipients: { type: 'string' },
     to: { type: 'string' },
     list: { type: 'string' },
+    departments: { type: 'boolean' },
     'dry-run': { type: 'boolean', default: false },
     ledger: { type: 'string' },
     concurrency: { type: 'string' },
@@ -28,7 +30,9 @@ export const sendCommand: Command = {
     'no-channels': { type: 'boolean', default: false },
   },
   help: {
-    '--recipients FILE': 'CSV with a header row: `email` required; `name` and any other columns fill {{name}}-style fields',
+    '--recipients FILE':
+      "CSV with a header row: `email` required, or an Entra ID, Active Directory or Google Workspace user export; each person gets their department's edition",
+    '--departments': 'one message per department, its edition to its `list` address in content/departments.yml',
     '--to ADDR[,ADDR…]': 'test send to these addresses only: subject starts with [TEST], any status, not recorded',
     '--list ADDR': 'one message to one distribution-list address',
     '--dry-run': 'validate and render everything, print what would be sent, send nothing',
@@ -93,6 +97,7 @@ export async function runSend(values: Record<string, unknown>, positionals: stri
     context,
   )
   for (const warning of plan.warnings) io.err(warning)
+  if (plan.audienceNote && !values['dry-run']) io.out(plan.audienceNote)
   const transport = openTransport(plan)
   const real = plan.audience.kind !== 'test'
   try {
@@ -167,15 +172,16 @@ async function postAfterSend(plan: SendPlan, env: SendContext['env'], ledger: Le
 }
 
 function audienceOf(values: Record<string, unknown>): Audience {
-  const given = (['recipients', 'list', 'to'] as const).filter((key) => values[key] !== undefined)
+  const given = (['recipients', 'departments', 'list', 'to'] as const).filter((key) => values[key] !== undefined)
   if (given.length !== 1) {
     throw new NewsletterError(
       given.length === 0
-        ? 'Say who to send to: --recipients FILE, --list ADDR or --to ADDR'
-        : `Use one of --recipients, --list and --to, not ${given.map((key) => `--${key}`).join(' and ')}`,
+        ? 'Say who to send to: --recipients FILE, --departments, --list ADDR or --to ADDR'
+        : `Use one of --recipients, --departments, --list and --to, not ${given.map((key) => `--${key}`).join(' and ')}`,
       'usage',
     )
   }
+  if (values.departments !== undefined) return { kind: 'departments' }
   if (values.recipients !== undefined) return { kind: 'recipients', file: String(values.recipients) }
   if (values.list !== undefined) return { kind: 'list', address: String(values.list).trim() }
   return {

@@ -65,19 +65,21 @@ export interface CsvOptions {
 
 /**
  * The one CSV reader (recipients, ticket exports, preview readers): decoded text in, records out one at
- * a time so a large file is never held twice. The first record is the header (`isHeader`); a column name given
+ * a time so a large file is never held twice. A PowerShell `#TYPE` line is skipped. The first record is the header (`isHeader`); a column name given
  * twice, or a broken quote in the header, throws a NewsletterError at its `file:line:col`. Returns undefined for an empty file.
  */
 export function readCsv(path: string, source: string, onRecord: (record: CsvRecord, isHeader: boolean) => void, options: CsvOptions = {}): CsvTable | undefined {
   // csv-parse's raw text of a CRLF record is one character short, which would shift every position
   // after it; lines and columns are the same with LF alone.
   const text = source.replace(/\r\n/g, '\n')
-  const separator = detectSeparator(text)
   const locate = createLocator(text)
   let header: CsvRecord | undefined
   let records = 0
   // csv-parse cannot go on after a broken quote, so each bad record ends one parse and the next starts on the line after it.
   let start = text.startsWith('\uFEFF') ? 1 : 0
+  // Windows PowerShell 5.1's Export-Csv writes `#TYPE <class>` above the header (Import-Csv skips it too).
+  if (text.startsWith('#TYPE ', start)) start = text.indexOf('\n', start) + 1 || text.length
+  const separator = detectSeparator(text.slice(start))
   while (start < text.length) {
     const firstLine = locate(start).line
     const to = options.rows === undefined ? undefined : options.rows + 1 - records

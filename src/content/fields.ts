@@ -64,6 +64,9 @@ const tag: Check = (value) =>
 const date = { kind: 'string', check: dateProblem, prose: false } as const
 const dateTime = { kind: 'string', check: dateTimeProblem, prose: false } as const
 
+// Which departments exist is the project's business (departments.yml): an unknown id is reported by checkAudiences.
+const departmentIds = { kind: 'list', of: { kind: 'string', prose: false } } as const
+
 // Keys are declared in the order the email shows them: the writing checks read the prose in this order, so a term
 // explained in the threat's summary counts as explained in a patch below it.
 const common = {
@@ -107,6 +110,8 @@ export const issueFields = {
           rollout: { spec: { kind: 'string', check: rollout, prose: false } },
           restart: { spec: { kind: 'boolean' } },
           action: { spec: markdown },
+          /** Departments this item is for (ids from departments.yml); missing: everyone. */
+          for: { spec: departmentIds },
         },
       },
     },
@@ -132,6 +137,8 @@ export const issueFields = {
           status: { spec: { kind: 'enum', values: ['planned', 'on-track', 'at-risk', 'delayed', 'done'] }, required: true },
           summary: { spec: markdown },
           eta: { spec: { kind: 'string', check: eta, prose: false } },
+          /** Departments this item is for (ids from departments.yml); missing: everyone. */
+          for: { spec: departmentIds },
         },
       },
     },
@@ -149,6 +156,8 @@ export const issueFields = {
           impact: { spec: markdown, required: true },
           cause: { spec: markdown },
           fix: { spec: markdown },
+          /** Departments this item is for (ids from departments.yml); missing: everyone. */
+          for: { spec: departmentIds },
         },
       },
     },
@@ -189,6 +198,8 @@ export const noticeFields = {
   expected_back: { spec: dateTime },
   /** Mark readers busy in the maintenance's calendar invite (default: free, the window is shown but blocks nothing). */
   busy: { spec: { kind: 'boolean' }, default: false },
+  /** The departments the notice affects (ids from departments.yml): its sends go only to them; missing: everyone. */
+  departments: { spec: departmentIds },
   updates: {
     spec: {
       kind: 'list',

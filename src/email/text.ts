@@ -106,6 +106,11 @@ export function renderText(doc: RenderedDoc, settings: Settings, urls: EmailUrls
     if (notice.earlier.length) out.push([heading('Earlier updates'), ...notice.earlier.map(update)].join('\n\n'))
     if (!notice.closed) sections(doc.sections)
   }
+  const mine = doc.edition?.contact
+  if (mine) {
+    const lines = [mine.name, `Email: ${mine.email}`, mine.phone && `Phone: ${mine.phone}`].filter(Boolean)
+    out.push(`${heading(`Your IT contact for ${doc.edition!.department.name}`)}\n\n${lines.join('\n')}`)
+  }
   const contact = settings.contact
   out.push(
     [

@@ -1,5 +1,6 @@
 import type { RootContent } from 'mdast'
 import { toString } from 'mdast-util-to-string'
+import { forMarker } from '../content/audience.ts'
 import { isNoticeClosed, noticeRevision, orderUpdates, stateLabels } from '../content/revisions.ts'
 import { issueFields, noticeFields } from '../content/fields.ts'
 import { mapMarkdown, type InferFields } from '../content/schema.ts'
@@ -21,6 +22,8 @@ export interface Section {
   id: string
   html: string
   nodes: RootContent[]
+  /** The departments this section is for (its `<!-- for: … -->` line); absent: everyone. */
+  for?: string[]
 }
 
 export interface RenderedPatch {
@@ -33,6 +36,8 @@ export interface RenderedPatch {
   rolloutLabel?: string
   restart?: boolean
   action?: Prose
+  /** The departments this patch is for; absent: everyone. */
+  for?: string[]
 }
 
 export interface RenderedIssueParts {
@@ -41,8 +46,8 @@ export interface RenderedIssueParts {
   patches: RenderedPatch[]
   threat?: { name: string; summary: Prose; signs: Prose[]; actions: Prose[]; report?: string }
   topQuestion?: { question: string; answer: Prose; asked?: number }
-  projects: { name: string; status: ProjectStatus; statusLabel: string; summary?: Prose; eta?: string; etaLabel?: string }[]
-  incidents: { service: string; start: string; end?: string; when: string; impact: Prose; cause?: Prose; fix?: Prose }[]
+  projects: { name: string; status: ProjectStatus; statusLabel: string; summary?: Prose; eta?: string; etaLabel?: string; for?: string[] }[]
+  incidents: { service: string; start: string; end?: string; when: string; impact: Prose; cause?: Prose; fix?: Prose; for?: string[] }[]
 }
 
 /** One update as readers see it. */
@@ -100,6 +105,14 @@ export interface RenderedDoc {
   sections: Section[]
   issue?: RenderedIssueParts
   notice?: RenderedNoticeParts
+  /** Set on one department's edition (see markdown/edition.ts): whose it is and their IT contact. */
+  edition?: Edition
+}
+
+/** Whose edition a rendering is: the department, and its IT relationship manager when it has one. */
+export interface Edition {
+  department: { id: string; name: string }
+  contact?: { name: string; email: string; phone?: string; tel?: string }
 }
 
 /** The line above a document's title: `Issue 14`, `Service notice` or `Planned maintenance`. */
@@ -166,6 +179,7 @@ function issueParts(meta: IssueProse, dates: Dates): RenderedIssueParts {
       statusLabel: projectLabels[project.status],
       // A finished project has no expected date any more.
       etaLabel: project.status === 'done' || !project.eta ? undefined : project.eta.length === 7 ? dates.shortMonth(project.eta) : dates.range(project.eta),
+      for: project.for,
     })),
     incidents: meta.incidents.map((incident) => ({ ...incident, when: dates.span(incident.start, incident.end) })),
   }
@@ -247,7 +261,7 @@ class ProseBatch {
   }
 }
 
-/** Split the body at `##` headings; each becomes a section of the email and the page. */
+/** Split the body at `##` headings; each becomes a section of the email and the page. A `<!-- for: … -->` first line says whose it is. */
 export function splitSections(children: readonly RootContent[]): Section[] {
   const sections: Section[] = []
   let current: Section | undefined
@@ -257,6 +271,11 @@ export function splitSections(children: readonly RootContent[]): Section[] {
       const title = toString(node)
       current = { title, id: uniqueId(title, used), html: '', nodes: [] }
       sections.push(current)
+      continue
+    }
+    const marker = current?.title !== undefined && current.nodes.length === 0 && !current.for ? forMarker(node) : undefined
+    if (marker) {
+      current!.for = marker.ids
       continue
     }
     if (!current) {

@@ -75,7 +75,7 @@ export async function openDocument(root: string, slug: string, options: OpenOpti
   if (!project.config) throw new DocumentErrors(errorsOf(collectMessages([project.settingsFile])), options.refusal, code)
   const entry = onlyEntry(project, slug, options.kind)
   const { doc, file } = entry.loaded
-  const messages = collectMessages([project.settingsFile, file, ...project.crossFile])
+  const messages = collectMessages([project.settingsFile, project.departments.file, file, ...project.crossFile])
   if (!doc || entry.text === undefined || messages.some((m) => m.severity === 'error')) throw new DocumentErrors(errorsOf(messages), options.refusal, code)
   const revision = doc.meta.kind === 'notice' ? noticeRevision(doc.meta) : 1
   return {

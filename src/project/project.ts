@@ -4,6 +4,8 @@ import { VFile } from 'vfile'
 import { loadGlossary, type Glossary } from '../check/glossary.ts'
 import { defaults, loadConfig, type Config } from '../config.ts'
 import { addressOf } from '../content/address.ts'
+import { checkAudiences } from '../content/audience.ts'
+import { departmentsFile, loadDepartments, type Departments } from '../content/departments.ts'
 import { checkIssueNumbers, listSources, loadSource, peekIssueNumber, type IssueNumber, type LoadedSource, type Source } from '../content/load.ts'
 import type { Doc } from '../content/types.ts'
 import { loadLayouts, type Layouts } from '../email/layout.ts'
@@ -21,6 +23,8 @@ export interface Project {
   config?: Config
   settingsFile: VFile
   glossary: { file: VFile; glossary?: Glossary }
+  /** `content/departments.yml`: undefined `departments` when the file is missing (one edition for everyone) or has errors. */
+  departments: { file: VFile; departments?: Departments }
   layoutsFile: VFile
   layouts?: Layouts
   /** The content files this project acts on (all of them unless `only` said otherwise), sorted by path. */
@@ -29,7 +33,7 @@ export interface Project {
   complete: boolean
   /** Addresses of every issue and notice, acted on or not (`issues/2026-11`): what links may point to. */
   pages: Set<string>
-  /** Findings of the cross-file rules (unique issue numbers), kept apart from the documents' own. */
+  /** Findings of the cross-file rules (unique issue numbers, department ids), kept apart from the documents' own. */
   crossFile: VFile[]
   /** Everything but the documents that shapes a rendering or a check: settings, glossary, email and site layouts. */
   contextHash: string
@@ -50,8 +54,9 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
   const { file: settingsFile, config } = await loadConfig({ root, outDir: options.outDir })
   const contentDir = config?.contentDir ?? join(root, defaults.contentDir)
   const layoutsDir = config?.layoutsDir ?? join(root, defaults.layoutsDir)
-  const [glossary, layoutsRead, siteLayouts, listed] = await Promise.all([
+  const [glossary, departmentsRead, layoutsRead, siteLayouts, listed] = await Promise.all([
     loadGlossary(join(contentDir, 'glossary.yml'), relative(root, join(contentDir, 'glossary.yml'))),
+    loadDepartments(join(contentDir, departmentsFile), relative(root, join(contentDir, departmentsFile))),
     readLayouts(layoutsDir, root),
     readTree(join(layoutsDir, 'site')),
     listSources(contentDir, root),
@@ -65,22 +70,31 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
   const contextHash = hashOf(
     String(settingsFile.value ?? ''),
     String(glossary.file.value ?? ''),
+    departmentsRead.text ?? '',
     ...Object.keys(emailLayouts)
       .sort()
       .flatMap((name) => [name, emailLayouts[name]!]),
     ...siteLayouts.flatMap(([name, text]) => [`site/${name}`, text]),
   )
+  const departments = { file: departmentsRead.file, departments: departmentsRead.departments }
+  // A broken departments file is reported once, on itself, not as an unknown id in every document.
+  const audiences =
+    departmentsRead.file.messages.length > 0 ? [] : sources.flatMap(({ loaded }) => (loaded.doc ? [checkAudiences(loaded.doc, departments.departments)] : []))
   return {
     root,
     config,
     settingsFile,
     glossary,
+    departments,
     layoutsFile: layoutsRead.file,
     layouts: layoutsRead.layouts,
     sources,
     complete: acted.length === listed.length,
     pages: new Set(listed.map((source) => addressOf(source).id)),
-    crossFile: checkIssueNumbers(numbers).filter((file) => sources.some(({ source }) => source.path === file.path)),
+    crossFile: [
+      ...checkIssueNumbers(numbers).filter((file) => sources.some(({ source }) => source.path === file.path)),
+      ...audiences.filter((file): file is VFile => file !== undefined),
+    ],
     contextHash,
   }
 }
@@ -92,7 +106,7 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
 export async function inputsFingerprint(root: string): Promise<string> {
   const contentDir = join(root, defaults.contentDir)
   const layoutsDir = join(root, defaults.layoutsDir)
-  const files = [join(root, defaults.settingsFile), join(contentDir, 'glossary.yml')]
+  const files = [join(root, defaults.settingsFile), join(contentDir, 'glossary.yml'), join(contentDir, departmentsFile)]
   const layouts = (await readdir(layoutsDir, { recursive: true }).catch(() => [] as string[])).sort().map((name) => join(layoutsDir, name))
   const sources = (await listSources(contentDir, root)).map((source) => source.abs)
   const texts = await Promise.all([...files, ...layouts, ...sources].map(async (path) => [path, await readFile(path, 'latin1').catch(() => '\0missing')]))
@@ -104,9 +118,16 @@ export function projectDocs(project: Project): Doc[] {
   return project.sources.flatMap(({ loaded }) => (loaded.doc ? [loaded.doc] : []))
 }
 
-/** Every file with messages from loading: settings, glossary, layouts, each content file and the cross-file rules. */
+/** Every file with messages from loading: settings, glossary, departments, layouts, each content file and the cross-file rules. */
 export function loadingFiles(project: Project): VFile[] {
-  return [project.settingsFile, project.glossary.file, project.layoutsFile, ...project.sources.map(({ loaded }) => loaded.file), ...project.crossFile]
+  return [
+    project.settingsFile,
+    project.glossary.file,
+    project.departments.file,
+    project.layoutsFile,
+    ...project.sources.map(({ loaded }) => loaded.file),
+    ...project.crossFile,
+  ]
 }
 
 function issueNumberOf({ loaded }: LoadedSource): IssueNumber[] {

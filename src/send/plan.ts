@@ -9,8 +9,9 @@ import { hasErrors, NewsletterError } from '../errors.ts'
 import { openRendered, type RenderedDocument } from '../project/open-document.ts'
 import { checkApproval, needsApproval } from '../content/approval.ts'
 import { defaultLedger } from './ledger.ts'
-import { prepareMessages, type PreparedMessages } from './message.ts'
-import { inAllowedDomains, isAddress, readRecipients, type Recipient } from './recipients.ts'
+import type { PreparedMessages } from './message.ts'
+import { departmentLists, prepareEditions, type EditionPlan } from './editions.ts'
+import { formatLabel, inAllowedDomains, isAddress, readRecipients, type Recipient, type RecipientList, type RecipientRules } from './recipients.ts'
 import { resolveLimits, type Limits } from './relays.ts'
 import { defaultConcurrency } from './send-loop.ts'
 import { openDestination, resolveDestination, secretsOf, type Destination } from './destination.ts'
@@ -19,7 +20,8 @@ import { graphMailboxConcurrency } from './graph-transport.ts'
 import type { SmtpOptions, Transport } from './transport.ts'
 
 /** Who a send goes to. */
-export type Audience = { kind: 'recipients'; file: string } | { kind: 'list'; address: string } | { kind: 'test'; addresses: string[] }
+export type Audience =
+  { kind: 'recipients'; file: string } | { kind: 'list'; address: string } | { kind: 'departments' } | { kind: 'test'; addresses: string[] }
 
 /** One send, as asked for. */
 export interface SendRequest {
@@ -48,6 +50,10 @@ export interface SendPlan {
   smtp: SmtpOptions
   limits: Limits
   message: PreparedMessages['message']
+  /** Each department's edition (one for a project without departments): rendered once, whatever the number of people. */
+  editions: EditionPlan[]
+  /** How the recipients were read (`Read users.csv as an Entra ID user export: …`), when from a file. */
+  audienceNote?: string
   /** Where the ledger is, and how messages name it. */
   ledger: { path: string; shown: string }
   /** Problems worth a look that do not stop the send (recipient rows, settings): already formatted. */
@@ -74,11 +80,21 @@ export async function planSend(request: SendRequest, context: PlanContext): Prom
   if (audience.kind !== 'test' && needsApproval(doc, config.settings)) checkApproval(doc, text)
   // 2. Recipients, every row checked
   const send = config.settings.send ?? {}
-  const { recipients, columns, warnings } = await loadRecipients(audience, send.allowed_domains)
+  const departments = document.project.departments.departments
+  // A notice for some departments goes only to their people or lists.
+  const only = doc.meta.kind === 'notice' ? doc.meta.departments : undefined
+  const loaded =
+    audience.kind === 'departments'
+      ? { recipients: departmentLists(departments, only), columns: ['email', 'name', 'department'], warnings: [] }
+      : await loadRecipients(audience, send.allowed_domains, { departments, columns: send.recipients_columns })
+  const recipients = only && audience.kind === 'recipients' ? loaded.recipients.filter((r) => r.department && only.includes(r.department)) : loaded.recipients
+  const { columns, warnings } = loaded
   if (audience.kind === 'recipients') checkFields(doc.path, text, email.subject, columns, audience.file)
-  // 3. The messages, and every link in them safe for every recipient
+  if (recipients.length === 0 && only)
+    throw new NewsletterError(`Nobody to send ${slug} to: no recipient is in ${only.join(', ')}, the departments it is for`, 'refused')
+  // 3. The messages, one edition per department, and every link in them safe for every recipient
   const ics = noticeCalendar(parts, config.settings)
-  const prepared = prepareMessages(email, config.settings, {
+  const prepared = await prepareEditions(document, recipients, {
     test: audience.kind === 'test',
     revision,
     calendar: ics ? calendarMailPart(slug, ics) : undefined,
@@ -107,6 +123,8 @@ export async function planSend(request: SendRequest, context: PlanContext): Prom
     smtp,
     limits,
     message: prepared.message,
+    editions: prepared.editions,
+    audienceNote: 'note' in loaded ? loaded.note : undefined,
     ledger: { path: ledgerPath, shown: relative(context.root, ledgerPath) || ledgerPath },
     warnings: [
       ...(document.warnings.length > 0 ? [formatText(document.warnings)] : []),
@@ -127,11 +145,13 @@ export function secretOf(plan: SendPlan): string[] {
 }
 
 async function loadRecipients(
-  audience: Audience,
+  audience: Exclude<Audience, { kind: 'departments' }>,
   allowedDomains: string[] | undefined,
-): Promise<{ recipients: Recipient[]; columns: string[]; warnings: string[] }> {
+  mapping: Pick<RecipientRules, 'departments' | 'columns'>,
+): Promise<{ recipients: Recipient[]; columns: string[]; warnings: string[]; note?: string }> {
   if (audience.kind === 'recipients') {
-    const { file, recipients, columns } = await readRecipients(audience.file, { allowedDomains })
+    const list = await readRecipients(audience.file, { allowedDomains, ...mapping })
+    const { file, recipients, columns } = list
     const messages = collectMessages([file])
     if (hasErrors([file])) {
       const errors = messages.filter((message) => message.severity === 'error').length
@@ -140,7 +160,7 @@ async function loadRecipients(
         hint: 'Fix every row listed above, then run the same command again',
       })
     }
-    return { recipients, columns, warnings: messages.length > 0 ? [formatText(messages)] : [] }
+    return { recipients, columns, warnings: messages.length > 0 ? [formatText(messages)] : [], note: noteOf(audience.file, list) }
   }
   const addresses = audience.kind === 'list' ? [audience.address] : audience.addresses
   const flag = audience.kind === 'list' ? '--list' : '--to'
@@ -162,6 +182,18 @@ async function loadRecipients(
     recipients.push({ email, key, fields: { email } })
   }
   return { recipients, columns: ['email'], warnings: [] }
+}
+
+/** `Read users.csv as an Entra ID user export: 4,980 people; skipped 12 disabled accounts, 3 guests.` */
+function noteOf(path: string, list: RecipientList): string {
+  const { disabled, guests, noAddress } = list.skipped
+  const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`
+  const skipped = [
+    disabled > 0 && plural(disabled, 'disabled account', 'disabled accounts'),
+    guests > 0 && plural(guests, 'guest', 'guests'),
+    noAddress > 0 && plural(noAddress, 'account without a mail address', 'accounts without a mail address'),
+  ].filter(Boolean)
+  return `Read ${path} as ${formatLabel(list.format)}: ${plural(list.recipients.length, 'person', 'people')}${skipped.length > 0 ? `; skipped ${skipped.join(', ')}` : ''}.`
 }
 
 /** A `{{field}}` with no CSV column and no fallback would go out empty to everyone: refuse, pointing at it. */

@@ -9,6 +9,8 @@ export function describePlan(plan: SendPlan, transport: Transport, settled: numb
   const headers = sample.list as { id: { url: string; comment?: string }; unsubscribe?: { url: string } }
   return [
     `Dry run: would send ${plan.what} via ${transport.describe}`,
+    ...(plan.audienceNote ? [`  ${plan.audienceNote}`] : []),
+    ...editionsTable(plan),
     `  recipients: ${recipients.length}${settled > 0 ? ` (${settled} already settled in the ledger, ${recipients.length - settled} to send)` : ''}`,
     `  rate: ${limits.rate ? `${+(limits.rate * 60).toFixed(2)} a minute` : 'no limit'}${limits.dailyLimit ? `, daily cap ${limits.dailyLimit} (${limits.from})` : ''}`,
     `  first message: To ${(sample.to as { address: string }).address}, Subject ${String(sample.subject)}, Message-ID ${sample.messageId}`,
@@ -16,6 +18,32 @@ export function describePlan(plan: SendPlan, transport: Transport, settled: numb
     `  List-Unsubscribe: ${headers.unsubscribe ? `<${headers.unsubscribe.url}>` : 'none (no send.unsubscribe_url in settings)'}`,
     'Nothing was sent.',
   ].join('\n')
+}
+
+/** One line per edition when the project has departments: department, what its edition holds, who gets it, messages. */
+function editionsTable(plan: SendPlan): string[] {
+  if (!plan.document.project.departments.departments) return []
+  const list = plan.audience.kind === 'departments'
+  const rows = plan.editions.map((edition) => {
+    const extra = edition.contents.filter((item) => !plan.editions.every((other) => other.contents.includes(item)))
+    const who = list
+      ? plan.recipients.find((r) => r.department === edition.department?.id)!.email
+      : `${edition.recipients.toLocaleString('en')} ${edition.recipients === 1 ? 'person' : 'people'}`
+    return [
+      edition.department?.name ?? '(general)',
+      `${edition.contents.length}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`,
+      who,
+      edition.recipients.toLocaleString('en'),
+    ]
+  })
+  const head = ['Department', 'Sections', list ? 'List' : 'People', 'Messages']
+  const widths = head.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)))
+  const line = (cells: string[]) =>
+    `  ${cells
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join('  ')
+      .trimEnd()}`
+  return [`  editions: ${plan.editions.length} (each rendered once)`, line(head), ...rows.map(line)]
 }
 
 /** The lines that close a delivery, with the secret hidden; `failed` when any recipient failed or is still pending. */
