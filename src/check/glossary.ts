@@ -3,7 +3,7 @@ import { VFile } from 'vfile'
 import { isMap, isScalar, type Document } from 'yaml'
 import { report } from '../errors.ts'
 import type { Fields, Spec } from '../content/schema.ts'
-import { decodeText } from '../content/text.ts'
+import { decodeText } from '../content/decode.ts'
 import { readYaml } from '../content/yaml.ts'
 
 /** One jargon term: either plain words to use instead, or a note on how to explain it. */

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { formatText } from '../check/report.ts'
+import { formatText } from '../check/messages.ts'
 import type { Command } from './command.ts'
 import type { Io } from '../io.ts'
 import { openRendered } from '../project/open-document.ts'

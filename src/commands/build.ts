@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { buildProject } from '../project/build.ts'
-import { formatText, summarize } from '../check/report.ts'
+import { formatText, summarize } from '../check/messages.ts'
 import type { Command } from './command.ts'
 
 /** `newsletter build`: validate everything, then write every email and the archive site, or nothing at all. */

@@ -1,5 +1,5 @@
 import { join, relative } from 'node:path'
-import { collectMessages, formatText } from '../check/report.ts'
+import { collectMessages, formatText } from '../check/messages.ts'
 import { loadConfig } from '../config.ts'
 import { NewsletterError } from '../errors.ts'
 import type { Io } from '../io.ts'

@@ -8,7 +8,7 @@ import { defaultIssueDate, issueTemplate, noticeTemplate, previousMonth, type Is
 import { countTickets } from '../content/tickets.ts'
 import type { IssueMeta } from '../content/types.ts'
 import { NewsletterError } from '../errors.ts'
-import { collectMessages, formatText } from '../check/report.ts'
+import { collectMessages, formatText } from '../check/messages.ts'
 
 /** `newsletter new`: start the next issue (or a service notice) as a draft with every section stubbed. */
 export const newCommand: Command = {

@@ -1,5 +1,5 @@
 import { relative, resolve } from 'node:path'
-import { formatText } from '../check/report.ts'
+import { formatText } from '../check/messages.ts'
 import { NewsletterError } from '../errors.ts'
 import { openRendered } from '../project/open-document.ts'
 import { checkApproval, needsApproval } from '../content/approval.ts'

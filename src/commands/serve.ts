@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path'
 import { portOf, type Command } from './command.ts'
-import { collectMessages, formatText } from '../check/report.ts'
+import { collectMessages, formatText } from '../check/messages.ts'
 import { loadConfig } from '../config.ts'
 import { basePath } from '../site/data.ts'
 import { serveSite } from '../site/serve.ts'

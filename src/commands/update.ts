@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { collectMessages, formatText } from '../check/report.ts'
+import { collectMessages, formatText } from '../check/messages.ts'
 import { needsApproval } from '../content/approval.ts'
 import { minuteIn } from '../content/clock.ts'
 import { dateTimeProblem } from '../content/fields.ts'

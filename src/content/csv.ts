@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync'
 import { NewsletterError, type Position } from '../errors.ts'
 import { createLocator } from './position.ts'
-import { decodeBytes, type Encoding } from './text.ts'
+import { decodeBytes, type Encoding } from './decode.ts'
 
 /** A CSV file's text and how its bytes were read. */
 export interface CsvText {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { VFile } from 'vfile'
 import { report } from '../errors.ts'
 import type { Check, InferFields } from './schema.ts'
-import { decodeText } from './text.ts'
+import { decodeText } from './decode.ts'
 import { readYaml } from './yaml.ts'
 
 const departmentId: Check = (value) =>

@@ -11,7 +11,7 @@ import { findFrontMatter } from './front-matter.ts'
 import { findLimitProblem } from './limits.ts'
 import { findNoticeProblems } from './notice-rules.ts'
 import type { InferFields } from './schema.ts'
-import { decodeText } from './text.ts'
+import { decodeText } from './decode.ts'
 import type { Doc, IssueMeta, NoticeMeta } from './types.ts'
 import { readYaml } from './yaml.ts'
 

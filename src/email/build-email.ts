@@ -1,11 +1,11 @@
 import { blockOrder, type Settings } from '../config.ts'
 import { noticeSubject } from '../content/revisions.ts'
 import { kickerOf, type RenderedDoc } from '../markdown/parts.ts'
-import { inlineText, LinkRefs } from '../markdown/text.ts'
+import { inlineText, LinkRefs } from '../markdown/plain-text.ts'
 import { compileMjml, type MjmlRunner } from './compile.ts'
 import { fillLayout, traceLine, type Layouts } from './layout.ts'
 import { exactLineHeights } from './outlook.ts'
-import { renderText } from './text.ts'
+import { renderText } from './text-part.ts'
 import { emailUrls } from './urls.ts'
 
 /** One finished email: what `build` writes and `send` mails. */

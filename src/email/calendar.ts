@@ -2,7 +2,7 @@ import type Mail from 'nodemailer/lib/mailer'
 import type { Settings } from '../config.ts'
 import { addressOf } from '../content/address.ts'
 import type { RenderedDoc } from '../markdown/parts.ts'
-import { inlineText, LinkRefs } from '../markdown/text.ts'
+import { inlineText, LinkRefs } from '../markdown/plain-text.ts'
 
 /** One calendar event, every time already in UTC. */
 export interface CalendarEvent {

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { Liquid, LiquidError } from 'liquidjs'
-import { normalizeNewlines } from '../content/text.ts'
+import { normalizeNewlines } from '../content/decode.ts'
 import { NewsletterError, type Place } from '../errors.ts'
 
 /** The email layouts, read once: Liquid-templated MJML in `layouts/email/`. */

@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url'
-import { summarize } from '../check/report.ts'
+import { summarize } from '../check/messages.ts'
 import { clipBytes, warnBytes } from '../check/email-checks.ts'
 import { escapeHtml } from '../email/personalize.ts'
 import { cutInboxText, inboxCuts, inboxText } from './inbox.ts'

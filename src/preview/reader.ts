@@ -1,4 +1,4 @@
-import { collectMessages, formatText } from '../check/report.ts'
+import { collectMessages, formatText } from '../check/messages.ts'
 import { NewsletterError } from '../errors.ts'
 import { compileTemplate, fillTemplate, findSlots } from '../email/personalize.ts'
 import { readRecipients } from '../send/recipients.ts'

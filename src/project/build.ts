@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { JsonMessage } from '../check/report.ts'
+import type { JsonMessage } from '../check/messages.ts'
 import { defaults } from '../config.ts'
 import { hashOf } from './cache.ts'
 import { inputsFingerprint, loadProject } from './project.ts'
@@ -43,7 +43,7 @@ export async function buildProject(root: string, options: { drafts?: boolean; ou
 
   // The renderers, MJML and Eleventy are loaded only when there is something to build.
   const [{ collectMessages }, { emailOutputs, failed, runPipeline }, { buildSite }] = await Promise.all([
-    import('../check/report.ts'),
+    import('../check/messages.ts'),
     import('./pipeline.ts'),
     import('../site/build-site.ts'),
   ])

@@ -1,4 +1,4 @@
-import { collectMessages, formatText, type JsonMessage } from '../check/report.ts'
+import { collectMessages, formatText, type JsonMessage } from '../check/messages.ts'
 import type { Config } from '../config.ts'
 import { addressOf, folderOf, type Address } from '../content/address.ts'
 import type { Kind } from '../content/load.ts'

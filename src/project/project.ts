@@ -9,7 +9,7 @@ import { departmentsFile, loadDepartments, type Departments } from '../content/d
 import { checkIssueNumbers, listSources, loadSource, peekIssueNumber, type IssueNumber, type LoadedSource, type Source } from '../content/load.ts'
 import type { Doc } from '../content/types.ts'
 import { loadLayouts, type Layouts } from '../email/layout.ts'
-import { decodeText } from '../content/text.ts'
+import { decodeText } from '../content/decode.ts'
 import { report } from '../errors.ts'
 import { codeVersion, hashOf, readTree } from './cache.ts'
 

@@ -1,7 +1,7 @@
 import type { ChannelSettings } from '../config.ts'
 import { addressOf } from '../content/address.ts'
 import { kickerOf, type RenderedDoc } from '../markdown/parts.ts'
-import { inlineText, LinkRefs } from '../markdown/text.ts'
+import { inlineText, LinkRefs } from '../markdown/plain-text.ts'
 import { redact } from './transport.ts'
 
 // A webhook URL is a secret: whoever has it can post to the channel. Messages name it by this instead.

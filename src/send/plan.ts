@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
-import { collectMessages, formatText } from '../check/report.ts'
+import { collectMessages, formatText } from '../check/messages.ts'
 import type { Config } from '../config.ts'
 import { createLocator } from '../content/position.ts'
 import { calendarMailPart, noticeCalendar } from '../email/calendar.ts'

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { collectMessages } from '../../src/check/report.ts'
+import { collectMessages } from '../../src/check/messages.ts'
 import { parseSettings } from '../../src/config.ts'
 import { checkFixtures, loadFixtures, sampleSettings } from '../helpers/check.ts'
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseGlossary } from '../../src/check/glossary.ts'
-import { collectMessages } from '../../src/check/report.ts'
+import { collectMessages } from '../../src/check/messages.ts'
 import { sampleContent } from '../helpers/render.ts'
 
 const shown = (text: string) => collectMessages([parseGlossary('glossary.yml', text).file]).map((m) => `${m.line}:${m.column} ${m.message} (${m.rule})`)

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { JsonMessage } from '../../src/check/report.ts'
+import type { JsonMessage } from '../../src/check/messages.ts'
 import { parseDoc, type Loaded } from '../../src/content/load.ts'
 import { checkFixtures } from '../helpers/check.ts'
 

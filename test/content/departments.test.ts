@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { collectMessages, formatText } from '../../src/check/report.ts'
+import { collectMessages, formatText } from '../../src/check/messages.ts'
 import { parseDepartments } from '../../src/content/departments.ts'
 import { loadProject } from '../../src/project/project.ts'
 import { makeProject, removeProject } from '../send/helpers.ts'

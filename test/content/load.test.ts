@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectMessages } from '../../src/check/report.ts'
+import { collectMessages } from '../../src/check/messages.ts'
 import { checkIssueNumbers, parseDoc } from '../../src/content/load.ts'
 
 const valid = ['title: November', 'issue: 14', 'date: 2026-11-03', 'summary: One sentence.']

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectMessages } from '../../src/check/report.ts'
+import { collectMessages } from '../../src/check/messages.ts'
 import { parseSettings } from '../../src/config.ts'
 import { parseDoc } from '../../src/content/load.ts'
 import type { NoticeMeta } from '../../src/content/types.ts'

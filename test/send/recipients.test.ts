@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectMessages, formatText } from '../../src/check/report.ts'
+import { collectMessages, formatText } from '../../src/check/messages.ts'
 import { parseRecipients } from '../../src/send/recipients.ts'
 
 const rules = { allowedDomains: ['example.com'] }

@@ -8,7 +8,7 @@ import {
   type RenderedUpdate,
   type Section,
 } from '../markdown/parts.ts'
-import { blocksText, inlineText, LinkRefs, textWidth, wrap } from '../markdown/text.ts'
+import { blocksText, inlineText, LinkRefs, textWidth, wrap } from '../markdown/plain-text.ts'
 import type { EmailUrls } from './urls.ts'
 
 /** The plain-text part, written from the same rendered parts as the HTML (never scraped from it). */
