@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import nodemailer from 'nodemailer'
-import type { TokenSource } from './oauth.ts'
-import { dkimOptions, redact, SendError, type SmtpOptions, type Transport } from './transport.ts'
+import { dkimOptions, redact, SendError, type AccessTokens, type SmtpOptions, type Transport } from './transport.ts'
 
 /** Where Microsoft Graph is when `GRAPH_URL` does not say. */
 export const defaultGraphUrl = 'https://graph.microsoft.com/v1.0'
@@ -23,7 +22,7 @@ export interface GraphOptions {
  * the SMTP path (headers, threading and the calendar part are identical). 202 is accepted; 429 and 503 wait for
  * Retry-After, every request to the mailbox with them; a refused token is fetched again once; 400 and 403 are final.
  */
-export function graphTransport(options: GraphOptions, tokens: TokenSource): Transport {
+export function graphTransport(options: GraphOptions, tokens: AccessTokens): Transport {
   const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows', dkim: dkimOptions(options.dkim) })
   const endpoint = `${options.url.replace(/\/+$/, '')}/users/${encodeURIComponent(options.mailbox)}/sendMail`
   const server = new URL(options.url).host
@@ -69,7 +68,7 @@ export function graphTransport(options: GraphOptions, tokens: TokenSource): Tran
 }
 
 /** What a refused request means for this recipient and the run, with Graph's own error code and message. */
-async function failure(response: Response, gate: Gate, tokens: TokenSource): Promise<SendError> {
+async function failure(response: Response, gate: Gate, tokens: AccessTokens): Promise<SendError> {
   const { code, message } = await graphError(response)
   const said = redact(`${response.status} ${code}: ${message}`, tokens.secrets())
   const status = response.status

@@ -3,7 +3,15 @@ import { join } from 'node:path'
 import nodemailer from 'nodemailer'
 import type Mail from 'nodemailer/lib/mailer'
 import { NewsletterError } from '../errors.ts'
-import type { TokenSource } from './oauth.ts'
+
+/**
+ * Where a transport that signs in with OAuth gets its access tokens (oauth.ts's TokenSource): `rejected` is a token a
+ * server refused, so a new one is fetched; `secrets` is what no output may contain.
+ */
+export interface AccessTokens {
+  token(rejected?: string): Promise<{ value: string; refreshAt: number }>
+  secrets(): string[]
+}
 
 /** What the send loop talks to: SMTP, the `.eml` outbox and the tests' smtp-server all fit it. */
 export interface Transport {
@@ -81,7 +89,7 @@ export function redact(text: string, secret: string | readonly (string | undefin
  * and every socket read. With `tokens` (a user in SMTP_URL, no password, OAUTH_CLIENT_ID set) it signs in with XOAUTH2;
  * nodemailer asks for a new token when the server refuses one.
  */
-export function smtpConfig({ url, secret }: SmtpUrl, options: SmtpOptions, tokens?: TokenSource) {
+export function smtpConfig({ url, secret }: SmtpUrl, options: SmtpOptions, tokens?: AccessTokens) {
   const secure = url.protocol === 'smtps:'
   const user = url.username ? decodeURIComponent(url.username) : undefined
   let lastToken: string | undefined
@@ -119,7 +127,7 @@ export function smtpConfig({ url, secret }: SmtpUrl, options: SmtpOptions, token
 }
 
 /** A pooled SMTP transport for SMTP_URL (see smtpConfig). */
-export function smtpTransport(smtpUrl: SmtpUrl, options: SmtpOptions, tokens?: TokenSource): Transport {
+export function smtpTransport(smtpUrl: SmtpUrl, options: SmtpOptions, tokens?: AccessTokens): Transport {
   const { url, secret } = smtpUrl
   const config = smtpConfig(smtpUrl, options, tokens)
   const user = config.auth?.user
