@@ -63,6 +63,12 @@ const common = {
   approved_by: { spec: text },
   approved_at: { spec: { kind: 'string', check: isDateTime } },
   approved_digest: { spec: text },
+  /** Short fingerprints of each part at approval, to name what changed since (see `partsOf`). */
+  approved_parts: { spec: { kind: 'string' } },
+  /** A notice's next_update at approval, so its approved revision can be rebuilt after `newsletter update`. */
+  approved_next_update: { spec: { kind: 'string', check: isDateTime } },
+  /** The approver's SSH signature of the approval (`approve --sign`), base64 without the armor lines. */
+  approved_signature: { spec: { kind: 'string' } },
 } as const satisfies Fields
 
 /** Front matter of a monthly issue (`content/issues/*.md`). */

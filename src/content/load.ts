@@ -7,6 +7,8 @@ import { parseDocument } from 'yaml'
 import { report, type Position } from '../errors.ts'
 import { parseMarkdown } from '../markdown/parse.ts'
 import { issueFields, noticeFields } from './fields.ts'
+import { contentDigest } from './approval.ts'
+import { changedSince } from './approved-view.ts'
 import { findFrontMatter } from './front-matter.ts'
 import { findLimitProblem } from './limits.ts'
 import { findNoticeProblems } from './notice-rules.ts'
@@ -79,7 +81,12 @@ export function parseDoc(path: string, text: string, kind: Kind): Loaded {
     if (problems.length > 0) return { file, body }
   }
   const meta: IssueMeta | NoticeMeta = issue ? { ...issue.value, kind: 'issue' } : noticeMeta(notice!.value)
-  return { file, doc: { slug: basename(path, '.md'), path, meta, body, file, where: read.where } }
+  const doc: Doc = { slug: basename(path, '.md'), path, meta, body, file, where: read.where }
+  if (meta.approved_digest && contentDigest(text) !== meta.approved_digest) {
+    const change = changedSince(doc, text)
+    report(file, 'warning', `${change.charAt(0).toUpperCase()}${change.slice(1)}; until it is approved again, \`send\` refuses it and \`build\` publishes only what was approved`, 'approval/changed', read.where('approved_digest'), `Have the change reviewed, then: newsletter approve ${doc.slug} --by "Your Name"`)
+  }
+  return { file, doc }
 }
 
 /** A notice's front matter as the pipeline reads it: its `kind:` (incident or maintenance) becomes `noticeKind`. */

@@ -2,6 +2,8 @@ import { join } from 'node:path'
 import { VFile } from 'vfile'
 import { createChecker, type Checker, type CheckOptions } from '../check/checker.ts'
 import type { Config } from '../config.ts'
+import { needsApproval } from '../content/approval.ts'
+import { approvedView } from '../content/approved-view.ts'
 import { isPublished } from '../content/publish.ts'
 import type { Doc } from '../content/types.ts'
 import { buildEmail, type EmailArtifact } from '../email/build-email.ts'
@@ -43,7 +45,7 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
   const files = loadingFiles(project)
   const { config, layouts } = project
   if (!config || !layouts) return { files, rendered: [], emails: [] }
-  const docs = projectDocs(project).filter((doc) => isPublished(doc.meta, options) && (options.only?.(doc) ?? true))
+  const docs = (options.drafts ? projectDocs(project) : publishedDocs(project, config, files)).filter((doc) => options.only?.(doc) ?? true)
   const rendered: RenderedDoc[] = []
   const emails: EmailArtifact[] = []
   const checker = await createChecker(config, { glossary: project.glossary.glossary, pages: project.pages }, options.checks)
@@ -84,7 +86,8 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
         // One broken layout breaks every document the same way: report it once.
         break
       }
-      const key = hashOf(checkBase, doc.path, String(doc.file.value))
+      // A notice published as of an earlier revision has the file's text but other values: the key holds both.
+      const key = hashOf(checkBase, doc.path, String(doc.file.value), JSON.stringify(doc.meta))
       const known = await checkCache?.get(key)
       const findings = known ? toFile(doc.path, known) : await checker.checkDoc(doc, email)
       if (!known) await checkCache?.set(key, collectMessages([findings]))
@@ -98,6 +101,26 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
   await checker.finish()
   if (project.complete && !options.only && emails.length === docs.length) await Promise.all([cache?.prune(), checkCache?.prune()])
   return { files, rendered, emails }
+}
+
+/**
+ * The documents readers may see, each as it was approved: unchanged since approval, or a notice as of its last
+ * approved revision. One marked approved but changed (or with no digest) is left out, with a warning on a new file;
+ * with `notices.approval: optional` a notice is published as it is.
+ */
+function publishedDocs(project: Project, config: Config, files: VFile[]): Doc[] {
+  return projectDocs(project).flatMap((doc) => {
+    if (!isPublished(doc.meta)) return []
+    if (!needsApproval(doc, config.settings)) return [doc]
+    const view = approvedView(doc, String(doc.file.value))
+    const said = view.withheld ?? view.note
+    if (said) {
+      const file = new VFile({ path: doc.path })
+      report(file, 'warning', said.reason, 'approval/published', said.place, said.hint)
+      files.push(file)
+    }
+    return view.doc ? [view.doc] : []
+  })
 }
 
 /**
