@@ -123,6 +123,8 @@ const sendFields = {
   connection_timeout: millis,
   greeting_timeout: millis,
   socket_timeout: millis,
+  /** OpenSSH allowed_signers file (relative to the project): send, post and build accept only approvals signed by a key in it. */
+  approvers: { spec: { kind: 'string' } },
   /** Require STARTTLS on smtp:// URLs (default true). */
   require_tls: { spec: { kind: 'boolean' } },
 } as const satisfies Fields
