@@ -2,10 +2,37 @@ import type { ChannelSettings } from '../config.ts'
 import { addressOf } from '../content/address.ts'
 import { kickerOf, type RenderedDoc } from '../markdown/parts.ts'
 import { inlineText, LinkRefs } from '../markdown/text.ts'
-import { redact } from './transport.ts'
 
 // A webhook URL is a secret: whoever has it can post to the channel. Messages name it by this instead.
 const webhookMask = '<webhook>'
+
+/**
+ * `text` without any part of the webhook URL: the whole URL, the host, every path segment and every query value,
+ * each as written and decoded, since a reply body may quote any one of them (`unknown sig=…`, `no such flow …`).
+ */
+export function redactWebhook(text: string, url: string): string {
+  const parts = new Set<string>([url])
+  try {
+    const parsed = new URL(url)
+    parts.add(parsed.host).add(parsed.hostname)
+    for (const segment of parsed.pathname.split('/')) parts.add(segment).add(safeDecode(segment))
+    for (const [key, value] of parsed.searchParams) parts.add(value).add(encodeURIComponent(value)).add(`${key}=${value}`)
+    parts.add(parsed.search.slice(1))
+  } catch {
+    // Not a URL: only the whole text is known to be secret.
+  }
+  // Longest first, so a segment inside the whole URL does not leave the rest of it behind; one character is no secret.
+  const secrets = [...parts].filter((part) => part.length > 1).sort((a, b) => b.length - a.length)
+  return secrets.reduce((out, secret) => out.split(secret).join(webhookMask), text)
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
 
 /** What a channel post says: one per (slug, revision). Text fields are plain text. */
 export interface ChannelPost {
@@ -152,7 +179,7 @@ export async function postToChannels(
           channel: name,
           outcome: 'posted',
           attempts: result.attempts,
-          reason: `posted, but not recorded: ${redact((error as Error).message, url, webhookMask)}`,
+          reason: `posted, but not recorded: ${redactWebhook((error as Error).message, url)}`,
         })
         continue
       }
@@ -161,7 +188,7 @@ export async function postToChannels(
       channel: name,
       outcome: result.ok ? 'posted' : 'failed',
       attempts: result.attempts,
-      reason: result.reason && redact(result.reason, url, webhookMask),
+      reason: result.reason,
     })
   }
   return results
@@ -179,9 +206,20 @@ async function deliver(url: string, payload: unknown, options: PostOptions): Pro
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(payload),
+        // A redirect would re-post the card (and whatever the URL grants) to wherever Location names: never follow one.
+        redirect: 'manual',
         signal: AbortSignal.timeout(options.timeout ?? 10_000),
       })
-      const body = (await response.text().catch(() => '')).trim().slice(0, 200)
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel()
+        return {
+          ok: false,
+          attempts: attempt,
+          reason: `HTTP ${response.status}: the webhook answered with a redirect, which is never followed; check the webhook URL`,
+        }
+      }
+      // What the reply says is redacted where it comes in: our own words around it are never mistaken for the URL.
+      const body = redactWebhook((await response.text().catch(() => '')).trim(), url).slice(0, 200)
       if (response.ok) return { ok: true, attempts: attempt }
       reason = `HTTP ${response.status}${body ? `: ${body}` : ''}`
       if (response.status !== 429 && response.status < 500) return { ok: false, attempts: attempt, reason }

@@ -1,5 +1,5 @@
 import { appendFile, rm, writeFile } from 'node:fs/promises'
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -144,6 +144,71 @@ describe('posting to Teams and Slack', () => {
       { channel: 'slack:GONE', outcome: 'failed', attempts: 2, reason: 'could not connect (ECONNREFUSED) (gave up after 2 attempts)' },
     ])
     expect(JSON.stringify(results)).not.toContain('very-secret-token')
+  })
+})
+
+describe('webhook safety', () => {
+  /** A local server answering every request with `answer`; it keeps what it received. */
+  async function serve(answer: (request: IncomingMessage, response: ServerResponse) => void) {
+    const received: string[] = []
+    const local = createServer((request, response) => {
+      received.push(`${request.method} ${request.url}`)
+      request.resume()
+      request.on('end', () => answer(request, response))
+    })
+    await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(local.address() as AddressInfo).port}`
+    return { url, received, close: () => new Promise((resolve) => local.close(resolve)) }
+  }
+
+  it('never follows a redirect: a 307 is a failure naming the status, not retried, and the target receives nothing', async () => {
+    const target = await serve((_request, response) => response.writeHead(200).end('ok'))
+    const redirecting = await serve((_request, response) => response.writeHead(307, { location: `${target.url}/steal` }).end())
+    try {
+      const record = memoryRecord()
+      const [result] = await postToChannels(post, [{ kind: 'slack', webhook_env: 'S' }], { S: `${redirecting.url}/hook/abc` }, record, {
+        attempts: 4,
+        retryDelay: 10,
+      })
+      expect(result).toEqual({
+        channel: 'slack:S',
+        outcome: 'failed',
+        attempts: 1,
+        reason: 'HTTP 307: the webhook answered with a redirect, which is never followed; check the webhook URL',
+      })
+      expect(redirecting.received).toEqual(['POST /hook/abc'])
+      expect(target.received).toEqual([])
+      expect(record.rows).toEqual([])
+    } finally {
+      await Promise.all([target.close(), redirecting.close()])
+    }
+  })
+
+  it('prints no part of the webhook URL a reply echoes: host, path segments or query values', async () => {
+    const echo = await serve((request, response) =>
+      response.writeHead(500).end(`no flow ${request.url} on ${request.headers.host}, sig ${decodeURIComponent(request.url!.split('sig=')[1]!)}`),
+    )
+    try {
+      const url = `${echo.url}/workflows/flow-7f3a9c/triggers/manual?api-version=2016-06-01&sig=s3cr%2Fet-Sig`
+      const [result] = await postToChannels(post, [{ kind: 'teams', webhook_env: 'T' }], { T: url }, memoryRecord(), { attempts: 2, retryDelay: 10 })
+      expect(result!.outcome).toBe('failed')
+      expect(result!.reason).toMatch(/^HTTP 500: no flow /)
+      for (const part of [
+        '127.0.0.1',
+        new URL(echo.url).port,
+        'workflows',
+        'flow-7f3a9c',
+        'triggers',
+        'manual',
+        '2016-06-01',
+        's3cr%2Fet-Sig',
+        's3cr/et-Sig',
+      ]) {
+        expect(result!.reason, part).not.toContain(part)
+      }
+    } finally {
+      await echo.close()
+    }
   })
 })
 
