@@ -84,9 +84,9 @@ export interface PostOptions {
 /** A Teams Adaptive Card as a Workflows webhook ("Send webhook alerts to a channel") takes it: a message with one card attachment. */
 export function teamsPayload(post: ChannelPost): unknown {
   const facts = [
-    post.stateLabel && { title: 'State', value: post.stateLabel },
-    post.service && { title: 'Service', value: post.service },
-    post.nextUpdateLabel && { title: 'Next update', value: post.nextUpdateLabel },
+    post.stateLabel && { title: 'State', value: cardText(post.stateLabel) },
+    post.service && { title: 'Service', value: cardText(post.service) },
+    post.nextUpdateLabel && { title: 'Next update', value: cardText(post.nextUpdateLabel) },
   ].filter(Boolean)
   return {
     type: 'message',
@@ -99,11 +99,11 @@ export function teamsPayload(post: ChannelPost): unknown {
           type: 'AdaptiveCard',
           version: '1.4',
           body: [
-            { type: 'TextBlock', text: post.kicker, size: 'Small', isSubtle: true, wrap: true },
-            { type: 'TextBlock', text: post.title, size: 'Large', weight: 'Bolder', wrap: true },
+            { type: 'TextBlock', text: cardText(post.kicker), size: 'Small', isSubtle: true, wrap: true },
+            { type: 'TextBlock', text: cardText(post.title), size: 'Large', weight: 'Bolder', wrap: true },
             ...(facts.length > 0 ? [{ type: 'FactSet', facts }] : []),
-            ...(post.latest.label ? [{ type: 'TextBlock', text: post.latest.label, weight: 'Bolder', wrap: true, spacing: 'Medium' }] : []),
-            { type: 'TextBlock', text: post.latest.text, wrap: true },
+            ...(post.latest.label ? [{ type: 'TextBlock', text: cardText(post.latest.label), weight: 'Bolder', wrap: true, spacing: 'Medium' }] : []),
+            { type: 'TextBlock', text: cardText(post.latest.text), wrap: true },
           ],
           actions: [{ type: 'Action.OpenUrl', title: 'Read it on the archive', url: post.url }],
         },
@@ -120,10 +120,10 @@ export function slackPayload(post: ChannelPost): unknown {
     post.nextUpdateLabel && `*Next update:* ${mrkdwn(post.nextUpdateLabel)}`,
   ].filter(Boolean)
   return {
-    text: `${post.stateLabel ? `[${post.stateLabel}] ` : ''}${post.title}`,
+    text: mrkdwn(`${post.stateLabel ? `[${post.stateLabel}] ` : ''}${post.title}`),
     blocks: [
       // Header text is plain text of at most 150 characters (Block Kit reference, header block).
-      { type: 'header', text: { type: 'plain_text', text: clip(post.title, 150), emoji: false } },
+      { type: 'header', text: { type: 'plain_text', text: clip(mrkdwn(post.title), 150), emoji: false } },
       ...(facts.length > 0 ? [{ type: 'section', text: { type: 'mrkdwn', text: facts.join('\n') } }] : []),
       {
         type: 'section',
@@ -248,13 +248,32 @@ function networkReason(error: unknown): string {
   return `could not connect${cause?.code ? ` (${cause.code})` : ''}`
 }
 
-// Slack treats &, < and > as markup (`<!channel>` would ping everyone).
+// Slack treats &, < and > as markup in every text field (`<!channel>` would ping everyone, `<url|label>` hides a link).
 function mrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
+/** At most `max` characters, never ending inside an entity `mrkdwn` wrote (a cut `&am` would show as text). */
 function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`
+  return text.length <= max ? text : `${text.slice(0, max - 1).replace(/&[a-z]*$/, '')}…`
+}
+
+// A word joiner (U+2060): invisible, and ends the run of characters an autolink needs.
+const joiner = '\u2060'
+
+/**
+ * Text for an Adaptive Card TextBlock or fact, which Teams reads as Markdown: every character that could start a
+ * link, an image, emphasis, code or a list is escaped, and what an autolinker would take for a URL or an address
+ * (`https://`, `www.`, `evil.example`, `a@b`) is broken by an invisible joiner. Only the card's action is a link.
+ */
+export function cardText(text: string): string {
+  return text
+    .replace(/[\\`*_[\]<>!|~]/g, '\\$&')
+    .replace(/^([ \t]*)([#+-]|\d+\.)/gm, (_line, space: string, mark: string) => `${space}${mark.replace(/[#+.-]/, '\\$&')}`)
+    .replace(/:\/\//g, `:${joiner}//`)
+    .replace(/@/g, `${joiner}@`)
+    .replace(/\.(?=\p{L})/gu, `.${joiner}`)
+    .replace(/\bwww\b/gi, `www${joiner}`)
 }
 
 /** What the channels say about a rendered issue or notice as of its latest update. */

@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../src/cli.ts'
-import { postToChannels, type ChannelPost, type PostRecord } from '../../src/send/channels.ts'
+import { parseMarkdown } from '../../src/markdown/parse.ts'
+import { postToChannels, slackPayload, teamsPayload, type ChannelPost, type PostRecord } from '../../src/send/channels.ts'
+import { visit } from 'unist-util-visit'
 import { tempProject } from '../helpers/project.ts'
 
 interface Hit {
@@ -88,7 +90,9 @@ describe('posting to Teams and Slack', () => {
       attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: { type: 'AdaptiveCard', version: '1.4' } }],
     })
     const card = teams!.body.attachments[0].content
-    expect(card.body.map((block: any) => block.text ?? block.type)).toEqual(['Service notice', post.title, 'FactSet', post.latest.label, post.latest.text])
+    // Teams reads TextBlocks as Markdown: the `<` and `!` of the update are escaped so they stay text.
+    const latest = 'A failed firmware update \\<\\!channel\\>; rolling back.'
+    expect(card.body.map((block: any) => block.text ?? block.type)).toEqual(['Service notice', post.title, 'FactSet', post.latest.label, latest])
     expect(card.body[2].facts).toEqual([
       { title: 'State', value: 'Cause identified' },
       { title: 'Service', value: 'VPN' },
@@ -209,6 +213,46 @@ describe('webhook safety', () => {
     } finally {
       await echo.close()
     }
+  })
+})
+
+describe('channel text is text', () => {
+  const hostile: ChannelPost = {
+    ...post,
+    title: '**Urgent** [Reset your password](https://evil.example/login) ![x](https://evil.example/i.png) <!channel> <https://evil.example|click>',
+    stateLabel: '_Cause_ `identified` & <b>',
+    service: '[VPN](http://evil.example) www.evil.example a@evil.example',
+    latest: { label: '# 14 October ~~2026~~', text: '\\[label\\](https://evil.example) evil.example/path - 1. *x* <@U123> &amp;' },
+    nextUpdateLabel: '- 10:00 [soon](javascript:alert(1))',
+  }
+
+  /** Every string in a JSON value, with its path. */
+  function strings(value: unknown, path = ''): [string, string][] {
+    if (typeof value === 'string') return [[path, value]]
+    if (value && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => strings(item, `${path}.${key}`))
+    return []
+  }
+
+  it('escapes &, < and > in every Slack field, the notification text included', () => {
+    const fields = strings(slackPayload(hostile)).filter(([path]) => !path.endsWith('.url'))
+    expect(fields.map(([path]) => path)).toContain('.text')
+    for (const [path, text] of fields) {
+      expect(text, path).not.toMatch(/[<>]/)
+      expect(text, path).not.toMatch(/&(?!(amp|lt|gt);)/)
+    }
+    expect(strings(slackPayload(hostile)).filter(([path]) => path.endsWith('.url'))).toEqual([['.blocks.3.elements.0.url', post.url]])
+  })
+
+  it('lets no Teams text form a link, an image, emphasis, code or a list: only the archive action is a link', () => {
+    const card = (teamsPayload(hostile) as { attachments: { content: unknown }[] }).attachments[0]!.content
+    const texts = strings(card).filter(([path]) => /\.(text|value|title)$/.test(path) && !path.startsWith('.actions'))
+    expect(texts.length).toBeGreaterThanOrEqual(8)
+    for (const [path, text] of texts) {
+      const kinds = new Set<string>()
+      visit(parseMarkdown(text), (node) => void kinds.add(node.type))
+      expect([...kinds].sort(), `${path}: ${text}`).toEqual(['paragraph', 'root', 'text'].filter((kind) => kind !== 'paragraph' || text !== ''))
+    }
+    expect(strings(card).filter(([path]) => path.endsWith('.url'))).toEqual([['.actions.0.url', post.url]])
   })
 })
 
