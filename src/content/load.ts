@@ -9,6 +9,7 @@ import { parseMarkdown } from '../markdown/parse.ts'
 import { issueFields, noticeFields } from './fields.ts'
 import { contentDigest } from './approval.ts'
 import { changedSince } from './approved-view.ts'
+import { findControlCharacters } from './control.ts'
 import { findFrontMatter } from './front-matter.ts'
 import { findLimitProblem } from './limits.ts'
 import { findNoticeProblems } from './notice-rules.ts'
@@ -63,6 +64,13 @@ export function parseDoc(path: string, text: string, kind: Kind): Loaded {
   }
   if (split.matter.trim() === '') {
     return fail('The front matter is empty', 'front-matter/missing', { line: 1, column: 1 }, 'Write the YAML fields (title, date, summary…) between the two `---` lines')
+  }
+  const controls = findControlCharacters(text)
+  if (controls.length > 0) {
+    for (const { place, name } of controls) {
+      report(file, 'error', `A control character (${name}) is in the file: readers would get it, and the feed would not be valid XML`, 'content/control-character', place, 'Delete it: it is invisible in most editors (in VS Code, turn on "Render Control Characters")')
+    }
+    return { file }
   }
   const yamlStart = text.indexOf(split.matter, 3)
   const bodyStart = text.indexOf('\n', yamlStart + split.matter.length + 1) + 1 || text.length
