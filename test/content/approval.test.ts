@@ -148,6 +148,23 @@ describe('approval', () => {
     expect(await runSend(flags, ['2026-11'], collect(), { root, env: {}, tty: false })).toBe(0)
   })
 
+  it('refuses to approve a document the checks find errors in, and leaves the file as it was', async () => {
+    const root = await makeProject({
+      approve: false,
+      edit: (text) => text.replace('status: approved', 'status: review').replace('## ', '![](https://intranet.example.com/chart.png)\n\n## '),
+    })
+    roots.push(root)
+    const path = join(root, 'content/issues/2026-11.md')
+    const before = await readFile(path, 'utf8')
+    const line = before.split('\n').indexOf('![](https://intranet.example.com/chart.png)') + 1
+    const refused = await approveDocument('2026-11', 'Dana Whitfield', collect(), root).catch((error: unknown) => error)
+    expect(refused).toMatchObject({ code: 'content', message: 'Not approved: fix the errors above first.' })
+    expect((refused as { messages: unknown[] }).messages).toEqual([
+      expect.objectContaining({ file: 'content/issues/2026-11.md', line, column: 1, severity: 'error', rule: 'email/image-alt' }),
+    ])
+    expect(await readFile(path, 'utf8')).toBe(before)
+  })
+
   it("stamps approved_at in the settings' time zone, not the machine's", async () => {
     const root = await makeProject({ approve: false, edit: (text) => text.replace('status: approved', 'status: review') })
     roots.push(root)
