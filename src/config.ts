@@ -144,6 +144,8 @@ const sendFields = {
       },
     },
   },
+  /** OpenSSH allowed_signers file (relative to the project): send, post and build accept only approvals signed by a key in it. */
+  approvers: { spec: { kind: 'string' } },
   /** Require STARTTLS on smtp:// URLs (default true). */
   require_tls: { spec: { kind: 'boolean' } },
 } as const satisfies Fields

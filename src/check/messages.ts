@@ -1,3 +1,4 @@
+import { printable } from '../content/control.ts'
 import { VFile } from 'vfile'
 import { report } from '../errors.ts'
 import type { VFileMessage } from 'vfile-message'
@@ -51,7 +52,8 @@ export function toFile(path: string, messages: readonly JsonMessage[]): VFile {
 
 /** `path:line:col: severity: message (rule)`, with the hint indented on the next line. */
 export function formatText(messages: readonly JsonMessage[]): string {
-  return messages.map((m) => `${m.file}:${m.line}:${m.column}: ${m.severity}: ${m.message} (${m.rule})${m.hint ? `\n  ${m.hint}` : ''}`).join('\n')
+  // Messages may quote content: a control character in it must never reach the terminal raw.
+  return printable(messages.map((m) => `${m.file}:${m.line}:${m.column}: ${m.severity}: ${m.message} (${m.rule})${m.hint ? `\n  ${m.hint}` : ''}`).join('\n'))
 }
 
 /** "2 errors, 1 warning" */

@@ -3,6 +3,7 @@ import { formatText } from '../check/messages.ts'
 import { NewsletterError } from '../errors.ts'
 import { openRendered } from '../project/open-document.ts'
 import { checkApproval, needsApproval } from '../content/approval.ts'
+import { requireSignedApproval } from '../content/signature.ts'
 import { channelPost, postToChannels } from '../send/channels.ts'
 import { defaultLedger, Ledger } from '../send/ledger.ts'
 import type { Command } from './command.ts'
@@ -31,7 +32,10 @@ export const postCommand: Command = {
         { hint: 'Add `channels: [{ kind: teams, webhook_env: TEAMS_WEBHOOK_URL }]` to the settings' },
       )
     }
-    if (needsApproval(doc, settings)) checkApproval(doc, text)
+    if (needsApproval(doc, settings)) {
+      checkApproval(doc, text)
+      await requireSignedApproval(doc, config)
+    }
     const post = channelPost(parts, settings.archive_url)
     const path = resolve(root, typeof values.ledger === 'string' ? values.ledger : defaultLedger)
     const record = new Ledger(path, relative(root, path) || path)

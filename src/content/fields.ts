@@ -77,6 +77,12 @@ const common = {
   approved_by: { spec: notProse },
   approved_at: { spec: dateTime },
   approved_digest: { spec: notProse },
+  /** Short fingerprints of each part at approval, to name what changed since (see `partsOf`). */
+  approved_parts: { spec: notProse },
+  /** A notice's next_update at approval, so its approved revision can be rebuilt after `newsletter update`. */
+  approved_next_update: { spec: dateTime },
+  /** The approver's SSH signature of the approval (`approve --sign`), base64 without the armor lines. */
+  approved_signature: { spec: notProse },
 } as const satisfies DocFields
 
 /** Front matter of a monthly issue (`content/issues/*.md`). */

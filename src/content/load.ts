@@ -7,6 +7,9 @@ import { parseDocument } from 'yaml'
 import { report, type Position } from '../errors.ts'
 import { parseMarkdown } from '../markdown/parse.ts'
 import { issueFields, noticeFields } from './fields.ts'
+import { contentDigest } from './approval.ts'
+import { changedSince } from './approved-view.ts'
+import { findControlCharacters } from './control.ts'
 import { findFrontMatter } from './front-matter.ts'
 import { findLimitProblem } from './limits.ts'
 import { findNoticeProblems } from './notice-rules.ts'
@@ -62,6 +65,13 @@ export function parseDoc(path: string, text: string, kind: Kind): Loaded {
   if (split.matter.trim() === '') {
     return fail('The front matter is empty', 'front-matter/missing', { line: 1, column: 1 }, 'Write the YAML fields (title, date, summary…) between the two `---` lines')
   }
+  const controls = findControlCharacters(text)
+  if (controls.length > 0) {
+    for (const { place, name } of controls) {
+      report(file, 'error', `A control character (${name}) is in the file: readers would get it, and the feed would not be valid XML`, 'content/control-character', place, 'Delete it: it is invisible in most editors (in VS Code, turn on "Render Control Characters")')
+    }
+    return { file }
+  }
   const yamlStart = text.indexOf(split.matter, 3)
   const bodyStart = text.indexOf('\n', yamlStart + split.matter.length + 1) + 1 || text.length
   // Blank the front matter character for character, so body lines, columns and offsets are those of the
@@ -79,7 +89,12 @@ export function parseDoc(path: string, text: string, kind: Kind): Loaded {
     if (problems.length > 0) return { file, body }
   }
   const meta: IssueMeta | NoticeMeta = issue ? { ...issue.value, kind: 'issue' } : noticeMeta(notice!.value)
-  return { file, doc: { slug: basename(path, '.md'), path, meta, body, file, where: read.where } }
+  const doc: Doc = { slug: basename(path, '.md'), path, meta, body, file, where: read.where }
+  if (meta.approved_digest && contentDigest(text) !== meta.approved_digest) {
+    const change = changedSince(doc, text)
+    report(file, 'warning', `${change.charAt(0).toUpperCase()}${change.slice(1)}; until it is approved again, \`send\` refuses it and \`build\` publishes only what was approved`, 'approval/changed', read.where('approved_digest'), `Have the change reviewed, then: newsletter approve ${doc.slug} --by "Your Name"`)
+  }
+  return { file, doc }
 }
 
 /** A notice's front matter as the pipeline reads it: its `kind:` (incident or maintenance) becomes `noticeKind`. */

@@ -1,6 +1,7 @@
 import type { VFile } from 'vfile'
 import { parseDocument, type Document } from 'yaml'
 import { report } from '../errors.ts'
+import { controlIn, findControlCharacters } from './control.ts'
 import { createLocator } from './position.ts'
 import { validateNode, type Infer, type Spec } from './schema.ts'
 
@@ -23,6 +24,11 @@ export interface YamlRead<T = unknown> {
  */
 export function readYaml<S extends Spec>(file: VFile, text: string, source: string, offset: number, spec: S | ((document: Document) => S), area: YamlArea): YamlRead<Infer<S>> | undefined {
   const locate = createLocator(text)
+  const controls = findControlCharacters(text, offset, offset + source.length)
+  for (const { place, name } of controls) {
+    report(file, 'error', `A control character (${name}) is in the file: it would reach readers and the terminal`, `${area}/control-character`, place, 'Delete it: it is invisible in most editors')
+  }
+  if (controls.length > 0) return undefined
   const document = parseDocument(source, { prettyErrors: false, uniqueKeys: true })
   // Only the first syntax error: the ones after it are usually the same mistake seen again.
   const [syntax] = document.errors
@@ -32,8 +38,17 @@ export function readYaml<S extends Spec>(file: VFile, text: string, source: stri
   }
   const { value, findings, offsets } = validateNode(document.contents, typeof spec === 'function' ? spec(document) : spec, 0, area)
   for (const finding of findings) report(file, 'error', finding.reason, finding.rule, locate(offset + finding.offset), finding.hint)
+  // A YAML escape (`"\e"`, `"\x01"`) puts a control character in a value that the file's text does not show.
+  const escaped = stringsOf(value).flatMap(([path, text]) => {
+    const name = controlIn(text)
+    return name ? [{ path, name }] : []
+  })
+  for (const { path, name } of escaped) {
+    const at = offsets.get(path)
+    report(file, 'error', `\`${path}\` holds a control character (${name}), written as a YAML escape`, area === 'front-matter' ? 'content/control-character' : `${area}/control-character`, locate(offset + (at ?? 0)), 'Remove the escape: values are plain text')
+  }
   return {
-    valid: findings.length === 0,
+    valid: findings.length === 0 && escaped.length === 0,
     // The one place a validated value takes its type: the walk above checked it against the same spec.
     value: value as Infer<S>,
     where(path) {
@@ -51,4 +66,11 @@ function yamlHint(code: string): string {
   if (code === 'TAB_AS_INDENT') return 'Indent with spaces: YAML does not allow tabs at the start of a line'
   if (code === 'DUPLICATE_KEY') return 'Each key may appear once: remove or merge the repeated one'
   return 'Check the indentation and quoting here; values containing `: ` or `#` need quotes'
+}
+
+/** Every string in a value, with its dotted path (`updates.0.text`). */
+function stringsOf(value: unknown, path = ''): [string, string][] {
+  if (typeof value === 'string') return [[path, value]]
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => stringsOf(item, path ? `${path}.${key}` : key))
+  return []
 }

@@ -9,7 +9,7 @@ import { defaultEditorUrl, docPage, indexPage, notFoundPage } from './pages.ts'
 import { loadReaders, personalize, type Reader } from './reader.ts'
 import { applyScheme, isScheme, schemes } from './scheme.ts'
 import { PreviewState, type Change } from './state.ts'
-import { listenOn } from '../site/serve.ts'
+import { isLoopbackHost, listenOn, requestUrl } from '../site/serve.ts'
 import { sendTestFromPreview } from './test-send.ts'
 import { watchFolders } from './watch.ts'
 
@@ -99,7 +99,8 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
   })
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://preview.invalid')
+    const url = requestUrl(request.url)
+    if (!url) return send(response, 400, 'text/plain', 'Bad request target.')
     const path = url.pathname
     const sendPath = /^\/(issues|notices)\/([^/]+)\/send-test$/.exec(path)
     if (request.method !== 'GET' && request.method !== 'HEAD' && !(request.method === 'POST' && sendPath)) {
@@ -227,12 +228,6 @@ function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given)
   const b = Buffer.from(expected)
   return a.length === b.length && timingSafeEqual(a, b)
-}
-
-function isLoopbackHost(header: string | undefined, port: number): boolean {
-  if (!header) return false
-  const name = header.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1')
-  return loopback.has(name) && (header.endsWith(`:${port}`) || port === 80)
 }
 
 function decodeSegment(segment: string): string {

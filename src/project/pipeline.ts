@@ -2,6 +2,9 @@ import { join } from 'node:path'
 import { VFile } from 'vfile'
 import { createChecker, type Checker, type CheckOptions } from '../check/checker.ts'
 import type { Config } from '../config.ts'
+import { needsApproval } from '../content/approval.ts'
+import { approvedView, type Withheld } from '../content/approved-view.ts'
+import { checkDocSignature } from '../content/signature.ts'
 import { isPublished } from '../content/publish.ts'
 import type { Doc } from '../content/types.ts'
 import { buildEmail, type EmailArtifact } from '../email/build-email.ts'
@@ -43,7 +46,7 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
   const files = loadingFiles(project)
   const { config, layouts } = project
   if (!config || !layouts) return { files, rendered: [], emails: [] }
-  const docs = projectDocs(project).filter((doc) => isPublished(doc.meta, options) && (options.only?.(doc) ?? true))
+  const docs = (options.drafts ? projectDocs(project) : await publishedDocs(project, config, files)).filter((doc) => options.only?.(doc) ?? true)
   const rendered: RenderedDoc[] = []
   const emails: EmailArtifact[] = []
   const checker = await createChecker(config, { glossary: project.glossary.glossary, pages: project.pages }, options.checks)
@@ -84,7 +87,8 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
         // One broken layout breaks every document the same way: report it once.
         break
       }
-      const key = hashOf(checkBase, doc.path, String(doc.file.value))
+      // A notice published as of an earlier revision has the file's text but other values: the key holds both.
+      const key = hashOf(checkBase, doc.path, String(doc.file.value), JSON.stringify(doc.meta))
       const known = await checkCache?.get(key)
       const findings = known ? toFile(doc.path, known) : await checker.checkDoc(doc, email)
       if (!known) await checkCache?.set(key, collectMessages([findings]))
@@ -98,6 +102,38 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
   await checker.finish()
   if (project.complete && !options.only && emails.length === docs.length) await Promise.all([cache?.prune(), checkCache?.prune()])
   return { files, rendered, emails }
+}
+
+/**
+ * The documents readers may see, each as it was approved: unchanged since approval, or a notice as of its last
+ * approved revision. One marked approved but changed (or with no digest, or not signed by a listed approver when
+ * `send.approvers` asks for it) is left out, with a warning on a new file; with `notices.approval: optional` a
+ * notice is published as it is.
+ */
+async function publishedDocs(project: Project, config: Config, files: VFile[]): Promise<Doc[]> {
+  const warn = (doc: Doc, said: Withheld) => {
+    const file = new VFile({ path: doc.path })
+    report(file, 'warning', said.reason, 'approval/published', said.place, said.hint)
+    files.push(file)
+  }
+  const published = await Promise.all(
+    projectDocs(project).map(async (doc) => {
+      if (!isPublished(doc.meta)) return []
+      if (!needsApproval(doc, config.settings)) return [doc]
+      const view = approvedView(doc, String(doc.file.value))
+      const said = view.withheld ?? view.note
+      if (said) warn(doc, said)
+      if (!view.doc) return []
+      const signed = await checkDocSignature(doc, config)
+      if (signed && !signed.ok) {
+        const place = doc.where('approved_signature') ?? doc.where('approved_by') ?? said?.place ?? { line: 1, column: 1 }
+        warn(doc, { reason: `${doc.slug}: ${signed.reason}: left out`, place, hint: signed.hint.replace('SLUG', doc.slug) })
+        return []
+      }
+      return [view.doc]
+    }),
+  )
+  return published.flat()
 }
 
 /**

@@ -2,10 +2,37 @@ import type { ChannelSettings } from '../config.ts'
 import { addressOf } from '../content/address.ts'
 import { kickerOf, type RenderedDoc } from '../markdown/parts.ts'
 import { inlineText, LinkRefs } from '../markdown/plain-text.ts'
-import { redact } from './transport.ts'
 
 // A webhook URL is a secret: whoever has it can post to the channel. Messages name it by this instead.
 const webhookMask = '<webhook>'
+
+/**
+ * `text` without any part of the webhook URL: the whole URL, the host, every path segment and every query value,
+ * each as written and decoded, since a reply body may quote any one of them (`unknown sig=…`, `no such flow …`).
+ */
+export function redactWebhook(text: string, url: string): string {
+  const parts = new Set<string>([url])
+  try {
+    const parsed = new URL(url)
+    parts.add(parsed.host).add(parsed.hostname)
+    for (const segment of parsed.pathname.split('/')) parts.add(segment).add(safeDecode(segment))
+    for (const [key, value] of parsed.searchParams) parts.add(value).add(encodeURIComponent(value)).add(`${key}=${value}`)
+    parts.add(parsed.search.slice(1))
+  } catch {
+    // Not a URL: only the whole text is known to be secret.
+  }
+  // Longest first, so a segment inside the whole URL does not leave the rest of it behind; one character is no secret.
+  const secrets = [...parts].filter((part) => part.length > 1).sort((a, b) => b.length - a.length)
+  return secrets.reduce((out, secret) => out.split(secret).join(webhookMask), text)
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
 
 /** What a channel post says: one per (slug, revision). Text fields are plain text. */
 export interface ChannelPost {
@@ -57,9 +84,9 @@ export interface PostOptions {
 /** A Teams Adaptive Card as a Workflows webhook ("Send webhook alerts to a channel") takes it: a message with one card attachment. */
 export function teamsPayload(post: ChannelPost): unknown {
   const facts = [
-    post.stateLabel && { title: 'State', value: post.stateLabel },
-    post.service && { title: 'Service', value: post.service },
-    post.nextUpdateLabel && { title: 'Next update', value: post.nextUpdateLabel },
+    post.stateLabel && { title: 'State', value: cardText(post.stateLabel) },
+    post.service && { title: 'Service', value: cardText(post.service) },
+    post.nextUpdateLabel && { title: 'Next update', value: cardText(post.nextUpdateLabel) },
   ].filter(Boolean)
   return {
     type: 'message',
@@ -72,11 +99,11 @@ export function teamsPayload(post: ChannelPost): unknown {
           type: 'AdaptiveCard',
           version: '1.4',
           body: [
-            { type: 'TextBlock', text: post.kicker, size: 'Small', isSubtle: true, wrap: true },
-            { type: 'TextBlock', text: post.title, size: 'Large', weight: 'Bolder', wrap: true },
+            { type: 'TextBlock', text: cardText(post.kicker), size: 'Small', isSubtle: true, wrap: true },
+            { type: 'TextBlock', text: cardText(post.title), size: 'Large', weight: 'Bolder', wrap: true },
             ...(facts.length > 0 ? [{ type: 'FactSet', facts }] : []),
-            ...(post.latest.label ? [{ type: 'TextBlock', text: post.latest.label, weight: 'Bolder', wrap: true, spacing: 'Medium' }] : []),
-            { type: 'TextBlock', text: post.latest.text, wrap: true },
+            ...(post.latest.label ? [{ type: 'TextBlock', text: cardText(post.latest.label), weight: 'Bolder', wrap: true, spacing: 'Medium' }] : []),
+            { type: 'TextBlock', text: cardText(post.latest.text), wrap: true },
           ],
           actions: [{ type: 'Action.OpenUrl', title: 'Read it on the archive', url: post.url }],
         },
@@ -93,10 +120,10 @@ export function slackPayload(post: ChannelPost): unknown {
     post.nextUpdateLabel && `*Next update:* ${mrkdwn(post.nextUpdateLabel)}`,
   ].filter(Boolean)
   return {
-    text: `${post.stateLabel ? `[${post.stateLabel}] ` : ''}${post.title}`,
+    text: mrkdwn(`${post.stateLabel ? `[${post.stateLabel}] ` : ''}${post.title}`),
     blocks: [
       // Header text is plain text of at most 150 characters (Block Kit reference, header block).
-      { type: 'header', text: { type: 'plain_text', text: clip(post.title, 150), emoji: false } },
+      { type: 'header', text: { type: 'plain_text', text: clip(mrkdwn(post.title), 150), emoji: false } },
       ...(facts.length > 0 ? [{ type: 'section', text: { type: 'mrkdwn', text: facts.join('\n') } }] : []),
       {
         type: 'section',
@@ -152,7 +179,7 @@ export async function postToChannels(
           channel: name,
           outcome: 'posted',
           attempts: result.attempts,
-          reason: `posted, but not recorded: ${redact((error as Error).message, url, webhookMask)}`,
+          reason: `posted, but not recorded: ${redactWebhook((error as Error).message, url)}`,
         })
         continue
       }
@@ -161,7 +188,7 @@ export async function postToChannels(
       channel: name,
       outcome: result.ok ? 'posted' : 'failed',
       attempts: result.attempts,
-      reason: result.reason && redact(result.reason, url, webhookMask),
+      reason: result.reason,
     })
   }
   return results
@@ -179,9 +206,20 @@ async function deliver(url: string, payload: unknown, options: PostOptions): Pro
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(payload),
+        // A redirect would re-post the card (and whatever the URL grants) to wherever Location names: never follow one.
+        redirect: 'manual',
         signal: AbortSignal.timeout(options.timeout ?? 10_000),
       })
-      const body = (await response.text().catch(() => '')).trim().slice(0, 200)
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel()
+        return {
+          ok: false,
+          attempts: attempt,
+          reason: `HTTP ${response.status}: the webhook answered with a redirect, which is never followed; check the webhook URL`,
+        }
+      }
+      // What the reply says is redacted where it comes in: our own words around it are never mistaken for the URL.
+      const body = redactWebhook((await response.text().catch(() => '')).trim(), url).slice(0, 200)
       if (response.ok) return { ok: true, attempts: attempt }
       reason = `HTTP ${response.status}${body ? `: ${body}` : ''}`
       if (response.status !== 429 && response.status < 500) return { ok: false, attempts: attempt, reason }
@@ -210,13 +248,32 @@ function networkReason(error: unknown): string {
   return `could not connect${cause?.code ? ` (${cause.code})` : ''}`
 }
 
-// Slack treats &, < and > as markup (`<!channel>` would ping everyone).
+// Slack treats &, < and > as markup in every text field (`<!channel>` would ping everyone, `<url|label>` hides a link).
 function mrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
+/** At most `max` characters, never ending inside an entity `mrkdwn` wrote (a cut `&am` would show as text). */
 function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`
+  return text.length <= max ? text : `${text.slice(0, max - 1).replace(/&[a-z]*$/, '')}…`
+}
+
+// A word joiner (U+2060): invisible, and ends the run of characters an autolink needs.
+const joiner = '\u2060'
+
+/**
+ * Text for an Adaptive Card TextBlock or fact, which Teams reads as Markdown: every character that could start a
+ * link, an image, emphasis, code or a list is escaped, and what an autolinker would take for a URL or an address
+ * (`https://`, `www.`, `evil.example`, `a@b`) is broken by an invisible joiner. Only the card's action is a link.
+ */
+export function cardText(text: string): string {
+  return text
+    .replace(/[\\`*_[\]<>!|~]/g, '\\$&')
+    .replace(/^([ \t]*)([#+-]|\d+\.)/gm, (_line, space: string, mark: string) => `${space}${mark.replace(/[#+.-]/, '\\$&')}`)
+    .replace(/:\/\//g, `:${joiner}//`)
+    .replace(/@/g, `${joiner}@`)
+    .replace(/\.(?=\p{L})/gu, `.${joiner}`)
+    .replace(/\bwww\b/gi, `www${joiner}`)
 }
 
 /** What the channels say about a rendered issue or notice as of its latest update. */

@@ -8,6 +8,7 @@ import { findSlots } from '../email/personalize.ts'
 import { hasErrors, NewsletterError } from '../errors.ts'
 import { openRendered, type RenderedDocument } from '../project/open-document.ts'
 import { checkApproval, needsApproval } from '../content/approval.ts'
+import { requireSignedApproval } from '../content/signature.ts'
 import { defaultLedger } from './ledger.ts'
 import type { PreparedMessages } from './message.ts'
 import { departmentLists, prepareEditions, type EditionPlan } from './editions.ts'
@@ -77,7 +78,10 @@ export async function planSend(request: SendRequest, context: PlanContext): Prom
   // 1. The document, rendered and checked; only approved content that has not changed since goes out for real
   const document = await openRendered(context.root, slug, { refusal: 'Nothing was sent', code: 'refused' })
   const { config, doc, text, email, parts, revision } = document
-  if (audience.kind !== 'test' && needsApproval(doc, config.settings)) checkApproval(doc, text)
+  if (audience.kind !== 'test' && needsApproval(doc, config.settings)) {
+    checkApproval(doc, text)
+    await requireSignedApproval(doc, config)
+  }
   // 2. Recipients, every row checked
   const send = config.settings.send ?? {}
   const departments = document.project.departments.departments

@@ -64,7 +64,12 @@ export async function serveSite(options: ServeOptions): Promise<SiteServer> {
       response.writeHead(405, { allow: 'GET, HEAD' }).end()
       return
     }
-    const url = new URL(request.url ?? '/', 'http://localhost')
+    const url = requestUrl(request.url)
+    if (!url) return void response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('bad request target')
+    // Bound to loopback, the archive (drafts too, after `build --drafts`) must not answer a page that reached it by
+    // another name (DNS rebinding).
+    if (loopback.has(host) && !isLoopbackHost(request.headers.host, port))
+      return void response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('Open the archive at its printed address.')
     if (url.pathname !== base && (url.pathname === '/' || `${url.pathname}/` === base)) return redirect(response, base + url.search)
     const file = fileFor(root, base, url.pathname)
     const info = file ? await stat(file).catch(() => undefined) : undefined
@@ -84,14 +89,39 @@ export async function serveSite(options: ServeOptions): Promise<SiteServer> {
     return true
   }
 
-  const port = options.port ?? 8081
   const host = options.host ?? '127.0.0.1'
+  let port = options.port ?? 8081
   const address = await listenOn(server, port, host)
+  port = address.port
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address
   return {
     url: `http://${shown}:${address.port}${base}`,
     close: () => new Promise((done) => server.close(() => done())),
   }
+}
+
+const loopback = new Set(['127.0.0.1', 'localhost', '::1'])
+
+/**
+ * A request target as a URL, or undefined when it is not an origin-form path (`//host/x`, `http://…`) or its path
+ * has a malformed %-escape: the servers answer those 400, not 500.
+ */
+export function requestUrl(target: string | undefined): URL | undefined {
+  if (!target?.startsWith('/') || target.startsWith('//')) return undefined
+  try {
+    const url = new URL(target, 'http://localhost')
+    decodeURIComponent(url.pathname)
+    return url
+  } catch {
+    return undefined
+  }
+}
+
+/** True when a Host header names this machine's loopback at `port`: what a page from another name never sends. */
+export function isLoopbackHost(header: string | undefined, port: number): boolean {
+  if (!header) return false
+  const name = header.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1')
+  return loopback.has(name) && (header.endsWith(`:${port}`) || port === 80)
 }
 
 /** The file a request path names inside `root`, or undefined when it is outside the base path or would leave `root`. */

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { approveDocument } from '../../src/commands/approve.ts'
 import { runSend } from '../../src/commands/send.ts'
 import { parseDoc } from '../../src/content/load.ts'
-import { approveText, checkApproval, contentDigest } from '../../src/content/approval.ts'
+import { approveText, checkApproval, contentDigest, partsOf } from '../../src/content/approval.ts'
 import { collect, makeProject, removeProject, repo } from '../send/helpers.ts'
 
 const roots: string[] = []
@@ -36,7 +36,7 @@ describe('approval', () => {
     expect(approved).toBe(
       sample.replace(
         'status: review\n',
-        `status: approved\napproved_by: "Dana \\"DW\\" Whitfield"\napproved_at: 2026-11-02T09:15\napproved_digest: ${digest}\n`,
+        `status: approved\napproved_by: "Dana \\"DW\\" Whitfield"\napproved_at: 2026-11-02T09:15\napproved_digest: ${digest}\napproved_parts: "${partsOf(sample)}"\n`,
       ),
     )
     const doc = parseDoc('x.md', approved, 'issue').doc!
@@ -140,12 +140,29 @@ describe('approval', () => {
     await writeFile(path, windows)
     vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-02T09:15:00Z') })
     expect(await approveDocument('2026-11', 'Dana Whitfield', collect(), root)).toBe(0)
-    const approval = `approved_by: "Dana Whitfield"\r\napproved_at: 2026-11-02T09:15\r\napproved_digest: ${contentDigest(lf)}\r\n`
+    const approval = `approved_by: "Dana Whitfield"\r\napproved_at: 2026-11-02T09:15\r\napproved_digest: ${contentDigest(lf)}\r\napproved_parts: "${partsOf(lf)}"\r\n`
     expect(await readFile(path)).toEqual(
       Buffer.from(windows.replace('status: review   # draft, review or approved\r\n', `status: approved   # draft, review or approved\r\n${approval}`)),
     )
     const flags = { yes: true, list: 'all-staff@example.com' }
     expect(await runSend(flags, ['2026-11'], collect(), { root, env: {}, tty: false })).toBe(0)
+  })
+
+  it('refuses to approve a document the checks find errors in, and leaves the file as it was', async () => {
+    const root = await makeProject({
+      approve: false,
+      edit: (text) => text.replace('status: approved', 'status: review').replace('## ', '![](https://intranet.example.com/chart.png)\n\n## '),
+    })
+    roots.push(root)
+    const path = join(root, 'content/issues/2026-11.md')
+    const before = await readFile(path, 'utf8')
+    const line = before.split('\n').indexOf('![](https://intranet.example.com/chart.png)') + 1
+    const refused = await approveDocument('2026-11', 'Dana Whitfield', collect(), root).catch((error: unknown) => error)
+    expect(refused).toMatchObject({ code: 'content', message: 'Not approved: fix the errors above first.' })
+    expect((refused as { messages: unknown[] }).messages).toEqual([
+      expect.objectContaining({ file: 'content/issues/2026-11.md', line, column: 1, severity: 'error', rule: 'email/image-alt' }),
+    ])
+    expect(await readFile(path, 'utf8')).toBe(before)
   })
 
   it("stamps approved_at in the settings' time zone, not the machine's", async () => {

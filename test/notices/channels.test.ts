@@ -1,10 +1,12 @@
 import { appendFile, rm, writeFile } from 'node:fs/promises'
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../src/cli.ts'
-import { postToChannels, type ChannelPost, type PostRecord } from '../../src/send/channels.ts'
+import { parseMarkdown } from '../../src/markdown/parse.ts'
+import { postToChannels, slackPayload, teamsPayload, type ChannelPost, type PostRecord } from '../../src/send/channels.ts'
+import { visit } from 'unist-util-visit'
 import { tempProject } from '../helpers/project.ts'
 
 interface Hit {
@@ -88,7 +90,9 @@ describe('posting to Teams and Slack', () => {
       attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: { type: 'AdaptiveCard', version: '1.4' } }],
     })
     const card = teams!.body.attachments[0].content
-    expect(card.body.map((block: any) => block.text ?? block.type)).toEqual(['Service notice', post.title, 'FactSet', post.latest.label, post.latest.text])
+    // Teams reads TextBlocks as Markdown: the `<` and `!` of the update are escaped so they stay text.
+    const latest = 'A failed firmware update \\<\\!channel\\>; rolling back.'
+    expect(card.body.map((block: any) => block.text ?? block.type)).toEqual(['Service notice', post.title, 'FactSet', post.latest.label, latest])
     expect(card.body[2].facts).toEqual([
       { title: 'State', value: 'Cause identified' },
       { title: 'Service', value: 'VPN' },
@@ -144,6 +148,111 @@ describe('posting to Teams and Slack', () => {
       { channel: 'slack:GONE', outcome: 'failed', attempts: 2, reason: 'could not connect (ECONNREFUSED) (gave up after 2 attempts)' },
     ])
     expect(JSON.stringify(results)).not.toContain('very-secret-token')
+  })
+})
+
+describe('webhook safety', () => {
+  /** A local server answering every request with `answer`; it keeps what it received. */
+  async function serve(answer: (request: IncomingMessage, response: ServerResponse) => void) {
+    const received: string[] = []
+    const local = createServer((request, response) => {
+      received.push(`${request.method} ${request.url}`)
+      request.resume()
+      request.on('end', () => answer(request, response))
+    })
+    await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(local.address() as AddressInfo).port}`
+    return { url, received, close: () => new Promise((resolve) => local.close(resolve)) }
+  }
+
+  it('never follows a redirect: a 307 is a failure naming the status, not retried, and the target receives nothing', async () => {
+    const target = await serve((_request, response) => response.writeHead(200).end('ok'))
+    const redirecting = await serve((_request, response) => response.writeHead(307, { location: `${target.url}/steal` }).end())
+    try {
+      const record = memoryRecord()
+      const [result] = await postToChannels(post, [{ kind: 'slack', webhook_env: 'S' }], { S: `${redirecting.url}/hook/abc` }, record, {
+        attempts: 4,
+        retryDelay: 10,
+      })
+      expect(result).toEqual({
+        channel: 'slack:S',
+        outcome: 'failed',
+        attempts: 1,
+        reason: 'HTTP 307: the webhook answered with a redirect, which is never followed; check the webhook URL',
+      })
+      expect(redirecting.received).toEqual(['POST /hook/abc'])
+      expect(target.received).toEqual([])
+      expect(record.rows).toEqual([])
+    } finally {
+      await Promise.all([target.close(), redirecting.close()])
+    }
+  })
+
+  it('prints no part of the webhook URL a reply echoes: host, path segments or query values', async () => {
+    const echo = await serve((request, response) =>
+      response.writeHead(500).end(`no flow ${request.url} on ${request.headers.host}, sig ${decodeURIComponent(request.url!.split('sig=')[1]!)}`),
+    )
+    try {
+      const url = `${echo.url}/workflows/flow-7f3a9c/triggers/manual?api-version=2016-06-01&sig=s3cr%2Fet-Sig`
+      const [result] = await postToChannels(post, [{ kind: 'teams', webhook_env: 'T' }], { T: url }, memoryRecord(), { attempts: 2, retryDelay: 10 })
+      expect(result!.outcome).toBe('failed')
+      expect(result!.reason).toMatch(/^HTTP 500: no flow /)
+      for (const part of [
+        '127.0.0.1',
+        new URL(echo.url).port,
+        'workflows',
+        'flow-7f3a9c',
+        'triggers',
+        'manual',
+        '2016-06-01',
+        's3cr%2Fet-Sig',
+        's3cr/et-Sig',
+      ]) {
+        expect(result!.reason, part).not.toContain(part)
+      }
+    } finally {
+      await echo.close()
+    }
+  })
+})
+
+describe('channel text is text', () => {
+  const hostile: ChannelPost = {
+    ...post,
+    title: '**Urgent** [Reset your password](https://evil.example/login) ![x](https://evil.example/i.png) <!channel> <https://evil.example|click>',
+    stateLabel: '_Cause_ `identified` & <b>',
+    service: '[VPN](http://evil.example) www.evil.example a@evil.example',
+    latest: { label: '# 14 October ~~2026~~', text: '\\[label\\](https://evil.example) evil.example/path - 1. *x* <@U123> &amp;' },
+    nextUpdateLabel: '- 10:00 [soon](javascript:alert(1))',
+  }
+
+  /** Every string in a JSON value, with its path. */
+  function strings(value: unknown, path = ''): [string, string][] {
+    if (typeof value === 'string') return [[path, value]]
+    if (value && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => strings(item, `${path}.${key}`))
+    return []
+  }
+
+  it('escapes &, < and > in every Slack field, the notification text included', () => {
+    const fields = strings(slackPayload(hostile)).filter(([path]) => !path.endsWith('.url'))
+    expect(fields.map(([path]) => path)).toContain('.text')
+    for (const [path, text] of fields) {
+      expect(text, path).not.toMatch(/[<>]/)
+      expect(text, path).not.toMatch(/&(?!(amp|lt|gt);)/)
+    }
+    expect(strings(slackPayload(hostile)).filter(([path]) => path.endsWith('.url'))).toEqual([['.blocks.3.elements.0.url', post.url]])
+  })
+
+  it('lets no Teams text form a link, an image, emphasis, code or a list: only the archive action is a link', () => {
+    const card = (teamsPayload(hostile) as { attachments: { content: unknown }[] }).attachments[0]!.content
+    const texts = strings(card).filter(([path]) => /\.(text|value|title)$/.test(path) && !path.startsWith('.actions'))
+    expect(texts.length).toBeGreaterThanOrEqual(8)
+    for (const [path, text] of texts) {
+      const kinds = new Set<string>()
+      visit(parseMarkdown(text), (node) => void kinds.add(node.type))
+      expect([...kinds].sort(), `${path}: ${text}`).toEqual(['paragraph', 'root', 'text'].filter((kind) => kind !== 'paragraph' || text !== ''))
+    }
+    expect(strings(card).filter(([path]) => path.endsWith('.url'))).toEqual([['.actions.0.url', post.url]])
   })
 })
 

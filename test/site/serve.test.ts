@@ -82,6 +82,21 @@ describe('serveSite', () => {
     }
   })
 
+  it('answers a malformed request target 400 and another host name 403, serving nothing', async () => {
+    const { port } = new URL(server.url)
+    for (const path of ['//a%2Fb/x', '//it-news/', '/it-news/%E0%A4%A', '/it-news/%zz/', 'http://127.0.0.1/it-news/']) {
+      const reply = await rawGet(Number(port), path)
+      expect(reply, path).toMatch(/^HTTP\/1\.1 400 /)
+      expect(reply, path).not.toContain('<h1>')
+    }
+    for (const host of ['attacker.example', `attacker.example:${port}`, '127.0.0.2', '']) {
+      const reply = await rawGet(Number(port), '/it-news/', host)
+      expect(reply, host).toMatch(/^HTTP\/1\.1 (403|400) /)
+      expect(reply, host).not.toContain('<h1>Home</h1>')
+    }
+    expect(await rawGet(Number(port), '/it-news/', `127.0.0.1:${port}`)).toContain('<h1>Home</h1>')
+  })
+
   it('says what to do when nothing has been built', async () => {
     await expect(serveSite({ dir: join(project, 'nowhere'), base: '/', port: 0 })).rejects.toThrow(/There is no built archive/)
   })
@@ -112,9 +127,10 @@ describe('newsletter serve', () => {
   })
 })
 
-async function rawGet(port: number, path: string): Promise<string> {
+/** A GET sent as written (no client tidies the path); Host as a browser at the printed address sends it. */
+async function rawGet(port: number, path: string, host = `localhost:${port}`): Promise<string> {
   return new Promise((done, fail) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`))
+    const socket = connect(port, '127.0.0.1', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`))
     let reply = ''
     socket.on('data', (chunk) => (reply += chunk.toString()))
     socket.on('end', () => done(reply))

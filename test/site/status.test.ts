@@ -2,12 +2,17 @@ import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import ICAL from 'ical.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { approveText } from '../../src/content/approval.ts'
 import { failed, runPipeline } from '../../src/project/pipeline.ts'
 import { loadProject } from '../../src/project/project.ts'
 import { tempProject } from '../helpers/project.ts'
 import { brokenLinks, writeSite } from './fixture.ts'
 
-const incident = (state: string, extra = '') => `---
+// Approved as `newsletter approve` does: the build publishes a notice only as it was approved.
+const approved = (text: string) => approveText(text, { by: 'Dana Whitfield', at: '2026-12-01T08:00' })
+
+const incident = (state: string, extra = '') =>
+  approved(`---
 title: "Printers: nobody can print"
 date: 2026-12-01
 status: approved
@@ -23,9 +28,10 @@ ${extra}updates:
     state: identified
     text: "A driver update broke the print server; rolling it back."
 ---
-`
+`)
 
-const maintenance = (state: string) => `---
+const maintenance = (state: string) =>
+  approved(`---
 title: "Email: planned maintenance"
 date: 2026-12-02
 status: approved
@@ -40,7 +46,7 @@ updates:
     state: scheduled
     text: "We will upgrade the mail servers."
 ---
-`
+`)
 
 let root: string
 let dir: string
