@@ -133,7 +133,8 @@ export async function planSend(request: SendRequest, context: PlanContext): Prom
     warnings: [
       ...(document.warnings.length > 0 ? [formatText(document.warnings)] : []),
       ...warnings,
-      ...findings.filter((finding) => finding.level === 'warning').map(formatFinding),
+      // A send into the outbox is a trial, said as much in its summary: the doctor's outbox warning is for `doctor`.
+      ...(destination.kind === 'outbox' ? [] : findings.filter((finding) => finding.level === 'warning').map(formatFinding)),
     ],
   }
 }
