@@ -46,7 +46,12 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
   const files = loadingFiles(project)
   const { config, layouts } = project
   if (!config || !layouts) return { files, rendered: [], emails: [] }
-  const docs = (options.drafts ? projectDocs(project) : await publishedDocs(project, config, files)).filter((doc) => options.only?.(doc) ?? true)
+  const wanted = (doc: Doc) => options.only?.(doc) ?? true
+  const chosen = options.drafts ? { published: projectDocs(project), withheld: [] } : await publishedDocs(project, config, files)
+  // A document left out is still rendered and checked as it is now: an error in it stops the build as before.
+  const withheld = new Set(chosen.withheld.filter(wanted))
+  const published = chosen.published.filter(wanted)
+  const docs = [...published, ...withheld]
   const rendered: RenderedDoc[] = []
   const emails: EmailArtifact[] = []
   const checker = await createChecker(config, { glossary: project.glossary.glossary, pages: project.pages }, options.checks)
@@ -92,15 +97,17 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
       const known = await checkCache?.get(key)
       const findings = known ? toFile(doc.path, known) : await checker.checkDoc(doc, email)
       if (!known) await checkCache?.set(key, collectMessages([findings]))
-      rendered.push(parts)
-      emails.push(email)
+      if (!withheld.has(doc)) {
+        rendered.push(parts)
+        emails.push(email)
+      }
       files.push(findings)
     }
   } finally {
     await pool?.close()
   }
   await checker.finish()
-  if (project.complete && !options.only && emails.length === docs.length) await Promise.all([cache?.prune(), checkCache?.prune()])
+  if (project.complete && !options.only && emails.length === published.length) await Promise.all([cache?.prune(), checkCache?.prune()])
   return { files, rendered, emails }
 }
 
@@ -110,30 +117,33 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
  * `send.approvers` asks for it) is left out, with a warning on a new file; with `notices.approval: optional` a
  * notice is published as it is.
  */
-async function publishedDocs(project: Project, config: Config, files: VFile[]): Promise<Doc[]> {
+async function publishedDocs(project: Project, config: Config, files: VFile[]): Promise<{ published: Doc[]; withheld: Doc[] }> {
   const warn = (doc: Doc, said: Withheld) => {
     const file = new VFile({ path: doc.path })
     report(file, 'warning', said.reason, 'approval/published', said.place, said.hint)
     files.push(file)
   }
-  const published = await Promise.all(
-    projectDocs(project).map(async (doc) => {
-      if (!isPublished(doc.meta)) return []
-      if (!needsApproval(doc, config.settings)) return [doc]
+  const views = await Promise.all(
+    projectDocs(project).map(async (doc): Promise<{ published?: Doc; withheld?: Doc }> => {
+      if (!isPublished(doc.meta)) return {}
+      if (!needsApproval(doc, config.settings)) return { published: doc }
       const view = approvedView(doc, String(doc.file.value))
       const said = view.withheld ?? view.note
       if (said) warn(doc, said)
-      if (!view.doc) return []
+      if (!view.doc) return { withheld: doc }
       const signed = await checkDocSignature(doc, config)
       if (signed && !signed.ok) {
         const place = doc.where('approved_signature') ?? doc.where('approved_by') ?? said?.place ?? { line: 1, column: 1 }
         warn(doc, { reason: `${doc.slug}: ${signed.reason}: left out`, place, hint: signed.hint.replace('SLUG', doc.slug) })
-        return []
+        return { withheld: doc }
       }
-      return [view.doc]
+      return { published: view.doc }
     }),
   )
-  return published.flat()
+  return {
+    published: views.flatMap((view) => (view.published ? [view.published] : [])),
+    withheld: views.flatMap((view) => (view.withheld ? [view.withheld] : [])),
+  }
 }
 
 /**

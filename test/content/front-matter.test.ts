@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { approveText, contentDigest } from '../../src/content/approval.ts'
+import { approveText, contentDigest, partsOf } from '../../src/content/approval.ts'
 import { editFrontMatter, findFrontMatter } from '../../src/content/front-matter.ts'
 import { peekIssueNumber } from '../../src/content/load.ts'
 import { appendNoticeUpdate } from '../../src/content/update-notice.ts'
@@ -131,7 +131,7 @@ describe('approve and update on a Windows file', () => {
     const approved = approveText(windows, { by: 'Dana', at: '2026-12-01T09:10' })
     const digest = contentDigest(windows)
     expect(Buffer.from(approved)).toEqual(
-      Buffer.from(windows.replace('status: review\r\n', `status: approved\r\napproved_by: "Dana"\r\napproved_at: 2026-12-01T09:10\r\napproved_digest: ${digest}\r\n`)),
+      Buffer.from(windows.replace('status: review\r\n', `status: approved\r\napproved_by: "Dana"\r\napproved_at: 2026-12-01T09:10\r\napproved_digest: ${digest}\r\napproved_parts: "${partsOf(windows)}"\r\napproved_next_update: 2026-12-01T10:00\r\n`)),
     )
     expect(contentDigest(approved)).toBe(digest)
     // The digest is of content: the same text with LF and no BOM has the same one.

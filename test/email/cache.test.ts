@@ -2,6 +2,7 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { approveText } from '../../src/content/approval.ts'
 import { runPipeline } from '../../src/project/pipeline.ts'
 import { loadProject } from '../../src/project/project.ts'
 import { sampleContent } from '../helpers/render.ts'
@@ -39,7 +40,8 @@ describe('email cache', () => {
     expect(second.emails.map((email) => email.html.endsWith('<!--cached-->'))).toEqual(first.emails.map(() => true))
 
     const changed = join(root, 'content', 'issues', '2026-10.md')
-    await writeFile(changed, `${await readFile(changed, 'utf8')}\nA sentence added later.\n`)
+    // Edited and approved again: the build publishes only approved content.
+    await writeFile(changed, approveText(`${await readFile(changed, 'utf8')}\nA sentence added later.\n`, { by: 'Dana Whitfield', at: '2026-11-30T10:00' }))
     const third = await build()
     const cached = (slug: string) => third.emails.find((email) => email.slug === slug)!.html.endsWith('<!--cached-->')
     expect(cached('2026-10')).toBe(false)

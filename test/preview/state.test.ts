@@ -58,8 +58,10 @@ describe('PreviewState', () => {
     await edit('content/issues/2026-11.md', (text) => text.replace('issue: 14', 'issue: 13'))
     await state.refresh()
     const before = (await state.view('issues/2026-11'))!
+    // The preview says what `check` says: the issue was approved, and changed since.
     expect(before.messages.map((m) => `${m.file}:${m.line}:${m.column}: ${m.message}`)).toEqual([
       'content/issues/2026-11.md:3:8: Issue number 13 is already used by content/issues/2026-10.md',
+      'content/issues/2026-11.md:8:18: Changed since approval by Dana Whitfield at 2026-11-23T14:31: the content no longer matches approved_digest; until it is approved again, `send` refuses it and `build` publishes only what was approved',
     ])
     await edit('layouts/email/footer.mjml', (text) => text.replace('Was this useful?', 'Did this help?'))
     await expect(state.refresh()).resolves.toEqual({ all: true, keys: [] })
