@@ -7,7 +7,7 @@ import { approveText } from '../../src/content/approval.ts'
 import { appendNoticeUpdate } from '../../src/content/update-notice.ts'
 import { Ledger } from '../../src/send/ledger.ts'
 import { collect, repo, runCli, scaffold } from './helpers.ts'
-import { client, startMicrosoft, type FakeMicrosoft } from './oauth-servers.ts'
+import { client, staff, startMicrosoft, type FakeMicrosoft } from './oauth-servers.ts'
 
 const { cleanups, project } = scaffold({ send: '  transport: graph\n  retry_delay: 10\n' })
 
@@ -15,12 +15,6 @@ async function microsoft(options: Parameters<typeof startMicrosoft>[0] = {}): Pr
   const fake = await startMicrosoft(options)
   cleanups.push(() => fake.close())
   return fake
-}
-
-async function staff(root: string, count: number): Promise<string[]> {
-  const emails = Array.from({ length: count }, (_, i) => `person${String(i).padStart(3, '0')}@example.com`)
-  await writeFile(join(root, 'staff.csv'), `email,name\n${emails.map((email, i) => `${email},Person ${i}`).join('\n')}\n`)
-  return emails
 }
 
 async function send(root: string, fake: FakeMicrosoft, flags: Record<string, unknown> = {}, slug = '2026-11') {

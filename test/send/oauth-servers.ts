@@ -1,5 +1,7 @@
+import { writeFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
 import { simpleParser, type ParsedMail } from 'mailparser'
 
 /** The app registration the tests sign in with; the secret must never appear in any output. */
@@ -125,4 +127,11 @@ async function read(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = []
   for await (const chunk of request) chunks.push(chunk as Buffer)
   return Buffer.concat(chunks)
+}
+
+/** A recipients CSV of `count` people (person000@example.com …) in `root`/staff.csv; returns their addresses. */
+export async function staff(root: string, count: number): Promise<string[]> {
+  const emails = Array.from({ length: count }, (_, i) => `person${String(i).padStart(3, '0')}@example.com`)
+  await writeFile(join(root, 'staff.csv'), `email,name\n${emails.map((email, i) => `${email},Person ${i}`).join('\n')}\n`)
+  return emails
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { runDoctor } from '../../src/commands/doctor.ts'
 import { runSend } from '../../src/commands/send.ts'
 import { collect, ignoreReset, scaffold } from './helpers.ts'
-import { client, startMicrosoft, type FakeMicrosoft } from './oauth-servers.ts'
+import { client, staff, startMicrosoft, type FakeMicrosoft } from './oauth-servers.ts'
 
 const { cleanups, project, sink } = scaffold({ send: '  retry_delay: 10\n  require_tls: false\n' })
 
@@ -15,12 +15,6 @@ async function microsoft(options: Parameters<typeof startMicrosoft>[0] = {}): Pr
   const fake = await startMicrosoft(options)
   cleanups.push(() => fake.close())
   return fake
-}
-
-async function staff(root: string, count: number): Promise<string[]> {
-  const emails = Array.from({ length: count }, (_, i) => `person${String(i).padStart(3, '0')}@example.com`)
-  await writeFile(join(root, 'staff.csv'), `email,name\n${emails.map((email, i) => `${email},Person ${i}`).join('\n')}\n`)
-  return emails
 }
 
 /** A real smtp-server that takes only XOAUTH2 and checks the bearer token against the fake token endpoint's. */
