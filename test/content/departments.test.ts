@@ -86,11 +86,11 @@ describe('department ids in content', () => {
     const project = await loadProject(root)
     const text = formatText(collectMessages(project.crossFile))
     expect(text).toMatchInlineSnapshot(`
-      "content/issues/2026-11.md:13:11: error: Unknown department \`finanse\` (audience/department)
+      "content/issues/2026-11.md:14:11: error: Unknown department \`finanse\` (audience/department)
         Did you mean \`finance\`?
-      content/issues/2026-11.md:87:1: error: A \`<!-- for: … -->\` line only works as the first line under a \`##\` heading (audience/marker)
+      content/issues/2026-11.md:88:1: error: A \`<!-- for: … -->\` line only works as the first line under a \`##\` heading (audience/marker)
         Move it to the line after the heading of the section it is for
-      content/issues/2026-11.md:90:20: error: Unknown department \`payrol\` (audience/department)
+      content/issues/2026-11.md:91:20: error: Unknown department \`payrol\` (audience/department)
         Did you mean \`payroll\`?"
     `)
   })

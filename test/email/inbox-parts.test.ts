@@ -130,13 +130,14 @@ describe('the maintenance email', () => {
 })
 
 describe('the calendar invite', () => {
-  const notice = (extra: string, title = 'Email: planned maintenance on Saturday night', service = 'Email (Outlook and webmail)') => {
-    const text = readFileSync(join(fixtures, 'notice-maintenance/input.md'), 'utf8')
-      .replace(/^title: .*$/m, `title: ${JSON.stringify(title)}`)
-      .replace(/^service: .*$/m, `service: ${JSON.stringify(service)}\n${extra}`)
+  const notice = (extra: string, hostile?: { title: string; service: string }) => {
+    const text = readFileSync(join(fixtures, 'notice-maintenance/input.md'), 'utf8').replace(/^service: .*$/m, (line) => `${line}\n${extra}`)
     const { doc, file } = parseDoc('content/notices/2026-11-28-email.md', text, 'notice')
     if (!doc) throw new Error(String(file.messages))
-    return noticeCalendar(renderParts(doc), testSettings())!
+    const parts = renderParts(doc)
+    // The loader refuses most control characters (content/control-character); the calendar must hold on its own.
+    const given = hostile ? { ...parts, title: hostile.title, notice: { ...parts.notice!, service: hostile.service } } : parts
+    return noticeCalendar(given, testSettings())!
   }
   const vevent = (ics: string) => new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')!
 
@@ -148,7 +149,7 @@ describe('the calendar invite', () => {
   })
 
   it('escapes or drops every control character, so a bare CR starts no line or property', () => {
-    const ics = notice('', 'Email\rDTSTART:19700101T000000Z down\u0007 tonight', 'Email\rX-INJECTED:yes')
+    const ics = notice('', { title: 'Email\rDTSTART:19700101T000000Z down\u0007 tonight', service: 'Email\rX-INJECTED:yes' })
     const event = vevent(ics)
     expect(event.getFirstPropertyValue('summary')).toBe('Email\nDTSTART:19700101T000000Z down tonight')
     expect(event.getAllProperties('dtstart')).toHaveLength(1)

@@ -26,7 +26,12 @@ function fit(frame) {
   const body = frame.contentDocument && frame.contentDocument.body
   if (!body || body.scrollHeight === 0) return
   const style = getComputedStyle(body)
-  frame.style.height = Math.ceil(body.scrollHeight + parseFloat(style.marginTop) + parseFloat(style.marginBottom)) + 'px'
+  const height = Math.ceil(body.scrollHeight + parseFloat(style.marginTop) + parseFloat(style.marginBottom))
+  frame.style.height = height + 'px'
+  // Content that spills out of the body by a fraction of a pixel (a rounded line box) still scrolls the root: add it.
+  const root = body.ownerDocument.documentElement
+  const spill = root.scrollHeight - root.clientHeight
+  if (spill > 0) frame.style.height = height + spill + 'px'
 }
 
 /**
