@@ -140,7 +140,7 @@ describe('newsletter check', () => {
     const body = (count: number) => Array.from({ length: count }, (_, i) => `## Part ${i}\n\n${paragraph}\n`).join('\n')
     const issue = (count: number) => `---\ntitle: Long\nissue: 99\ndate: 2026-11-03\nsummary: Long.\n---\n\n${body(count)}`
     writeFileSync(join(dir, 'content/issues/2027-01.md'), issue(40))
-    writeFileSync(join(dir, 'content/issues/2027-02.md'), issue(28).replace('issue: 99', 'issue: 100'))
+    writeFileSync(join(dir, 'content/issues/2027-02.md'), issue(25).replace('issue: 99', 'issue: 100'))
     const { code, stdout } = runCli(dir, ['check'])
     expect(code).toBe(1)
     expect(stdout).toMatch(/content\/issues\/2027-01\.md:1:1: error: The email is 1\d\d\.\d KB; Gmail clips emails over 102 KB \(email\/size\)/)

@@ -39,6 +39,8 @@ describe('newsletter build', () => {
 
     const issue = join(root, 'content', 'issues', '2026-10.md')
     await writeFile(issue, `${await readFile(issue, 'utf8')}\nA line added after the first build.\n`)
+    // Only approved content is published: the edit goes out once it is approved again.
+    expect(await main(['approve', '2026-10', '--by', 'Test Approver'], { out: () => undefined, err: () => undefined }, root)).toBe(0)
     const second = await build()
     expect(second.said).toMatch(/^Built 4 emails/m)
     expect(await readFile(join(out, 'email', '2026-10.txt'), 'utf8')).toContain('A line added after the first build.')
