@@ -73,7 +73,7 @@ export interface PageOptions {
   editorUrl: string
   /** The sender as the settings give it, `Name <address>` or an address. */
   from: string
-  /** This run's token for the test-send button (the only request that acts). */
+  /** This run's token for the test-send and approve buttons (the only requests that act). */
   token: string
   /** Addresses the test-send field starts with (`preview.test_to`). */
   testTo: readonly string[]
@@ -157,6 +157,27 @@ const tabs = [
   ['reader', 'Sample reader'],
 ] as const
 
+/**
+ * Where the document stands with its approval, and (unless it is approved as it is) a field for the approver's name and
+ * a button that approves it as `newsletter approve` does.
+ */
+function approvalBlock(view: DocPreview, base: string, token: string): string {
+  const { approval } = view
+  if (!approval) return ''
+  const who = (by?: string, at?: string) => `${e(by ?? 'someone')}${at ? ` at ${e(at)}` : ''}`
+  const state =
+    approval.state === 'approved'
+      ? `<p id="approval-state" class="ok">Approved by ${who(approval.by, approval.at)}</p>`
+      : approval.state === 'changed'
+        ? `<p id="approval-state" class="warn">Changed since it was approved by ${who(approval.by, approval.at)}: it needs a new approval before it goes out</p>`
+        : `<p id="approval-state">Not approved yet: nothing of it is published or sent until it is</p>`
+  const form =
+    approval.state === 'approved'
+      ? ''
+      : `<form id="approve" class="action" data-output="approve-result" data-action="${e(base)}approve" data-token="${e(token)}"><label>Approve as <input name="by" type="text" size="24" autocomplete="name" placeholder="Your name"></label> <button type="submit">Approve</button><noscript>(needs JavaScript)</noscript></form>`
+  return `<div id="approval">${state}${form}<output id="approve-result" for="approve" aria-live="polite"></output></div>`
+}
+
 /** One document: its email at two widths, inbox row, dark and unstyled views, text part, archive page, checks, source and a reader's copy; or its errors. */
 export function docPage(view: DocPreview, readers: readonly Reader[], reader: number, options: PageOptions): string {
   const header = (extra = '') => `<header><p><a href="/">All issues and notices</a></p>
@@ -176,8 +197,9 @@ ${checks}</section></main>`,
   }
   const base = `/${view.key}/`
   const sample = readers[reader]!
-  const sendForm = `<form id="send-test" data-action="${e(base)}send-test" data-token="${e(options.token)}"><label>Send a test to <input name="to" type="text" size="40" value="${e(options.testTo.join(', '))}" placeholder="you@example.com, a colleague@example.com"></label> <button type="submit">Send test</button>
-<noscript>(needs JavaScript)</noscript><output id="send-result" aria-live="polite"></output></form>`
+  const sendForm = `<form id="send-test" class="action" data-output="send-result" data-action="${e(base)}send-test" data-token="${e(options.token)}"><label>Send a test to <input name="to" type="text" size="40" value="${e(options.testTo.join(', '))}" placeholder="you@example.com, a colleague@example.com"></label> <button type="submit">Send test</button>
+<noscript>(needs JavaScript)</noscript><output id="send-result" aria-live="polite"></output></form>
+${approvalBlock(view, base, options.token)}`
   const readerOptions = readers
     .map(
       (row, i) =>

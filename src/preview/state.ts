@@ -12,6 +12,7 @@ import type { Doc, Status } from '../content/types.ts'
 import type { EmailArtifact } from '../email/build-email.ts'
 import { NewsletterError, report } from '../errors.ts'
 import type { RenderedDoc } from '../markdown/parts.ts'
+import { approvalOf, type ApprovalState } from '../project/open-document.ts'
 import { loadProject, type Project } from '../project/project.ts'
 import { renderDocPage } from '../site/build-site.ts'
 
@@ -26,6 +27,8 @@ export interface DocSummary {
   title: string
   status?: Status
   date?: string
+  /** Where the document stands with its approval, as `send` sees it; undefined when the file does not parse. */
+  approval?: ApprovalState
   errors: number
   warnings: number
 }
@@ -154,7 +157,8 @@ export class PreviewState {
 
   private summarize(entry: Entry, messages: JsonMessage[]): DocSummary {
     const { source } = entry.source
-    const meta = entry.source.loaded.doc?.meta
+    const doc = entry.source.loaded.doc
+    const meta = doc?.meta
     const errors = messages.filter((message) => message.severity === 'error').length
     return {
       key: entry.key,
@@ -164,6 +168,7 @@ export class PreviewState {
       title: meta?.title ?? source.slug,
       status: meta?.status,
       date: meta?.date,
+      approval: doc && entry.source.text !== undefined ? approvalOf(doc, entry.source.text) : undefined,
       errors,
       warnings: messages.length - errors,
     }
