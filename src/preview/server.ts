@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { formatText } from '../check/messages.ts'
 import { escapeHtml } from '../email/personalize.ts'
 import { packageDir } from '../package-dir.ts'
-import { defaultEditorUrl, docPage, indexPage, notFoundPage } from './pages.ts'
+import { defaultEditorUrl, docPage, editionDepartment, generalEdition, indexPage, notFoundPage } from './pages.ts'
 import { loadReaders, personalize, type Reader } from './reader.ts'
 import { applyScheme, isScheme, schemes } from './scheme.ts'
 import { PreviewState, type Change } from './state.ts'
@@ -124,28 +124,44 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
     }
     const reader = readerIndex(url.searchParams.get('reader'), readers)
     if (reader === undefined) return send(response, 404, 'text/plain', `No sample reader ${url.searchParams.get('reader')}: there are ${readers.length}.`)
+    // `?edition=` shows one department's edition (or the general one) in place of the whole document.
+    const departments = state.departments?.list ?? []
+    const edition = url.searchParams.get('edition') || undefined
+    const picked = edition === undefined ? undefined : editionDepartment(edition, departments)
+    if (edition !== undefined && !picked) {
+      const known = [...departments.map((department) => department.id), generalEdition].join(', ')
+      return send(
+        response,
+        404,
+        'text/plain',
+        departments.length > 0 ? `No edition \`${edition}\`: use one of ${known}.` : `No edition \`${edition}\`: the project has no content/departments.yml.`,
+      )
+    }
+    const email = picked ? await state.edition(view.key, picked.department) : view.email
     if (match[3] === '/') {
       const settings = state.settings
       return send(
         response,
         200,
         'text/html',
-        docPage(view, readers, reader, {
+        docPage({ ...view, email }, readers, reader, {
           editorUrl: settings?.preview?.editor_url ?? defaultEditorUrl,
           from: settings?.from ?? '',
           token,
           testTo: settings?.preview?.test_to ?? [],
+          departments,
+          edition,
         }),
         pageCsp,
       )
     }
-    if (!view.email) return send(response, 409, 'text/plain', `${view.path} cannot be rendered:\n${formatText(view.messages)}`)
+    if (!email) return send(response, 409, 'text/plain', `${view.path} cannot be rendered:\n${formatText(view.messages)}`)
     if (match[3] === '/email.txt')
-      return send(response, 200, 'text/plain', url.searchParams.has('reader') ? personalize(view.email.text, readers[reader]!) : view.email.text)
+      return send(response, 200, 'text/plain', url.searchParams.has('reader') ? personalize(email.text, readers[reader]!) : email.text)
     if (match[3] === '/email.html') {
       const scheme = url.searchParams.get('scheme') ?? 'light'
       if (!isScheme(scheme)) return send(response, 404, 'text/plain', `No scheme \`${scheme}\`: use ${schemes.join(', ')}.`)
-      const html = url.searchParams.has('reader') ? personalize(view.email.html, readers[reader]!, escapeHtml) : view.email.html
+      const html = url.searchParams.has('reader') ? personalize(email.html, readers[reader]!, escapeHtml) : email.html
       return send(response, 200, 'text/html', applyScheme(html, scheme), emailCsp)
     }
     if (!view.archive) return send(response, 409, 'text/plain', `The archive page of ${view.path} cannot be rendered:\n${formatText(view.messages)}`)

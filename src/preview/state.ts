@@ -8,9 +8,11 @@ import { defaults, type Settings } from '../config.ts'
 import { addressOf } from '../content/address.ts'
 import type { Kind, LoadedSource } from '../content/load.ts'
 import { normalizeNewlines } from '../content/decode.ts'
+import type { Department, Departments } from '../content/departments.ts'
 import type { Doc, Status } from '../content/types.ts'
-import type { EmailArtifact } from '../email/build-email.ts'
+import { buildEmail, type EmailArtifact } from '../email/build-email.ts'
 import { NewsletterError, report } from '../errors.ts'
+import { editionOf } from '../markdown/edition.ts'
 import type { RenderedDoc } from '../markdown/parts.ts'
 import { approvalOf, type ApprovalState } from '../project/open-document.ts'
 import { loadProject, type Project } from '../project/project.ts'
@@ -72,6 +74,8 @@ interface Rendered {
   archive?: string
   /** The writing and email checks' findings, then where rendering failed (a layout line, or the document itself). */
   files: VFile[]
+  /** Department editions asked for so far, by department id ('' for the general edition). */
+  editions: Map<string, Promise<EmailArtifact>>
 }
 
 /**
@@ -121,6 +125,31 @@ export class PreviewState {
       archive: rendered?.archive,
       sources: await this.sources(entry, messages),
     }
+  }
+
+  /**
+   * One department's edition of a document (no department: the general edition), rendered as `send` renders it, once
+   * per version of the document; undefined when the document cannot be rendered.
+   */
+  async edition(key: string, department: Department | undefined): Promise<EmailArtifact | undefined> {
+    await this.queue
+    const entry = this.entries.get(key)
+    if (!entry || !this.renderable(entry)) return undefined
+    const rendered = await (entry.render ??= this.render(entry))
+    if (!rendered.parts) return undefined
+    const { config, layouts } = this.project as Required<Pick<Project, 'config' | 'layouts'>>
+    const id = department?.id ?? ''
+    let email = rendered.editions.get(id)
+    if (!email) {
+      email = buildEmail(editionOf(rendered.parts, department), config.settings, layouts)
+      rendered.editions.set(id, email)
+    }
+    return email
+  }
+
+  /** The departments as last read: undefined without content/departments.yml (one edition for everyone) or while it has errors. */
+  get departments(): Departments | undefined {
+    return this.project?.departments.departments
   }
 
   /** The settings as last read, or undefined while the settings file has errors. */
@@ -219,13 +248,18 @@ export class PreviewState {
     try {
       rendered = await renderDoc(doc, config, layouts, this.checker!)
     } catch (error) {
-      return { files: [this.failure(doc.path, error, 'The email could not be rendered', 'layout/mjml')] }
+      return { files: [this.failure(doc.path, error, 'The email could not be rendered', 'layout/mjml')], editions: new Map() }
     }
     const { parts, email, findings } = rendered
     try {
-      return { parts, email, archive: await renderDocPage(parts, config), files: [findings] }
+      return { parts, email, archive: await renderDocPage(parts, config), files: [findings], editions: new Map() }
     } catch (error) {
-      return { parts, email, files: [findings, this.failure(doc.path, error, 'The archive page could not be rendered', 'layout/site')] }
+      return {
+        parts,
+        email,
+        files: [findings, this.failure(doc.path, error, 'The archive page could not be rendered', 'layout/site')],
+        editions: new Map(),
+      }
     }
   }
 

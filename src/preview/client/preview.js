@@ -170,9 +170,14 @@ document.addEventListener('submit', async (event) => {
   }
 })
 
+// The reader and edition pickers each change their own query parameter and keep the other's, and the tab.
 document.addEventListener('change', (event) => {
   const select = event.target
-  if (select instanceof HTMLSelectElement && select.id === 'reader-select') location.href = '?reader=' + select.value + '#reader'
+  if (!(select instanceof HTMLSelectElement) || !select.dataset.param) return
+  const url = new URL(location.href)
+  if (select.value) url.searchParams.set(select.dataset.param, select.value)
+  else url.searchParams.delete(select.dataset.param)
+  location.href = url.href
 })
 
 // Saves in a burst are applied one after another, each to the page the one before left.
