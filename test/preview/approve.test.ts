@@ -1,12 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises'
-import { request } from 'node:http'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseDoc } from '../../src/content/load.ts'
 import { approvalOf } from '../../src/project/open-document.ts'
 import { type PreviewServer } from '../../src/preview/server.ts'
-import { openPreview, type PreviewRun } from '../helpers/preview.ts'
+import { openPreview, postJson, type PreviewRun } from '../helpers/preview.ts'
 
 const draft = (issue: number, body: string) => `---
 title: "December: printers"
@@ -48,17 +47,7 @@ async function approvalOnDisk(slug: string) {
   return approvalOf(parseDoc(`content/issues/${slug}.md`, text, 'issue').doc!, text)
 }
 
-function post(path: string, body: string, headers: Record<string, string>) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request(new URL(path, preview.url), { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      let text = ''
-      res.on('data', (chunk: Buffer) => (text += chunk))
-      res.on('end', () => resolve({ status: res.statusCode!, body: text }))
-    })
-    req.on('error', reject)
-    req.end(body)
-  })
-}
+const post = (path: string, body: string, headers: Record<string, string>) => postJson(preview, path, body, headers)
 
 describe('approving from the preview page', () => {
   it('approves as `newsletter approve` does: the file then reads approved, and the page says by whom', async () => {
