@@ -84,3 +84,14 @@ export function checkAudiences(doc: Doc, departments: Departments | undefined): 
 export function isFor(ids: readonly string[] | undefined, department: string | undefined): boolean {
   return !ids || ids.length === 0 || (department !== undefined && ids.includes(department))
 }
+
+/** `Finance`, `Finance and HR`, `Finance, HR and Sales`: department ids named as departments.yml names them (an unknown id as it is written). */
+export function departmentNames(ids: readonly string[], departments: Departments | undefined): string {
+  const names = ids.map((id) => departments?.byId.get(id)?.name ?? id)
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`
+}
+
+/** `For Finance and HR` for something marked for some departments; undefined for something for everyone. */
+export function audienceLabel(ids: readonly string[] | undefined, departments: Departments | undefined): string | undefined {
+  return ids && ids.length > 0 ? `For ${departmentNames(ids, departments)}` : undefined
+}

@@ -209,7 +209,7 @@ export class PreviewState {
   }
 
   private async renderDoc(doc: Doc): Promise<Rendered> {
-    const { config, layouts } = this.project as Required<Pick<Project, 'config' | 'layouts'>>
+    const { config, layouts, departments } = this.project as Required<Pick<Project, 'config' | 'layouts' | 'departments'>>
     let rendered: { parts: RenderedDoc; email: EmailArtifact; findings: VFile }
     try {
       rendered = await renderDoc(doc, config, layouts, this.checker!)
@@ -218,7 +218,7 @@ export class PreviewState {
     }
     const { parts, email, findings } = rendered
     try {
-      return { parts, email, archive: await renderDocPage(parts, config), files: [findings] }
+      return { parts, email, archive: await renderDocPage(parts, config, departments.departments), files: [findings] }
     } catch (error) {
       return { parts, email, files: [findings, this.failure(doc.path, error, 'The archive page could not be rendered', 'layout/site')] }
     }
