@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { DomUtils, parseDocument } from 'htmlparser2'
@@ -14,6 +14,7 @@ import { tempProject } from '../helpers/project.ts'
 import { departmentsYml, withDepartmentSections } from '../send/directory-fixtures.ts'
 import { brokenLinks, writeSite } from './fixture.ts'
 
+const screenshots = join(import.meta.dirname, '..', '..', 'dist', 'screenshots')
 const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
 // Finance and HR from the send tests, Legal with no contact, and Sales whose contact tries to inject markup and a scheme.
@@ -216,6 +217,20 @@ describe('/departments/ in Chromium', () => {
       })
       expect(audit.violations).toEqual([])
       expect(audit.passes).toBeGreaterThan(10)
+    } finally {
+      await page.close()
+    }
+  })
+
+  it.each(['light', 'dark'] as const)('fits a 375 px phone in %s mode: nothing sticks out sideways (screenshots in dist/screenshots)', async (colorScheme) => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 800 }, colorScheme })
+    try {
+      for (const path of ['departments/', 'departments/finance/']) {
+        await page.goto(server.url + path)
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(375)
+        await mkdir(screenshots, { recursive: true })
+        await page.screenshot({ path: join(screenshots, `site-${path.replace(/\W+/g, '-').replace(/-$/, '')}-375-${colorScheme}.png`), fullPage: true })
+      }
     } finally {
       await page.close()
     }
