@@ -1,5 +1,4 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { DomUtils, parseDocument } from 'htmlparser2'
 import type { Element } from 'domhandler'
@@ -9,13 +8,12 @@ import { approveText } from '../../src/content/approval.ts'
 import { failed, runPipeline } from '../../src/project/pipeline.ts'
 import { loadProject } from '../../src/project/project.ts'
 import { serveSite, type SiteServer } from '../../src/site/serve.ts'
-import { launchBrowser } from '../helpers/browser.ts'
+import { auditAccessibility, launchBrowser } from '../helpers/browser.ts'
 import { tempProject } from '../helpers/project.ts'
 import { departmentsYml, withDepartmentSections } from '../send/directory-fixtures.ts'
 import { brokenLinks, writeSite } from './fixture.ts'
 
 const screenshots = join(import.meta.dirname, '..', '..', 'dist', 'screenshots')
-const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
 // Finance and HR from the send tests, Legal with no contact, and Sales whose contact tries to inject markup and a scheme.
 const departments = `${departmentsYml}  - id: legal
@@ -202,19 +200,7 @@ describe('/departments/ in Chromium', () => {
     const page = await browser.newPage({ colorScheme })
     try {
       await page.goto(`${server.url}departments/`)
-      await page.addScriptTag({ content: axeSource })
-      const audit = await page.evaluate(async () => {
-        const axe = (
-          window as unknown as {
-            axe: { run(context: Document, options: object): Promise<{ passes: unknown[]; violations: { id: string; nodes: { target: string[] }[] }[] }> }
-          }
-        ).axe
-        const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-        return {
-          passes: result.passes.length,
-          violations: result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`),
-        }
-      })
+      const audit = await auditAccessibility(page)
       expect(audit.violations).toEqual([])
       expect(audit.passes).toBeGreaterThan(10)
     } finally {
