@@ -85,6 +85,8 @@ export interface IncidentRow {
   cause?: Prose
   fix?: Prose
   stateLabel?: string
+  /** `For Finance and HR`: the incident was written for, or the notice affects, some departments only. */
+  forLabel?: string
   source: Link & { kind: 'issue' | 'notice' }
 }
 
@@ -462,6 +464,7 @@ function incidents(issues: DocView[], notices: DocView[]): IncidentRow[] {
         when: oldest && newest && oldest !== newest ? `${oldest.timeLabel} – ${newest.timeLabel}` : (oldest?.timeLabel ?? view.dateLabel),
         impact: notice.impact,
         stateLabel: notice.stateLabel,
+        forLabel: view.departments && `For ${view.departments}`,
         source: { ...linkTo(view), kind: 'notice' as const },
       },
     ]

@@ -65,7 +65,8 @@ beforeAll(async () => {
   root = tempProject()
   await writeFile(join(root, 'content/departments.yml'), departments)
   const issue = (slug: string) => join(root, 'content/issues', `${slug}.md`)
-  await writeFile(issue('2026-11'), approved(withDepartmentSections(await readFile(issue('2026-11'), 'utf8'))))
+  const november = withDepartmentSections(await readFile(issue('2026-11'), 'utf8')).replace(/^( {2}- service: VPN)$/m, '$1\n    for: [legal]')
+  await writeFile(issue('2026-11'), approved(november))
   const october = await readFile(issue('2026-10'), 'utf8')
   await writeFile(issue('2026-10'), approved(`${october}\n## Year-end close\n<!-- for: finance, hr, legal -->\n\nThe finance system closes early.\n`))
   await writeFile(issue('2026-12'), draft)
@@ -105,11 +106,17 @@ describe('departments on the archive', () => {
     expect(await labels('issues/2026-11/index.html')).toEqual([
       ['7-Zip update', 'For Finance'],
       ['Guest Wi-Fi upgrade', 'For Human Resources'],
+      ['VPN', 'For Legal'],
       ['New expense app', 'For Finance'],
       ['Payslips move online', 'For Human Resources and Finance'],
     ])
     expect(await labels('issues/2026-10/index.html')).toEqual([['Year-end close', 'For Finance, Human Resources and Legal']])
     expect(await labels('patches/index.html')).toEqual([['7-Zip update', 'For Finance']])
+    // The incident history labels the notice that affects some departments and the issue's incident for Legal.
+    expect(await labels('incidents/index.html')).toEqual([
+      ['Payroll portal', 'For Finance and Human Resources'],
+      ['VPN', 'For Legal'],
+    ])
     // The sections for everyone carry no label, and the archive shows both departments' sections.
     const headings = elements(await read('issues/2026-11/index.html'), (element) => element.name === 'h2').map(text)
     expect(headings).toEqual(expect.arrayContaining(['Windows 11 update: restart on Thursday', 'New expense app', 'Payslips move online', 'Thank you']))
@@ -148,6 +155,11 @@ describe('departments on the archive', () => {
         .map(([title]) => title),
     ).toEqual(['Payroll: payslips are late', 'Payslips move online', 'Guest Wi-Fi upgrade', 'Year-end close'])
     expect(text(legal!)).toContain('No IT contact is named for Legal yet')
+    expect(
+      links(legal!)
+        .slice(2)
+        .map(([title, href]) => `${title} ${href}`),
+    ).toEqual(['VPN /it-news/issues/2026-11/#incidents', 'Year-end close /it-news/issues/2026-10/#year-end-close'])
     // A draft's section for Finance is not published anywhere, this page included.
     expect(html).not.toContain('Secret budget plans')
     expect(await brokenLinks(dir, 'https://intranet.example.com/it-news/')).toEqual([])
