@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JsonMessage } from '../../src/check/messages.ts'
 import { checkCommand } from '../../src/commands/check.ts'
-import { tempProject } from '../helpers/project.ts'
+import { runCli, tempProject } from '../helpers/project.ts'
 import { departmentsYml, entraCsv, withDepartmentSections } from '../send/directory-fixtures.ts'
 import { collect } from '../send/helpers.ts'
 
@@ -87,5 +87,14 @@ describe('check and departments', () => {
     } finally {
       await writeFile(settings, before)
     }
+  })
+
+  it('takes --recipients on the command line and prints the warning as text', () => {
+    const { code, stdout } = runCli(root, ['check', 'content/issues/2026-11.md', '--recipients', 'users.csv'])
+    expect(code).toBe(0)
+    const line = issue.split('\n').indexOf('<!-- for: finance, legal -->') + 1
+    expect(stdout).toContain(
+      `content/issues/2026-11.md:${line}:20: warning: Nobody in users.csv is in department \`legal\`: this section reaches no one there (departments/no-recipients)\n  Check the department column`,
+    )
   })
 })
