@@ -243,7 +243,7 @@ export class PreviewState {
   }
 
   private async renderDoc(doc: Doc): Promise<Rendered> {
-    const { config, layouts } = this.project as Required<Pick<Project, 'config' | 'layouts'>>
+    const { config, layouts, departments } = this.project as Required<Pick<Project, 'config' | 'layouts' | 'departments'>>
     let rendered: { parts: RenderedDoc; email: EmailArtifact; findings: VFile }
     try {
       rendered = await renderDoc(doc, config, layouts, this.checker!)
@@ -252,7 +252,7 @@ export class PreviewState {
     }
     const { parts, email, findings } = rendered
     try {
-      return { parts, email, archive: await renderDocPage(parts, config), files: [findings], editions: new Map() }
+      return { parts, email, archive: await renderDocPage(parts, config, departments.departments), files: [findings], editions: new Map() }
     } catch (error) {
       return {
         parts,
