@@ -138,7 +138,11 @@ function numbersText(numbers: RenderedNumbers): string {
   const parts = [heading(`IT by the numbers: ${numbers.periodLabel}`)]
   const labelWidth = Math.max(...numbers.figures.map((figure) => figure.label.length)) + 1
   const valueWidth = Math.max(...numbers.figures.map((figure) => figure.value.length))
-  parts.push(numbers.figures.map((figure) => `${`${figure.label}:`.padEnd(labelWidth)} ${figure.value.padStart(valueWidth)}${figure.change ? `  ${figure.change}` : ''}`).join('\n'))
+  parts.push(
+    numbers.figures
+      .map((figure) => `${`${figure.label}:`.padEnd(labelWidth)} ${figure.value.padStart(valueWidth)}${figure.change ? `  ${figure.change}` : ''}`)
+      .join('\n'),
+  )
   if (numbers.categories.length) {
     const nameWidth = Math.min(Math.max(...numbers.categories.map((category) => category.name.length)), 30)
     const countWidth = Math.max(...numbers.categories.map((category) => String(category.count).length))
@@ -153,7 +157,10 @@ function numbersText(numbers: RenderedNumbers): string {
   if (numbers.channels.length) parts.push(wrap(`How people asked: ${numbers.channels.map((channel) => `${channel.name} ${channel.count}`).join(' · ')}`))
   if (numbers.followUp) parts.push(wrap(`Did last issue's answer work? ${numbers.followUp.text}: tickets in ${numbers.periodLabel} against the month before.`))
   if (numbers.avoidable) {
-    const trend = numbers.avoidable.trend.length > 1 ? `\n${wrap(`Share of tickets, last ${numbers.avoidable.trend.length} issues: ${numbers.avoidable.trend.map((point) => `${point.label} ${point.percent}%`).join(' · ')}`)}` : ''
+    const trend =
+      numbers.avoidable.trend.length > 1
+        ? `\n${wrap(`Share of tickets, last ${numbers.avoidable.trend.length} issues: ${numbers.avoidable.trend.map((point) => `${point.label} ${point.percent}%`).join(' · ')}`)}`
+        : ''
     parts.push(`${wrap(`Calls you could avoid: ${numbers.avoidable.text}`)}${trend}`)
   }
   return parts.join('\n\n')

@@ -18,6 +18,8 @@ export interface RenderedShare {
 
 /** An issue's `numbers:` as readers see them, compared with the issues before it. */
 export interface RenderedNumbers {
+  /** The figures as written in `numbers:` (the archive's charts plot these). */
+  values: Numbers
   period: string
   /** `October 2026`. */
   periodLabel: string
@@ -42,8 +44,12 @@ export function renderNumbers(numbers: Numbers, earlier: readonly IssueFigures[]
   const hours = (value: number) => `${value} hour${value === 1 ? '' : 's'}`
   const figure = (label: string, value: number | undefined, was: number | undefined, show: (n: number) => string): RenderedFigure[] =>
     value === undefined ? [] : [{ label, value: show(value), change: was === undefined || !against ? undefined : changeWords(value, was, against) }]
-  const share = (entry: { name: string; count: number }): RenderedShare => ({ ...entry, percent: numbers.opened === 0 ? 0 : Math.round((entry.count / numbers.opened) * 100) })
+  const share = (entry: { name: string; count: number }): RenderedShare => ({
+    ...entry,
+    percent: numbers.opened === 0 ? 0 : Math.round((entry.count / numbers.opened) * 100),
+  })
   const rendered: RenderedNumbers = {
+    values: numbers,
     period: numbers.period,
     periodLabel: monthYear.format(monthOf(numbers.period)),
     figures: [
@@ -63,7 +69,10 @@ export function renderNumbers(numbers: Numbers, earlier: readonly IssueFigures[]
     rendered.followUp = { category, before, after, change, text: `${category}: ${before} → ${after}, ${change}` }
   }
   if (numbers.avoidable) {
-    const shares = [...earlier.flatMap((entry) => (entry.numbers?.avoidable ? [{ period: entry.numbers.period, share: entry.numbers.avoidable.share }] : [])), { period: numbers.period, share: numbers.avoidable.share }]
+    const shares = [
+      ...earlier.flatMap((entry) => (entry.numbers?.avoidable ? [{ period: entry.numbers.period, share: entry.numbers.avoidable.share }] : [])),
+      { period: numbers.period, share: numbers.avoidable.share },
+    ]
     const trend = shares.slice(-6).map(({ period, share }) => ({ period, label: shortMonth.format(monthOf(period)), percent: Math.round(share * 100) }))
     const percent = Math.round(numbers.avoidable.share * 100)
     const was = trend.length > 1 ? trend.at(-2) : undefined
