@@ -1,5 +1,5 @@
-import { NewsletterError, type Position } from '../errors.ts'
-import { decodeCsv, readCsv } from './csv.ts'
+import { NewsletterError } from '../errors.ts'
+import { decodeCsv, readCsv, type CsvRecord } from './csv.ts'
 import type { Fields, InferFields } from './schema.ts'
 import { genericProfile, ticketProfiles, type TicketProfile } from './ticket-profiles.ts'
 
@@ -71,17 +71,17 @@ export function readTickets(path: string, input: string | Uint8Array, options: T
   const order = settings.date_order ?? 'dmy'
   const tickets: Ticket[] = []
   let names: string[] = []
-  let read: ((fields: string[], places: Position[]) => Ticket) | undefined
+  let read: ((record: CsvRecord) => Ticket) | undefined
   let found: { profile: TicketProfile; columns: TicketColumns } | undefined
-  const table = readCsv(path, text, ({ fields, places }, isHeader) => {
+  const table = readCsv(path, text, (record, isHeader) => {
     if (isHeader) {
-      names = fields.map((name) => name.trim())
+      names = record.fields.map((name) => name.trim())
       found = chooseColumns(path, names, settings, options)
       read = rowReader(path, names, found, order, clock, options.firstResponseGoalHours)
       return
     }
-    if (fields.every((field) => field.trim() === '')) return
-    tickets.push(read!(fields, places))
+    if (record.fields.every((field) => field.trim() === '')) return
+    tickets.push(read!(record))
   })
   if (!table || !found) throw new NewsletterError('The ticket export is empty', 'content', { file: path, line: 1, column: 1 }, { hint: 'Export the tickets as CSV with a header row' })
   return { profile: found.profile.name, columns: found.columns, tickets }
@@ -125,7 +125,7 @@ function rowReader(
   order: DateOrder,
   clock: Clock,
   goalHours: number | undefined,
-): (fields: string[], places: Position[]) => Ticket {
+): (record: CsvRecord) => Ticket {
   const index = (name: string | undefined) => (name === undefined ? -1 : names.indexOf(name))
   const [category, created, resolved, channel, firstResponse] = [columns.category, columns.created, columns.resolved, columns.channel, columns.firstResponse].map(index) as [
     number,
@@ -134,37 +134,40 @@ function rowReader(
     number,
     number,
   ]
-  const months = new Map<string, string>()
-  const fail = (places: Position[], at: number, message: string, hint: string) =>
+  // One string per month, category and channel, shared by every ticket that has it: a large export holds 100,000 of them.
+  const shared = new Map<string, string>()
+  const intern = (text: string) => shared.get(text) ?? (shared.set(text, text), text)
+  // The record's places are worked out only here, for the cell that cannot be read.
+  const fail = ({ places }: CsvRecord, at: number, message: string, hint: string) =>
     new NewsletterError(message, 'content', { file: path, ...(places[at] ?? places[0]!) }, { hint })
-  const time = (fields: string[], places: Position[], at: number): { ms: number; month: string } | undefined => {
+  const time = (record: CsvRecord, at: number): { ms: number; month: string } | undefined => {
+    const fields = record.fields
     const raw = (fields[at] ?? '').trim()
     if (raw === '' && at !== created) return undefined
     const wall = readTicketTime(raw, order)
-    if (!wall) throw fail(places, at, `\`${raw}\` in column \`${names[at]}\` is not a date`, dateHint)
+    if (!wall) throw fail(record, at, `\`${raw}\` in column \`${names[at]}\` is not a date`, dateHint)
     const stamp = clock.stamp(wall)
-    // One string per month, shared by every ticket of it: a large export holds 100,000 of them.
-    const month = months.get(stamp.month) ?? (months.set(stamp.month, stamp.month), stamp.month)
-    return { ms: stamp.ms, month }
+    return { ms: stamp.ms, month: intern(stamp.month) }
   }
-  return (fields, places) => {
-    const opened = time(fields, places, created)!
-    const closed = resolved < 0 ? undefined : time(fields, places, resolved)
+  return (record) => {
+    const fields = record.fields
+    const opened = time(record, created)!
+    const closed = resolved < 0 ? undefined : time(record, resolved)
     if (closed && closed.ms < opened.ms) {
-      throw fail(places, resolved, `\`${fields[resolved]!.trim()}\` in column \`${names[resolved]}\` is before the ticket was created (${fields[created]!.trim()})`, 'Check the two dates in the helpdesk and export again')
+      throw fail(record, resolved, `\`${fields[resolved]!.trim()}\` in column \`${names[resolved]}\` is before the ticket was created (${fields[created]!.trim()})`, 'Check the two dates in the helpdesk and export again')
     }
-    const ticket: Ticket = { category: (fields[category] ?? '').trim() || '(none)', created: opened.ms, createdMonth: opened.month }
+    const ticket: Ticket = { category: intern((fields[category] ?? '').trim() || '(none)'), created: opened.ms, createdMonth: opened.month }
     if (closed) {
       ticket.resolved = closed.ms
       ticket.resolvedMonth = closed.month
     }
     const via = channel < 0 ? '' : (fields[channel] ?? '').trim()
-    if (via) ticket.channel = via
+    if (via) ticket.channel = intern(via)
     const response = firstResponse < 0 ? '' : (fields[firstResponse] ?? '').trim()
     if (response) {
       const hours = durationHours(response, profile.firstResponseUnit ?? 'hours', goalHours)
       if (hours === undefined) {
-        throw fail(places, firstResponse, `\`${response}\` in column \`${names[firstResponse]}\` is not a time taken`, durationHint[profile.firstResponseUnit ?? 'hours'])
+        throw fail(record, firstResponse, `\`${response}\` in column \`${names[firstResponse]}\` is not a time taken`, durationHint[profile.firstResponseUnit ?? 'hours'])
       }
       ticket.firstResponseHours = hours
     }
