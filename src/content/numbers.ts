@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { relative, resolve } from 'node:path'
-import type { Settings } from '../config.ts'
 import { NewsletterError } from '../errors.ts'
 import type { numbersFields } from './fields.ts'
 import type { Fields, InferFields } from './schema.ts'
-import { readTickets, sortCounts, type TicketExport } from './tickets.ts'
+import { readTickets, sortCounts, type TicketExport, type TicketSettings } from './tickets.ts'
 
 /** An issue's `numbers:` block, as validated (see numbersFields). */
 export type Numbers = InferFields<typeof numbersFields>
@@ -20,8 +19,15 @@ export const numbersSettingsFields = {
 /** The `numbers:` settings. */
 export type NumbersSettings = InferFields<typeof numbersSettingsFields>
 
-/** A ticket export file read with the settings (`new.tickets`, `numbers`, `timezone`); `shown` is its path as messages name it. */
-export async function loadTicketExport(root: string, file: string, settings: Settings): Promise<TicketExport & { shown: string }> {
+/** The settings a ticket export is read with (the settings file's `new.tickets`, `numbers` and `timezone`). */
+export interface TicketExportSettings {
+  new?: { tickets?: TicketSettings }
+  numbers?: NumbersSettings
+  timezone: string
+}
+
+/** A ticket export file read with the settings; `shown` is its path as messages name it. */
+export async function loadTicketExport(root: string, file: string, settings: TicketExportSettings): Promise<TicketExport & { shown: string }> {
   const shown = relative(root, resolve(root, file)) || file
   const bytes = await readFile(resolve(root, file)).catch((error: Error) => {
     throw new NewsletterError(`Could not read ${shown}: ${error.message}`, 'io', undefined, { cause: error, hint: 'Check the path of the ticket export' })

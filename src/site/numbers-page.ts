@@ -1,5 +1,12 @@
 import type { Numbers } from '../content/numbers.ts'
-import type { DocView } from './data.ts'
+import type { RenderedNumbers } from '../markdown/numbers-parts.ts'
+
+/** What the page needs of an issue's archive view. */
+export interface NumbersSource {
+  href: string
+  title: string
+  issue?: { numbers?: RenderedNumbers }
+}
 
 /** One line of a chart: its points as SVG coordinates, and each value where it is drawn. */
 export interface ChartSeries {
@@ -68,7 +75,7 @@ const charts: { id: string; title: string; unit: string; series: { name: string;
 ]
 
 /** The charts of every issue's numbers (issues newest first, as the archive lists them). */
-export function numbersPage(issues: readonly DocView[]): NumbersPage {
+export function numbersPage(issues: readonly NumbersSource[]): NumbersPage {
   const months = issues.flatMap((view) => (view.issue?.numbers ? [{ view, numbers: view.issue.numbers }] : [])).reverse()
   const short = (label: string) => label.replace(/^(\S{3})\S*/, '$1')
   return {
