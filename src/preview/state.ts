@@ -246,7 +246,7 @@ export class PreviewState {
     const { config, layouts, departments } = this.project as Required<Pick<Project, 'config' | 'layouts' | 'departments'>>
     let rendered: { parts: RenderedDoc; email: EmailArtifact; findings: VFile }
     try {
-      rendered = await renderDoc(doc, config, layouts, this.checker!)
+      rendered = await renderDoc(doc, config, layouts, this.checker!, undefined, this.project!.figures)
     } catch (error) {
       return { files: [this.failure(doc.path, error, 'The email could not be rendered', 'layout/mjml')], editions: new Map() }
     }

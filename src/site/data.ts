@@ -1,3 +1,4 @@
+import { numbersPage, type NumbersPage } from './numbers-page.ts'
 import { blockOrder, type IssueBlock, type Settings } from '../config.ts'
 import { audienceLabel, departmentNames } from '../content/audience.ts'
 import { contactLinks, type ContactLinks } from '../content/contact-links.ts'
@@ -194,6 +195,8 @@ export interface SiteData {
   /** Every product with a link to the page and heading where its patches start. */
   products: { product: string; href: string }[]
   incidentPages: ListPage<IncidentRow>[]
+  /** `/numbers/`: every issue's figures as charts and tables. */
+  numbers: NumbersPage
   /** One list page per tag and page number. */
   tagPages: (ListPage<DocView> & { tag: string })[]
   feed: FeedEntry[]
@@ -275,6 +278,7 @@ export function siteData(rendered: readonly RenderedDoc[], settings: Settings, d
     ),
     ...patchPages(issues, base),
     incidentPages: paginate(incidents(issues, notices), perPage.incidents, base, 'incidents/'),
+    numbers: numbersPage(issues),
     tagPages: tags(issues).flatMap(({ name, slug, issues: tagged }) =>
       paginate(tagged, perPage.tag, base, `tags/${slug}/`).map((page) => ({ ...page, tag: name })),
     ),
