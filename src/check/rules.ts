@@ -30,6 +30,7 @@ export const rules = {
   'sense/threat-report': { severity: 'warning', about: 'a threat without `report`' },
   'sense/summary-length': { severity: 'warning', about: 'a summary over 140 characters' },
   'sense/date': { severity: 'warning', about: 'an unpublished date more than 60 days from today' },
+  'sense/project-slip': { severity: 'warning', about: 'a project whose status got worse or whose date moved later, with no `why`' },
 } as const satisfies Record<string, { severity: Severity; about: string }>
 
 /** A rule id, e.g. `plain/jargon`. */

@@ -31,7 +31,7 @@ export function forMarker(node: RootContent): ForMarker | undefined {
 }
 
 /**
- * Every department id a document names (section markers, `for:` on patches, projects and incidents, a notice's
+ * Every department id a document names (section markers, `for:` on patches, priorities, projects and incidents, a notice's
  * `departments:`) checked against departments.yml; returns a file with the problems, or nothing when there are none.
  */
 export function checkAudiences(doc: Doc, departments: Departments | undefined): VFile | undefined {
@@ -69,6 +69,7 @@ export function checkAudiences(doc: Doc, departments: Departments | undefined): 
     doc.meta.kind === 'issue'
       ? [
           ['patches', doc.meta.patches],
+          ['priorities', doc.meta.priorities ?? []],
           ['projects', doc.meta.projects],
           ['incidents', doc.meta.incidents],
         ]

@@ -6,7 +6,8 @@ import { defaults, loadConfig, type Config } from '../config.ts'
 import { addressOf } from '../content/address.ts'
 import { checkAudiences } from '../content/audience.ts'
 import { departmentsFile, loadDepartments, type Departments } from '../content/departments.ts'
-import { checkIssueNumbers, listSources, loadSource, peekIssueNumber, type IssueNumber, type LoadedSource, type Source } from '../content/load.ts'
+import { checkIssueNumbers, listSources, loadSource, peekIssue, type IssueNumber, type LoadedSource, type Source } from '../content/load.ts'
+import { previousIssues, type IssueProjects, type PreviousIssue } from '../content/project-history.ts'
 import type { Doc } from '../content/types.ts'
 import { loadLayouts, type Layouts } from '../email/layout.ts'
 import { decodeText } from '../content/decode.ts'
@@ -33,6 +34,8 @@ export interface Project {
   complete: boolean
   /** Addresses of every issue and notice, acted on or not (`issues/2026-11`): what links may point to. */
   pages: Set<string>
+  /** For each issue's path, the issue numbered before it (acted on or only peeked at): what `sense/project-slip` compares with. */
+  previousProjects: Map<string, PreviousIssue>
   /** Findings of the cross-file rules (unique issue numbers, department ids), kept apart from the documents' own. */
   crossFile: VFile[]
   /** Everything but the documents that shapes a rendering or a check: settings, glossary, email and site layouts. */
@@ -65,7 +68,8 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
   const acted = listed.filter((source) => options.only?.(source) ?? true)
   const sources = await Promise.all(acted.map((source) => loadSource(source, previous.get(source.path))))
   const others = await Promise.all(listed.filter((source) => !acted.includes(source)).map(peek))
-  const numbers: IssueNumber[] = [...sources.flatMap(issueNumberOf), ...others.flatMap((number) => (number ? [number] : []))]
+  const numbers: IssueNumber[] = [...sources.flatMap(issueNumberOf), ...others.flatMap((peeked) => (peeked ? [peeked.number] : []))]
+  const projectsByIssue: IssueProjects[] = [...sources.flatMap(issueProjectsOf), ...others.flatMap((peeked) => (peeked?.projects ? [peeked.projects] : []))]
   const emailLayouts = layoutsRead.layouts?.sources ?? {}
   const contextHash = hashOf(
     String(settingsFile.value ?? ''),
@@ -91,6 +95,7 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
     sources,
     complete: acted.length === listed.length,
     pages: new Set(listed.map((source) => addressOf(source).id)),
+    previousProjects: previousIssues(projectsByIssue),
     crossFile: [
       ...checkIssueNumbers(numbers).filter((file) => sources.some(({ source }) => source.path === file.path)),
       ...audiences.filter((file): file is VFile => file !== undefined),
@@ -135,11 +140,17 @@ function issueNumberOf({ loaded }: LoadedSource): IssueNumber[] {
   return doc?.meta.kind === 'issue' ? [{ path: doc.path, number: doc.meta.issue, place: doc.where('issue') }] : []
 }
 
-async function peek(source: Source): Promise<IssueNumber | undefined> {
+function issueProjectsOf({ loaded }: LoadedSource): IssueProjects[] {
+  const doc = loaded.doc
+  return doc?.meta.kind === 'issue' ? [{ path: doc.path, slug: doc.slug, number: doc.meta.issue, projects: doc.meta.projects }] : []
+}
+
+async function peek(source: Source): Promise<{ number: IssueNumber; projects?: IssueProjects } | undefined> {
   if (source.kind !== 'issue') return undefined
   const bytes = await readFile(source.abs).catch(() => undefined)
-  const number = bytes && peekIssueNumber(decodeText(bytes).text)
-  return number === undefined ? undefined : { path: source.path, number }
+  const { number, projects } = bytes ? peekIssue(decodeText(bytes).text) : {}
+  if (number === undefined) return undefined
+  return { number: { path: source.path, number }, projects: projects && { path: source.path, slug: source.slug, number, projects } }
 }
 
 async function readLayouts(layoutsDir: string, root: string): Promise<{ file: VFile; layouts?: Layouts }> {
