@@ -15,9 +15,10 @@ export interface ProjectName {
   name: string
 }
 
-/** A name as compared across issues: case and runs of spaces are ignored. */
-function nameKey(name: string): string {
-  return name.toLowerCase().replace(/\s+/g, ' ').trim()
+/** True when two names are the same as compared across issues: case and runs of spaces are ignored. */
+export function sameName(a: string, b: string): boolean {
+  const key = (name: string) => name.toLowerCase().replace(/\s+/g, ' ').trim()
+  return key(a) === key(b)
 }
 
 /**
@@ -26,7 +27,7 @@ function nameKey(name: string): string {
  */
 export function findProject<T extends ProjectName>(entry: ProjectName, among: readonly T[]): T | undefined {
   const byId = entry.id === undefined ? undefined : among.find((other) => other.id === entry.id)
-  return byId ?? among.find((other) => (other.id === undefined || entry.id === undefined) && nameKey(other.name) === nameKey(entry.name))
+  return byId ?? among.find((other) => (other.id === undefined || entry.id === undefined) && sameName(other.name, entry.name))
 }
 
 // How much trouble a status means; a move to a higher number is worse. Planned, on track and done are all fine, but

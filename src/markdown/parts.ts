@@ -305,7 +305,8 @@ export function splitSections(children: readonly RootContent[]): Section[] {
   return sections
 }
 
-function uniqueId(title: string, used: Set<string>): string {
+/** A title as an id (`Guest Wi-Fi` → `guest-wi-fi`), numbered (`-2`, `-3`) when `used` has it already. */
+export function uniqueId(title: string, used: Set<string>): string {
   const base =
     title
       .toLowerCase()

@@ -13,6 +13,7 @@ import {
   type RenderedUpdate,
   type Prose,
 } from '../markdown/parts.ts'
+import { priorityHistory, projectStories, type PriorityListing, type ProjectStory } from './history.ts'
 
 /** A titled link inside the archive; `href` already carries the base path. */
 export interface Link {
@@ -154,6 +155,10 @@ export interface SiteData {
   /** Every product with a link to the page and heading where its patches start. */
   products: { product: string; href: string }[]
   incidentPages: ListPage<IncidentRow>[]
+  /** Every project's story across the issues, the most recently reported first. */
+  projectPages: ListPage<ProjectStory>[]
+  /** Every issue's list of priorities, newest first, with what moved since the list before. */
+  priorityPages: ListPage<PriorityListing>[]
   /** One list page per tag and page number. */
   tagPages: (ListPage<DocView> & { tag: string })[]
   feed: FeedEntry[]
@@ -197,6 +202,11 @@ export function siteData(rendered: readonly RenderedDoc[], settings: Settings): 
   linkNeighbours(notices)
   const published = [...issues, ...notices].filter((view) => !view.draft).sort((a, b) => b.date.localeCompare(a.date))
   const feed = feedEntries(published, settings.timezone)
+  const history = issues.map((view) => ({
+    source: { ...linkTo(view), date: view.date },
+    projects: view.issue?.projects ?? [],
+    priorities: view.issue?.priorities,
+  }))
   const status = statusEntries(notices, settings)
   const calendars = newestFirst.flatMap((doc) => {
     const ics = isPublished(doc) ? noticeCalendar(doc, settings) : undefined
@@ -228,6 +238,8 @@ export function siteData(rendered: readonly RenderedDoc[], settings: Settings): 
     ),
     ...patchPages(issues, base),
     incidentPages: paginate(incidents(issues, notices), perPage.incidents, base, 'incidents/'),
+    projectPages: paginate(projectStories(history), perPage.projects, base, 'projects/'),
+    priorityPages: paginate(priorityHistory(history), perPage.priorities, base, 'priorities/'),
     tagPages: tags(issues).flatMap(({ name, slug, issues: tagged }) =>
       paginate(tagged, perPage.tag, base, `tags/${slug}/`).map((page) => ({ ...page, tag: name })),
     ),
@@ -339,7 +351,7 @@ function linkNeighbours(views: DocView[]): void {
 }
 
 // Items per page of each long list, sized so a page stays well under 100 KB with long entries.
-const perPage = { notices: 50, threats: 25, faq: 40, patches: 100, incidents: 50, tag: 50 }
+const perPage = { notices: 50, threats: 25, faq: 40, patches: 100, incidents: 50, tag: 50, projects: 25, priorities: 25 }
 
 /** Split a list into pages: the first at `root`, the rest at `root` + `page/N/`; an empty list still has its first page. */
 export function paginate<T>(items: readonly T[], size: number, base: string, root: string): ListPage<T>[] {
