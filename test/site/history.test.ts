@@ -1,12 +1,12 @@
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DomUtils, parseDocument } from 'htmlparser2'
-import type { AnyNode, Element, Text } from 'domhandler'
+import type { Element } from 'domhandler'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { approveText } from '../../src/content/approval.ts'
 import { failed, runPipeline } from '../../src/project/pipeline.ts'
 import { loadProject } from '../../src/project/project.ts'
+import { findElements, readableText } from '../helpers/html-text.ts'
 import { repo, sampleContent } from '../helpers/render.ts'
 import { writeSite } from './fixture.ts'
 
@@ -34,17 +34,9 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true })
 })
 
-const page = async (path: string) => parseDocument(await readFile(join(dir, path, 'index.html'), 'utf8'))
-// The text as a reader sees it: a paragraph or line break starts a new line (here, a space).
-const text = (node: Element) => spoken(node).replace(/\s+/g, ' ').trim()
-const spoken = (node: AnyNode): string =>
-  node.type === 'text'
-    ? (node as Text).data
-    : 'children' in node
-      ? (node as Element).children.map((child) => (['p', 'br', 'li'].includes((child as Element).name) ? ` ${spoken(child)} ` : spoken(child))).join('')
-      : ''
-const all = (nodes: Element | Element[] | ReturnType<typeof parseDocument>, test: (element: Element) => boolean) =>
-  DomUtils.findAll(test, Array.isArray(nodes) ? nodes : [nodes as Element])
+const page = async (path: string) => readFile(join(dir, path, 'index.html'), 'utf8')
+const all = findElements
+const text = readableText
 const byTag = (name: string, className?: string) => (element: Element) =>
   element.name === name && (className === undefined || (element.attribs.class ?? '').split(' ').includes(className))
 const main = async (path: string) => all(await page(path), byTag('main'))[0]!
@@ -81,7 +73,7 @@ describe('/projects/: every project across the issues', () => {
   })
 
   it('is linked from the navigation of every page, marked as the current page on itself', async () => {
-    const links = (doc: ReturnType<typeof parseDocument>) => all(all(doc, byTag('nav'))[0]!, byTag('a'))
+    const links = (doc: string) => all(all(doc, byTag('nav'))[0]!, byTag('a'))
     const home = links(await page(''))
     expect(home.map((link) => link.attribs.href)).toEqual(expect.arrayContaining(['/it-news/projects/', '/it-news/priorities/']))
     const current = links(await page('projects')).filter((link) => link.attribs['aria-current'] === 'page')
