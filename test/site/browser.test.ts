@@ -1,14 +1,12 @@
-import { mkdir, readFile, rm, stat } from 'node:fs/promises'
-import { createRequire } from 'node:module'
+import { mkdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serveSite, type SiteServer } from '../../src/site/serve.ts'
-import { launchBrowser } from '../helpers/browser.ts'
+import { auditPage, launchBrowser } from '../helpers/browser.ts'
 import { tableFacts } from '../helpers/layout.ts'
 import { buildFixtureSite, type BuiltSite } from './fixture.ts'
 
-const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const screenshots = join(import.meta.dirname, '..', '..', 'dist', 'screenshots')
 
 let site: BuiltSite
@@ -27,7 +25,7 @@ afterAll(async () => {
   await rm(site.root, { recursive: true, force: true })
 })
 
-const audited = ['', 'issues/2026-10/', 'threats/', 'faq/', 'patches/', 'search/', 'notices/2026-10-14-vpn-outage/', 'status/']
+const audited = ['', 'issues/2026-10/', 'threats/', 'faq/', 'patches/', 'search/', 'notices/2026-10-14-vpn-outage/', 'status/', 'projects/', 'priorities/']
 
 describe('archive site in Chromium', () => {
   it.each(audited.flatMap((path) => (['light', 'dark'] as const).map((scheme) => [path, scheme] as const)))(
@@ -37,19 +35,7 @@ describe('archive site in Chromium', () => {
       try {
         await page.goto(server.url + path)
         if (path === 'search/') await page.waitForSelector('.pagefind-ui__search-input')
-        await page.addScriptTag({ content: axeSource })
-        const audit = await page.evaluate(async () => {
-          const axe = (
-            window as unknown as {
-              axe: { run(context: Document, options: object): Promise<{ passes: unknown[]; violations: { id: string; nodes: { target: string[] }[] }[] }> }
-            }
-          ).axe
-          const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-          return {
-            passes: result.passes.length,
-            violations: result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`),
-          }
-        })
+        const audit = await auditPage(page)
         expect(audit.violations).toEqual([])
         // axe really ran its checks on this page (colour contrast, names, landmarks…)
         expect(audit.passes).toBeGreaterThan(10)
@@ -62,7 +48,7 @@ describe('archive site in Chromium', () => {
   const sizes = [375, 600, 1280].flatMap((width) => (['light', 'dark'] as const).map((scheme) => [width, scheme] as const))
   it.each(sizes)('is readable at %i px wide in %s mode (screenshots in dist/screenshots)', async (width, colorScheme) => {
     await mkdir(screenshots, { recursive: true })
-    for (const path of ['', 'issues/2026-10/', 'issues/2026-11/', 'patches/', 'notices/2026-10-14-vpn-outage/', 'incidents/', 'threats/']) {
+    for (const path of ['', 'issues/2026-10/', 'issues/2026-11/', 'patches/', 'notices/2026-10-14-vpn-outage/', 'incidents/', 'threats/', 'projects/']) {
       const page = await browser.newPage({ viewport: { width, height: 800 }, colorScheme })
       try {
         await page.goto(server.url + path)
@@ -91,7 +77,7 @@ describe('archive site in Chromium', () => {
     try {
       await page.goto(server.url)
       const tops = await page.$$eval('header nav li', (items) => items.map((item) => Math.round(item.getBoundingClientRect().top)))
-      expect(tops).toHaveLength(7)
+      expect(tops).toHaveLength(9)
       expect(new Set(tops).size).toBe(1)
       // …and beside the site name, not under it.
       const [home, nav] = await page.$$eval('header .home, header nav', (elements) => elements.map((element) => element.getBoundingClientRect()))

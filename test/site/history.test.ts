@@ -8,6 +8,9 @@ import { failed, runPipeline } from '../../src/project/pipeline.ts'
 import { loadProject } from '../../src/project/project.ts'
 import { findElements, readableText } from '../helpers/html-text.ts'
 import { repo, sampleContent } from '../helpers/render.ts'
+import type { Browser } from 'playwright-core'
+import { serveSite, type SiteServer } from '../../src/site/serve.ts'
+import { auditPage, launchBrowser } from '../helpers/browser.ts'
 import { writeSite } from './fixture.ts'
 
 const fixtures = join(repo, 'test', 'fixtures', 'history')
@@ -111,4 +114,34 @@ describe("/priorities/: the history of IT's priorities", () => {
       },
     ])
   })
+})
+
+describe('/projects/ and /priorities/ in Chromium', () => {
+  let server: SiteServer
+  let browser: Browser
+  beforeAll(async () => {
+    server = await serveSite({ dir, base: '/it-news/', port: 0 })
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it.each(['projects/', 'priorities/'].flatMap((path) => (['light', 'dark'] as const).map((scheme) => [path, scheme] as const)))(
+    'has no WCAG 2.1 AA violations on /%s in %s mode, and fits a 375 px phone',
+    async (path, colorScheme) => {
+      const page = await browser.newPage({ colorScheme, viewport: { width: 375, height: 800 } })
+      try {
+        await page.goto(server.url + path)
+        expect(await page.locator('main h1').count()).toBe(1)
+        const audit = await auditPage(page)
+        expect(audit.violations).toEqual([])
+        expect(audit.passes).toBeGreaterThan(10)
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375)
+      } finally {
+        await page.close()
+      }
+    },
+  )
 })
