@@ -210,7 +210,13 @@ export class PreviewState {
     // Link checks look at the set of pages, and jargon checks at the glossary: either change touches every document.
     const all = before !== undefined && (before.contextHash !== project.contextHash || !sameSet(before.pages, project.pages))
     if (all || !this.checker)
-      this.checker = project.config && (await createChecker(project.config, { glossary: project.glossary.glossary, pages: project.pages }))
+      this.checker =
+        project.config &&
+        (await createChecker(project.config, {
+          glossary: project.glossary.glossary,
+          pages: project.pages,
+          previousIssue: (path) => this.project?.previousProjects.get(path),
+        }))
     const changed = new Set<string>()
     const crossBefore = new Map((before?.crossFile ?? []).map((file) => [file.path, file.messages.map(String).join('\n')]))
     const crossNow = new Map(project.crossFile.map((file) => [file.path, file.messages.map(String).join('\n')]))
@@ -218,7 +224,12 @@ export class PreviewState {
     for (const source of project.sources) {
       const key = addressOf(source.source).id
       const old = this.entries.get(key)
-      const same = old?.source === source && crossBefore.get(source.source.path) === crossNow.get(source.source.path)
+      const path = source.source.path
+      // A project slip is measured against the issue before: a change there is a change here.
+      const same =
+        old?.source === source &&
+        crossBefore.get(path) === crossNow.get(path) &&
+        JSON.stringify(before?.previousProjects.get(path)) === JSON.stringify(project.previousProjects.get(path))
       entries.set(key, same && !all ? old : { key, source })
       if (!same) changed.add(key)
     }
