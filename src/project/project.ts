@@ -6,6 +6,7 @@ import { defaults, loadConfig, type Config } from '../config.ts'
 import { addressOf } from '../content/address.ts'
 import { checkAudiences } from '../content/audience.ts'
 import { departmentsFile, loadDepartments, type Departments } from '../content/departments.ts'
+import { feedbackDir, loadFeedback, type FeedbackResults } from '../content/feedback.ts'
 import { checkIssueNumbers, listSources, loadSource, peekIssueNumber, type IssueNumber, type LoadedSource, type Source } from '../content/load.ts'
 import type { Doc } from '../content/types.ts'
 import { loadLayouts, type Layouts } from '../email/layout.ts'
@@ -27,6 +28,8 @@ export interface Project {
   departments: { file: VFile; departments?: Departments }
   layoutsFile: VFile
   layouts?: Layouts
+  /** `content/feedback/*.yml`: what readers answered to each issue's feedback buttons. */
+  feedback: FeedbackResults
   /** The content files this project acts on (all of them unless `only` said otherwise), sorted by path. */
   sources: LoadedSource[]
   /** True when every content file was loaded (no `only`): caches may then drop what this project no longer has. */
@@ -54,12 +57,13 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
   const { file: settingsFile, config } = await loadConfig({ root, outDir: options.outDir })
   const contentDir = config?.contentDir ?? join(root, defaults.contentDir)
   const layoutsDir = config?.layoutsDir ?? join(root, defaults.layoutsDir)
-  const [glossary, departmentsRead, layoutsRead, siteLayouts, listed] = await Promise.all([
+  const [glossary, departmentsRead, layoutsRead, siteLayouts, listed, feedback] = await Promise.all([
     loadGlossary(join(contentDir, 'glossary.yml'), relative(root, join(contentDir, 'glossary.yml'))),
     loadDepartments(join(contentDir, departmentsFile), relative(root, join(contentDir, departmentsFile))),
     readLayouts(layoutsDir, root),
     readTree(join(layoutsDir, 'site')),
     listSources(contentDir, root),
+    loadFeedback(contentDir, root),
   ])
   const previous = new Map(options.previous?.sources.map((entry) => [entry.source.path, entry]))
   const acted = listed.filter((source) => options.only?.(source) ?? true)
@@ -75,6 +79,7 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
       .sort()
       .flatMap((name) => [name, emailLayouts[name]!]),
     ...siteLayouts.flatMap(([name, text]) => [`site/${name}`, text]),
+    ...feedback.texts,
   )
   const departments = { file: departmentsRead.file, departments: departmentsRead.departments }
   // A broken departments file is reported once, on itself, not as an unknown id in every document.
@@ -88,6 +93,7 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
     departments,
     layoutsFile: layoutsRead.file,
     layouts: layoutsRead.layouts,
+    feedback,
     sources,
     complete: acted.length === listed.length,
     pages: new Set(listed.map((source) => addressOf(source).id)),
@@ -108,8 +114,11 @@ export async function inputsFingerprint(root: string): Promise<string> {
   const layoutsDir = join(root, defaults.layoutsDir)
   const files = [join(root, defaults.settingsFile), join(contentDir, 'glossary.yml'), join(contentDir, departmentsFile)]
   const layouts = (await readdir(layoutsDir, { recursive: true }).catch(() => [] as string[])).sort().map((name) => join(layoutsDir, name))
+  const feedback = (await readdir(join(contentDir, feedbackDir)).catch(() => [] as string[])).sort().map((name) => join(contentDir, feedbackDir, name))
   const sources = (await listSources(contentDir, root)).map((source) => source.abs)
-  const texts = await Promise.all([...files, ...layouts, ...sources].map(async (path) => [path, await readFile(path, 'latin1').catch(() => '\0missing')]))
+  const texts = await Promise.all(
+    [...files, ...layouts, ...feedback, ...sources].map(async (path) => [path, await readFile(path, 'latin1').catch(() => '\0missing')]),
+  )
   return hashOf(await codeVersion(), ...texts.flat())
 }
 
@@ -125,6 +134,7 @@ export function loadingFiles(project: Project): VFile[] {
     project.glossary.file,
     project.departments.file,
     project.layoutsFile,
+    ...project.feedback.files,
     ...project.sources.map(({ loaded }) => loaded.file),
     ...project.crossFile,
   ]
