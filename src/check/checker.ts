@@ -13,6 +13,7 @@ import { createLexicon, type SimplifyPatterns } from './lexicon.ts'
 import { checkPlainLanguage } from './plain-language.ts'
 import { createEmitter, limitsOf, rules, disabledLines } from './rules.ts'
 import { docSegments } from './segments.ts'
+import { checkYouToldUs, type PreviousAnswers } from './you-told-us-rule.ts'
 
 /** How a pass of checks runs. */
 export interface CheckOptions {
@@ -36,6 +37,8 @@ export interface Checker {
 export interface CheckContext {
   glossary?: Glossary
   pages: Set<string>
+  /** The issue before a given one and how many answered its feedback buttons (absent: that check is skipped). */
+  previousAnswers?: PreviousAnswers
 }
 
 /** A checker for documents of this project, given its glossary and pages. */
@@ -59,6 +62,7 @@ export async function createChecker(config: Config, project: CheckContext, optio
       const segments = docSegments(doc)
       checkPlaceholders(doc, emit, config.settings.language)
       checkContentSense(doc, emit, today)
+      if (project.previousAnswers) checkYouToldUs(doc, emit, project.previousAnswers)
       checkLinks(doc.path, segments, context, emit, external)
       checkEmail(email, segments, emit)
       await checkPlainLanguage(segments, lexicon, limits, emit, { gradeAt: doc.where('title') })

@@ -30,6 +30,7 @@ export const rules = {
   'sense/threat-report': { severity: 'warning', about: 'a threat without `report`' },
   'sense/summary-length': { severity: 'warning', about: 'a summary over 140 characters' },
   'sense/date': { severity: 'warning', about: 'an unpublished date more than 60 days from today' },
+  'sense/you-told-us': { severity: 'warning', about: 'readers answered the previous issue, and this one has no "You told us" section' },
 } as const satisfies Record<string, { severity: Severity; about: string }>
 
 /** A rule id, e.g. `plain/jargon`. */

@@ -12,7 +12,7 @@ import type { Doc, Status } from '../content/types.ts'
 import type { EmailArtifact } from '../email/build-email.ts'
 import { NewsletterError, report } from '../errors.ts'
 import type { RenderedDoc } from '../markdown/parts.ts'
-import { loadProject, type Project } from '../project/project.ts'
+import { loadProject, previousAnswers, type Project } from '../project/project.ts'
 import { renderDocPage } from '../site/build-site.ts'
 
 /** A document as the preview lists it: enough for the index, even when the file does not parse. */
@@ -176,7 +176,9 @@ export class PreviewState {
     // Link checks look at the set of pages, and jargon checks at the glossary: either change touches every document.
     const all = before !== undefined && (before.contextHash !== project.contextHash || !sameSet(before.pages, project.pages))
     if (all || !this.checker)
-      this.checker = project.config && (await createChecker(project.config, { glossary: project.glossary.glossary, pages: project.pages }))
+      this.checker =
+        project.config &&
+        (await createChecker(project.config, { glossary: project.glossary.glossary, pages: project.pages, previousAnswers: previousAnswers(project) }))
     const changed = new Set<string>()
     const crossBefore = new Map((before?.crossFile ?? []).map((file) => [file.path, file.messages.map(String).join('\n')]))
     const crossNow = new Map(project.crossFile.map((file) => [file.path, file.messages.map(String).join('\n')]))

@@ -16,7 +16,7 @@ import { collectMessages, toFile, type JsonMessage } from '../check/messages.ts'
 import { hasErrors, NewsletterError, report } from '../errors.ts'
 import { renderParts, type RenderedDoc } from '../markdown/parts.ts'
 import { codeVersion, DiskCache, hashOf } from './cache.ts'
-import { loadingFiles, projectDocs, type Project } from './project.ts'
+import { loadingFiles, previousAnswers, projectDocs, type Project } from './project.ts'
 
 /** Everything one pass over the content produced. Outputs are only meaningful when no file has an error. */
 export interface Pipeline {
@@ -54,7 +54,11 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
   const docs = [...published, ...withheld]
   const rendered: RenderedDoc[] = []
   const emails: EmailArtifact[] = []
-  const checker = await createChecker(config, { glossary: project.glossary.glossary, pages: project.pages }, options.checks)
+  const checker = await createChecker(
+    config,
+    { glossary: project.glossary.glossary, pages: project.pages, previousAnswers: previousAnswers(project) },
+    options.checks,
+  )
   const cache = options.cacheDir ? await EmailCache.open(join(options.cacheDir, 'email'), config.settings, layouts) : undefined
   // Findings depend on the document, the settings, glossary and layouts, the pages links may point to, and the
   // date (date-relative rules); fetched links (--online) are never cached.

@@ -1,12 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises'
-import { join, relative } from 'node:path'
+import { basename, join, relative } from 'node:path'
 import { VFile } from 'vfile'
 import { loadGlossary, type Glossary } from '../check/glossary.ts'
 import { defaults, loadConfig, type Config } from '../config.ts'
 import { addressOf } from '../content/address.ts'
 import { checkAudiences } from '../content/audience.ts'
 import { departmentsFile, loadDepartments, type Departments } from '../content/departments.ts'
-import { feedbackDir, loadFeedback, type FeedbackResults } from '../content/feedback.ts'
+import { answersOf, feedbackDir, loadFeedback, type FeedbackResults } from '../content/feedback.ts'
+import type { PreviousAnswers } from '../check/you-told-us-rule.ts'
 import { checkIssueNumbers, listSources, loadSource, peekIssueNumber, type IssueNumber, type LoadedSource, type Source } from '../content/load.ts'
 import type { Doc } from '../content/types.ts'
 import { loadLayouts, type Layouts } from '../email/layout.ts'
@@ -30,6 +31,8 @@ export interface Project {
   layouts?: Layouts
   /** `content/feedback/*.yml`: what readers answered to each issue's feedback buttons. */
   feedback: FeedbackResults
+  /** Every issue's number and slug, acted on or not. */
+  issues: { slug: string; number: number }[]
   /** The content files this project acts on (all of them unless `only` said otherwise), sorted by path. */
   sources: LoadedSource[]
   /** True when every content file was loaded (no `only`): caches may then drop what this project no longer has. */
@@ -94,6 +97,7 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
     layoutsFile: layoutsRead.file,
     layouts: layoutsRead.layouts,
     feedback,
+    issues: numbers.map(({ path, number }) => ({ slug: basename(path, '.md'), number })),
     sources,
     complete: acted.length === listed.length,
     pages: new Set(listed.map((source) => addressOf(source).id)),
@@ -120,6 +124,16 @@ export async function inputsFingerprint(root: string): Promise<string> {
     [...files, ...layouts, ...feedback, ...sources].map(async (path) => [path, await readFile(path, 'latin1').catch(() => '\0missing')]),
   )
   return hashOf(await codeVersion(), ...texts.flat())
+}
+
+/** The issue before `issue` (the highest number below it) and how many answered its feedback buttons. */
+export function previousAnswers(project: Project): PreviousAnswers {
+  return (issue) => {
+    const previous = project.issues.filter((entry) => entry.number < issue).sort((a, b) => b.number - a.number)[0]
+    if (!previous) return undefined
+    const counts = project.feedback.bySlug.get(previous.slug)
+    return { number: previous.number, answers: counts ? answersOf(counts) : 0 }
+  }
 }
 
 /** The documents that loaded without errors, in path order. */
