@@ -59,6 +59,7 @@ export async function importFeedback(request: ImportRequest): Promise<ImportOutc
   const raws = await readMailboxes(request.paths, request.root)
   const outcome: ImportOutcome = { messages: raws.length, answers: 0, other: 0, unknown: 0, noSender: 0, unreadable: [], comments: [], issues: [] }
   const bySlug = new Map<string, CountedReply[]>()
+  const commented = new Set<string>()
   for (const raw of raws) {
     const reply = await readReply(raw).catch(() => undefined)
     if (!reply) {
@@ -81,13 +82,17 @@ export async function importFeedback(request: ImportRequest): Promise<ImportOutc
     }
     outcome.answers++
     const hasComment = /\p{L}/u.test(reply.comment)
-    if (hasComment) outcome.comments.push({ slug: token.slug, section: token.section, answer: token.answer, date: reply.date, text: reply.comment })
+    const messageKey = reply.messageId ?? `${reply.sender}\n${reply.date?.toISOString()}\n${reply.subject}\n${reply.comment}`
+    // The same message read twice (an mbox and an export of the same folder) is one comment.
+    if (hasComment && !commented.has(messageKey))
+      outcome.comments.push({ slug: token.slug, section: token.section, answer: token.answer, date: reply.date, text: reply.comment })
+    if (hasComment) commented.add(messageKey)
     const replies = bySlug.get(token.slug) ?? []
     replies.push({
       token,
       sender: reply.sender,
       date: reply.date,
-      messageKey: reply.messageId ?? `${reply.sender}\n${reply.date?.toISOString()}\n${reply.subject}\n${reply.comment}`,
+      messageKey,
       hasComment,
       department: request.departmentOf?.(reply.sender),
     })

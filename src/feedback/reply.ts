@@ -18,17 +18,22 @@ export interface Reply {
 export async function readReply(message: RawMessage): Promise<Reply> {
   const mail = await simpleParser(message.raw, { skipImageLinks: true, skipTextToHtml: true })
   const text = (mail.text ?? '').replace(/\r\n?/g, '\n')
-  const forwarded = forwardedPart(text)
+  const subject = mail.subject ?? ''
+  // Only a forward carries someone else's reply; "-----Original Message-----" under a reply is quoted text.
+  const forwarded = forwardPrefix.test(subject) ? forwardedPart(text) : undefined
   const sender = forwarded?.sender ?? mail.from?.value[0]?.address?.toLowerCase()
   return {
     source: message.source,
-    subject: mail.subject ?? '',
+    subject,
     sender,
     date: forwarded?.date ?? mail.date,
     messageId: mail.messageId,
     comment: commentOf(forwarded ? forwarded.body : text),
   }
 }
+
+// "Fwd:", "FW:" (Outlook), "WG:" (German), "VB:" (Swedish), "TR:" (French), after any tag or "RE:" in front.
+const forwardPrefix = /^\s*(?:(?:\[[^\]]*\]|re|aw|sv)\s*:?\s*)*(?:fwd?|wg|vb|vs|tr)\s*:/i
 
 // The header block a mail client writes above a forwarded message: Gmail's "---------- Forwarded message ---------",
 // Outlook's "From: … Sent: …", Apple Mail's "Begin forwarded message:", in English, German and Swedish.
