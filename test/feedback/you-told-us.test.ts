@@ -38,7 +38,7 @@ afterAll(async () => {
 })
 
 describe('"You told us"', () => {
-  it('newsletter new stubs the section with the last issue\'s figures and comments', async () => {
+  it("newsletter new stubs the section with the last issue's figures and comments", async () => {
     const result = await run('new', '--date', '2026-11-02')
     expect(result).toMatchObject({ code: 0, out: 'content/issues/2026-11.md' })
     expect(result.err).toContain('"You told us" stubbed with issue 13\'s answers.')
@@ -59,7 +59,7 @@ describe('"You told us"', () => {
     )
   })
 
-  it('check flags the stub\'s prompt, and warns at the first section when the section is missing', async () => {
+  it("check flags the stub's prompt, and warns at the first section when the section is missing", async () => {
     const path = join(project, 'content/issues/2026-11.md')
     const stubbed = await run('check', 'content/issues/2026-11.md', '--format', 'json')
     const findings = JSON.parse(stubbed.out) as { line: number; column: number; rule: string; message: string }[]
@@ -80,7 +80,11 @@ describe('"You told us"', () => {
 
 describe('feedback parts', () => {
   it('finds a token however a mail client gave the subject back, and nothing in a subject without one', () => {
-    expect(findToken(`RE: AW: Feedback — yes ${formatToken({ slug: '2026-11', answer: 'yes' })}`)).toEqual({ slug: '2026-11', section: undefined, answer: 'yes' })
+    expect(findToken(`RE: AW: Feedback — yes ${formatToken({ slug: '2026-11', answer: 'yes' })}`)).toEqual({
+      slug: '2026-11',
+      section: undefined,
+      answer: 'yes',
+    })
     expect(findToken('Fwd: Feedback [fb:2026-11/\r\n thank-you/\r\n NO]')).toEqual({ slug: '2026-11', section: 'thank-you', answer: 'no' })
     expect(findToken('[EXTERNAL] fb:2026-11/windows/Yes')).toEqual({ slug: '2026-11', section: 'windows', answer: 'yes' })
     expect(findToken('Re: a question about fb: and yes')).toBeUndefined()
@@ -88,11 +92,16 @@ describe('feedback parts', () => {
 
   it('splits an mbox at From lines after an empty line, unescaping >From and keeping CRLF', () => {
     const box = Buffer.from('From a Mon\r\nSubject: one\r\n\r\n>From here\r\nFrom the start\r\n\r\nFrom b Tue\r\nSubject: two\r\n\r\nbody\r\n', 'latin1')
-    expect(splitMbox(box).map((part) => part.toString('latin1'))).toEqual(['Subject: one\r\n\r\nFrom here\r\nFrom the start\r\n', 'Subject: two\r\n\r\nbody\r\n'])
+    expect(splitMbox(box).map((part) => part.toString('latin1'))).toEqual([
+      'Subject: one\r\n\r\nFrom here\r\nFrom the start\r\n',
+      'Subject: two\r\n\r\nbody\r\n',
+    ])
   })
 
   it('keeps what was written, not the quote, the sign-off or an address', () => {
-    expect(commentOf('Useful, but write to me at jane.doe@example.com\n\nBest regards,\nJane Doe\n+44 20 7946 0000')).toBe('Useful, but write to me at [address]')
+    expect(commentOf('Useful, but write to me at jane.doe@example.com\n\nBest regards,\nJane Doe\n+44 20 7946 0000')).toBe(
+      'Useful, but write to me at [address]',
+    )
     expect(commentOf('Kurz bitte.\n\nAm 3. Nov. 2026 um 09:00 schrieb IT <it@example.com>:\n> Hallo')).toBe('Kurz bitte.')
   })
 
@@ -107,7 +116,11 @@ describe('feedback parts', () => {
       department,
     })
     const finance = Array.from({ length: 7 }, (_, i) => reply(`f${i}@example.com`, 'yes', '2026-11-03', 'finance'))
-    const tally = addReplies(emptyTally(key), key, [...finance, reply('o1@example.com', 'yes', '2026-11-03', 'ops'), reply('o2@example.com', 'no', '2026-11-03', 'ops')])
+    const tally = addReplies(emptyTally(key), key, [
+      ...finance,
+      reply('o1@example.com', 'yes', '2026-11-03', 'ops'),
+      reply('o2@example.com', 'no', '2026-11-03', 'ops'),
+    ])
     // Operations has 2 answers: hidden; the total minus Finance would give it away, so Finance is hidden too.
     expect(countTally(tally)).toMatchObject({ yes: 8, no: 1, departments: [] })
     const sales = Array.from({ length: 5 }, (_, i) => reply(`s${i}@example.com`, 'no', '2026-11-03', 'sales'))
