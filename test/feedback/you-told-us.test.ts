@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../src/cli.ts'
+import { parseSettings } from '../../src/config.ts'
+import { parseFeedback } from '../../src/content/feedback.ts'
 import { splitMbox } from '../../src/feedback/mailbox.ts'
 import { commentOf } from '../../src/feedback/reply.ts'
 import { addReplies, countTally, emptyTally, type CountedReply } from '../../src/feedback/tally.ts'
@@ -79,6 +81,21 @@ describe('"You told us"', () => {
 })
 
 describe('feedback parts', () => {
+  it('refuses a bad feedback setting or counts file at its line and column', async () => {
+    const settings = (await readFile(join(sampleContent, 'settings.yml'), 'utf8')) + '\nfeedback:\n  address: it-feedback\n  per_section: yes please\n'
+    const line = settings.split('\n').indexOf('  address: it-feedback') + 1
+    const { file } = parseSettings('content/settings.yml', settings)
+    expect(file.messages.map((message) => `${message.line}:${message.column} ${message.reason} (${message.ruleId})`)).toEqual([
+      `${line}:12 \`address\` must be an email address, got \`it-feedback\` (settings/address)`,
+      `${line + 1}:16 \`per_section\` must be true or false, got \`yes please\` (settings/per_section)`,
+    ])
+    const counts = parseFeedback('content/feedback/2026-11.yml', 'yes: 3\nno: many\n')
+    expect(counts.counts).toBeUndefined()
+    expect(counts.file.messages.map((message) => `${message.line}:${message.column} ${message.reason}`)).toEqual([
+      '2:5 `no` must be a whole number ≥ 0, got `many`',
+    ])
+  })
+
   it('finds a token however a mail client gave the subject back, and nothing in a subject without one', () => {
     expect(findToken(`RE: AW: Feedback — yes ${formatToken({ slug: '2026-11', answer: 'yes' })}`)).toEqual({
       slug: '2026-11',
