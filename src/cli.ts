@@ -51,6 +51,10 @@ const commands: Record<string, { summary: string; load(): Promise<Command> }> = 
     summary: 'Post an approved issue or notice revision to the Teams and Slack channels in the settings, without mailing',
     load: async () => (await import('./commands/post.ts')).postCommand,
   },
+  feedback: {
+    summary: 'Count the answers to the feedback buttons from a mailbox export (mbox or .eml files), counts only',
+    load: async () => (await import('./commands/feedback.ts')).feedbackCommand,
+  },
   doctor: {
     summary: 'Check the send set-up (settings, OAuth sign-in, server, limits) without sending anything',
     load: async () => (await import('./commands/doctor.ts')).doctorCommand,

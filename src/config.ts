@@ -212,6 +212,13 @@ export const settingsFields = {
     },
     default: [],
   },
+  /** The "Was this useful?" buttons: where answers go (default: `contact.email`), and one pair per `##` section too. */
+  feedback: {
+    spec: {
+      kind: 'object',
+      fields: { address: { spec: { kind: 'string', check: email } }, per_section: { spec: { kind: 'boolean' } } },
+    },
+  },
   /** How notices go out: `approval: optional` lets on-call staff send a revision without `approve`. */
   notices: { spec: { kind: 'object', fields: { approval: { spec: { kind: 'enum', values: ['required', 'optional'] } } } } },
 } as const satisfies Fields

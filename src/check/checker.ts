@@ -14,6 +14,7 @@ import { createLexicon, type SimplifyPatterns } from './lexicon.ts'
 import { checkPlainLanguage } from './plain-language.ts'
 import { createEmitter, limitsOf, rules, disabledLines } from './rules.ts'
 import { docSegments } from './segments.ts'
+import { checkYouToldUs, type PreviousAnswers } from './you-told-us-rule.ts'
 
 /** How a pass of checks runs. */
 export interface CheckOptions {
@@ -39,6 +40,8 @@ export interface CheckContext {
   pages: Set<string>
   /** The issue before the one at this path, whose projects `sense/project-slip` compares with. */
   previousIssue?: (path: string) => PreviousIssue | undefined
+  /** The issue before a given one and how many answered its feedback buttons (absent: that check is skipped). */
+  previousAnswers?: PreviousAnswers
 }
 
 /** A checker for documents of this project, given its glossary and pages. */
@@ -63,6 +66,7 @@ export async function createChecker(config: Config, project: CheckContext, optio
       checkPlaceholders(doc, emit, config.settings.language)
       checkContentSense(doc, emit, today)
       checkProjectSlips(doc, project.previousIssue?.(doc.path), emit)
+      if (project.previousAnswers) checkYouToldUs(doc, emit, project.previousAnswers)
       checkLinks(doc.path, segments, context, emit, external)
       checkEmail(email, segments, emit)
       await checkPlainLanguage(segments, lexicon, limits, emit, { gradeAt: doc.where('title') })

@@ -1,3 +1,4 @@
+import { toString } from 'mdast-util-to-string'
 import type { Doc } from '../content/types.ts'
 import { placeholders } from '../content/new-doc.ts'
 import type { Emit } from './rules.ts'
@@ -35,6 +36,13 @@ export function checkPlaceholders(doc: Doc, emit: Emit, language: string | undef
         `Rename it after the service, like ${doc.slug.replace(/-notice$/, '-vpn-outage')}.md`,
       )
     }
+  }
+  // The body's prompts (the "You told us" stub): a paragraph still holding one.
+  for (const node of doc.body.children) {
+    const text = node.type === 'paragraph' ? toString(node) : ''
+    const prompt = placeholders.body.find((each) => text.includes(each))
+    const start = node.position?.start
+    if (prompt && start) emit('content/placeholder', { line: start.line, column: start.column }, `The paragraph still has the prompt \`${prompt}\``, hint)
   }
   for (const [path, value, prompts] of fields) {
     if (value !== undefined && prompts.includes(value.trim()))

@@ -33,6 +33,7 @@ export const rules = {
   'departments/no-contact': { severity: 'warning', about: 'a department in departments.yml without a `contact`' },
   'departments/no-recipients': { severity: 'warning', about: 'with `check --recipients FILE`: something for a department nobody in the file is in' },
   'sense/project-slip': { severity: 'warning', about: 'a project whose status got worse or whose date moved later, with no `why`' },
+  'sense/you-told-us': { severity: 'warning', about: 'readers answered the previous issue, and this one has no "You told us" section' },
 } as const satisfies Record<string, { severity: Severity; about: string }>
 
 /** A rule id, e.g. `plain/jargon`. */

@@ -5,10 +5,12 @@ import { loadConfig } from '../config.ts'
 import { dateProblem } from '../content/fields.ts'
 import { loadContent } from '../content/load.ts'
 import { minuteIn } from '../content/clock.ts'
-import { defaultIssueDate, issueTemplate, noticeTemplate, previousMonth, type IssueDraft } from '../content/new-doc.ts'
+import { answersOf, loadFeedback } from '../content/feedback.ts'
+import { defaultIssueDate, issueTemplate, noticeTemplate, previousMonth, type IssueDraft, type PreviousFeedback } from '../content/new-doc.ts'
 import { countNumbers, loadTicketExport } from '../content/numbers.ts'
 import { tallyTickets } from '../content/tickets.ts'
-import type { IssueMeta } from '../content/types.ts'
+import type { Doc, IssueMeta } from '../content/types.ts'
+import { splitSections } from '../markdown/parts.ts'
 import { NewsletterError } from '../errors.ts'
 import { collectMessages, formatText } from '../check/messages.ts'
 
@@ -45,8 +47,14 @@ export const newCommand: Command = {
       text = noticeTemplate({ date: day, time: `${day}T${now.slice(11)}` })
       summary = 'Rename it after the service before you publish it.'
     } else {
-      const issues = (await loadContent(config.contentDir, root)).flatMap(({ doc }) => (doc?.meta.kind === 'issue' ? [doc.meta as IssueMeta] : []))
-      const latest = issues.reduce<IssueMeta | undefined>((best, meta) => (!best || meta.issue > best.issue ? meta : best), undefined)
+      const issues = (await loadContent(config.contentDir, root)).flatMap(({ doc }) =>
+        doc?.meta.kind === 'issue' ? [{ doc, meta: doc.meta as IssueMeta }] : [],
+      )
+      const latestIssue = issues.reduce<(typeof issues)[number] | undefined>(
+        (best, entry) => (!best || entry.meta.issue > best.meta.issue ? entry : best),
+        undefined,
+      )
+      const latest = latestIssue?.meta
       const day = date ?? defaultIssueDate(latest?.date, today)
       const month = new Intl.DateTimeFormat(config.settings.language, { timeZone: 'UTC', month: 'long', year: 'numeric' })
       const monthOf = (yyyyMm: string) => month.format(new Date(`${yyyyMm}-01T00:00:00Z`))
@@ -56,6 +64,7 @@ export const newCommand: Command = {
         monthLabel: monthOf(day.slice(0, 7)),
         projects: (latest?.projects ?? []).filter((project) => project.status !== 'done'),
         previousIssue: latest?.issue,
+        feedback: latestIssue && (await previousFeedback(latestIssue.doc, config.contentDir, root)),
       }
       if (ticketsPath) {
         const exported = await loadTicketExport(root, ticketsPath, config.settings)
@@ -71,6 +80,7 @@ export const newCommand: Command = {
           ? `Carried over ${draft.projects.length} project${draft.projects.length === 1 ? '' : 's'} from issue ${draft.previousIssue}.`
           : '',
         top ? `Top question: ${top.category} (${top.count} of ${draft.tickets!.total} tickets in ${draft.tickets!.monthLabel}).` : '',
+        draft.feedback ? `"You told us" stubbed with issue ${draft.feedback.number}'s answers.` : '',
       ]
         .filter(Boolean)
         .join(' ')
@@ -92,4 +102,18 @@ export const newCommand: Command = {
     if (summary) io.err(summary)
     return 0
   },
+}
+
+/** The answers to the previous issue's feedback buttons, with its section titles; nothing when nobody answered. */
+async function previousFeedback(doc: Doc, contentDir: string, root: string): Promise<PreviousFeedback | undefined> {
+  const counts = (await loadFeedback(contentDir, root)).bySlug.get(doc.slug)
+  if (!counts || answersOf(counts) === 0 || doc.meta.kind !== 'issue') return undefined
+  const titles = new Map(splitSections(doc.body.children).map((section) => [section.id, section.title ?? section.id]))
+  return {
+    number: doc.meta.issue,
+    yes: counts.yes,
+    no: counts.no,
+    comments: counts.comments + counts.sections.reduce((sum, section) => sum + section.comments, 0),
+    sections: counts.sections.flatMap((section) => (titles.has(section.id) ? [{ title: titles.get(section.id)!, yes: section.yes, no: section.no }] : [])),
+  }
 }

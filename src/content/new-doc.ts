@@ -14,7 +14,21 @@ export interface IssueDraft {
   tickets?: TicketTally & { source: string; monthLabel: string }
   /** The month's figures from the same export. */
   numbers?: Numbers
+  /** What readers answered to the previous issue's feedback buttons (`content/feedback/`), when anyone did. */
+  feedback?: PreviousFeedback
 }
+
+/** The previous issue's answers, for the "You told us" stub: the whole issue, and each section by its title. */
+export interface PreviousFeedback {
+  number: number
+  yes: number
+  no: number
+  comments: number
+  sections: { title: string; yes: number; no: number }[]
+}
+
+/** The title of the section where an issue answers the last one's feedback; `check` looks for it. */
+export const youToldUsTitle = 'You told us'
 
 /** The month before a YYYY-MM-DD date, as YYYY-MM: the month an issue reports on. */
 export function previousMonth(date: string): string {
@@ -40,6 +54,7 @@ export const placeholders = {
   service: ['Service name'],
   impact: ['Who cannot do what.'],
   answer: ['The answer, in a few short sentences or steps.'],
+  body: ['What you told us, and what we did about it.'],
 } as const
 
 // JSON strings are valid YAML double-quoted strings: every value is quoted this way so no text can break the YAML.
@@ -92,6 +107,7 @@ export function issueTemplate(draft: IssueDraft): string {
     '#     fix: "…"',
     '---',
     '',
+    ...youToldUs(draft.feedback),
     '<!--',
     'Other news goes here. Start each story with a "## " heading that says what readers need to know,',
     'then a few short sentences. Links: [the page name](https://…), never "click here".',
@@ -99,6 +115,27 @@ export function issueTemplate(draft: IssueDraft): string {
     '',
   ]
   return lines.join('\n')
+}
+
+// "You said, we did": the figures of the last issue for IT to answer. HTML comments are never shown to readers.
+function youToldUs(feedback: PreviousFeedback | undefined): string[] {
+  if (!feedback) return []
+  const answers = feedback.yes + feedback.no
+  const share = answers === 0 ? 0 : Math.round((100 * feedback.yes) / answers)
+  const people = (n: number) => `${n} ${n === 1 ? 'person' : 'people'}`
+  return [
+    `## ${youToldUsTitle}`,
+    '',
+    '<!--',
+    `Issue ${feedback.number}: ${people(answers)} answered "Was this useful?", ${feedback.yes} found it useful (${share}%).`,
+    ...feedback.sections.map((section) => `"${section.title.replace(/--/g, '- -')}": ${people(section.yes + section.no)} answered, ${section.yes} found it useful.`),
+    `${feedback.comments} ${feedback.comments === 1 ? 'reply' : 'replies'} had a comment (\`newsletter feedback import … --comments FILE\` writes them out).`,
+    'Say what you heard and what IT did about it ("you said, we did"), in a few sentences.',
+    '-->',
+    '',
+    `${people(answers)} answered last month's "Was this useful?" and ${feedback.yes} found it useful. ${placeholders.body[0]}`,
+    '',
+  ]
 }
 
 function topQuestion(draft: IssueDraft): string[] {

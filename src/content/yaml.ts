@@ -6,7 +6,7 @@ import { createLocator } from './position.ts'
 import { validateNode, type Infer, type Spec } from './schema.ts'
 
 /** What a YAML text is read as: front matter, the settings file, the glossary or the departments (the first part of each rule id). */
-export type YamlArea = 'front-matter' | 'settings' | 'glossary' | 'departments'
+export type YamlArea = 'front-matter' | 'settings' | 'glossary' | 'departments' | 'feedback'
 
 /** A YAML text read and validated: the plain value and where each value sits, as 1-based positions. */
 export interface YamlRead<T = unknown> {

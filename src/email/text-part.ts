@@ -10,7 +10,7 @@ import {
 } from '../markdown/parts.ts'
 import type { RenderedNumbers } from '../markdown/numbers-parts.ts'
 import { blocksText, inlineText, LinkRefs, textWidth, wrap } from '../markdown/plain-text.ts'
-import type { EmailUrls } from './urls.ts'
+import type { EmailUrls, FeedbackLinks } from './urls.ts'
 
 /** The plain-text part, written from the same rendered parts as the HTML (never scraped from it). */
 export function renderText(doc: RenderedDoc, settings: Settings, urls: EmailUrls): string {
@@ -34,7 +34,9 @@ export function renderText(doc: RenderedDoc, settings: Settings, urls: EmailUrls
   const sections = (list: readonly Section[]) => {
     for (const section of list) {
       const body = blocksText(section.nodes, refs)
-      out.push(section.title ? `${heading(section.title)}\n\n${body}` : body)
+      const links = urls.sectionFeedback[section.id]
+      const text = links ? `${body}\n\n${feedbackLine('Did this help you?', links, refs)}` : body
+      out.push(section.title ? `${heading(section.title)}\n\n${text}` : text)
     }
   }
   const issueBlock = (issue: RenderedIssueParts, block: Exclude<IssueBlock, 'lead' | 'body'>) => {
@@ -132,7 +134,7 @@ export function renderText(doc: RenderedDoc, settings: Settings, urls: EmailUrls
       ]
         .filter(Boolean)
         .join('\n'),
-      `Was this useful?\nYes, this helped [${refs.ref(urls.feedbackYes)}] / No [${refs.ref(urls.feedbackNo)}]\nAsk IT a question [${refs.ref(urls.ask)}]`,
+      `${feedbackLine('Was this useful?', urls.feedback, refs)}\nAsk IT a question [${refs.ref(urls.ask)}]`,
       `View this email in your browser:\n${urls.browser}\nPast issues and notices:\n${urls.archive}`,
     ].join('\n\n'),
   )
@@ -171,6 +173,11 @@ function numbersText(numbers: RenderedNumbers): string {
     parts.push(`${wrap(`Calls you could avoid: ${numbers.avoidable.text}`)}${trend}`)
   }
   return parts.join('\n\n')
+}
+
+/** The two one-tap answers as the text part gives them: labels with numbered links, as the HTML's buttons read. */
+function feedbackLine(question: string, links: FeedbackLinks, refs: LinkRefs): string {
+  return `${question}\nYes, this helped [${refs.ref(links.yes)}] / No [${refs.ref(links.no)}]`
 }
 
 function heading(title: string): string {

@@ -15,7 +15,7 @@ import { NewsletterError, report } from '../errors.ts'
 import { editionOf } from '../markdown/edition.ts'
 import type { RenderedDoc } from '../markdown/parts.ts'
 import { approvalOf, type ApprovalState } from '../project/open-document.ts'
-import { loadProject, type Project } from '../project/project.ts'
+import { loadProject, previousAnswers, type Project } from '../project/project.ts'
 import { renderDocPage } from '../site/build-site.ts'
 
 /** A document as the preview lists it: enough for the index, even when the file does not parse. */
@@ -216,6 +216,7 @@ export class PreviewState {
           glossary: project.glossary.glossary,
           pages: project.pages,
           previousIssue: (path) => this.project?.previousProjects.get(path),
+          previousAnswers: previousAnswers(project),
         }))
     const changed = new Set<string>()
     const crossBefore = new Map((before?.crossFile ?? []).map((file) => [file.path, file.messages.map(String).join('\n')]))

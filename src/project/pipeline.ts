@@ -18,7 +18,7 @@ import { collectMessages, toFile, type JsonMessage } from '../check/messages.ts'
 import { hasErrors, NewsletterError, report } from '../errors.ts'
 import { renderParts, type RenderedDoc } from '../markdown/parts.ts'
 import { codeVersion, DiskCache, hashOf } from './cache.ts'
-import { loadingFiles, projectDocs, type Project } from './project.ts'
+import { loadingFiles, previousAnswers, projectDocs, type Project } from './project.ts'
 
 /** Everything one pass over the content produced. Outputs are only meaningful when no file has an error. */
 export interface Pipeline {
@@ -58,7 +58,12 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
   const emails: EmailArtifact[] = []
   const checker = await createChecker(
     config,
-    { glossary: project.glossary.glossary, pages: project.pages, previousIssue: (path) => project.previousProjects.get(path) },
+    {
+      glossary: project.glossary.glossary,
+      pages: project.pages,
+      previousIssue: (path) => project.previousProjects.get(path),
+      previousAnswers: previousAnswers(project),
+    },
     options.checks,
   )
   const departments = project.departments

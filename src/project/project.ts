@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises'
-import { join, relative } from 'node:path'
+import { basename, join, relative } from 'node:path'
 import { VFile } from 'vfile'
 import { loadGlossary, type Glossary } from '../check/glossary.ts'
 import { defaults, loadConfig, type Config } from '../config.ts'
@@ -7,6 +7,8 @@ import { addressOf } from '../content/address.ts'
 import { checkAudiences } from '../content/audience.ts'
 import { departmentsFile, loadDepartments, type Departments } from '../content/departments.ts'
 import { approvedFigures, type IssueFigures } from '../content/figures.ts'
+import { answersOf, feedbackDir, loadFeedback, type FeedbackResults } from '../content/feedback.ts'
+import type { PreviousAnswers } from '../check/you-told-us-rule.ts'
 import { checkIssueNumbers, listSources, loadSource, parseDoc, peekIssue, type IssueNumber, type LoadedSource, type Source } from '../content/load.ts'
 import { previousIssues, type IssueProjects, type PreviousIssue } from '../content/project-history.ts'
 import type { Doc } from '../content/types.ts'
@@ -29,6 +31,10 @@ export interface Project {
   departments: { file: VFile; departments?: Departments }
   layoutsFile: VFile
   layouts?: Layouts
+  /** `content/feedback/*.yml`: what readers answered to each issue's feedback buttons. */
+  feedback: FeedbackResults
+  /** Every issue's number and slug, acted on or not. */
+  issues: { slug: string; number: number }[]
   /** The content files this project acts on (all of them unless `only` said otherwise), sorted by path. */
   sources: LoadedSource[]
   /** True when every content file was loaded (no `only`): caches may then drop what this project no longer has. */
@@ -60,12 +66,13 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
   const { file: settingsFile, config } = await loadConfig({ root, outDir: options.outDir })
   const contentDir = config?.contentDir ?? join(root, defaults.contentDir)
   const layoutsDir = config?.layoutsDir ?? join(root, defaults.layoutsDir)
-  const [glossary, departmentsRead, layoutsRead, siteLayouts, listed] = await Promise.all([
+  const [glossary, departmentsRead, layoutsRead, siteLayouts, listed, feedback] = await Promise.all([
     loadGlossary(join(contentDir, 'glossary.yml'), relative(root, join(contentDir, 'glossary.yml'))),
     loadDepartments(join(contentDir, departmentsFile), relative(root, join(contentDir, departmentsFile))),
     readLayouts(layoutsDir, root),
     readTree(join(layoutsDir, 'site')),
     listSources(contentDir, root),
+    loadFeedback(contentDir, root),
   ])
   const previous = new Map(options.previous?.sources.map((entry) => [entry.source.path, entry]))
   const acted = listed.filter((source) => options.only?.(source) ?? true)
@@ -86,6 +93,7 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
       .sort()
       .flatMap((name) => [name, emailLayouts[name]!]),
     ...siteLayouts.flatMap(([name, text]) => [`site/${name}`, text]),
+    ...feedback.texts,
   )
   const departments = { file: departmentsRead.file, departments: departmentsRead.departments }
   // A broken departments file is reported once, on itself, not as an unknown id in every document.
@@ -99,6 +107,8 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
     departments,
     layoutsFile: layoutsRead.file,
     layouts: layoutsRead.layouts,
+    feedback,
+    issues: numbers.map(({ path, number }) => ({ slug: basename(path, '.md'), number })),
     sources,
     complete: acted.length === listed.length,
     pages: new Set(listed.map((source) => addressOf(source).id)),
@@ -121,9 +131,22 @@ export async function inputsFingerprint(root: string): Promise<string> {
   const layoutsDir = join(root, defaults.layoutsDir)
   const files = [join(root, defaults.settingsFile), join(contentDir, 'glossary.yml'), join(contentDir, departmentsFile)]
   const layouts = (await readdir(layoutsDir, { recursive: true }).catch(() => [] as string[])).sort().map((name) => join(layoutsDir, name))
+  const feedback = (await readdir(join(contentDir, feedbackDir)).catch(() => [] as string[])).sort().map((name) => join(contentDir, feedbackDir, name))
   const sources = (await listSources(contentDir, root)).map((source) => source.abs)
-  const texts = await Promise.all([...files, ...layouts, ...sources].map(async (path) => [path, await readFile(path, 'latin1').catch(() => '\0missing')]))
+  const texts = await Promise.all(
+    [...files, ...layouts, ...feedback, ...sources].map(async (path) => [path, await readFile(path, 'latin1').catch(() => '\0missing')]),
+  )
   return hashOf(await codeVersion(), ...texts.flat())
+}
+
+/** The issue before `issue` (the highest number below it) and how many answered its feedback buttons. */
+export function previousAnswers(project: Project): PreviousAnswers {
+  return (issue) => {
+    const previous = project.issues.filter((entry) => entry.number < issue).sort((a, b) => b.number - a.number)[0]
+    if (!previous) return undefined
+    const counts = project.feedback.bySlug.get(previous.slug)
+    return { number: previous.number, answers: counts ? answersOf(counts) : 0 }
+  }
 }
 
 /** The documents that loaded without errors, in path order. */
@@ -138,6 +161,7 @@ export function loadingFiles(project: Project): VFile[] {
     project.glossary.file,
     project.departments.file,
     project.layoutsFile,
+    ...project.feedback.files,
     ...project.sources.map(({ loaded }) => loaded.file),
     ...project.crossFile,
   ]

@@ -3,6 +3,7 @@ import { blockOrder, type IssueBlock, type Settings } from '../config.ts'
 import { audienceLabel, departmentNames } from '../content/audience.ts'
 import { contactLinks, type ContactLinks } from '../content/contact-links.ts'
 import type { Departments } from '../content/departments.ts'
+import { answersOf, type FeedbackCounts } from '../content/feedback.ts'
 import { isPublished } from '../content/publish.ts'
 import { stateLabels } from '../content/revisions.ts'
 import type { NoticeKind, NoticeState } from '../content/types.ts'
@@ -18,6 +19,7 @@ import {
   type Prose,
 } from '../markdown/parts.ts'
 import { priorityHistory, projectStories, type PriorityListing, type ProjectStory } from './history.ts'
+import { feedbackChart } from './feedback-chart.ts'
 
 /** A titled link inside the archive; `href` already carries the base path. */
 export interface Link {
@@ -70,6 +72,25 @@ export interface DocView {
   calendarHref?: string
   prev?: Link
   next?: Link
+  /** What readers answered to its feedback buttons, once someone has. */
+  feedback?: FeedbackView
+}
+
+/** An issue's answers as its page shows them: the whole issue, and each section that has answers. */
+export interface FeedbackView {
+  answers: number
+  yes: number
+  no: number
+  comments: number
+  sections: { id: string; title: string; answers: number; yes: number }[]
+}
+
+/** One issue's row on `/feedback/`. */
+export interface FeedbackRow extends FeedbackView {
+  number: number
+  source: Link
+  /** Rounded share of answers that said it helped. */
+  percent: number
 }
 
 /** A row of the patch history. */
@@ -217,6 +238,8 @@ export interface SiteData {
   files: SiteFile[]
   /** Pages outside Eleventy's collections (the emails), as paths below the site root. */
   extraPaths: string[]
+  /** `/feedback/`: every issue with answers, oldest first, and the chart of them. */
+  feedback: { rows: FeedbackRow[]; chart: string }
 }
 
 /** Public advisory page of a CVE. */
@@ -239,14 +262,17 @@ export function tagSlug(tag: string): string {
   )
 }
 
-/**
- * Build the archive's data from the rendered documents (drafts are shown only if they were rendered); `departments`
- * name whom sections are for and make the departments' pages.
- */
-export function siteData(rendered: readonly RenderedDoc[], settings: Settings, departments?: Departments): SiteData {
+/** What the archive shows besides the documents: departments.yml (whom each part is for, `/departments/`) and readers' answers by slug (`content/feedback/`). */
+export interface SiteContext {
+  departments?: Departments
+  feedback?: ReadonlyMap<string, FeedbackCounts>
+}
+
+/** Build the archive's data from the rendered documents (drafts are shown only if they were rendered) and their context. */
+export function siteData(rendered: readonly RenderedDoc[], settings: Settings, { departments, feedback }: SiteContext = {}): SiteData {
   const base = basePath(settings)
   const newestFirst = [...rendered].sort((a, b) => b.date.localeCompare(a.date) || b.slug.localeCompare(a.slug))
-  const issues = newestFirst.filter((doc) => doc.kind === 'issue').map((doc) => docView(doc, base, departments))
+  const issues = newestFirst.filter((doc) => doc.kind === 'issue').map((doc) => docView(doc, base, departments, feedback?.get(doc.slug)))
   const notices = newestFirst.filter((doc) => doc.kind === 'notice').map((doc) => docView(doc, base, departments))
   linkNeighbours(issues)
   linkNeighbours(notices)
@@ -300,11 +326,48 @@ export function siteData(rendered: readonly RenderedDoc[], settings: Settings, d
     status,
     files: [{ path: 'status.json', content: `${JSON.stringify(statusJson(status), null, 2)}\n` }, ...calendars],
     extraPaths: [...issues, ...notices].filter((view) => !view.draft).map((view) => addressOf(view).email),
+    feedback: feedbackPage(issues),
   }
 }
 
-/** One rendered document as its archive page sees it; what is for some departments is labelled with their names. */
-export function docView(doc: RenderedDoc, base: string, departments?: Departments): DocView {
+/** `/feedback/`: the issues with answers, oldest first, as table rows and as a chart of the share that found each useful. */
+function feedbackPage(issues: readonly DocView[]): SiteData['feedback'] {
+  const rows = issues
+    .flatMap((view): FeedbackRow[] =>
+      view.feedback && view.issue
+        ? [{ ...view.feedback, number: view.issue.number, source: linkTo(view), percent: Math.round((100 * view.feedback.yes) / view.feedback.answers) }]
+        : [],
+    )
+    .reverse()
+  const chart = feedbackChart(
+    rows.map((row) => ({ label: String(row.number), answers: row.answers, yes: row.yes })),
+    'Share of answers that found each issue useful, oldest issue first',
+  )
+  return { rows, chart }
+}
+
+/** An issue's counts as its page shows them; nothing until someone has answered. */
+function feedbackView(doc: RenderedDoc, counts: FeedbackCounts | undefined): FeedbackView | undefined {
+  if (!counts || answersOf(counts) === 0) return undefined
+  const titles = new Map(doc.sections.map((section) => [section.id, section.title ?? section.id]))
+  return {
+    answers: answersOf(counts),
+    yes: counts.yes,
+    no: counts.no,
+    comments: counts.comments,
+    sections: counts.sections.flatMap((section) =>
+      titles.has(section.id) && answersOf(section) > 0
+        ? [{ id: section.id, title: titles.get(section.id)!, answers: answersOf(section), yes: section.yes }]
+        : [],
+    ),
+  }
+}
+
+/**
+ * One rendered document as its archive page sees it: what is for some departments is labelled with their names, and
+ * the answers to its feedback buttons are shown when there are any.
+ */
+export function docView(doc: RenderedDoc, base: string, departments?: Departments, counts?: FeedbackCounts): DocView {
   const address = addressOf(doc)
   const label = <T extends { for?: string[] }>(item: T): Labelled<T> => ({ ...item, forLabel: audienceLabel(item.for, departments) })
   const affected = doc.notice?.departments
@@ -332,6 +395,7 @@ export function docView(doc: RenderedDoc, base: string, departments?: Department
     href: base + address.page,
     emailHref: base + address.email,
     calendarHref: doc.notice?.window && isPublished(doc) ? base + address.calendar : undefined,
+    feedback: feedbackView(doc, counts),
   }
 }
 

@@ -58,7 +58,7 @@ describe('an unknown command', () => {
         '       newsletter --version',
         '',
       ])
-      expect(stderr).toContain('\n  send     Mail an approved issue or notice')
+      expect(stderr).toContain('\n  send      Mail an approved issue or notice')
     }
   })
 })

@@ -23,7 +23,7 @@ export interface BuiltSite {
 /** The archive into `<outDir>/site`, swapped in whole as `build` does; a failure leaves the previous one. */
 export async function writeSite(pipeline: Pipeline, config: Config, departments?: Departments): Promise<{ dir: string }> {
   const dir = join(config.outDir, 'site')
-  await replaceDir(dir, (temporary) => buildSite(pipeline, config, temporary, departments))
+  await replaceDir(dir, (temporary) => buildSite(pipeline, config, temporary, { departments }))
   return { dir }
 }
 
