@@ -8,7 +8,7 @@ import { reportCommand } from '../../src/commands/report.ts'
 import { NewsletterError } from '../../src/errors.ts'
 import { Ledger } from '../../src/send/ledger.ts'
 import { legacyDestination, migrations } from '../../src/send/ledger-schema.ts'
-import { collect, repo, runCli, scaffold } from './helpers.ts'
+import { collect, repo, runCli, scaffold, spawnCli } from './helpers.ts'
 
 const { project, sink } = scaffold({ send: '  retry_delay: 10\n  require_tls: false\n' })
 
@@ -155,7 +155,7 @@ describe('a ledger that never surprises', () => {
     await chmod(root, 0o755)
     for (const name of ['.newsletter', 'content', 'content/issues']) await chmod(join(root, name), 0o755)
     await chmod(path, 0o444)
-    const result = await runCli(['send', '2026-11', '--recipients', 'staff.csv', '--yes'], { cwd: root, uid: process.getuid?.() === 0 ? 65534 : undefined })
+    const result = await spawnCli(['send', '2026-11', '--recipients', 'staff.csv', '--yes'], { cwd: root, uid: process.getuid?.() === 0 ? 65534 : undefined })
     expect(result.code).toBe(2)
     expect(result.stderr).toMatch(
       /^error: The ledger \.newsletter\/sends\.sqlite cannot be written \(attempt to write a readonly database\)\n {2}Make it and its folder writable \(chmod u\+w \.newsletter\/sends\.sqlite \.newsletter\), or pass another --ledger FILE\n$/,
@@ -173,7 +173,7 @@ describe('a ledger that never surprises', () => {
       Array.from({ length: 20_000 }, (_, i) => ({ key: `p${i}@example.com`, email: `p${i}@example.com` })),
     )
     ledger.close()
-    const result = await runCli(['report', '2026-11'], {
+    const result = await spawnCli(['report', '2026-11'], {
       cwd: root,
       onSpawn: (child) => child.stdout!.once('data', () => child.stdout!.destroy()),
     })
