@@ -19,7 +19,7 @@ describe('newsletter --version', () => {
     for (const flag of ['--version', '-v']) expect(await runCli(dir, [flag])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' })
   })
 
-  it('loads no command, like --help: only bin.js, cli.js and the two small modules it imports', () => {
+  it('loads no command, like --help: only bin.js, cli.js and the two small modules it imports', { tags: ['process'] }, () => {
     for (const flag of ['--version', '--help']) {
       const result = spawnSync(process.execPath, ['--import', pathToFileURL(join(repo, 'test/cli/list-imports.mjs')).href, join(repo, 'src/bin.js'), flag], {
         cwd: dir,

@@ -14,7 +14,7 @@ async function staff(root: string, count: number): Promise<string[]> {
 }
 
 describe('newsletter send (CLI)', () => {
-  it('loses nobody when killed with SIGKILL mid-send: a rerun resends only what was in flight', async () => {
+  it('loses nobody when killed with SIGKILL mid-send: a rerun resends only what was in flight', { tags: ['process'] }, async () => {
     const root = await project()
     const emails = await staff(root, 150)
     const concurrency = 3
@@ -50,7 +50,7 @@ describe('newsletter send (CLI)', () => {
     expect(server.accepted.length).toBe(emails.length + duplicates)
   })
 
-  it('on SIGTERM stops taking recipients, records what was in flight, and exits 1', async () => {
+  it('on SIGTERM stops taking recipients, records what was in flight, and exits 1', { tags: ['process'] }, async () => {
     const root = await project({ send: '  retry_delay: 10\n  require_tls: false\n  rate_per_minute: 600\n' })
     const emails = await staff(root, 100)
     let child: { kill(signal: NodeJS.Signals): boolean } | undefined
@@ -71,7 +71,7 @@ describe('newsletter send (CLI)', () => {
     expect(counts.pending).toBe(emails.length - counts.sent)
   })
 
-  it('refuses with exit 2 while another sender renews its lock, and takes over a lock not renewed for 2 minutes', async () => {
+  it('refuses with exit 2 while another sender renews its lock, and takes over a lock not renewed for 2 minutes', { tags: ['process'] }, async () => {
     const root = await project()
     await staff(root, 2)
     const server = await sink()

@@ -147,7 +147,7 @@ describe('a ledger that never surprises', () => {
     expect(report.stderr).toMatch(/^error: The ledger \.newsletter\/sends\.sqlite is damaged/)
   })
 
-  it('refuses a read-only ledger with exit 2 and says to make it writable', async () => {
+  it('refuses a read-only ledger with exit 2 and says to make it writable', { tags: ['process'] }, async () => {
     const root = await project()
     const path = await sent(root)
     await writeFile(join(root, 'staff.csv'), 'email,name\nann@example.com,Ann\nbo@example.com,Bo\ncy@example.com,Cy\n')
@@ -162,7 +162,7 @@ describe('a ledger that never surprises', () => {
     )
   })
 
-  it('lets report | head end early without a stack trace', async () => {
+  it('lets report | head end early without a stack trace', { tags: ['process'] }, async () => {
     const root = await project()
     const path = await sent(root)
     const ledger = new Ledger(path)

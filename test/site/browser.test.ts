@@ -1,3 +1,4 @@
+// @module-tag browser
 import { mkdir, readFile, rm, stat } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
