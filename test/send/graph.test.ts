@@ -167,7 +167,7 @@ describe('send through Microsoft Graph', () => {
 describe('send through Microsoft Graph (CLI)', () => {
   it(
     'loses nobody when killed with SIGKILL mid-send: a rerun resends at most the 4 requests that were in flight',
-    { tags: ['process'] },
+    { tags: ['process'], timeout: 120_000 },
     async () => {
       const root = await project()
       const emails = await staff(root, 120)
@@ -193,6 +193,5 @@ describe('send through Microsoft Graph (CLI)', () => {
       for (const secret of [client.secret, ...fake.tokens]) expect(output).not.toContain(secret)
       // Two CLI runs, each loading the renderer: slow on a busy machine.
     },
-    120_000,
   )
 })
