@@ -1,6 +1,7 @@
 import type { RootContent } from 'mdast'
 import { toString } from 'mdast-util-to-string'
 import { forMarker } from '../content/audience.ts'
+import type { ContactLinks } from '../content/contact-links.ts'
 import { isNoticeClosed, noticeRevision, orderUpdates, stateLabels } from '../content/revisions.ts'
 import { issueFields, noticeFields } from '../content/fields.ts'
 import { mapMarkdown, type InferFields } from '../content/schema.ts'
@@ -90,6 +91,8 @@ export interface RenderedNoticeParts {
   latest?: RenderedUpdate
   /** The updates before the latest, newest first. */
   earlier: RenderedUpdate[]
+  /** The departments the notice affects (ids from departments.yml); absent: everyone. */
+  departments?: string[]
 }
 
 /** An issue or notice rendered once; the email, the text part and the archive all read from this. */
@@ -112,7 +115,7 @@ export interface RenderedDoc {
 /** Whose edition a rendering is: the department, and its IT relationship manager when it has one. */
 export interface Edition {
   department: { id: string; name: string }
-  contact?: { name: string; email: string; phone?: string; tel?: string }
+  contact?: ContactLinks
 }
 
 /** The line above a document's title: `Issue 14`, `Service notice` or `Planned maintenance`. */
@@ -224,6 +227,7 @@ function noticeParts(meta: NoticeProse, dates: Dates): RenderedNoticeParts {
     updates,
     latest: updates[0],
     earlier: updates.slice(1),
+    departments: meta.departments,
   }
 }
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { VFile } from 'vfile'
 import { createChecker, type Checker, type CheckOptions } from '../check/checker.ts'
+import { checkDepartmentContacts } from '../check/department-contact-rule.ts'
 import type { Config } from '../config.ts'
 import { needsApproval } from '../content/approval.ts'
 import { approvedView, type Withheld } from '../content/approved-view.ts'
@@ -55,6 +56,9 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
   const rendered: RenderedDoc[] = []
   const emails: EmailArtifact[] = []
   const checker = await createChecker(config, { glossary: project.glossary.glossary, pages: project.pages }, options.checks)
+  const departments = project.departments
+  if (departments.departments)
+    files.push(checkDepartmentContacts(departments.file.path, String(departments.file.value), departments.departments, config.settings.checks))
   const cache = options.cacheDir ? await EmailCache.open(join(options.cacheDir, 'email'), config.settings, layouts) : undefined
   // Findings depend on the document, the settings, glossary and layouts, the pages links may point to, and the
   // date (date-relative rules); fetched links (--online) are never cached.
