@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process'
 import { cpSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -24,7 +23,7 @@ export interface CliResult {
  * Run `newsletter …` in this process, as `bin.js` would in `cwd`: the same `main`, its output byte for byte as the
  * real streams get it, and for the length of the call `cwd` as the working folder (paths on the command line are
  * relative to it) and `env` over process.env. Far faster than a process: no Node start, modules loaded once per
- * worker. What only a process shows (a signal, what bin.js imports, another user) uses runCliProcess.
+ * worker. What only a process shows (a signal, another user, a lock held by another process) uses spawnCli in test/send/helpers.ts.
  */
 export async function runCli(cwd: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   let stdout = ''
@@ -32,12 +31,6 @@ export async function runCli(cwd: string, args: string[], env: Record<string, st
   const io = { out: (text: string) => void (stdout += asLine(text)), err: (text: string) => void (stderr += asLine(text)) }
   const code = await inFolder(cwd, () => withEnv(env, () => main(args, io, cwd)))
   return { code, stdout, stderr }
-}
-
-/** Run `newsletter …` as a real process in a folder; returns its exit code and output. */
-export function runCliProcess(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
-  const result = spawnSync(process.execPath, [join(repo, 'src/bin.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env } })
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 
 /** Run `work` with `cwd` as the working folder, then go back. Tests in a file run one at a time, so nothing else sees it. */
