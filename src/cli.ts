@@ -65,9 +65,14 @@ const commands: Record<string, { summary: string; load(): Promise<Command> }> = 
   },
 }
 
+/** What one `out` or `err` call puts on the real stream: the text, ended by a newline unless it has one. */
+export function asLine(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`
+}
+
 const stdio: Io = {
-  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  out: (text) => process.stdout.write(asLine(text)),
+  err: (text) => process.stderr.write(asLine(text)),
 }
 
 // `newsletter report | head` closes the pipe early: the reader has what it wanted, so stop quietly.

@@ -89,8 +89,8 @@ describe('check and departments', () => {
     }
   })
 
-  it('takes --recipients on the command line and prints the warning as text', () => {
-    const { code, stdout } = runCli(root, ['check', 'content/issues/2026-11.md', '--recipients', 'users.csv'])
+  it('takes --recipients on the command line and prints the warning as text', async () => {
+    const { code, stdout } = await runCli(root, ['check', 'content/issues/2026-11.md', '--recipients', 'users.csv'])
     expect(code).toBe(0)
     const line = issue.split('\n').indexOf('<!-- for: finance, legal -->') + 1
     expect(stdout).toContain(

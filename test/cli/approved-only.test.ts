@@ -42,15 +42,15 @@ updates:
 `
 
 describe('only approved content is published', () => {
-  it('keeps an approved notice on /status/ as approved while a newer update awaits approval', () => {
+  it('keeps an approved notice on /status/ as approved while a newer update awaits approval', async () => {
     const root = project()
     const path = join(root, 'content/notices/2026-12-01-printers.md')
     writeFileSync(path, printers)
-    expect(runCli(root, ['approve', '2026-12-01-printers', '--by', 'Dana Whitfield']).code).toBe(0)
+    expect((await runCli(root, ['approve', '2026-12-01-printers', '--by', 'Dana Whitfield'])).code).toBe(0)
     const update = ['update', '2026-12-01-printers', '--state', 'monitoring', '--text', 'UNAPPROVED-REVISION text', '--next-update', '2026-12-02T23:00']
-    expect(runCli(root, update).code).toBe(0)
+    expect((await runCli(root, update)).code).toBe(0)
 
-    const built = runCli(root, ['build'])
+    const built = await runCli(root, ['build'])
     expect(built.code).toBe(0)
     const line = readFileSync(path, 'utf8').split('\n').indexOf('  - time: 2026-12-01T09:40') + 4
     expect(built.stderr).toContain(
@@ -66,41 +66,41 @@ describe('only approved content is published', () => {
     expect(readFileSync(join(root, 'dist/email/2026-12-01-printers.txt'), 'utf8')).toContain('rolling it back')
 
     // check and the build say the same: what changed, and that send refuses it until it is approved again.
-    const checked = runCli(root, ['check', 'content/notices/2026-12-01-printers.md'])
+    const checked = await runCli(root, ['check', 'content/notices/2026-12-01-printers.md'])
     expect(checked.stdout).toMatch(
       /warning: Changed since approval by Dana Whitfield at [\d-]+T[\d:]+: update 3 was added after it; until it is approved again/,
     )
 
     // Approved again, the new revision is published.
-    expect(runCli(root, ['approve', '2026-12-01-printers', '--by', 'Dana Whitfield']).code).toBe(0)
-    expect(runCli(root, ['build']).code).toBe(0)
+    expect((await runCli(root, ['approve', '2026-12-01-printers', '--by', 'Dana Whitfield'])).code).toBe(0)
+    expect((await runCli(root, ['build'])).code).toBe(0)
     expect(filesContaining(root, 'UNAPPROVED-REVISION')).toContain('email/2026-12-01-printers.txt')
   }, 240_000)
 
-  it('publishes the latest revision when notices.approval is optional', () => {
+  it('publishes the latest revision when notices.approval is optional', async () => {
     const root = project()
     appendFileSync(join(root, 'content/settings.yml'), 'notices: { approval: optional }\n')
     writeFileSync(join(root, 'content/notices/2026-12-01-printers.md'), printers)
-    expect(runCli(root, ['approve', '2026-12-01-printers', '--by', 'Dana Whitfield']).code).toBe(0)
-    expect(runCli(root, ['update', '2026-12-01-printers', '--state', 'monitoring', '--text', 'LATEST-REVISION text']).code).toBe(0)
-    expect(runCli(root, ['build']).code).toBe(0)
+    expect((await runCli(root, ['approve', '2026-12-01-printers', '--by', 'Dana Whitfield'])).code).toBe(0)
+    expect((await runCli(root, ['update', '2026-12-01-printers', '--state', 'monitoring', '--text', 'LATEST-REVISION text'])).code).toBe(0)
+    expect((await runCli(root, ['build'])).code).toBe(0)
     expect(filesContaining(root, 'LATEST-REVISION')).toContain('email/2026-12-01-printers.txt')
   }, 240_000)
 
-  it('leaves out an issue edited after approval, naming the file and what changed', () => {
+  it('leaves out an issue edited after approval, naming the file and what changed', async () => {
     const root = project()
     const path = join(root, 'content/issues/2026-11.md')
-    expect(runCli(root, ['approve', '2026-11', '--by', 'Dana Whitfield']).code).toBe(0)
+    expect((await runCli(root, ['approve', '2026-11', '--by', 'Dana Whitfield'])).code).toBe(0)
     // The sample was approved before approvals recorded their parts: approving again as it is changes nothing.
     writeFileSync(path, readFileSync(path, 'utf8').replace('status: approved', 'status: review'))
-    expect(runCli(root, ['approve', '2026-11', '--by', 'Dana Whitfield']).code).toBe(0)
+    expect((await runCli(root, ['approve', '2026-11', '--by', 'Dana Whitfield'])).code).toBe(0)
     writeFileSync(path, readFileSync(path, 'utf8').replace('184 of you did', 'UNAPPROVED-EDIT of you did'))
     const digestLine =
       readFileSync(path, 'utf8')
         .split('\n')
         .findIndex((text) => text.startsWith('approved_digest:')) + 1
 
-    const built = runCli(root, ['build'])
+    const built = await runCli(root, ['build'])
     expect(built.code).toBe(0)
     expect(built.stderr).toMatch(
       new RegExp(
@@ -112,16 +112,16 @@ describe('only approved content is published', () => {
     expect(filesContaining(root, 'KB5046617')).toEqual([])
 
     writeFileSync(path, readFileSync(path, 'utf8').replace('title: "November:', 'title: "Changed November:'))
-    expect(runCli(root, ['check', 'content/issues/2026-11.md']).stdout).toMatch(
+    expect((await runCli(root, ['check', 'content/issues/2026-11.md'])).stdout).toMatch(
       /warning: Changed since approval by Dana Whitfield at [\d-]+T[\d:]+: `title` changed;/,
     )
   }, 240_000)
 
-  it('leaves out a document marked approved by hand, without a digest', () => {
+  it('leaves out a document marked approved by hand, without a digest', async () => {
     const root = project()
     const path = join(root, 'content/issues/2026-11.md')
     writeFileSync(path, readFileSync(path, 'utf8').replace(/^approved_digest:.*\n/m, ''))
-    const built = runCli(root, ['build'])
+    const built = await runCli(root, ['build'])
     expect(built.stderr).toContain(
       'content/issues/2026-11.md:5:9: warning: 2026-11 says approved but has no approved_digest, so nobody can tell what was approved: left out',
     )

@@ -14,12 +14,12 @@ beforeAll(() => {
 })
 
 describe('newsletter --version', () => {
-  it('prints the package version alone, for --version and -v', () => {
+  it('prints the package version alone, for --version and -v', async () => {
     expect(version).toMatch(/^\d+\.\d+\.\d+/)
-    for (const flag of ['--version', '-v']) expect(runCli(dir, [flag])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' })
+    for (const flag of ['--version', '-v']) expect(await runCli(dir, [flag])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' })
   })
 
-  it('loads no command, like --help: only bin.js, cli.js and the two small modules it imports', () => {
+  it('loads no command, like --help: only bin.js, cli.js and the two small modules it imports', { tags: ['process'] }, () => {
     for (const flag of ['--version', '--help']) {
       const result = spawnSync(process.execPath, ['--import', pathToFileURL(join(repo, 'test/cli/list-imports.mjs')).href, join(repo, 'src/bin.js'), flag], {
         cwd: dir,
@@ -35,7 +35,7 @@ describe('newsletter --version', () => {
 })
 
 describe('an unknown command', () => {
-  it('names the nearest command on stderr and exits 2', () => {
+  it('names the nearest command on stderr and exits 2', async () => {
     for (const [typed, meant] of [
       ['sned', 'send'],
       ['bulid', 'build'],
@@ -43,13 +43,13 @@ describe('an unknown command', () => {
       ['SEND', 'send'],
       ['aprove', 'approve'],
     ] as const) {
-      expect(runCli(dir, [typed])).toEqual({ code: 2, stdout: '', stderr: `Unknown command \`${typed}\`: did you mean \`${meant}\`?\n` })
+      expect(await runCli(dir, [typed])).toEqual({ code: 2, stdout: '', stderr: `Unknown command \`${typed}\`: did you mean \`${meant}\`?\n` })
     }
   })
 
-  it('lists the commands when none is near', () => {
+  it('lists the commands when none is near', async () => {
     for (const typed of ['frobnicate', 'se', 'x']) {
-      const { code, stdout, stderr } = runCli(dir, [typed])
+      const { code, stdout, stderr } = await runCli(dir, [typed])
       expect([code, stdout]).toEqual([2, ''])
       expect(stderr.split('\n').slice(0, 5)).toEqual([
         `Unknown command \`${typed}\`.`,

@@ -50,20 +50,20 @@ describe('control characters', () => {
     expect(printed).toBe('x.md:1:1: error: got `a\\u{1b}[2Jb\\u{7}` (r)')
   })
 
-  it('stop the build; the feed and sitemap built without them are well-formed XML whatever the titles say', () => {
+  it('stop the build; the feed and sitemap built without them are well-formed XML whatever the titles say', async () => {
     const root = tempProject()
     roots.push(root)
     const path = join(root, 'content/issues/2026-12.md')
     writeFileSync(path, issue('Esc \u001b and \uFFFF', '"Fine."', 'Body.').replace('status: draft', 'status: approved'))
-    const failed = runCli(root, ['build'])
+    const failed = await runCli(root, ['build'])
     expect(failed.code).toBe(1)
     expect(failed.stderr).toContain('content/issues/2026-12.md:2:13: error: A control character (U+001B) is in the file')
     expect(failed.stderr).toContain('content/issues/2026-12.md:2:19: error: A control character (U+FFFF) is in the file')
     expect(failed.stderr).not.toMatch(/[\u001b\uFFFF]/)
 
     writeFileSync(path, readFileSync(path, 'utf8').replace('Esc \u001b and \uFFFF', `Tags </title> & ]]> \\"quotes\\" \u2028 'apostrophes' <![CDATA[`))
-    expect(runCli(root, ['approve', '2026-12', '--by', 'Dana Whitfield']).code).toBe(0)
-    expect(runCli(root, ['build']).code).toBe(0)
+    expect((await runCli(root, ['approve', '2026-12', '--by', 'Dana Whitfield'])).code).toBe(0)
+    expect((await runCli(root, ['build'])).code).toBe(0)
     for (const name of ['feed.xml', 'sitemap.xml']) {
       const xml = readFileSync(join(root, 'dist/site', name), 'utf8')
       // XML 1.0 `Char`: tab, line ends and U+0020 upwards, without surrogates and U+FFFE/U+FFFF.

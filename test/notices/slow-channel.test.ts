@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../src/cli.ts'
 import { runSend } from '../../src/commands/send.ts'
 import { reportCommand } from '../../src/commands/report.ts'
-import { collect, runCli, type Sink } from '../send/helpers.ts'
+import { collect, spawnCli, type Sink } from '../send/helpers.ts'
 import { slug, startPrinters, type PrintersRun } from './printers-notice.ts'
 
 // The webhook answers revision 1's post no sooner than this, and not before revision 2's send has finished (a loaded
@@ -42,9 +42,9 @@ afterAll(async () => {
 })
 
 describe('a slow channel during the next revision\u2019s send', () => {
-  it('does not hold the send lock: revision 2 goes out while revision 1 still waits for its channel post', async () => {
+  it('does not hold the send lock: revision 2 goes out while revision 1 still waits for its channel post', { tags: ['process'], timeout: 60_000 }, async () => {
     // Revision 1 in its own process, so the lock it takes is another sender's to the send below.
-    const first = runCli(['send', slug, '--recipients', 'staff.csv', '--yes'], { cwd: root, env })
+    const first = spawnCli(['send', slug, '--recipients', 'staff.csv', '--yes'], { cwd: root, env })
     await revisionOneArrived
 
     const cli = collect()
@@ -84,5 +84,5 @@ describe('a slow channel during the next revision\u2019s send', () => {
       `${slug} revision 1 to smtp 127.0.0.1:${sink.port}: 2 sent, 0 failed, 0 pending, 0 in doubt (of 2)`,
       `${slug} revision 2 to smtp 127.0.0.1:${sink.port}: 2 sent, 0 failed, 0 pending, 0 in doubt (of 2)`,
     ])
-  }, 60_000)
+  })
 })

@@ -1,3 +1,4 @@
+// @module-tag browser
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FrameLocator, Page } from 'playwright-core'

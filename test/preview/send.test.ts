@@ -1,3 +1,4 @@
+// @module-tag browser
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'

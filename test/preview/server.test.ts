@@ -1,3 +1,4 @@
+// @module-tag browser
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { join } from 'node:path'

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Ledger } from '../../src/send/ledger.ts'
-import { runCli, scaffold } from './helpers.ts'
+import { runCli, scaffold, spawnCli } from './helpers.ts'
 
 const { project, sink } = scaffold({ send: '  retry_delay: 10\n  require_tls: false\n' })
 
@@ -14,7 +14,7 @@ async function staff(root: string, count: number): Promise<string[]> {
 }
 
 describe('newsletter send (CLI)', () => {
-  it('loses nobody when killed with SIGKILL mid-send: a rerun resends only what was in flight', async () => {
+  it('loses nobody when killed with SIGKILL mid-send: a rerun resends only what was in flight', { tags: ['process'] }, async () => {
     const root = await project()
     const emails = await staff(root, 150)
     const concurrency = 3
@@ -22,7 +22,7 @@ describe('newsletter send (CLI)', () => {
     const server = await sink({ keep: false, onMessage: (count) => void (count === 40 && child?.kill('SIGKILL')) })
     const env = { SMTP_URL: `smtp://127.0.0.1:${server.port}` }
     const args = ['send', '2026-11', '--recipients', 'staff.csv', '--yes', '--concurrency', String(concurrency)]
-    const killed = await runCli(args, { cwd: root, env, onSpawn: (spawned) => (child = spawned) })
+    const killed = await spawnCli(args, { cwd: root, env, onSpawn: (spawned) => (child = spawned) })
     expect(killed.signal).toBe('SIGKILL')
     const acceptedBeforeKill = server.accepted.length
     expect(acceptedBeforeKill).toBeGreaterThanOrEqual(40)
@@ -36,7 +36,7 @@ describe('newsletter send (CLI)', () => {
     // Nothing the ledger calls sent is unknown to the server.
     expect(counts.sent).toBeLessThanOrEqual(acceptedBeforeKill)
 
-    const resumed = await runCli(args, { cwd: root, env })
+    const resumed = await spawnCli(args, { cwd: root, env })
     expect(resumed.stderr).not.toMatch(/error/)
     expect(resumed.code).toBe(0)
     expect(resumed.stdout).toMatch(new RegExp(`Resuming 2026-11: ${counts.sent} already settled, ${counts.inDoubt} in doubt`))
@@ -44,18 +44,18 @@ describe('newsletter send (CLI)', () => {
     const duplicates = server.accepted.length - emails.length
     expect(duplicates).toBeLessThanOrEqual(concurrency)
 
-    const again = await runCli(args, { cwd: root, env })
+    const again = await spawnCli(args, { cwd: root, env })
     expect(again.code).toBe(0)
     expect(again.stdout).toMatch(/Nothing to send: all 150 recipients of 2026-11 are already settled/)
     expect(server.accepted.length).toBe(emails.length + duplicates)
   })
 
-  it('on SIGTERM stops taking recipients, records what was in flight, and exits 1', async () => {
+  it('on SIGTERM stops taking recipients, records what was in flight, and exits 1', { tags: ['process'] }, async () => {
     const root = await project({ send: '  retry_delay: 10\n  require_tls: false\n  rate_per_minute: 600\n' })
     const emails = await staff(root, 100)
     let child: { kill(signal: NodeJS.Signals): boolean } | undefined
     const server = await sink({ keep: false, onMessage: (count) => void (count === 5 && child?.kill('SIGTERM')) })
-    const result = await runCli(['send', '2026-11', '--recipients', 'staff.csv', '--yes'], {
+    const result = await spawnCli(['send', '2026-11', '--recipients', 'staff.csv', '--yes'], {
       cwd: root,
       env: { SMTP_URL: `smtp://127.0.0.1:${server.port}` },
       onSpawn: (spawned) => (child = spawned),
@@ -71,7 +71,7 @@ describe('newsletter send (CLI)', () => {
     expect(counts.pending).toBe(emails.length - counts.sent)
   })
 
-  it('refuses with exit 2 while another sender renews its lock, and takes over a lock not renewed for 2 minutes', async () => {
+  it('refuses with exit 2 while another sender renews its lock, and takes over a lock not renewed for 2 minutes', { tags: ['process'] }, async () => {
     const root = await project()
     await staff(root, 2)
     const server = await sink()
@@ -86,7 +86,7 @@ describe('newsletter send (CLI)', () => {
       ledger.close()
     }
     holdLock(new Date(Date.now() - 10_000))
-    const refused = await runCli(args, { cwd: root, env })
+    const refused = await spawnCli(args, { cwd: root, env })
     expect(refused.code).toBe(2)
     expect(refused.stderr).toMatch(
       new RegExp(
@@ -96,7 +96,7 @@ describe('newsletter send (CLI)', () => {
     expect(server.attempts).toHaveLength(0)
 
     holdLock(new Date(Date.now() - 3 * 60_000))
-    const taken = await runCli(args, { cwd: root, env })
+    const taken = await spawnCli(args, { cwd: root, env })
     expect(taken.stderr).toMatch(new RegExp(`^warning: Took over the lock of process ${process.pid} on ${hostname()} \\(not renewed for 18\\d s\\)\\.$`, 'm'))
     expect(taken.code).toBe(0)
     expect(server.accepted).toHaveLength(2)

@@ -6,7 +6,7 @@ import { runSend } from '../../src/commands/send.ts'
 import { approveText } from '../../src/content/approval.ts'
 import { appendNoticeUpdate } from '../../src/content/update-notice.ts'
 import { Ledger } from '../../src/send/ledger.ts'
-import { collect, repo, runCli, scaffold } from './helpers.ts'
+import { collect, repo, scaffold, spawnCli } from './helpers.ts'
 import { client, staff, startMicrosoft, type FakeMicrosoft } from './oauth-servers.ts'
 
 const { cleanups, project } = scaffold({ send: '  transport: graph\n  retry_delay: 10\n' })
@@ -165,29 +165,33 @@ describe('send through Microsoft Graph', () => {
 })
 
 describe('send through Microsoft Graph (CLI)', () => {
-  it('loses nobody when killed with SIGKILL mid-send: a rerun resends at most the 4 requests that were in flight', async () => {
-    const root = await project()
-    const emails = await staff(root, 120)
-    let child: { kill(signal: NodeJS.Signals): boolean } | undefined
-    const fake = await microsoft({ delay: 5, onAccepted: (count) => void (count === 40 && child?.kill('SIGKILL')) })
-    const args = ['send', '2026-11', '--recipients', 'staff.csv', '--yes', '--no-channels']
-    const killed = await runCli(args, { cwd: root, env: fake.env, onSpawn: (spawned) => (child = spawned) })
-    expect(killed.signal).toBe('SIGKILL')
-    const acceptedBeforeKill = fake.accepted.length
-    expect(acceptedBeforeKill).toBeGreaterThanOrEqual(40)
-    expect(acceptedBeforeKill).toBeLessThan(emails.length)
-    const counts = countsOf(root, '2026-11')
-    expect(counts.total).toBe(emails.length)
-    expect(counts.sent).toBeLessThanOrEqual(acceptedBeforeKill)
+  it(
+    'loses nobody when killed with SIGKILL mid-send: a rerun resends at most the 4 requests that were in flight',
+    { tags: ['process'], timeout: 120_000 },
+    async () => {
+      const root = await project()
+      const emails = await staff(root, 120)
+      let child: { kill(signal: NodeJS.Signals): boolean } | undefined
+      const fake = await microsoft({ delay: 5, onAccepted: (count) => void (count === 40 && child?.kill('SIGKILL')) })
+      const args = ['send', '2026-11', '--recipients', 'staff.csv', '--yes', '--no-channels']
+      const killed = await spawnCli(args, { cwd: root, env: fake.env, onSpawn: (spawned) => (child = spawned) })
+      expect(killed.signal).toBe('SIGKILL')
+      const acceptedBeforeKill = fake.accepted.length
+      expect(acceptedBeforeKill).toBeGreaterThanOrEqual(40)
+      expect(acceptedBeforeKill).toBeLessThan(emails.length)
+      const counts = countsOf(root, '2026-11')
+      expect(counts.total).toBe(emails.length)
+      expect(counts.sent).toBeLessThanOrEqual(acceptedBeforeKill)
 
-    const resumed = await runCli(args, { cwd: root, env: fake.env })
-    expect(resumed.stderr).not.toMatch(/error/)
-    expect(resumed.code).toBe(0)
-    const to = fake.accepted.map((a) => (a.mail.to && !Array.isArray(a.mail.to) ? a.mail.to.value[0]!.address! : ''))
-    expect(new Set(to)).toEqual(new Set(emails))
-    expect(to.length - emails.length).toBeLessThanOrEqual(4)
-    const output = `${killed.stdout}${killed.stderr}${resumed.stdout}${resumed.stderr}${await readFile(join(root, '.newsletter/sends.sqlite'), 'latin1')}`
-    for (const secret of [client.secret, ...fake.tokens]) expect(output).not.toContain(secret)
-    // Two CLI runs, each loading the renderer: slow on a busy machine.
-  }, 120_000)
+      const resumed = await spawnCli(args, { cwd: root, env: fake.env })
+      expect(resumed.stderr).not.toMatch(/error/)
+      expect(resumed.code).toBe(0)
+      const to = fake.accepted.map((a) => (a.mail.to && !Array.isArray(a.mail.to) ? a.mail.to.value[0]!.address! : ''))
+      expect(new Set(to)).toEqual(new Set(emails))
+      expect(to.length - emails.length).toBeLessThanOrEqual(4)
+      const output = `${killed.stdout}${killed.stderr}${resumed.stdout}${resumed.stderr}${await readFile(join(root, '.newsletter/sends.sqlite'), 'latin1')}`
+      for (const secret of [client.secret, ...fake.tokens]) expect(output).not.toContain(secret)
+      // Two CLI runs, each loading the renderer: slow on a busy machine.
+    },
+  )
 })

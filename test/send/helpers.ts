@@ -8,6 +8,7 @@ import { SMTPServer, type SMTPServerOptions } from 'smtp-server'
 import { afterEach } from 'vitest'
 import type { Io } from '../../src/io.ts'
 import { approveText } from '../../src/content/approval.ts'
+import { runCli as runCliInProcess, type CliResult } from '../helpers/project.ts'
 import { sampleContent } from '../helpers/render.ts'
 
 /** The repository root (layouts and sample content come from here). */
@@ -149,8 +150,11 @@ export function ignoreReset(error: NodeJS.ErrnoException): void {
   if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') throw error
 }
 
-/** Run the real `newsletter` CLI in a child process in `cwd`; `onSpawn` gets the child (to signal it). */
-export function runCli(
+/**
+ * Run the real `newsletter` CLI in a child process in `cwd`, for what only a process shows: a signal (`onSpawn` gets
+ * the child), another user (`uid`), a lock held by another process id, a pipe closed early. Everything else uses runCli.
+ */
+export function spawnCli(
   args: string[],
   options: { cwd: string; env?: Record<string, string>; onSpawn?: (child: ChildProcess) => void; uid?: number },
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
@@ -167,6 +171,11 @@ export function runCli(
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   options.onSpawn?.(child)
   return new Promise((done) => child.on('close', (code, signal) => done({ code, signal, stdout, stderr })))
+}
+
+/** Run `newsletter …` in this process (test/helpers/project.ts), with no SMTP_URL from the environment unless `env` gives one. */
+export function runCli(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<CliResult> {
+  return runCliInProcess(options.cwd, args, { SMTP_URL: '', ...options.env })
 }
 
 /**

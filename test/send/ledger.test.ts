@@ -8,7 +8,7 @@ import { reportCommand } from '../../src/commands/report.ts'
 import { NewsletterError } from '../../src/errors.ts'
 import { Ledger } from '../../src/send/ledger.ts'
 import { legacyDestination, migrations } from '../../src/send/ledger-schema.ts'
-import { collect, repo, runCli, scaffold } from './helpers.ts'
+import { collect, repo, runCli, scaffold, spawnCli } from './helpers.ts'
 
 const { project, sink } = scaffold({ send: '  retry_delay: 10\n  require_tls: false\n' })
 
@@ -147,7 +147,7 @@ describe('a ledger that never surprises', () => {
     expect(report.stderr).toMatch(/^error: The ledger \.newsletter\/sends\.sqlite is damaged/)
   })
 
-  it('refuses a read-only ledger with exit 2 and says to make it writable', async () => {
+  it('refuses a read-only ledger with exit 2 and says to make it writable', { tags: ['process'] }, async () => {
     const root = await project()
     const path = await sent(root)
     await writeFile(join(root, 'staff.csv'), 'email,name\nann@example.com,Ann\nbo@example.com,Bo\ncy@example.com,Cy\n')
@@ -155,14 +155,14 @@ describe('a ledger that never surprises', () => {
     await chmod(root, 0o755)
     for (const name of ['.newsletter', 'content', 'content/issues']) await chmod(join(root, name), 0o755)
     await chmod(path, 0o444)
-    const result = await runCli(['send', '2026-11', '--recipients', 'staff.csv', '--yes'], { cwd: root, uid: process.getuid?.() === 0 ? 65534 : undefined })
+    const result = await spawnCli(['send', '2026-11', '--recipients', 'staff.csv', '--yes'], { cwd: root, uid: process.getuid?.() === 0 ? 65534 : undefined })
     expect(result.code).toBe(2)
     expect(result.stderr).toMatch(
       /^error: The ledger \.newsletter\/sends\.sqlite cannot be written \(attempt to write a readonly database\)\n {2}Make it and its folder writable \(chmod u\+w \.newsletter\/sends\.sqlite \.newsletter\), or pass another --ledger FILE\n$/,
     )
   })
 
-  it('lets report | head end early without a stack trace', async () => {
+  it('lets report | head end early without a stack trace', { tags: ['process'] }, async () => {
     const root = await project()
     const path = await sent(root)
     const ledger = new Ledger(path)
@@ -173,7 +173,7 @@ describe('a ledger that never surprises', () => {
       Array.from({ length: 20_000 }, (_, i) => ({ key: `p${i}@example.com`, email: `p${i}@example.com` })),
     )
     ledger.close()
-    const result = await runCli(['report', '2026-11'], {
+    const result = await spawnCli(['report', '2026-11'], {
       cwd: root,
       onSpawn: (child) => child.stdout!.once('data', () => child.stdout!.destroy()),
     })

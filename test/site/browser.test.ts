@@ -1,3 +1,4 @@
+// @module-tag browser
 import { mkdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'

@@ -103,7 +103,7 @@ describe('serveSite', () => {
 })
 
 describe('newsletter serve', () => {
-  it("serves the project's built site under the path of archive_url, until stopped", async () => {
+  it("serves the project's built site under the path of archive_url, until stopped", { tags: ['process'] }, async () => {
     const child = spawn(process.execPath, [join(repo, 'src/bin.js'), 'serve', '--port', '0'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] })
     try {
       const url = await new Promise<string>((done, fail) => {
