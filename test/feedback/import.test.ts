@@ -254,7 +254,7 @@ describe('the feedback buttons in the built email', () => {
 
 describe('newsletter feedback import', () => {
   it('counts one answer per person and section from an mbox and a folder of .eml files', async () => {
-    const run = runCli(root, ['feedback', 'import', 'replies.mbox', 'exported', '--comments', 'comments.md'], env)
+    const run = await runCli(root, ['feedback', 'import', 'replies.mbox', 'exported', '--comments', 'comments.md'], env)
     outputs.push(run.stdout, run.stderr)
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
@@ -298,7 +298,7 @@ describe('newsletter feedback import', () => {
   it('changes nothing when the same mailbox is imported again', async () => {
     const files = [join(root, 'content', 'feedback', '2026-11.yml'), join(root, '.newsletter', 'feedback', '2026-11.json')]
     const before = await Promise.all(files.map((file) => readFile(file)))
-    const run = runCli(root, ['feedback', 'import', 'exported', 'replies.mbox'], env)
+    const run = await runCli(root, ['feedback', 'import', 'exported', 'replies.mbox'], env)
     outputs.push(run.stdout, run.stderr)
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('Issue 14 (2026-11): 6 people answered: 4 found it useful; 5 comments (content/feedback/2026-11.yml unchanged)')
@@ -325,7 +325,7 @@ describe('newsletter feedback import', () => {
     // The staff list as Excel writes it: a BOM, semicolons, CRLF.
     const staff = ['email;name;department', ...people.filter((p) => p.department).map((p) => `${p.name}@example.com;${p.name};${p.department}`)].join('\r\n')
     await writeFile(join(root, 'staff.csv'), `\uFEFF${staff}\r\n`)
-    const run = runCli(root, ['feedback', 'import', 'october.mbox', '--recipients', 'staff.csv'], env)
+    const run = await runCli(root, ['feedback', 'import', 'october.mbox', '--recipients', 'staff.csv'], env)
     outputs.push(run.stdout, run.stderr)
     expect(run.stderr).toBe('')
     expect(run.stdout).toContain('Issue 13 (2026-10): 18 people answered: 12 found it useful; 0 comments (content/feedback/2026-10.yml written)')
@@ -336,18 +336,18 @@ describe('newsletter feedback import', () => {
     expect(counts).not.toContain('operations')
   })
 
-  it('refuses without the key, saying what to do, and names a file it cannot read', () => {
-    const missing = runCli(root, ['feedback', 'import', 'replies.mbox'], { NEWSLETTER_FEEDBACK_KEY: '' })
+  it('refuses without the key, saying what to do, and names a file it cannot read', async () => {
+    const missing = await runCli(root, ['feedback', 'import', 'replies.mbox'], { NEWSLETTER_FEEDBACK_KEY: '' })
     expect(missing.code).toBe(2)
     expect(missing.stdout).toBe('')
     expect(missing.stderr).toBe(
       'error: NEWSLETTER_FEEDBACK_KEY is not set: sender addresses are counted through a keyed hash, and the key is kept out of the project\n' +
         '  Create one once with `openssl rand -hex 32`, keep it where SMTP_URL is kept (never in the repository), and export NEWSLETTER_FEEDBACK_KEY=… before every import\n',
     )
-    const other = runCli(root, ['feedback', 'import', 'replies.mbox'], { NEWSLETTER_FEEDBACK_KEY: 'another-key-0123456789abcdef0123456789' })
+    const other = await runCli(root, ['feedback', 'import', 'replies.mbox'], { NEWSLETTER_FEEDBACK_KEY: 'another-key-0123456789abcdef0123456789' })
     expect(other.code).toBe(2)
     expect(other.stderr).toContain('error: .newsletter/feedback/2026-11.json was counted with another NEWSLETTER_FEEDBACK_KEY\n')
-    const unreadable = runCli(root, ['feedback', 'import', 'replies.mbox', 'no-such.mbox'], env)
+    const unreadable = await runCli(root, ['feedback', 'import', 'replies.mbox', 'no-such.mbox'], env)
     expect(unreadable.code).toBe(1)
     expect(unreadable.stderr).toBe(
       'error: Cannot read no-such.mbox: no such file or folder\n  Give an mbox file, a folder of .eml files, or an .eml file your account can read\n',
