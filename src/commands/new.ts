@@ -4,6 +4,7 @@ import type { Command } from './command.ts'
 import { loadConfig } from '../config.ts'
 import { dateProblem } from '../content/fields.ts'
 import { loadContent } from '../content/load.ts'
+import { minuteIn } from '../content/clock.ts'
 import { defaultIssueDate, issueTemplate, noticeTemplate, previousMonth, type IssueDraft } from '../content/new-doc.ts'
 import { countTickets } from '../content/tickets.ts'
 import type { IssueMeta } from '../content/types.ts'
@@ -31,15 +32,15 @@ export const newCommand: Command = {
       io.err(formatText(collectMessages([file])))
       return 1
     }
-    const now = new Date()
-    const today = localDate(now)
+    const now = minuteIn(new Date(), config.settings.timezone)
+    const today = now.slice(0, 10)
     let path: string
     let text: string
     let summary: string
     if (values.notice) {
       const day = date ?? today
       path = join(config.contentDir, 'notices', `${day}-notice.md`)
-      text = noticeTemplate({ date: day, time: `${day}T${now.toTimeString().slice(0, 5)}` })
+      text = noticeTemplate({ date: day, time: `${day}T${now.slice(11)}` })
       summary = 'Rename it after the service before you publish it.'
     } else {
       const issues = (await loadContent(config.contentDir, root)).flatMap(({ doc }) => (doc?.meta.kind === 'issue' ? [doc.meta as IssueMeta] : []))
@@ -91,9 +92,4 @@ export const newCommand: Command = {
     if (summary) io.err(summary)
     return 0
   },
-}
-
-// The writer's calendar day, not UTC's: a notice written at 00:30 belongs to today.
-function localDate(now: Date): string {
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`
 }

@@ -1,8 +1,9 @@
-import { copyFile, cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../src/cli.ts'
+import { minuteIn } from '../../src/content/clock.ts'
 import { parseDoc } from '../../src/content/load.ts'
 import { defaultIssueDate } from '../../src/content/new-doc.ts'
 import type { IssueMeta, NoticeMeta } from '../../src/content/types.ts'
@@ -71,6 +72,23 @@ describe('newsletter new', () => {
     const { file, doc } = parseDoc(result.out, await readFile(join(project, result.out), 'utf8'), 'notice')
     expect(file.messages).toEqual([])
     expect(doc!.meta as NoticeMeta).toMatchObject({ kind: 'notice', status: 'draft', state: 'investigating', date: '2026-11-20' })
+  })
+
+  it("dates an undated notice by the settings' time zone, not the machine's", async () => {
+    // UTC+14 is never the same minute as the machine's UTC, and is a calendar day ahead from 10:00 UTC.
+    const settings = join(project, 'content/settings.yml')
+    const before = await readFile(settings, 'utf8')
+    await writeFile(settings, `${before}\ntimezone: Pacific/Kiritimati\n`)
+    try {
+      const started = minuteIn(new Date(), 'Pacific/Kiritimati')
+      const result = await run('new', '--notice')
+      const written = (parseDoc(result.out, await readFile(join(project, result.out), 'utf8'), 'notice').doc!.meta as NoticeMeta).updates[0]!.time
+      const finished = minuteIn(new Date(), 'Pacific/Kiritimati')
+      expect(result.out).toBe(`content/notices/${written.slice(0, 10)}-notice.md`)
+      expect([started, finished]).toContain(written)
+    } finally {
+      await writeFile(settings, before)
+    }
   })
 
   it('rejects a bad date and tickets with a notice as usage errors', async () => {
