@@ -31,6 +31,10 @@ const commands: Record<string, { summary: string; load(): Promise<Command> }> = 
     summary: 'Serve the built archive (dist/site) on this machine, as it will be published',
     load: async () => (await import('./commands/serve.ts')).serveCommand,
   },
+  numbers: {
+    summary: "Count an issue's numbers: block (tickets opened, resolved, how fast, top categories) from a helpdesk export",
+    load: async () => (await import('./commands/numbers.ts')).numbersCommand,
+  },
   update: {
     summary: 'Add an update to a service notice (state, text, next update time), keeping its comments',
     load: async () => (await import('./commands/update.ts')).updateCommand,

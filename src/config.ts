@@ -8,6 +8,7 @@ import { readYaml } from './content/yaml.ts'
 import { contrastRatio } from './check/contrast.ts'
 import { checksFields, type ChecksSettings } from './check/rules.ts'
 import { ticketFields } from './content/tickets.ts'
+import { numbersSettingsFields } from './content/numbers.ts'
 import { relayPresets } from './send/relays.ts'
 
 /**
@@ -83,7 +84,7 @@ const envName: Check = (value) =>
  * The parts of an issue, in the order they are shown unless `order:` says otherwise: the body's first section (the
  * lead story), the front-matter blocks, then the rest of the body.
  */
-export const issueBlocks = ['lead', 'threat', 'patches', 'top_question', 'projects', 'incidents', 'body'] as const
+export const issueBlocks = ['lead', 'threat', 'patches', 'top_question', 'numbers', 'projects', 'incidents', 'body'] as const
 
 /** One part of an issue that `order:` can move. */
 export type IssueBlock = (typeof issueBlocks)[number]
@@ -184,6 +185,8 @@ export const settingsFields = {
   },
   checks: { spec: { kind: 'object', fields: checksFields } },
   new: { spec: { kind: 'object', fields: { tickets: { spec: { kind: 'object', fields: ticketFields } } } } },
+  /** How `numbers:` is counted from a ticket export. */
+  numbers: { spec: { kind: 'object', fields: numbersSettingsFields } },
   send: { spec: { kind: 'object', fields: sendFields } },
   preview: {
     spec: {

@@ -30,6 +30,8 @@ export const rules = {
   'sense/threat-report': { severity: 'warning', about: 'a threat without `report`' },
   'sense/summary-length': { severity: 'warning', about: 'a summary over 140 characters' },
   'sense/date': { severity: 'warning', about: 'an unpublished date more than 60 days from today' },
+  'departments/no-contact': { severity: 'warning', about: 'a department in departments.yml without a `contact`' },
+  'departments/no-recipients': { severity: 'warning', about: 'with `check --recipients FILE`: something for a department nobody in the file is in' },
 } as const satisfies Record<string, { severity: Severity; about: string }>
 
 /** A rule id, e.g. `plain/jargon`. */

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import { checkAudienceReach } from '../check/audience-rule.ts'
 import { applyFixes, fixesOf } from '../check/fix.ts'
 import { runPipeline } from '../project/pipeline.ts'
 import { writeAtomic } from '../project/write.ts'
@@ -12,14 +13,20 @@ import { NewsletterError } from '../errors.ts'
 /** `newsletter check`: every problem in every file (drafts included), nothing written. */
 export const checkCommand: Command = {
   name: 'check',
-  usage: 'check [FILES...] [--format text|json] [--online] [--fix]',
-  options: { format: { type: 'string', default: 'text' }, online: { type: 'boolean', default: false }, fix: { type: 'boolean', default: false } },
+  usage: 'check [FILES...] [--format text|json] [--online] [--fix] [--recipients FILE]',
+  options: {
+    format: { type: 'string', default: 'text' },
+    online: { type: 'boolean', default: false },
+    fix: { type: 'boolean', default: false },
+    recipients: { type: 'string' },
+  },
   allowPositionals: true,
   help: {
     'FILES...': 'only report on these files (default: all content)',
     '--format F': 'text (default): `path:line:col: severity: message (rule)`; json: an array of messages',
     '--online': 'also fetch every external link (10 s timeout, 4 at a time) and report the broken ones',
     '--fix': 'first replace the words that have one plain replacement, in place, and print each change',
+    '--recipients FILE': 'also read this recipients file (as send does) and warn about anything for a department nobody in it is in',
     '--help': 'show this help',
   },
   async run(values, positionals, io, root) {
@@ -46,8 +53,10 @@ export const checkCommand: Command = {
     }
     const project = await loadProject(root, { only })
     const pipeline = await runPipeline(project, { drafts: true, checks: { online: Boolean(values.online) }, cacheDir })
-    const all = collectMessages(pipeline.files)
-    const messages = wanted.size === 0 ? all : all.filter((message) => wanted.has(resolve(root, message.file)))
+    const reach = typeof values.recipients === 'string' ? await checkAudienceReach(project, values.recipients) : []
+    const all = collectMessages([...pipeline.files, ...reach])
+    const recipientsFile = reach[0]?.path
+    const messages = wanted.size === 0 ? all : all.filter((message) => wanted.has(resolve(root, message.file)) || message.file === recipientsFile)
     if (format === 'json') io.out(JSON.stringify(messages, null, 2))
     else if (messages.length > 0) io.out(`${formatText(messages)}\n${summarize(messages)}`)
     else io.out('No problems found.')

@@ -1,12 +1,13 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
-import { dirname, join, relative, resolve } from 'node:path'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname, join, relative } from 'node:path'
 import type { Command } from './command.ts'
 import { loadConfig } from '../config.ts'
 import { dateProblem } from '../content/fields.ts'
 import { loadContent } from '../content/load.ts'
 import { minuteIn } from '../content/clock.ts'
 import { defaultIssueDate, issueTemplate, noticeTemplate, previousMonth, type IssueDraft } from '../content/new-doc.ts'
-import { countTickets } from '../content/tickets.ts'
+import { countNumbers, loadTicketExport } from '../content/numbers.ts'
+import { tallyTickets } from '../content/tickets.ts'
 import type { IssueMeta } from '../content/types.ts'
 import { NewsletterError } from '../errors.ts'
 import { collectMessages, formatText } from '../check/messages.ts'
@@ -19,7 +20,8 @@ export const newCommand: Command = {
   help: {
     '--notice': 'create a service notice instead of an issue',
     '--date YYYY-MM-DD': 'date of the issue or notice (default: today; for an issue, the month after the latest if this month has one)',
-    '--from-tickets FILE': 'a helpdesk ticket export (CSV): pre-fill top_question with the most asked category of the month before the issue',
+    '--from-tickets FILE':
+      'a helpdesk ticket export (CSV: ServiceNow, Jira Service Management, Zendesk, Freshservice, GLPI or any other): fill in numbers: for the month before the issue, and top_question with its most asked category',
     '--help': 'show this help',
   },
   async run(values, _positionals, io, root) {
@@ -56,12 +58,10 @@ export const newCommand: Command = {
         previousIssue: latest?.issue,
       }
       if (ticketsPath) {
-        const shown = relative(root, resolve(root, ticketsPath)) || ticketsPath
-        const csv = await readFile(resolve(root, ticketsPath)).catch((error: Error) => {
-          throw new NewsletterError(`Could not read ${shown}: ${error.message}`, 'io', undefined, { cause: error, hint: 'Check the path of the ticket export' })
-        })
+        const exported = await loadTicketExport(root, ticketsPath, config.settings)
         const reported = previousMonth(day)
-        draft.tickets = { ...countTickets(shown, csv, reported, config.settings.new?.tickets), source: shown, monthLabel: monthOf(reported) }
+        draft.tickets = { ...tallyTickets(exported, reported), source: exported.shown, monthLabel: monthOf(reported) }
+        draft.numbers = countNumbers(exported, reported, config.settings.numbers)
       }
       path = join(config.contentDir, 'issues', `${day.slice(0, 7)}.md`)
       text = issueTemplate(draft)

@@ -30,9 +30,44 @@ export function forMarker(node: RootContent): ForMarker | undefined {
   return { ids, places }
 }
 
+/** One department id a document names: the id, where it is written, and what it is on. */
+export interface NamedDepartment {
+  id: string
+  place?: Position
+  /** What the id makes for some departments only: `section`, `patch`, `project`, `incident` or `notice`. */
+  on: 'section' | 'patch' | 'project' | 'incident' | 'notice'
+}
+
 /**
- * Every department id a document names (section markers, `for:` on patches, projects and incidents, a notice's
- * `departments:`) checked against departments.yml; returns a file with the problems, or nothing when there are none.
+ * Every department id a document names, in reading order: `<!-- for: … -->` lines that are a section's first line,
+ * `for:` on patches, projects and incidents, and a notice's `departments:`.
+ */
+export function namedDepartments(doc: Doc): NamedDepartment[] {
+  const named: NamedDepartment[] = []
+  const children = doc.body.children
+  children.forEach((node, index) => {
+    const found = forMarker(node)
+    const previous = children[index - 1]
+    if (found && previous?.type === 'heading' && previous.depth === 2) found.ids.forEach((id, n) => named.push({ id, place: found.places[n], on: 'section' }))
+  })
+  const lists: [string, NamedDepartment['on'], readonly { for?: string[] }[]][] =
+    doc.meta.kind === 'issue'
+      ? [
+          ['patches', 'patch', doc.meta.patches],
+          ['projects', 'project', doc.meta.projects],
+          ['incidents', 'incident', doc.meta.incidents],
+        ]
+      : []
+  for (const [key, on, items] of lists) {
+    items.forEach((item, index) => item.for?.forEach((id, n) => named.push({ id, place: doc.where(`${key}.${index}.for.${n}`), on })))
+  }
+  if (doc.meta.kind === 'notice') doc.meta.departments?.forEach((id, n) => named.push({ id, place: doc.where(`departments.${n}`), on: 'notice' }))
+  return named
+}
+
+/**
+ * Every department id a document names (see `namedDepartments`) checked against departments.yml, and every
+ * `<!-- for: … -->` line in a place it does not work; returns a file with the problems, or nothing when there are none.
  */
 export function checkAudiences(doc: Doc, departments: Departments | undefined): VFile | undefined {
   const file = new VFile({ path: doc.path })
@@ -63,24 +98,23 @@ export function checkAudiences(doc: Doc, departments: Departments | undefined): 
       return
     }
     if (found.ids.length === 0) report(file, 'error', 'The `<!-- for: -->` line names no department', 'audience/marker', node.position?.start, 'Write it like <!-- for: finance, hr -->')
-    found.ids.forEach((id, n) => checkId(id, found.places[n]))
   })
-  const lists: [string, readonly { for?: string[] }[]][] =
-    doc.meta.kind === 'issue'
-      ? [
-          ['patches', doc.meta.patches],
-          ['projects', doc.meta.projects],
-          ['incidents', doc.meta.incidents],
-        ]
-      : []
-  for (const [key, items] of lists) {
-    items.forEach((item, index) => item.for?.forEach((id, n) => checkId(id, doc.where(`${key}.${index}.for.${n}`))))
-  }
-  if (doc.meta.kind === 'notice') doc.meta.departments?.forEach((id, n) => checkId(id, doc.where(`departments.${n}`)))
+  for (const { id, place } of namedDepartments(doc)) checkId(id, place)
   return file.messages.length > 0 ? file : undefined
 }
 
 /** True when something marked `for` these departments goes to `department` (nothing marked: everyone). */
 export function isFor(ids: readonly string[] | undefined, department: string | undefined): boolean {
   return !ids || ids.length === 0 || (department !== undefined && ids.includes(department))
+}
+
+/** `Finance`, `Finance and HR`, `Finance, HR and Sales`: department ids named as departments.yml names them (an unknown id as it is written). */
+export function departmentNames(ids: readonly string[], departments: Departments | undefined): string {
+  const names = ids.map((id) => departments?.byId.get(id)?.name ?? id)
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`
+}
+
+/** `For Finance and HR` for something marked for some departments; undefined for something for everyone. */
+export function audienceLabel(ids: readonly string[] | undefined, departments: Departments | undefined): string | undefined {
+  return ids && ids.length > 0 ? `For ${departmentNames(ids, departments)}` : undefined
 }

@@ -99,7 +99,15 @@ export function readCsv(path: string, source: string, onRecord: (record: CsvReco
           const blank = leadingBlank(raw)
           offset += raw.length
           records++
-          const row: CsvRecord = { fields: record, places: fieldPlaces(raw, blank, at, separator, locate), line: locate(at + blank).line }
+          // Where each field starts is worked out once, when first asked (a ticket export asks only to place an error).
+          let places: Position[] | undefined
+          const row: CsvRecord = {
+            fields: record,
+            get places() {
+              return (places ??= fieldPlaces(raw, blank, at, separator, locate))
+            },
+            line: locate(at + blank).line,
+          }
           if (header) onRecord(row, false)
           else {
             header = row

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { VFile } from 'vfile'
-import { report } from '../errors.ts'
+import { report, type Position } from '../errors.ts'
 import type { Check, InferFields } from './schema.ts'
 import { decodeText } from './decode.ts'
 import { readYaml } from './yaml.ts'
@@ -8,6 +8,11 @@ import { readYaml } from './yaml.ts'
 const departmentId: Check = (value) =>
   /^[a-z0-9-]+$/.test(value) ? undefined : { reason: `must be lower-case letters, digits and dashes, got \`${value}\``, hint: 'Write it like finance or field-ops' }
 const email: Check = (value) => (/^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/.test(value) ? undefined : { reason: `must be an email address, got \`${value}\`` })
+// It becomes a `tel:` link: digits with the separators people write, nothing a link could read as something else.
+const phone: Check = (value) =>
+  /^\+?[\d\s()./-]+$/.test(value) && (value.match(/\d/g)?.length ?? 0) >= 3
+    ? undefined
+    : { reason: `must be a phone number, got \`${value}\``, hint: 'Write it like +44 20 7946 0101' }
 
 /** The keys of `content/departments.yml`: unknown keys are errors, like in the settings. */
 export const departmentsFields = {
@@ -30,7 +35,7 @@ export const departmentsFields = {
               fields: {
                 name: { spec: { kind: 'string' }, required: true },
                 email: { spec: { kind: 'string', check: email }, required: true },
-                phone: { spec: { kind: 'string' } },
+                phone: { spec: { kind: 'string', check: phone } },
               },
             },
           },
@@ -53,6 +58,8 @@ export interface Departments {
   unmapped: 'refuse' | 'general'
   /** The department a directory value names (its id, name or an alias; case and spacing ignored), if any. */
   resolve(value: string): Department | undefined
+  /** Where a value sits in departments.yml, by dotted path (`departments.2` is the third department). */
+  where(path: string): Position | undefined
 }
 
 /** The file the departments are read from, relative to the content folder. */
@@ -100,7 +107,10 @@ export function parseDepartments(path: string, text: string): { file: VFile; dep
   })
   if (file.messages.length > 0) return { file }
   const list = [...byId.values()]
-  return { file, departments: { list, byId, unmapped: read.value.unmapped, resolve: (value) => spellings.get(departmentKey(value)) } }
+  return {
+    file,
+    departments: { list, byId, unmapped: read.value.unmapped, resolve: (value) => spellings.get(departmentKey(value)), where: (path) => read.where(path) },
+  }
 }
 
 /** Read `content/departments.yml`; a missing file means no departments (everyone gets the one edition, as before). */

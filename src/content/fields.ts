@@ -48,6 +48,9 @@ const eta: Check = (value) =>
     ? undefined
     : { reason: `must be a month (YYYY-MM) or a date (YYYY-MM-DD), got \`${value}\``, hint: 'Write 2027-01 or 2027-01-15' }
 
+const month: Check = (value) =>
+  /^\d{4}-(0[1-9]|1[0-2])$/.test(value) ? undefined : { reason: `must be a month written YYYY-MM, got \`${value}\``, hint: 'Write it like 2026-10' }
+
 const cve: Check = (value) =>
   /^CVE-\d{4}-\d{4,}$/.test(value) ? undefined : { reason: `must be a CVE id like CVE-2026-21345, got \`${value}\``, hint: 'Check the number against the advisory' }
 
@@ -66,6 +69,32 @@ const dateTime = { kind: 'string', check: dateTimeProblem, prose: false } as con
 
 // Which departments exist is the project's business (departments.yml): an unknown id is reported by checkAudiences.
 const departmentIds = { kind: 'list', of: { kind: 'string', prose: false } } as const
+
+/** A name the helpdesk gave (a category, a channel) and how many tickets had it. */
+const namedCount = {
+  kind: 'list',
+  of: { kind: 'object', fields: { name: { spec: notProse, required: true }, count: { spec: { kind: 'integer', min: 0 }, required: true } } },
+} as const
+
+const hours = { spec: { kind: 'number', min: 0 } } as const
+
+/** `numbers:` of an issue: the helpdesk's month in figures (written by `newsletter numbers`, editable by hand). */
+export const numbersFields = {
+  period: { spec: { kind: 'string', check: month, prose: false }, required: true },
+  opened: { spec: { kind: 'integer', min: 0 }, required: true },
+  resolved: { spec: { kind: 'integer', min: 0 }, required: true },
+  first_response_median_hours: hours,
+  resolution_median_hours: hours,
+  resolution_p90_hours: hours,
+  top_categories: { spec: namedCount, default: [] },
+  channels: { spec: namedCount, default: [] },
+  avoidable: {
+    spec: {
+      kind: 'object',
+      fields: { count: { spec: { kind: 'integer', min: 0 }, required: true }, share: { spec: { kind: 'number', min: 0, max: 1 }, required: true } },
+    },
+  },
+} as const satisfies DocFields
 
 // Keys are declared in the order the email shows them: the writing checks read the prose in this order, so a term
 // explained in the threat's summary counts as explained in a patch below it.
@@ -130,9 +159,12 @@ export const issueFields = {
         question: { spec: plain, required: true },
         answer: { spec: markdown, required: true },
         asked: { spec: { kind: 'integer', min: 0 } },
+        /** The ticket category the question came from: the next issue says how many of these came in after it. */
+        category: { spec: notProse },
       },
     },
   },
+  numbers: { spec: { kind: 'object', fields: numbersFields } },
   projects: {
     spec: {
       kind: 'list',

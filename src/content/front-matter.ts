@@ -30,6 +30,11 @@ export type FrontMatterChange =
   /** Set a value; a new key goes on the line after the key `after` (when it is there), else at the end. */
   | { set: string; value: string; quoted?: boolean; after?: string }
   | { delete: string }
+  /**
+   * Set a key's value to a block of YAML (`lines`, already indented below the key), replacing what it had; a comment on
+   * the key's line stays. A new key goes on the line after the key `after` (when it is there), else at the end.
+   */
+  | { block: string; lines: readonly string[]; after?: string }
   /** Add an item to a list, creating the key when missing; the fields named in `quoted` are written in double quotes. */
   | { append: string; item: Record<string, string>; quoted?: readonly string[] }
 
@@ -61,6 +66,24 @@ function applyChange(source: string, change: FrontMatterChange): string {
   if ('delete' in change) {
     const pair = find(change.delete)
     return pair ? splice(source, lineStart(source, pair.key.range![0]), pairEnd(source, pair), '') : source
+  }
+  if ('block' in change) {
+    const pair = find(change.block)
+    const lines = change.lines.map((line) => `${indent}${line}\n`).join('')
+    if (!pair) {
+      const after = find(change.after)
+      const at = after ? pairEnd(source, after) : source.length
+      return splice(source, at, at, `${indent}${change.block}:\n${lines}`)
+    }
+    const colon = source.indexOf(':', pair.key.range![1]) + 1
+    const value = pair.value
+    const empty = !value || (isScalar(value) && value.value === null)
+    // A value on the key's line (`numbers: {…}`) goes, a comment after it stays; the block below the key is replaced whole.
+    const onKeyLine = !empty && !source.slice(colon, value.range![0]).includes('\n')
+    const edited = onKeyLine ? splice(source, colon, value.range![1], '') : source
+    const start = afterLine(edited, colon)
+    const end = empty || onKeyLine ? start : pairEnd(source, pair)
+    return splice(edited, start, end, lines)
   }
   if ('set' in change) {
     const pair = find(change.set)

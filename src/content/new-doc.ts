@@ -1,3 +1,4 @@
+import { numbersYaml, type Numbers } from './numbers.ts'
 import type { ProjectEntry } from './types.ts'
 import type { TicketTally } from './tickets.ts'
 
@@ -11,6 +12,8 @@ export interface IssueDraft {
   projects: ProjectEntry[]
   previousIssue?: number
   tickets?: TicketTally & { source: string; monthLabel: string }
+  /** The month's figures from the same export. */
+  numbers?: Numbers
 }
 
 /** The month before a YYYY-MM-DD date, as YYYY-MM: the month an issue reports on. */
@@ -76,6 +79,7 @@ export function issueTemplate(draft: IssueDraft): string {
     '#   actions: ["…"]',
     '#   report: mailto:security@example.com',
     ...topQuestion(draft),
+    ...numbers(draft),
     ...projects(draft),
     '# Outages last month, what caused them and what we changed.',
     'incidents: []',
@@ -119,7 +123,13 @@ function topQuestion(draft: IssueDraft): string[] {
     `  question: ${q(top.category)}`,
     `  answer: ${q(placeholders.answer[0])}`,
     `  asked: ${top.count}`,
+    `  category: ${q(top.category)}`,
   ]
+}
+
+function numbers(draft: IssueDraft): string[] {
+  if (!draft.numbers) return ['# IT by the numbers: newsletter numbers <slug> --from-tickets FILE fills this in from a helpdesk export.']
+  return [`# IT by the numbers, from ${draft.tickets?.source}: rewrite it with newsletter numbers <slug> --from-tickets FILE.`, 'numbers:', ...numbersYaml(draft.numbers)]
 }
 
 function projects(draft: IssueDraft): string[] {

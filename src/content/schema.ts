@@ -30,6 +30,8 @@ export interface StringSpec {
 export type Spec =
   | StringSpec
   | { readonly kind: 'integer'; readonly min: number }
+  /** A number with decimals (hours, a share), from `min` to `max`. */
+  | { readonly kind: 'number'; readonly min: number; readonly max?: number }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'enum'; readonly values: readonly string[] }
   | { readonly kind: 'list'; readonly of: Spec }
@@ -67,7 +69,7 @@ export type Infer<S, M = string> = S extends { kind: 'string'; prose: 'markdown'
   ? M
   : S extends { kind: 'string' }
     ? string
-    : S extends { kind: 'integer' }
+    : S extends { kind: 'integer' | 'number' }
       ? number
       : S extends { kind: 'boolean' }
         ? boolean
@@ -148,6 +150,13 @@ function walk(node: Node | null, spec: Spec, at: Walk): unknown {
     case 'integer': {
       if (!isScalar(node) || typeof node.value !== 'number' || !Number.isInteger(node.value) || node.value < spec.min) {
         return fail(`${label} must be a whole number ≥ ${spec.min}, got \`${sourceOf(node)}\``)
+      }
+      return node.value
+    }
+    case 'number': {
+      const range = spec.max === undefined ? `≥ ${spec.min}` : `from ${spec.min} to ${spec.max}`
+      if (!isScalar(node) || typeof node.value !== 'number' || !Number.isFinite(node.value) || node.value < spec.min || node.value > (spec.max ?? Infinity)) {
+        return fail(`${label} must be a number ${range}, got \`${sourceOf(node)}\``, 'Write it with a dot for decimals, e.g. 1.5')
       }
       return node.value
     }

@@ -6,7 +6,7 @@ import type { Layouts } from './layout.ts'
 
 /**
  * Compiled emails kept between builds (MJML is most of a build's time), keyed by everything that shapes one:
- * the document's text, the settings, the email layouts, our code and the library versions.
+ * the document's text, its numbers' comparisons, the settings, the email layouts, our code and the library versions.
  */
 export class EmailCache {
   private constructor(
@@ -23,7 +23,8 @@ export class EmailCache {
   }
 
   private key(doc: RenderedDoc): string {
-    return hashOf(this.base, doc.doc.path, String(doc.doc.file.value))
+    // An issue's numbers are compared with earlier issues': their figures shape the email too.
+    return hashOf(this.base, doc.doc.path, String(doc.doc.file.value), JSON.stringify(doc.issue?.numbers ?? null))
   }
 
   /** The email built earlier from exactly this document, if any. */

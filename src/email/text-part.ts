@@ -8,6 +8,7 @@ import {
   type RenderedUpdate,
   type Section,
 } from '../markdown/parts.ts'
+import type { RenderedNumbers } from '../markdown/numbers-parts.ts'
 import { blocksText, inlineText, LinkRefs, textWidth, wrap } from '../markdown/plain-text.ts'
 import type { EmailUrls } from './urls.ts'
 
@@ -65,6 +66,7 @@ export function renderText(doc: RenderedDoc, settings: Settings, urls: EmailUrls
       const asked = topQuestion.asked ? ` (asked ${topQuestion.asked} times)` : ''
       out.push([heading(`Top question to the helpdesk${asked}`), wrap(topQuestion.question), say(topQuestion.answer)].join('\n\n'))
     }
+    if (block === 'numbers' && issue.numbers) out.push(numbersText(issue.numbers))
     if (block === 'projects' && issue.projects.length) {
       const rows = issue.projects.map((project) => {
         const head = wrap(`${project.name}: ${project.statusLabel}${project.etaLabel ? `, expected ${project.etaLabel}` : ''}`, '  ', '- ')
@@ -129,6 +131,39 @@ export function renderText(doc: RenderedDoc, settings: Settings, urls: EmailUrls
   )
   if (refs.urls.length) out.push(linkList(refs.urls))
   return out.filter((chunk) => chunk.trim() !== '').join('\n\n') + '\n'
+}
+
+/** IT by the numbers as aligned rows: the figures, then each category's count, a bar of `#` and its share. */
+function numbersText(numbers: RenderedNumbers): string {
+  const parts = [heading(`IT by the numbers: ${numbers.periodLabel}`)]
+  const labelWidth = Math.max(...numbers.figures.map((figure) => figure.label.length)) + 1
+  const valueWidth = Math.max(...numbers.figures.map((figure) => figure.value.length))
+  parts.push(
+    numbers.figures
+      .map((figure) => `${`${figure.label}:`.padEnd(labelWidth)} ${figure.value.padStart(valueWidth)}${figure.change ? `  ${figure.change}` : ''}`)
+      .join('\n'),
+  )
+  if (numbers.categories.length) {
+    const nameWidth = Math.min(Math.max(...numbers.categories.map((category) => category.name.length)), 30)
+    const countWidth = Math.max(...numbers.categories.map((category) => String(category.count).length))
+    // 20 characters for 100%: the rows stay inside 78 characters with a 30-character name.
+    const rows = numbers.categories.map((category) => {
+      const name = category.name.length > nameWidth ? `${category.name.slice(0, nameWidth - 1)}…` : category.name.padEnd(nameWidth)
+      const bar = '#'.repeat(Math.round(category.percent / 5)).padEnd(20)
+      return `${name}  ${String(category.count).padStart(countWidth)}  ${bar}  ${String(category.percent).padStart(3)}%`
+    })
+    parts.push(['What people asked about:', ...rows].join('\n'))
+  }
+  if (numbers.channels.length) parts.push(wrap(`How people asked: ${numbers.channels.map((channel) => `${channel.name} ${channel.count}`).join(' · ')}`))
+  if (numbers.followUp) parts.push(wrap(`Did last issue's answer work? ${numbers.followUp.text}: tickets in ${numbers.periodLabel} against the month before.`))
+  if (numbers.avoidable) {
+    const trend =
+      numbers.avoidable.trend.length > 1
+        ? `\n${wrap(`Share of tickets, last ${numbers.avoidable.trend.length} issues: ${numbers.avoidable.trend.map((point) => `${point.label} ${point.percent}%`).join(' · ')}`)}`
+        : ''
+    parts.push(`${wrap(`Calls you could avoid: ${numbers.avoidable.text}`)}${trend}`)
+  }
+  return parts.join('\n\n')
 }
 
 function heading(title: string): string {

@@ -1,5 +1,6 @@
 import type { Settings } from '../config.ts'
 import { addressOf } from '../content/address.ts'
+import { telUrl } from '../content/contact-links.ts'
 import type { RenderedDoc } from '../markdown/parts.ts'
 
 /** The links every email carries: view in browser, archive, feedback and "ask IT". */
@@ -25,11 +26,4 @@ export function emailUrls(doc: RenderedDoc, settings: Settings): EmailUrls {
     ask: mail(`A question for IT (${about})`),
     phone: settings.contact.phone && telUrl(settings.contact.phone),
   }
-}
-
-/** `+44 (0)113 496 0000` → `tel:+441134960000` (RFC 3966): digits and a leading +; the national `(0)` goes after a country code. */
-export function telUrl(phone: string): string {
-  const international = phone.trim().startsWith('+')
-  const digits = (international ? phone.replace(/\(0\)/g, '') : phone).replace(/[^\d]/g, '')
-  return `tel:${international ? '+' : ''}${digits}`
 }

@@ -1,4 +1,5 @@
 import { isFor } from '../content/audience.ts'
+import { contactLinks } from '../content/contact-links.ts'
 import type { Department } from '../content/departments.ts'
 import type { RenderedDoc } from './parts.ts'
 
@@ -13,8 +14,7 @@ export function editionOf(doc: RenderedDoc, department: Department | undefined):
   const edition: RenderedDoc = { ...doc, sections: keep(doc.sections) }
   if (doc.issue) edition.issue = { ...doc.issue, patches: keep(doc.issue.patches), projects: keep(doc.issue.projects), incidents: keep(doc.issue.incidents) }
   if (department) {
-    const contact = department.contact && { ...department.contact, tel: department.contact.phone && telOf(department.contact.phone) }
-    edition.edition = { department: { id: department.id, name: department.name }, contact }
+    edition.edition = { department: { id: department.id, name: department.name }, contact: department.contact && contactLinks(department.contact) }
   }
   return edition
 }
@@ -27,9 +27,4 @@ export function editionContents(doc: RenderedDoc): string[] {
     ...(doc.issue?.projects ?? []).map((project) => `Project: ${project.name}`),
     ...(doc.issue?.incidents ?? []).map((incident) => `Incident: ${incident.service}`),
   ]
-}
-
-/** `+44 20 7946 0101` → `tel:+442079460101` (RFC 3966: visual separators are dropped). */
-function telOf(phone: string): string {
-  return `tel:${phone.replace(/[^\d+]/g, '')}`
 }

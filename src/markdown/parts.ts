@@ -1,11 +1,14 @@
 import type { RootContent } from 'mdast'
 import { toString } from 'mdast-util-to-string'
 import { forMarker } from '../content/audience.ts'
+import type { ContactLinks } from '../content/contact-links.ts'
 import { isNoticeClosed, noticeRevision, orderUpdates, stateLabels } from '../content/revisions.ts'
 import { issueFields, noticeFields } from '../content/fields.ts'
 import { mapMarkdown, type InferFields } from '../content/schema.ts'
 import type { Doc, IssueMeta, NoticeKind, NoticeState, ProjectStatus, Severity } from '../content/types.ts'
+import { earlierFigures, type IssueFigures } from '../content/figures.ts'
 import { nodesToHtmlMany } from './html.ts'
+import { renderNumbers, type RenderedNumbers } from './numbers-parts.ts'
 import { parseProseFields } from './prose-fields.ts'
 
 /** A piece of prose rendered once: sanitized HTML for the email and the site, mdast for the text part. */
@@ -48,6 +51,8 @@ export interface RenderedIssueParts {
   topQuestion?: { question: string; answer: Prose; asked?: number }
   projects: { name: string; status: ProjectStatus; statusLabel: string; summary?: Prose; eta?: string; etaLabel?: string; for?: string[] }[]
   incidents: { service: string; start: string; end?: string; when: string; impact: Prose; cause?: Prose; fix?: Prose; for?: string[] }[]
+  /** IT by the numbers, compared with the issues before it. */
+  numbers?: RenderedNumbers
 }
 
 /** One update as readers see it. */
@@ -90,6 +95,8 @@ export interface RenderedNoticeParts {
   latest?: RenderedUpdate
   /** The updates before the latest, newest first. */
   earlier: RenderedUpdate[]
+  /** The departments the notice affects (ids from departments.yml); absent: everyone. */
+  departments?: string[]
 }
 
 /** An issue or notice rendered once; the email, the text part and the archive all read from this. */
@@ -112,7 +119,7 @@ export interface RenderedDoc {
 /** Whose edition a rendering is: the department, and its IT relationship manager when it has one. */
 export interface Edition {
   department: { id: string; name: string }
-  contact?: { name: string; email: string; phone?: string; tel?: string }
+  contact?: ContactLinks
 }
 
 /** The line above a document's title: `Issue 14`, `Service notice` or `Planned maintenance`. */
@@ -121,10 +128,12 @@ export function kickerOf(doc: Pick<RenderedDoc, 'kind' | 'issue' | 'notice'>): s
   return doc.notice?.noticeKind === 'maintenance' ? 'Planned maintenance' : 'Service notice'
 }
 
-/** How dates are written for readers. */
+/** How dates are written for readers, and what an issue's numbers are compared with. */
 export interface DateOptions {
   /** BCP 47 language for month names (default: en-GB). */
   locale?: string
+  /** The approved issues' figures (the project's `figures`): an issue's numbers are compared with those before it. */
+  figures?: readonly IssueFigures[]
 }
 
 /** Render every prose field and the body of a validated document. */
@@ -149,7 +158,8 @@ export function renderParts(doc: Doc, options: DateOptions = {}): RenderedDoc {
   let rendered: RenderedDoc
   if (meta.kind === 'issue') {
     const issue = mapMarkdown(meta, issueFields, prose)
-    rendered = { ...base, summary: issue.summary, issue: issueParts(issue, dates) }
+    const numbers = meta.numbers && renderNumbers(meta.numbers, earlierFigures(options.figures ?? [], meta.issue), options.locale ?? 'en-GB')
+    rendered = { ...base, summary: issue.summary, issue: { ...issueParts(issue, dates), numbers } }
   } else {
     // The schema's `kind:` of a notice is what the pipeline calls noticeKind.
     const notice = mapMarkdown({ ...meta, kind: meta.noticeKind }, noticeFields, prose)
@@ -224,6 +234,7 @@ function noticeParts(meta: NoticeProse, dates: Dates): RenderedNoticeParts {
     updates,
     latest: updates[0],
     earlier: updates.slice(1),
+    departments: meta.departments,
   }
 }
 

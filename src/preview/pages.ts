@@ -1,7 +1,9 @@
 import { pathToFileURL } from 'node:url'
 import { summarize } from '../check/messages.ts'
 import { clipBytes, warnBytes } from '../check/email-checks.ts'
+import type { Department } from '../content/departments.ts'
 import { escapeHtml } from '../email/personalize.ts'
+import { editionContents, editionOf } from '../markdown/edition.ts'
 import { cutInboxText, inboxCuts, inboxText } from './inbox.ts'
 import { missingFields, personalize, type Reader } from './reader.ts'
 import type { DocSummary, DocPreview, SourceFile } from './state.ts'
@@ -75,10 +77,24 @@ export interface PageOptions {
   editorUrl: string
   /** The sender as the settings give it, `Name <address>` or an address. */
   from: string
-  /** This run's token for the test-send button (the only request that acts). */
+  /** This run's token for the test-send and approve buttons (the only requests that act). */
   token: string
   /** Addresses the test-send field starts with (`preview.test_to`). */
   testTo: readonly string[]
+  /** The departments of content/departments.yml, in its order; none without the file. */
+  departments: readonly Department[]
+  /** The edition the page shows (`?edition=`: a department id or {@link generalEdition}); undefined: the whole document. */
+  edition?: string
+}
+
+/** The `?edition=` value of the general edition: what people in no department get (an id never has an underscore). */
+export const generalEdition = '_general'
+
+/** The department an `?edition=` value names: undefined for the general edition. */
+export function editionDepartment(value: string, departments: readonly Department[]): { department?: Department } | undefined {
+  if (value === generalEdition) return {}
+  const department = departments.find((candidate) => candidate.id === value)
+  return department && { department }
 }
 
 /** VS Code's link for opening a file at a line and column. */
@@ -139,10 +155,10 @@ function numbered(id: string, text: string): string {
   return `<pre class="source" id="${id}"><code>${lines.map((line) => `<span class="line">${e(line)}</span>`).join('\n')}</code></pre>`
 }
 
-function sourceTab(base: string, email: NonNullable<DocPreview['email']>): string {
+function sourceTab(href: string, email: NonNullable<DocPreview['email']>): string {
   const kb = (text: string) => `${(Buffer.byteLength(text) / 1000).toFixed(1)} KB`
   return `<p>${sizeMeter(email.bytes)}</p>
-<details open><summary><h2>Compiled HTML <span class="muted">(${kb(email.html)}, ${email.html.split('\n').length} lines, as sent before each reader's fields are filled; <a href="${e(base)}email.html" target="_blank" rel="noopener">open on its own</a>)</span></h2></summary>
+<details open><summary><h2>Compiled HTML <span class="muted">(${kb(email.html)}, ${email.html.split('\n').length} lines, as sent before each reader's fields are filled; <a href="${e(href)}" target="_blank" rel="noopener">open on its own</a>)</span></h2></summary>
 ${numbered('source-html', email.html)}</details>
 <details><summary><h2>Filled MJML <span class="muted">(${kb(email.mjml)}, ${email.mjml.split('\n').length} lines: the layout with this document's content, before MJML compiled it)</span></h2></summary>
 ${numbered('source-mjml', email.mjml)}</details>`
@@ -157,7 +173,77 @@ const tabs = [
   ['checks', 'Checks'],
   ['source', 'Source'],
   ['reader', 'Sample reader'],
+  ['departments', 'Departments'],
 ] as const
+
+/** The picker of which edition the page shows: the whole document, each department's, the general one. */
+function editionPicker(base: string, options: PageOptions, reader: number): string {
+  const choices: [string, string][] = [
+    ['', 'Everything (as the archive shows it)'],
+    ...options.departments.map((department): [string, string] => [department.id, `${department.name}\u2019s edition`]),
+    [generalEdition, 'General edition (people in no department)'],
+  ]
+  const items = choices.map(([value, label]) => `<option value="${e(value)}"${value === (options.edition ?? '') ? ' selected' : ''}>${e(label)}</option>`)
+  return `<form method="get" action="${e(base)}" id="edition-picker"><label>Show <select name="edition" id="edition-select" data-param="edition">${items.join('')}</select></label>${reader > 0 ? `<input type="hidden" name="reader" value="${reader}">` : ''} <noscript><button>Show</button></noscript></form>`
+}
+
+/**
+ * Every department's edition beside the others and the general edition: what each holds and who its IT contact is,
+ * then each email at phone width (375 px), readable as they are, wrapping onto more rows as the window narrows.
+ */
+function departmentsTab(view: DocPreview, base: string, departments: readonly Department[]): string {
+  const parts = view.parts!
+  const editions: [string, Department | undefined][] = [
+    ...departments.map((department): [string, Department] => [department.id, department]),
+    [generalEdition, undefined],
+  ]
+  // What everyone gets is the general edition; each row names what its department gets on top of it.
+  const general = new Set(editionContents(editionOf(parts, undefined)))
+  const rows = editions.map(([value, department]) => {
+    const contents = editionContents(editionOf(parts, department))
+    const own = contents.filter((item) => !general.has(item))
+    const contact = department?.contact
+      ? `${e(department.contact.name)} &lt;${e(department.contact.email)}&gt;${department.contact.phone ? `, ${e(department.contact.phone)}` : ''}`
+      : `<span class="muted">${department ? 'none named' : 'the helpdesk'}</span>`
+    return `<tr id="edition-row-${e(value)}"><th scope="row">${e(department?.name ?? 'General edition')}</th><td data-label="IT contact">${contact}</td><td data-label="Written for it">${own.length > 0 ? e(own.join(' · ')) : '<span class="muted">nothing</span>'}</td><td data-label="Parts in all">${contents.length}</td></tr>`
+  })
+  const frames = editions.map(([value, department]) =>
+    frame(
+      `edition-${value}`,
+      `${base}email.html?edition=${encodeURIComponent(value)}`,
+      375,
+      department ? `${department.name}${department.contact ? ` · ${department.contact.name}` : ''}` : 'General edition: people in no department',
+    ),
+  )
+  return `<p>Every department\u2019s edition of this ${view.kind}, and the general edition, as each is sent.</p>
+<div class="table-scroll"><table class="docs editions"><thead><tr><th>Edition</th><th>IT contact</th><th>Written for it (on top of what everyone gets)</th><th>Parts in all</th></tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table></div>
+<div class="frames editions">
+${frames.join('\n')}
+</div>`
+}
+
+/**
+ * Where the document stands with its approval, and (unless it is approved as it is) a field for the approver's name and
+ * a button that approves it as `newsletter approve` does.
+ */
+function approvalBlock(view: DocPreview, base: string, token: string): string {
+  const { approval } = view
+  if (!approval) return ''
+  const who = (by?: string, at?: string) => `${e(by ?? 'someone')}${at ? ` at ${e(at)}` : ''}`
+  const state =
+    approval.state === 'approved'
+      ? `<p id="approval-state" class="ok">Approved by ${who(approval.by, approval.at)}</p>`
+      : approval.state === 'changed'
+        ? `<p id="approval-state" class="warn">Changed since it was approved by ${who(approval.by, approval.at)}: it needs a new approval before it goes out</p>`
+        : `<p id="approval-state">Not approved yet: nothing of it is published or sent until it is</p>`
+  const form =
+    approval.state === 'approved'
+      ? ''
+      : `<form id="approve" class="action" data-output="approve-result" data-action="${e(base)}approve" data-token="${e(token)}"><label>Approve as <input name="by" type="text" size="24" autocomplete="name" placeholder="Your name"></label> <button type="submit">Approve</button><noscript>(needs JavaScript)</noscript></form>`
+  return `<div id="approval">${state}${form}<output id="approve-result" for="approve" aria-live="polite"></output></div>`
+}
 
 /** One document: its email at two widths, inbox row, dark and unstyled views, text part, archive page, checks, source and a reader's copy; or its errors. */
 export function docPage(view: DocPreview, readers: readonly Reader[], reader: number, options: PageOptions): string {
@@ -178,8 +264,15 @@ ${checks}</section></main>`,
   }
   const base = `/${view.key}/`
   const sample = readers[reader]!
-  const sendForm = `<form id="send-test" data-action="${e(base)}send-test" data-token="${e(options.token)}"><label>Send a test to <input name="to" type="text" size="40" value="${e(options.testTo.join(', '))}" placeholder="you@example.com, a colleague@example.com"></label> <button type="submit">Send test</button>
-<noscript>(needs JavaScript)</noscript><output id="send-result" aria-live="polite"></output></form>`
+  const departments = options.departments.length > 0
+  // Every view of the email shows the picked edition: the frames ask for it too.
+  const email = (query: Record<string, string> = {}) => {
+    const params = new URLSearchParams({ ...query, ...(options.edition ? { edition: options.edition } : {}) }).toString()
+    return `${base}email.html${params ? `?${params}` : ''}`
+  }
+  const sendForm = `<form id="send-test" class="action" data-output="send-result" data-action="${e(base)}send-test" data-token="${e(options.token)}"><label>Send a test to <input name="to" type="text" size="40" value="${e(options.testTo.join(', '))}" placeholder="you@example.com, a colleague@example.com"></label> <button type="submit">Send test</button>
+<noscript>(needs JavaScript)</noscript><output id="send-result" aria-live="polite"></output></form>
+${approvalBlock(view, base, options.token)}${departments ? editionPicker(base, options, reader) : ''}`
   const readerOptions = readers
     .map(
       (row, i) =>
@@ -187,31 +280,33 @@ ${checks}</section></main>`,
     )
     .join('')
   const missing = missingFields(`${view.email.subject}\n${view.email.text}`, sample)
+  const shownTabs = tabs.filter(([id]) => departments || id !== 'departments')
   const body = `${header(sendForm)}
-<nav class="tabs" role="tablist">${tabs.map(([id, label]) => `<a role="tab" href="#${id}" data-tab="${id}">${label}</a>`).join('')}</nav>
+<nav class="tabs" role="tablist">${shownTabs.map(([id, label]) => `<a role="tab" href="#${id}" data-tab="${id}">${label}</a>`).join('')}</nav>
 <main>
 <section id="tab-email" class="tab"><div class="frames side-by-side">
-${frame('desktop', `${base}email.html`, 600, 'Desktop, 600 px')}
-${frame('phone', `${base}email.html`, 375, 'Phone, 375 px')}
+${frame('desktop', email(), 600, 'Desktop, 600 px')}
+${frame('phone', email(), 375, 'Phone, 375 px')}
 </div></section>
 <section id="tab-inbox" class="tab">${inboxTab(options.from, personalize(view.email.subject, sample), personalize(view.email.html, sample, escapeHtml), view.date ?? '')}</section>
 <section id="tab-dark" class="tab"><div class="frames">
-${frame('dark-frame', `${base}email.html?scheme=dark`, 600, 'The email\u2019s own dark-mode styles (prefers-color-scheme: dark)')}
-${frame('inverted', `${base}email.html?scheme=invert`, 600, 'Forced inversion, as Outlook and Gmail apps do it', 'inverted')}
-${frame('unstyled', `${base}email.html?scheme=unstyled`, 600, 'No <style> blocks, as Gmail with other accounts and some Outlook apps show it')}
+${frame('dark-frame', email({ scheme: 'dark' }), 600, 'The email\u2019s own dark-mode styles (prefers-color-scheme: dark)')}
+${frame('inverted', email({ scheme: 'invert' }), 600, 'Forced inversion, as Outlook and Gmail apps do it', 'inverted')}
+${frame('unstyled', email({ scheme: 'unstyled' }), 600, 'No <style> blocks, as Gmail with other accounts and some Outlook apps show it')}
 </div></section>
 <section id="tab-text" class="tab"><h2>Subject: ${e(view.email.subject)}</h2><pre id="text-part" class="text">${e(view.email.text)}</pre></section>
 <section id="tab-archive" class="tab"><div class="frames">${frame('archive-frame', `${base}archive.html`, 1000, 'Archive page')}</div></section>
 <section id="tab-checks" class="tab"><h2>Checks</h2><p>${sizeMeter(view.email.bytes)}</p>${checks}</section>
-<section id="tab-source" class="tab">${sourceTab(base, view.email)}</section>
+<section id="tab-source" class="tab">${sourceTab(email(), view.email)}</section>
 <section id="tab-reader" class="tab">
-<form method="get" action="${e(base)}"><label>Reader <select name="reader" id="reader-select">${readerOptions}</select></label> <noscript><button>Show</button></noscript></form>
+<form method="get" action="${e(base)}"><label>Reader <select name="reader" id="reader-select" data-param="reader">${readerOptions}</select></label>${options.edition ? `<input type="hidden" name="edition" value="${e(options.edition)}">` : ''} <noscript><button>Show</button></noscript></form>
 <h2>Subject: <span id="reader-subject">${e(personalize(view.email.subject, sample))}</span></h2>
 ${missing.length > 0 ? `<p class="warn">No value for this reader: ${missing.map((name) => `<code>{{${e(name)}}}</code>`).join(', ')}</p>` : ''}
 <div class="frames">
-${frame('reader-frame', `${base}email.html?reader=${reader}`, 600, `As ${sample.name ?? sample.email ?? 'this reader'} gets it`)}
+${frame('reader-frame', email({ reader: String(reader) }), 600, `As ${sample.name ?? sample.email ?? 'this reader'} gets it`)}
 <pre class="text">${e(personalize(view.email.text, sample))}</pre>
 </div></section>
+${departments ? `<section id="tab-departments" class="tab">${departmentsTab(view, base, options.departments)}</section>` : ''}
 </main>`
   return shell(`Preview: ${view.title}`, body, view.key)
 }

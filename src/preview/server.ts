@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { formatText } from '../check/messages.ts'
 import { escapeHtml } from '../email/personalize.ts'
 import { packageDir } from '../package-dir.ts'
-import { defaultEditorUrl, docPage, indexPage, notFoundPage } from './pages.ts'
+import { defaultEditorUrl, docPage, editionDepartment, generalEdition, indexPage, notFoundPage } from './pages.ts'
 import { loadReaders, personalize, type Reader } from './reader.ts'
 import { applyScheme, isScheme, schemes } from './scheme.ts'
 import { PreviewState, type Change } from './state.ts'
@@ -76,7 +76,7 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
   const host = options.host ?? '127.0.0.1'
   const root = options.root ?? process.cwd()
   const progress = options.progress ?? (() => {})
-  // The one route that acts (the test send) needs this token, which only the preview's own pages carry.
+  // The routes that act (the test send, the approval) need this token, which only the preview's own pages carry.
   const token = randomBytes(24).toString('base64url')
   const readers = await loadReaders(options.recipients)
   const client = await readClientFiles()
@@ -131,14 +131,14 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
     const url = requestUrl(request.url)
     if (!url) return send(response, 400, 'text/plain', 'Bad request target.')
     const path = url.pathname
-    const sendPath = /^\/(issues|notices)\/([^/]+)\/send-test$/.exec(path)
-    if (request.method !== 'GET' && request.method !== 'HEAD' && !(request.method === 'POST' && sendPath)) {
-      response.setHeader('Allow', sendPath ? 'POST' : 'GET, HEAD')
+    const actionPath = /^\/(issues|notices)\/([^/]+)\/(send-test|approve)$/.exec(path)
+    if (request.method !== 'GET' && request.method !== 'HEAD' && !(request.method === 'POST' && actionPath)) {
+      response.setHeader('Allow', actionPath ? 'POST' : 'GET, HEAD')
       return send(response, 405, 'text/plain', 'The preview only reads: use GET.')
     }
     // Bound to loopback, the preview must not answer pages that reach it by another name (DNS rebinding).
     if (loopback.has(host) && !isLoopbackHost(request.headers.host, port)) return send(response, 403, 'text/plain', 'Open the preview at its printed address.')
-    if (sendPath) return sendTest(request, response, `${sendPath[1]}/${decodeSegment(sendPath[2]!)}`)
+    if (actionPath) return act(request, response, `${actionPath[1]}/${decodeSegment(actionPath[2]!)}`, actionPath[3]!)
     if (path === '/') return send(response, 200, 'text/html', indexPage(state.list()), pageCsp)
     const file = client.get(path)
     if (file) return send(response, 200, file.type, file.body)
@@ -153,55 +153,105 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
     }
     const reader = readerIndex(url.searchParams.get('reader'), readers)
     if (reader === undefined) return send(response, 404, 'text/plain', `No sample reader ${url.searchParams.get('reader')}: there are ${readers.length}.`)
+    // `?edition=` shows one department's edition (or the general one) in place of the whole document.
+    const departments = state.departments?.list ?? []
+    const edition = url.searchParams.get('edition') || undefined
+    const picked = edition === undefined ? undefined : editionDepartment(edition, departments)
+    if (edition !== undefined && !picked) {
+      const known = [...departments.map((department) => department.id), generalEdition].join(', ')
+      return send(
+        response,
+        404,
+        'text/plain',
+        departments.length > 0 ? `No edition \`${edition}\`: use one of ${known}.` : `No edition \`${edition}\`: the project has no content/departments.yml.`,
+      )
+    }
+    const email = picked ? await state.edition(view.key, picked.department) : view.email
     if (match[3] === '/') {
       const settings = state.settings
       return send(
         response,
         200,
         'text/html',
-        docPage(view, readers, reader, {
+        docPage({ ...view, email }, readers, reader, {
           editorUrl: settings?.preview?.editor_url ?? defaultEditorUrl,
           from: settings?.from ?? '',
           token,
           testTo: settings?.preview?.test_to ?? [],
+          departments,
+          edition,
         }),
         pageCsp,
       )
     }
-    if (!view.email) return send(response, 409, 'text/plain', `${view.path} cannot be rendered:\n${formatText(view.messages)}`)
+    if (!email) return send(response, 409, 'text/plain', `${view.path} cannot be rendered:\n${formatText(view.messages)}`)
     if (match[3] === '/email.txt')
-      return send(response, 200, 'text/plain', url.searchParams.has('reader') ? personalize(view.email.text, readers[reader]!) : view.email.text)
+      return send(response, 200, 'text/plain', url.searchParams.has('reader') ? personalize(email.text, readers[reader]!) : email.text)
     if (match[3] === '/email.html') {
       const scheme = url.searchParams.get('scheme') ?? 'light'
       if (!isScheme(scheme)) return send(response, 404, 'text/plain', `No scheme \`${scheme}\`: use ${schemes.join(', ')}.`)
-      const html = url.searchParams.has('reader') ? personalize(view.email.html, readers[reader]!, escapeHtml) : view.email.html
+      const html = url.searchParams.has('reader') ? personalize(email.html, readers[reader]!, escapeHtml) : email.html
       return send(response, 200, 'text/html', applyScheme(html, scheme), emailCsp)
     }
     if (!view.archive) return send(response, 409, 'text/plain', `The archive page of ${view.path} cannot be rendered:\n${formatText(view.messages)}`)
     return send(response, 200, 'text/html', view.archive, emailCsp)
   }
 
-  async function sendTest(request: IncomingMessage, response: ServerResponse, key: string): Promise<void> {
+  /**
+   * The body of a request that acts (a test send, an approval), or undefined once it is refused: only on loopback, only
+   * from the preview's own page (its Origin, and this run's token, which a page elsewhere cannot read), only JSON.
+   */
+  async function actionBody(request: IncomingMessage, response: ServerResponse): Promise<Record<string, unknown> | undefined> {
     // Off loopback the Host header cannot be checked, so a rebound name could read the token from a page.
-    if (!loopback.has(host))
-      return send(response, 403, 'text/plain', 'Test sends from the page work only when the preview listens on this machine only (the default --host).')
-    // A page elsewhere can post here but cannot read the token, and browsers name its Origin: both refuse it.
-    if (request.headers.origin !== `http://${request.headers.host}`)
-      return send(response, 403, 'text/plain', 'A test send must come from the preview page itself.')
-    if (!(request.headers['content-type'] ?? '').startsWith('application/json')) return send(response, 415, 'text/plain', 'Send JSON.')
-    let body: { token?: unknown; to?: unknown }
-    try {
-      body = JSON.parse(await readBody(request, 4096)) as typeof body
-    } catch {
-      return send(response, 400, 'text/plain', 'The request is not JSON of at most 4 KB.')
+    if (!loopback.has(host)) {
+      send(response, 403, 'text/plain', 'Test sends and approvals from the page work only when the preview listens on this machine only (the default --host).')
+      return undefined
     }
-    if (typeof body.token !== 'string' || !sameSecret(body.token, token))
-      return send(response, 403, 'text/plain', 'The page is out of date or not the preview\u2019s own: reload it.')
+    // A page elsewhere can post here but cannot read the token, and browsers name its Origin: both refuse it.
+    if (request.headers.origin !== `http://${request.headers.host}`) {
+      send(response, 403, 'text/plain', 'Test sends and approvals must come from the preview page itself.')
+      return undefined
+    }
+    if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
+      send(response, 415, 'text/plain', 'Send JSON.')
+      return undefined
+    }
+    let body: unknown
+    try {
+      body = JSON.parse(await readBody(request, 4096))
+    } catch {
+      body = undefined
+    }
+    if (!body || typeof body !== 'object') {
+      send(response, 400, 'text/plain', 'The request is not a JSON object of at most 4 KB.')
+      return undefined
+    }
+    const fields = body as Record<string, unknown>
+    if (typeof fields.token !== 'string' || !sameSecret(fields.token, token)) {
+      send(response, 403, 'text/plain', 'The page is out of date or not the preview\u2019s own: reload it.')
+      return undefined
+    }
+    return fields
+  }
+
+  async function act(request: IncomingMessage, response: ServerResponse, key: string, action: string): Promise<void> {
+    const body = await actionBody(request, response)
+    if (!body) return
     const view = await state.view(key)
     if (!view) return send(response, 404, 'text/plain', `Nothing is previewed at ${key}.`)
+    if (action === 'approve') {
+      const by = typeof body.by === 'string' ? body.by : ''
+      if (by.trim() === '') return send(response, 400, 'application/json', JSON.stringify({ ok: false, output: 'Type the approver\u2019s name.' }))
+      // The send and approval code (SQLite, nodemailer) loads when a page first acts, not at the start.
+      const { approveFromPreview } = await import('./actions.ts')
+      const result = await approveFromPreview(root, view.kind, view.slug, by)
+      // The page that asked is shown the new state at once, before the file watcher would notice the write.
+      if (result.ok) announce(await state.refresh())
+      return send(response, 200, 'application/json', JSON.stringify(result))
+    }
     const addresses = (typeof body.to === 'string' ? body.to : '').split(/[,;\s]+/).filter(Boolean)
     if (addresses.length === 0) return send(response, 400, 'application/json', JSON.stringify({ ok: false, output: 'Type at least one address.' }))
-    const { sendTestFromPreview } = await import('./test-send.ts')
+    const { sendTestFromPreview } = await import('./actions.ts')
     const result = await sendTestFromPreview(root, view.slug, addresses, options.env ?? {})
     return send(response, 200, 'application/json', JSON.stringify(result))
   }

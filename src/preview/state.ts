@@ -8,10 +8,13 @@ import { defaults, type Config, type Settings } from '../config.ts'
 import { addressOf } from '../content/address.ts'
 import type { Kind, LoadedSource } from '../content/load.ts'
 import { normalizeNewlines } from '../content/decode.ts'
+import type { Department, Departments } from '../content/departments.ts'
 import type { Doc, Status } from '../content/types.ts'
-import type { EmailArtifact } from '../email/build-email.ts'
+import { buildEmail, type EmailArtifact } from '../email/build-email.ts'
 import { NewsletterError, report } from '../errors.ts'
+import { editionOf } from '../markdown/edition.ts'
 import type { RenderedDoc } from '../markdown/parts.ts'
+import { approvalOf, type ApprovalState } from '../project/open-document.ts'
 import type * as ProjectPipeline from '../project/pipeline.ts'
 import { loadProject, type Project } from '../project/project.ts'
 import type * as SiteBuildSite from '../site/build-site.ts'
@@ -27,6 +30,8 @@ export interface DocSummary {
   title: string
   status?: Status
   date?: string
+  /** Where the document stands with its approval, as `send` sees it; undefined when the file does not parse. */
+  approval?: ApprovalState
   errors: number
   warnings: number
   /** False until the writing and email checks have run, so `errors` and `warnings` may still grow. */
@@ -72,6 +77,8 @@ interface Rendered {
   archive?: string
   /** The writing and email checks' findings, then where rendering failed (a layout line, or the document itself). */
   files: VFile[]
+  /** Department editions asked for so far, by department id ('' for the general edition). */
+  editions: Map<string, Promise<EmailArtifact>>
 }
 
 /** The modules that render and check: loaded on first need, so the list of documents does not wait for MJML, Eleventy and the checks. */
@@ -154,6 +161,31 @@ export class PreviewState {
     return rendered.sort()
   }
 
+  /**
+   * One department's edition of a document (no department: the general edition), rendered as `send` renders it, once
+   * per version of the document; undefined when the document cannot be rendered.
+   */
+  async edition(key: string, department: Department | undefined): Promise<EmailArtifact | undefined> {
+    await this.queue
+    const entry = this.entries.get(key)
+    if (!entry || !this.renderable(entry)) return undefined
+    const rendered = await (entry.render ??= this.render(entry))
+    if (!rendered.parts) return undefined
+    const { config, layouts } = this.project as Required<Pick<Project, 'config' | 'layouts'>>
+    const id = department?.id ?? ''
+    let email = rendered.editions.get(id)
+    if (!email) {
+      email = buildEmail(editionOf(rendered.parts, department), config.settings, layouts)
+      rendered.editions.set(id, email)
+    }
+    return email
+  }
+
+  /** The departments as last read: undefined without content/departments.yml (one edition for everyone) or while it has errors. */
+  get departments(): Departments | undefined {
+    return this.project?.departments.departments
+  }
+
   /** The settings as last read, or undefined while the settings file has errors. */
   get settings(): Settings | undefined {
     return this.project?.config?.settings
@@ -188,7 +220,8 @@ export class PreviewState {
 
   private summarize(entry: Entry, messages: JsonMessage[]): DocSummary {
     const { source } = entry.source
-    const meta = entry.source.loaded.doc?.meta
+    const doc = entry.source.loaded.doc
+    const meta = doc?.meta
     const errors = messages.filter((message) => message.severity === 'error').length
     return {
       key: entry.key,
@@ -198,6 +231,7 @@ export class PreviewState {
       title: meta?.title ?? source.slug,
       status: meta?.status,
       date: meta?.date,
+      approval: doc && entry.source.text !== undefined ? approvalOf(doc, entry.source.text) : undefined,
       errors,
       warnings: messages.length - errors,
       checked: entry.rendered !== undefined || !this.renderable(entry),
@@ -244,21 +278,26 @@ export class PreviewState {
   }
 
   private async renderDoc(doc: Doc): Promise<Rendered> {
-    const project = this.project as Project & Required<Pick<Project, 'config' | 'layouts'>>
-    const { config, layouts } = project
+    const project = this.project as Project & Required<Pick<Project, 'config' | 'layouts' | 'departments'>>
+    const { config, layouts, departments } = project
     const { renderDoc, renderDocPage } = await loadRenderer()
     const checker = await (this.checker ??= this.createChecker(project, config))
     let rendered: { parts: RenderedDoc; email: EmailArtifact; findings: VFile }
     try {
-      rendered = await renderDoc(doc, config, layouts, checker)
+      rendered = await renderDoc(doc, config, layouts, checker, undefined, project.figures)
     } catch (error) {
-      return { files: [this.failure(doc.path, error, 'The email could not be rendered', 'layout/mjml')] }
+      return { files: [this.failure(doc.path, error, 'The email could not be rendered', 'layout/mjml')], editions: new Map() }
     }
     const { parts, email, findings } = rendered
     try {
-      return { parts, email, archive: await renderDocPage(parts, config), files: [findings] }
+      return { parts, email, archive: await renderDocPage(parts, config, departments.departments), files: [findings], editions: new Map() }
     } catch (error) {
-      return { parts, email, files: [findings, this.failure(doc.path, error, 'The archive page could not be rendered', 'layout/site')] }
+      return {
+        parts,
+        email,
+        files: [findings, this.failure(doc.path, error, 'The archive page could not be rendered', 'layout/site')],
+        editions: new Map(),
+      }
     }
   }
 

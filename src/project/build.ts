@@ -56,7 +56,7 @@ export async function buildProject(root: string, options: { drafts?: boolean; ou
   // anywhere leaves both as they were.
   const pages = await replaceDir(join(outDir, 'email'), async (emailDir) => {
     await writeFiles(emailDir, emailOutputs(pipeline))
-    return replaceDir(join(outDir, 'site'), (siteDir) => buildSite(pipeline, config, siteDir))
+    return replaceDir(join(outDir, 'site'), (siteDir) => buildSite(pipeline, config, siteDir, project.departments.departments))
   })
   const emails = pipeline.emails.length
   const result = { messages, ok: true, emails, pages, outDir }

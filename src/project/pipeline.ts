@@ -1,11 +1,13 @@
 import { join } from 'node:path'
 import { VFile } from 'vfile'
 import { createChecker, type Checker, type CheckOptions } from '../check/checker.ts'
+import { checkDepartmentContacts } from '../check/department-contact-rule.ts'
 import type { Config } from '../config.ts'
 import { needsApproval } from '../content/approval.ts'
 import { approvedView, type Withheld } from '../content/approved-view.ts'
 import { checkDocSignature } from '../content/signature.ts'
 import { isPublished } from '../content/publish.ts'
+import type { IssueFigures } from '../content/figures.ts'
 import type { Doc } from '../content/types.ts'
 import { buildEmail, type EmailArtifact } from '../email/build-email.ts'
 import { EmailCache } from '../email/cache.ts'
@@ -55,6 +57,9 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
   const rendered: RenderedDoc[] = []
   const emails: EmailArtifact[] = []
   const checker = await createChecker(config, { glossary: project.glossary.glossary, pages: project.pages }, options.checks)
+  const departments = project.departments
+  if (departments.departments)
+    files.push(checkDepartmentContacts(departments.file.path, String(departments.file.value), departments.departments, config.settings.checks))
   const cache = options.cacheDir ? await EmailCache.open(join(options.cacheDir, 'email'), config.settings, layouts) : undefined
   // Findings depend on the document, the settings, glossary and layouts, the pages links may point to, and the
   // date (date-relative rules); fetched links (--online) are never cached.
@@ -74,7 +79,7 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
   const pool = docs.length >= poolThreshold ? lazyPool() : undefined
   // 1. Render every document and start its email; 2. take the emails in order and check each document
   const started = docs.map((doc) => {
-    const parts = renderParts(doc, { locale: config.settings.language })
+    const parts = renderParts(doc, { locale: config.settings.language, figures: project.figures })
     const email = emailOf(parts, config, layouts, cache, pool?.run)
     email.catch(() => undefined)
     return { doc, parts, email }
@@ -156,8 +161,9 @@ export async function renderDoc(
   layouts: Layouts,
   checker: Checker,
   cache?: EmailCache,
+  figures?: readonly IssueFigures[],
 ): Promise<{ parts: RenderedDoc; email: EmailArtifact; findings: VFile }> {
-  const parts = renderParts(doc, { locale: config.settings.language })
+  const parts = renderParts(doc, { locale: config.settings.language, figures })
   const email = await emailOf(parts, config, layouts, cache)
   return { parts, email, findings: await checker.checkDoc(doc, email) }
 }

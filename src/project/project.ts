@@ -6,7 +6,8 @@ import { defaults, loadConfig, type Config } from '../config.ts'
 import { addressOf } from '../content/address.ts'
 import { checkAudiences } from '../content/audience.ts'
 import { departmentsFile, loadDepartments, type Departments } from '../content/departments.ts'
-import { checkIssueNumbers, listSources, loadSource, peekIssueNumber, type IssueNumber, type LoadedSource, type Source } from '../content/load.ts'
+import { approvedFigures, type IssueFigures } from '../content/figures.ts'
+import { checkIssueNumbers, listSources, loadSource, parseDoc, peekIssueNumber, type IssueNumber, type LoadedSource, type Source } from '../content/load.ts'
 import type { Doc } from '../content/types.ts'
 import { loadLayouts, type Layouts } from '../email/layout.ts'
 import { decodeText } from '../content/decode.ts'
@@ -37,6 +38,8 @@ export interface Project {
   crossFile: VFile[]
   /** Everything but the documents that shapes a rendering or a check: settings, glossary, email and site layouts. */
   contextHash: string
+  /** The figures of every approved issue, acted on or not: what an issue's numbers are compared with. */
+  figures: IssueFigures[]
 }
 
 /** How much of a project to load. */
@@ -65,7 +68,11 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
   const acted = listed.filter((source) => options.only?.(source) ?? true)
   const sources = await Promise.all(acted.map((source) => loadSource(source, previous.get(source.path))))
   const others = await Promise.all(listed.filter((source) => !acted.includes(source)).map(peek))
-  const numbers: IssueNumber[] = [...sources.flatMap(issueNumberOf), ...others.flatMap((number) => (number ? [number] : []))]
+  const numbers: IssueNumber[] = [...sources.flatMap(issueNumberOf), ...others.flatMap((other) => (other?.number ? [other.number] : []))]
+  const figures = [
+    ...sources.map(({ loaded, text }) => loaded.doc && text !== undefined && approvedFigures(loaded.doc, text)),
+    ...others.map((other) => other?.figures),
+  ].filter((entry): entry is IssueFigures => Boolean(entry))
   const emailLayouts = layoutsRead.layouts?.sources ?? {}
   const contextHash = hashOf(
     String(settingsFile.value ?? ''),
@@ -96,6 +103,7 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
       ...audiences.filter((file): file is VFile => file !== undefined),
     ],
     contextHash,
+    figures,
   }
 }
 
@@ -135,11 +143,15 @@ function issueNumberOf({ loaded }: LoadedSource): IssueNumber[] {
   return doc?.meta.kind === 'issue' ? [{ path: doc.path, number: doc.meta.issue, place: doc.where('issue') }] : []
 }
 
-async function peek(source: Source): Promise<IssueNumber | undefined> {
+/** What the project needs of an issue it does not act on: its number (valid or not) and, when approved, its figures. */
+async function peek(source: Source): Promise<{ number?: IssueNumber; figures?: IssueFigures } | undefined> {
   if (source.kind !== 'issue') return undefined
   const bytes = await readFile(source.abs).catch(() => undefined)
-  const number = bytes && peekIssueNumber(decodeText(bytes).text)
-  return number === undefined ? undefined : { path: source.path, number }
+  if (!bytes) return undefined
+  const text = decodeText(bytes).text
+  const number = peekIssueNumber(text)
+  const { doc } = parseDoc(source.path, text, 'issue')
+  return { number: number === undefined ? undefined : { path: source.path, number }, figures: doc && approvedFigures(doc, text) }
 }
 
 async function readLayouts(layoutsDir: string, root: string): Promise<{ file: VFile; layouts?: Layouts }> {

@@ -11,6 +11,7 @@ import { addressOf } from '../content/address.ts'
 import { NewsletterError } from '../errors.ts'
 import type { EmailArtifact } from '../email/build-email.ts'
 import type { RenderedDoc } from '../markdown/parts.ts'
+import type { Departments } from '../content/departments.ts'
 import { docView, siteData, type SiteData } from './data.ts'
 import { createSiteLiquid, liquidOptions } from './templates.ts'
 
@@ -19,10 +20,13 @@ import { createSiteLiquid, liquidOptions } from './templates.ts'
 const pagesDir = join(packageDir, 'src', 'site', 'pages')
 const eleventyConfigPath = join(packageDir, '.eleventy.js')
 
-/** Build the archive into `dir`: each email exactly as built, the Eleventy pages, then the search index. Returns the page count. */
-export async function buildSite(pipeline: Pipeline, config: Config, dir: string): Promise<number> {
+/**
+ * Build the archive into `dir`: each email exactly as built, the Eleventy pages, then the search index. `departments`
+ * (departments.yml) label what is written for some of them and make `/departments/`. Returns the page count.
+ */
+export async function buildSite(pipeline: Pipeline, config: Config, dir: string, departments?: Departments): Promise<number> {
   const emails = await writeEmailPages(pipeline.emails, dir)
-  return emails + (await buildPages(pipeline.rendered, config, dir))
+  return emails + (await buildPages(pipeline.rendered, config, dir, departments))
 }
 
 /** "View in browser": each email as built, its slots filled as on every other page, at its address. Returns how many. */
@@ -35,8 +39,8 @@ async function writeEmailPages(emails: readonly EmailArtifact[], dir: string): P
 }
 
 /** The archive's pages from the rendered documents (Eleventy), then the search index over them. Returns the page count. */
-async function buildPages(rendered: readonly RenderedDoc[], config: Config, dir: string): Promise<number> {
-  const data = siteData(rendered, config.settings)
+async function buildPages(rendered: readonly RenderedDoc[], config: Config, dir: string, departments: Departments | undefined): Promise<number> {
+  const data = siteData(rendered, config.settings, departments)
   const pages = await runEleventy(data, config, dir)
   // `/status.json` for intranet widgets, and each maintenance's calendar file beside its page
   await writeFiles(dir, data.files)
@@ -86,9 +90,9 @@ async function indexSite(dir: string, language: string): Promise<void> {
 }
 
 /** The archive page of one document, draft or not, rendered with the same layouts as the site, without a site build (for the preview). */
-export async function renderDocPage(doc: RenderedDoc, config: Config): Promise<string> {
-  const site = siteData([doc], config.settings)
-  const entry = docView(doc, site.base)
+export async function renderDocPage(doc: RenderedDoc, config: Config, departments?: Departments): Promise<string> {
+  const site = siteData([doc], config.settings, departments)
+  const entry = docView(doc, site.base, departments)
   const layoutsDir = join(config.layoutsDir, 'site')
   const liquid = createSiteLiquid(layoutsDir)
   const page = { url: `/${entry.path}` }

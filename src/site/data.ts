@@ -1,4 +1,8 @@
+import { numbersPage, type NumbersPage } from './numbers-page.ts'
 import { blockOrder, type IssueBlock, type Settings } from '../config.ts'
+import { audienceLabel, departmentNames } from '../content/audience.ts'
+import { contactLinks, type ContactLinks } from '../content/contact-links.ts'
+import type { Departments } from '../content/departments.ts'
 import { isPublished } from '../content/publish.ts'
 import { stateLabels } from '../content/revisions.ts'
 import type { NoticeKind, NoticeState } from '../content/types.ts'
@@ -28,8 +32,11 @@ export interface CveLink {
   href: string
 }
 
+/** Something written for some departments, labelled for the archive (which shows everything): `For Finance and HR`. */
+export type Labelled<T> = T & { forLabel?: string }
+
 /** A patch as the site shows it: the rendered patch plus advisory links. */
-export type PatchView = RenderedPatch & { cveLinks: CveLink[] }
+export type PatchView = Labelled<RenderedPatch> & { cveLinks: CveLink[] }
 
 /** One issue or notice, ready for its archive page. */
 export interface DocView {
@@ -44,9 +51,15 @@ export interface DocView {
   /** `Issue 13`, `Service notice` or `Planned maintenance`. */
   kicker: string
   summary: Prose
-  sections: { title?: string; id: string; html: string }[]
-  issue?: Omit<RenderedIssueParts, 'patches'> & { patches: PatchView[] }
+  sections: Labelled<{ title?: string; id: string; html: string; for?: string[] }>[]
+  issue?: Omit<RenderedIssueParts, 'patches' | 'projects' | 'incidents'> & {
+    patches: PatchView[]
+    projects: Labelled<RenderedIssueParts['projects'][number]>[]
+    incidents: Labelled<RenderedIssueParts['incidents'][number]>[]
+  }
   notice?: RenderedNoticeParts
+  /** The departments a notice affects, named: `Finance and HR`; absent: everyone. */
+  departments?: string
   tags: { name: string; href: string }[]
   /** Path of the page below the site root, e.g. `issues/2026-10/`. */
   path: string
@@ -73,6 +86,8 @@ export interface IncidentRow {
   cause?: Prose
   fix?: Prose
   stateLabel?: string
+  /** `For Finance and HR`: the incident was written for, or the notice affects, some departments only. */
+  forLabel?: string
   source: Link & { kind: 'issue' | 'notice' }
 }
 
@@ -110,10 +125,36 @@ export interface StatusEntry {
   next_update: string | null
   nextUpdateLabel?: string
   windowLabel?: string
+  /** The departments the notice affects, named: `Finance and HR`; absent: everyone. */
+  departments?: string
   latest?: RenderedUpdate
   /** Absolute URL of the notice's page. */
   url: string
   href: string
+}
+
+/** Something written for a department, as its list on the archive links to it. */
+export interface DepartmentEntry {
+  /** `Section`, `Patch`, `Project`, `Incident`, or the notice's kicker. */
+  what: string
+  title: string
+  /** The place on its page, e.g. `/it-news/issues/2026-11/#new-expense-app`. */
+  href: string
+  source: Link
+  date: string
+}
+
+/** A department on `/departments/`: its IT contact and the newest things written for it. */
+export interface DepartmentView {
+  id: string
+  name: string
+  contact?: ContactLinks
+  /** Its own page, listing everything written for it. */
+  href: string
+  /** How many things are written for it. */
+  count: number
+  /** The newest few of them. */
+  latest: DepartmentEntry[]
 }
 
 /** A file the site build writes as it is (not through Eleventy), by path below the site root. */
@@ -154,11 +195,17 @@ export interface SiteData {
   /** Every product with a link to the page and heading where its patches start. */
   products: { product: string; href: string }[]
   incidentPages: ListPage<IncidentRow>[]
+  /** `/numbers/`: every issue's figures as charts and tables. */
+  numbers: NumbersPage
   /** One list page per tag and page number. */
   tagPages: (ListPage<DocView> & { tag: string })[]
   feed: FeedEntry[]
   /** Newest feed entry, for the feed's `<updated>`. */
   updated: Date
+  /** Each department of departments.yml (none without it), in its order there. */
+  departments: DepartmentView[]
+  /** One list page per department and page number: everything written for it, newest first. */
+  departmentPages: (ListPage<DepartmentEntry> & { department: DepartmentView })[]
   /** Published notices that are not over: happening now, and maintenance still to come. */
   status: { open: StatusEntry[]; planned: StatusEntry[] }
   /** `status.json` and each maintenance's `.ics`. */
@@ -187,12 +234,15 @@ export function tagSlug(tag: string): string {
   )
 }
 
-/** Build the archive's data from the rendered documents (drafts are shown only if they were rendered). */
-export function siteData(rendered: readonly RenderedDoc[], settings: Settings): SiteData {
+/**
+ * Build the archive's data from the rendered documents (drafts are shown only if they were rendered); `departments`
+ * name whom sections are for and make the departments' pages.
+ */
+export function siteData(rendered: readonly RenderedDoc[], settings: Settings, departments?: Departments): SiteData {
   const base = basePath(settings)
   const newestFirst = [...rendered].sort((a, b) => b.date.localeCompare(a.date) || b.slug.localeCompare(a.slug))
-  const issues = newestFirst.filter((doc) => doc.kind === 'issue').map((doc) => docView(doc, base))
-  const notices = newestFirst.filter((doc) => doc.kind === 'notice').map((doc) => docView(doc, base))
+  const issues = newestFirst.filter((doc) => doc.kind === 'issue').map((doc) => docView(doc, base, departments))
+  const notices = newestFirst.filter((doc) => doc.kind === 'notice').map((doc) => docView(doc, base, departments))
   linkNeighbours(issues)
   linkNeighbours(notices)
   const published = [...issues, ...notices].filter((view) => !view.draft).sort((a, b) => b.date.localeCompare(a.date))
@@ -228,9 +278,11 @@ export function siteData(rendered: readonly RenderedDoc[], settings: Settings): 
     ),
     ...patchPages(issues, base),
     incidentPages: paginate(incidents(issues, notices), perPage.incidents, base, 'incidents/'),
+    numbers: numbersPage(issues),
     tagPages: tags(issues).flatMap(({ name, slug, issues: tagged }) =>
       paginate(tagged, perPage.tag, base, `tags/${slug}/`).map((page) => ({ ...page, tag: name })),
     ),
+    ...departmentPages(published, departments, base),
     feed,
     updated: new Date(Math.max(0, ...feed.map((entry) => entry.updated.getTime()))),
     status,
@@ -239,9 +291,11 @@ export function siteData(rendered: readonly RenderedDoc[], settings: Settings): 
   }
 }
 
-/** One rendered document as its archive page sees it. */
-export function docView(doc: RenderedDoc, base: string): DocView {
+/** One rendered document as its archive page sees it; what is for some departments is labelled with their names. */
+export function docView(doc: RenderedDoc, base: string, departments?: Departments): DocView {
   const address = addressOf(doc)
+  const label = <T extends { for?: string[] }>(item: T): Labelled<T> => ({ ...item, forLabel: audienceLabel(item.for, departments) })
+  const affected = doc.notice?.departments
   return {
     kind: doc.kind,
     slug: doc.slug,
@@ -252,9 +306,15 @@ export function docView(doc: RenderedDoc, base: string): DocView {
     status: doc.status,
     kicker: kickerOf(doc),
     summary: doc.summary,
-    sections: doc.sections.map(({ title, id, html }) => ({ title, id, html })),
-    issue: doc.issue && { ...doc.issue, patches: doc.issue.patches.map(patchView) },
+    sections: doc.sections.map(({ title, id, html, for: ids }) => label({ title, id, html, for: ids })),
+    issue: doc.issue && {
+      ...doc.issue,
+      patches: doc.issue.patches.map((patch) => label(patchView(patch))),
+      projects: doc.issue.projects.map(label),
+      incidents: doc.issue.incidents.map(label),
+    },
     notice: doc.notice,
+    departments: affected && affected.length > 0 ? departmentNames(affected, departments) : undefined,
     tags: (doc.issue?.tags ?? []).map((name) => ({ name, href: `${base}tags/${tagSlug(name)}/` })),
     path: address.page,
     href: base + address.page,
@@ -296,6 +356,7 @@ function statusEntries(notices: readonly DocView[], settings: Settings): SiteDat
       next_update: notice.nextUpdate ? zonedToUtc(notice.nextUpdate, settings.timezone).toISOString() : null,
       nextUpdateLabel: notice.nextUpdateLabel,
       windowLabel: notice.window?.label,
+      departments: view.departments,
       latest: notice.latest,
       url: `${settings.archive_url}${view.path}`,
       href: view.href,
@@ -339,7 +400,10 @@ function linkNeighbours(views: DocView[]): void {
 }
 
 // Items per page of each long list, sized so a page stays well under 100 KB with long entries.
-const perPage = { notices: 50, threats: 25, faq: 40, patches: 100, incidents: 50, tag: 50 }
+const perPage = { notices: 50, threats: 25, faq: 40, patches: 100, incidents: 50, tag: 50, department: 50 }
+
+// How many of a department's newest entries `/departments/` shows; its own page lists them all.
+const latestPerDepartment = 5
 
 /** Split a list into pages: the first at `root`, the rest at `root` + `page/N/`; an empty list still has its first page. */
 export function paginate<T>(items: readonly T[], size: number, base: string, root: string): ListPage<T>[] {
@@ -404,6 +468,7 @@ function incidents(issues: DocView[], notices: DocView[]): IncidentRow[] {
         when: oldest && newest && oldest !== newest ? `${oldest.timeLabel} – ${newest.timeLabel}` : (oldest?.timeLabel ?? view.dateLabel),
         impact: notice.impact,
         stateLabel: notice.stateLabel,
+        forLabel: view.departments && `For ${view.departments}`,
         source: { ...linkTo(view), kind: 'notice' as const },
       },
     ]
@@ -422,4 +487,40 @@ function tags(issues: DocView[]): { name: string; slug: string; issues: DocView[
     }
   }
   return [...byTag.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([slug, { name, issues }]) => ({ name, slug, issues }))
+}
+
+/**
+ * `/departments/` and each department's own pages: its IT contact, and every published section, patch, project,
+ * incident and notice written for it, newest first (drafts never: a `--drafts` build shows them only on their own pages).
+ */
+function departmentPages(published: readonly DocView[], departments: Departments | undefined, base: string): Pick<SiteData, 'departments' | 'departmentPages'> {
+  if (!departments) return { departments: [], departmentPages: [] }
+  const entries = new Map(departments.list.map((department) => [department.id, [] as DepartmentEntry[]]))
+  for (const view of published) {
+    const source = linkTo(view)
+    const add = (ids: readonly string[] | undefined, what: string, title: string, anchor?: string) =>
+      ids?.forEach((id) => entries.get(id)?.push({ what, title, href: anchor ? `${view.href}#${anchor}` : view.href, source, date: view.date }))
+    for (const section of view.sections) add(section.for, 'Section', section.title ?? view.title, section.id)
+    for (const patch of view.issue?.patches ?? []) add(patch.for, 'Patch', patch.title, 'patches')
+    for (const project of view.issue?.projects ?? []) add(project.for, 'Project', project.name, 'projects')
+    for (const incident of view.issue?.incidents ?? []) add(incident.for, 'Incident', incident.service, 'incidents')
+    add(view.notice?.departments, view.kicker, view.title)
+  }
+  const views = departments.list.map((department): DepartmentView => {
+    const all = entries.get(department.id)!
+    return {
+      id: department.id,
+      name: department.name,
+      contact: department.contact && contactLinks(department.contact),
+      href: `${base}departments/${department.id}/`,
+      count: all.length,
+      latest: all.slice(0, latestPerDepartment),
+    }
+  })
+  return {
+    departments: views,
+    departmentPages: views.flatMap((view) =>
+      paginate(entries.get(view.id)!, perPage.department, base, `departments/${view.id}/`).map((page) => ({ ...page, department: view })),
+    ),
+  }
 }

@@ -45,7 +45,21 @@ describe('newsletter new', () => {
     expect(meta).toMatchObject({ issue: october.issue + 1, date: '2026-11-02', status: 'draft', title: 'November 2026' })
     expect(meta.projects).toEqual(october.projects.filter((project) => project.status !== 'done'))
     expect(meta.projects.length).toBeGreaterThan(0)
-    expect(meta.top_question).toMatchObject({ question: 'Password reset', asked: 5 })
+    expect(meta.top_question).toMatchObject({ question: 'Password reset', asked: 5, category: 'Password reset' })
+    // The generic export has no resolved column: counts and categories, no times.
+    expect(meta.numbers).toEqual({
+      period: '2026-10',
+      opened: 13,
+      resolved: 0,
+      top_categories: [
+        { name: 'Password reset', count: 5 },
+        { name: 'VPN', count: 3 },
+        { name: 'Printing', count: 2 },
+        { name: 'New starter', count: 1 },
+        { name: 'Software', count: 1 },
+      ],
+      channels: [],
+    })
     expect(text).toContain('# Next most asked: VPN (3), Printing (2), New starter (1), Software (1).')
     expect(result.err).toContain('Top question: Password reset (5 of 13 tickets in October 2026).')
     // A stub is valid, but the prompts it starts with are errors until they are replaced (content/placeholder).

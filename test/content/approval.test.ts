@@ -1,7 +1,7 @@
 import { appendFile, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { approveDocument } from '../../src/commands/approve.ts'
+import { approveDocument } from '../../src/project/approve.ts'
 import { runSend } from '../../src/commands/send.ts'
 import { parseDoc } from '../../src/content/load.ts'
 import { approveText, checkApproval, contentDigest, partsOf } from '../../src/content/approval.ts'

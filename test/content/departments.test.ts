@@ -49,6 +49,25 @@ unmapped: everyone
     ])
   })
 
+  it('refuses a contact email or phone a link could read as a script, at the value', () => {
+    const text = `departments:
+  - id: finance
+    name: Finance
+    contact: { name: "<b>Priya</b>", email: "javascript:alert(1)", phone: "javascript:alert(1)" }
+  - id: hr
+    name: HR
+    contact:
+      name: Tom
+      email: tom@example.com
+      phone: "<a href=x>1</a>"
+`
+    expect(errorsOf(text)).toEqual([
+      '4:45 `email` must be an email address, got `javascript:alert(1)` (departments/email)',
+      '4:75 `phone` must be a phone number, got `javascript:alert(1)` (departments/phone)',
+      '10:14 `phone` must be a phone number, got `<a href=x>1</a>` (departments/phone)',
+    ])
+  })
+
   it('refuses a duplicate id and a spelling that names two departments, at the second one', () => {
     const text = `departments:
   - id: finance

@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { approveDocument } from '../../src/commands/approve.ts'
+import { approveDocument } from '../../src/project/approve.ts'
 import { runSend } from '../../src/commands/send.ts'
 import { contentDigest } from '../../src/content/approval.ts'
 import { failed, runPipeline } from '../../src/project/pipeline.ts'
@@ -56,7 +56,7 @@ describe('signed approvals', () => {
     const dana = makeKey('dana')
     const root = await signedProject(dana)
     const io = collect()
-    expect(await approveDocument('2026-11', 'Dana Whitfield', io, root, dana)).toBe(0)
+    expect(await approveDocument('2026-11', 'Dana Whitfield', io, root, { signWith: dana })).toBe(0)
     expect(io.stdout).toContain(`signed with ${dana}`)
     const text = await readFile(join(root, 'content/issues/2026-11.md'), 'utf8')
     expect(text).toMatch(/\napproved_signature: "[A-Za-z0-9+/=]{200,}"\n/)
@@ -86,7 +86,7 @@ describe('signed approvals', () => {
   it('refuses a real signature moved onto other content or another approver', async () => {
     const dana = makeKey('dana-moved')
     const root = await signedProject(dana)
-    expect(await approveDocument('2026-11', 'Dana Whitfield', collect(), root, dana)).toBe(0)
+    expect(await approveDocument('2026-11', 'Dana Whitfield', collect(), root, { signWith: dana })).toBe(0)
     const path = join(root, 'content/issues/2026-11.md')
     const signed = await readFile(path, 'utf8')
     const renamed = signed.replace('approved_by: "Dana Whitfield"', 'approved_by: "The CEO"')
@@ -107,7 +107,7 @@ describe('signed approvals', () => {
   it("names the key that signed when it is not a listed approver's", async () => {
     const root = await signedProject(makeKey('dana-listed'))
     const mallory = makeKey('mallory')
-    expect(await approveDocument('2026-11', 'Mallory', collect(), root, mallory)).toBe(0)
+    expect(await approveDocument('2026-11', 'Mallory', collect(), root, { signWith: mallory })).toBe(0)
     const fingerprint = /SHA256:\S+/.exec(execFileSync('ssh-keygen', ['-l', '-f', `${mallory}.pub`], { encoding: 'utf8' }))![0]
     const error = await refusal(root)
     expect(error).toMatchObject({

@@ -1,11 +1,17 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { countTickets, ticketDate } from '../../src/content/tickets.ts'
+import { readTickets, readTicketTime, tallyTickets, type TicketSettings } from '../../src/content/tickets.ts'
 import { NewsletterError } from '../../src/errors.ts'
 
 const dir = join(import.meta.dirname, '../fixtures/new')
 const read = (name: string) => readFileSync(join(dir, name), 'utf8')
+
+const countTickets = (path: string, text: string, month: string, settings?: TicketSettings) => tallyTickets(readTickets(path, text, { settings }), month)
+const ticketDate = (value: string, order: 'dmy' | 'mdy') => {
+  const time = readTicketTime(value, order)
+  return time && new Date(time.wall).toISOString().slice(0, 10)
+}
 
 function failure(run: () => unknown): string {
   try {
@@ -65,7 +71,7 @@ describe('countTickets', () => {
 
   it('points at the line of a date it cannot read, even after a quoted line break', () => {
     expect(failure(() => countTickets('bad.csv', read('bad-date.csv'), '2026-10'))).toBe(
-      'bad.csv:4:10: `yesterday` in column `Created` is not a date / Dates like 2026-11-03, 03/11/2026 (see new.tickets.date_order) or 03/Nov/26 are understood',
+      'bad.csv:4:10: `yesterday` in column `Created` is not a date / Dates like 2026-11-03 09:30, 03/11/2026 14:05 (see new.tickets.date_order) or 03/Nov/26 9:05 AM are understood',
     )
   })
 

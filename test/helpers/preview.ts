@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises'
+import { request } from 'node:http'
 import type { Browser, Page } from 'playwright-core'
 import { startPreview, type PreviewOptions, type PreviewServer } from '../../src/preview/server.ts'
 import { launchBrowser } from './browser.ts'
@@ -32,4 +33,17 @@ export async function openPreview(prepare: (root: string) => Promise<unknown>, o
       await rm(root, { recursive: true, force: true })
     },
   }
+}
+
+/** POST `body` as JSON to `path` of the preview with these headers (Origin, Host…), as a page elsewhere could. */
+export function postJson(preview: PreviewServer, path: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, preview.url), { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      let text = ''
+      res.on('data', (chunk: Buffer) => (text += chunk))
+      res.on('end', () => resolve({ status: res.statusCode!, body: text }))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
 }

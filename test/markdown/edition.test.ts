@@ -52,4 +52,18 @@ describe('department editions', async () => {
     expect(general.text).not.toContain('YOUR IT CONTACT')
     expect(general.html).not.toContain('New expense app')
   })
+
+  it('keeps a hostile contact text: the name escaped, the email a mailto: link whatever it holds', async () => {
+    const hostile = parseDepartments(
+      'content/departments.yml',
+      `departments:\n  - id: sales\n    name: "Sales <b>team</b>"\n    contact: { name: "<img src=x onerror=alert(1)>Sam", email: "javascript:alert(1)?bcc=all@example.com" }\n`,
+    )
+    expect(hostile.file.messages).toEqual([])
+    const email = await buildEmail(editionOf(parts, hostile.departments!.byId.get('sales')), testSettings(), layouts)
+    expect(email.html).not.toContain('<img src=x')
+    expect(email.html).not.toContain('<b>team</b>')
+    expect(email.html).toContain('&lt;img src=x onerror=alert(1)&gt;Sam')
+    expect(email.html).toContain('Your IT contact for Sales &lt;b&gt;team&lt;/b&gt;')
+    expect(email.html).toContain('href="mailto:javascript%3Aalert(1)%3Fbcc%3Dall@example.com"')
+  })
 })

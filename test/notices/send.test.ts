@@ -1,7 +1,4 @@
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { reportCommand } from '../../src/commands/report.ts'
@@ -9,32 +6,12 @@ import { runSend } from '../../src/commands/send.ts'
 import type { NoticeState } from '../../src/content/types.ts'
 import { appendNoticeUpdate } from '../../src/content/update-notice.ts'
 import { approveText } from '../../src/content/approval.ts'
-import { collect, removeProject, repo, startSink, type Sink } from '../send/helpers.ts'
-import { sampleContent } from '../helpers/render.ts'
+import { collect, repo, type Sink } from '../send/helpers.ts'
+import { slug, startPrinters, type PrintersRun } from './printers-notice.ts'
 
-const slug = '2026-12-01-printers'
-const notice = `---
-title: "Printers: nobody can print"
-date: 2026-12-01
-status: draft
-summary: Nobody can print; we are on it.
-service: Printing
-state: investigating
-impact: Nobody can print on any floor.
-updates:
-  - time: 2026-12-01T09:00
-    state: investigating
-    text: We are looking into it.
----
-
-## What happened
-
-Not known yet.
-`
-
+let printers: PrintersRun | undefined
 let root: string
 let sink: Sink
-let hook: Server
 let posts: { path: string; body: string }[]
 let env: Record<string, string>
 
@@ -52,34 +29,16 @@ async function revise(state: NoticeState, text: string, time: string) {
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'newsletter-revisions-'))
-  await mkdir(join(root, 'content/notices'), { recursive: true })
-  const settings = (await readFile(join(sampleContent, 'settings.yml'), 'utf8')).replace(/^send:[\s\S]*$/m, '')
-  await writeFile(
-    join(root, 'content/settings.yml'),
-    `${settings}send:\n  allowed_domains: [example.com]\n  require_tls: false\nchannels:\n  - { kind: slack, webhook_env: IT_SLACK_HOOK }\n`,
-  )
-  await writeFile(join(root, 'content/notices', `${slug}.md`), approveText(notice, { by: 'On-call', at: '2026-12-01T09:05' }))
-  await writeFile(join(root, 'staff.csv'), 'email,name\nana@example.com,Ana\nbo@example.com,Bo\n')
-  await symlink(join(repo, 'layouts'), join(root, 'layouts'))
-  sink = await startSink()
   posts = []
-  hook = createServer((request, response) => {
-    let body = ''
-    request.on('data', (chunk: Buffer) => (body += chunk))
-    request.on('end', () => {
-      posts.push({ path: request.url ?? '', body })
-      response.end('ok')
-    })
+  printers = await startPrinters((post, response) => {
+    posts.push(post)
+    response.end('ok')
   })
-  await new Promise<void>((done) => hook.listen(0, '127.0.0.1', done))
-  env = { SMTP_URL: `smtp://127.0.0.1:${sink.port}`, IT_SLACK_HOOK: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook/secret-token` }
+  ;({ root, sink, env } = printers)
 })
 
 afterAll(async () => {
-  await sink?.close()
-  await new Promise((done) => hook?.close(done))
-  await removeProject(root)
+  await printers?.close()
 })
 
 describe('a notice sent as it moves from investigating to resolved', () => {

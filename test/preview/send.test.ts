@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
-import { request } from 'node:http'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type PreviewServer } from '../../src/preview/server.ts'
 import { startSink, type Sink } from '../send/helpers.ts'
-import { openPreview, type PreviewRun } from '../helpers/preview.ts'
+import { openPreview, postJson, type PreviewRun } from '../helpers/preview.ts'
 
 const password = 'S3cr3t-p@ss:w0rd!'
 const draft = `---
@@ -45,17 +44,7 @@ afterAll(async () => {
   await sink?.close()
 })
 
-function post(path: string, body: string, headers: Record<string, string>) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request(new URL(path, preview.url), { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      let text = ''
-      res.on('data', (chunk: Buffer) => (text += chunk))
-      res.on('end', () => resolve({ status: res.statusCode!, body: text }))
-    })
-    req.on('error', reject)
-    req.end(body)
-  })
-}
+const post = (path: string, body: string, headers: Record<string, string>) => postJson(preview, path, body, headers)
 
 describe('sending a test from the preview page', () => {
   it('delivers to the settings\u2019 test_to and to a typed address with [TEST], leaving the ledger untouched', async () => {

@@ -133,7 +133,7 @@ describe('send per department edition', () => {
     expect(table[3]).toMatch(/^ {2}Human Resources .*Guest Wi-Fi upgrade.* 1 person +1$/)
   })
 
-  it('sends a notice for some departments only to their people, and with --departments only to their lists', async () => {
+  it('sends a notice for some departments only to their people, with their IT contact, and with --departments only to their lists', async () => {
     const root = await departmentProject()
     const slug = '2026-10-14-vpn-outage'
     const notice = await readFile(join(sampleContent, 'notices', `${slug}.md`), 'utf8')
@@ -147,6 +147,14 @@ describe('send per department edition', () => {
     await writeFile(file, entraCsv)
     expect((await send(root, server.port, { recipients: file }, slug)).code).toBe(0)
     expect(server.accepted).toEqual(['bo.chen@example.com'])
+    // The notice names the reader's IT contact as the issue does, in the HTML and the text part.
+    const [mail] = server.messages
+    expect(mail!.html).toContain('Your IT contact for Human Resources')
+    expect(mail!.html).toContain('href="mailto:tom.okafor@example.com"')
+    expect(mail!.html).toContain('href="tel:+442079460102"')
+    expect(mail!.text).toContain('YOUR IT CONTACT FOR HUMAN RESOURCES')
+    expect(mail!.text).toContain('Tom Okafor\nEmail: tom.okafor@example.com\nPhone: +44 20 7946 0102')
+    expect(mail!.html).not.toContain('Priya Shah')
     expect((await send(root, server.port, { departments: true }, slug)).code).toBe(0)
     expect(server.accepted).toEqual(['bo.chen@example.com', 'hr-all@example.com'])
   })

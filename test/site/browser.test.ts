@@ -1,14 +1,12 @@
-import { mkdir, readFile, rm, stat } from 'node:fs/promises'
-import { createRequire } from 'node:module'
+import { mkdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serveSite, type SiteServer } from '../../src/site/serve.ts'
-import { launchBrowser } from '../helpers/browser.ts'
+import { auditAccessibility, launchBrowser } from '../helpers/browser.ts'
 import { tableFacts } from '../helpers/layout.ts'
 import { buildFixtureSite, type BuiltSite } from './fixture.ts'
 
-const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const screenshots = join(import.meta.dirname, '..', '..', 'dist', 'screenshots')
 
 let site: BuiltSite
@@ -37,19 +35,7 @@ describe('archive site in Chromium', () => {
       try {
         await page.goto(server.url + path)
         if (path === 'search/') await page.waitForSelector('.pagefind-ui__search-input')
-        await page.addScriptTag({ content: axeSource })
-        const audit = await page.evaluate(async () => {
-          const axe = (
-            window as unknown as {
-              axe: { run(context: Document, options: object): Promise<{ passes: unknown[]; violations: { id: string; nodes: { target: string[] }[] }[] }> }
-            }
-          ).axe
-          const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-          return {
-            passes: result.passes.length,
-            violations: result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`),
-          }
-        })
+        const audit = await auditAccessibility(page)
         expect(audit.violations).toEqual([])
         // axe really ran its checks on this page (colour contrast, names, landmarks…)
         expect(audit.passes).toBeGreaterThan(10)

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path'
 import { Parser } from 'htmlparser2'
 import { failed, runPipeline, type Pipeline } from '../../src/project/pipeline.ts'
 import type { Config } from '../../src/config.ts'
+import type { Departments } from '../../src/content/departments.ts'
 import { loadProject } from '../../src/project/project.ts'
 import { buildSite } from '../../src/site/build-site.ts'
 import { replaceDir } from '../../src/project/write.ts'
@@ -20,9 +21,9 @@ export interface BuiltSite {
 }
 
 /** The archive into `<outDir>/site`, swapped in whole as `build` does; a failure leaves the previous one. */
-export async function writeSite(pipeline: Pipeline, config: Config): Promise<{ dir: string }> {
+export async function writeSite(pipeline: Pipeline, config: Config, departments?: Departments): Promise<{ dir: string }> {
   const dir = join(config.outDir, 'site')
-  await replaceDir(dir, (temporary) => buildSite(pipeline, config, temporary))
+  await replaceDir(dir, (temporary) => buildSite(pipeline, config, temporary, departments))
   return { dir }
 }
 

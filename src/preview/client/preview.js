@@ -1,9 +1,9 @@
 // @ts-check
-// The preview page's script: tabs that survive a reload, frames sized and arranged, the test-send button, and reload
-// on save. The preview server serves this file as it is, so it is plain JavaScript typed with JSDoc.
+// The preview page's script: tabs that survive a reload, frames sized and arranged, the test-send and approve buttons,
+// and reload on save. The preview server serves this file as it is, so it is plain JavaScript typed with JSDoc.
 
 /** @typedef {{ all: boolean, keys: string[] }} Change what a save changed, as the server's event stream says it */
-/** @typedef {{ ok: boolean, output: string }} SendReply the server's answer to a test send */
+/** @typedef {{ ok: boolean, output: string }} ActionReply the server's answer to a test send or an approval */
 
 const key = document.body.dataset.key
 
@@ -100,7 +100,7 @@ function watchFrames() {
 }
 
 // After a save the new page is swapped in rather than reloaded: quicker, and the event stream, the scroll
-// position, the frames' heights and any addresses typed for a test send all stay.
+// position, the frames' heights, what was typed into the action forms and what they answered all stay.
 async function update() {
   const response = await fetch(location.href, { cache: 'no-store' }).catch(() => undefined)
   if (!response || !response.ok || !(response.headers.get('Content-Type') || '').startsWith('text/html')) return location.reload()
@@ -109,9 +109,17 @@ async function update() {
     const twin = next.getElementById(frame.id)
     if (twin && frame.style.height) twin.style.height = frame.style.height
   }
-  const typed = document.querySelector('#send-test input[name="to"]')
-  const twinInput = next.querySelector('#send-test input[name="to"]')
-  if (typed instanceof HTMLInputElement && twinInput instanceof HTMLInputElement) twinInput.value = typed.value
+  for (const input of all('form.action input[name]', HTMLInputElement)) {
+    const twin = next.querySelector(`#${input.form?.id} input[name="${input.name}"]`)
+    if (twin instanceof HTMLInputElement) twin.value = input.value
+  }
+  for (const output of all('form.action output, output[for]', HTMLOutputElement)) {
+    const twin = next.getElementById(output.id)
+    if (twin instanceof HTMLOutputElement) {
+      twin.className = output.className
+      twin.textContent = output.textContent
+    }
+  }
   const scroll = scrollY
   document.title = next.title
   document.body.replaceWith(document.adoptNode(next.body))
@@ -125,39 +133,51 @@ addEventListener('resize', arrange)
 watchFrames()
 show()
 
+// A save (or the approval itself, which rewrites the file) may swap the page while a request is out: the answer goes
+// to the form and output the page has when it arrives.
 document.addEventListener('submit', async (event) => {
   const form = event.target
-  if (!(form instanceof HTMLFormElement) || form.id !== 'send-test') return
+  if (!(form instanceof HTMLFormElement) || !form.classList.contains('action')) return
   event.preventDefault()
-  const result = /** @type {HTMLOutputElement} */ (document.getElementById('send-result'))
-  const button = /** @type {HTMLButtonElement} */ (form.querySelector('button'))
-  const to = /** @type {HTMLInputElement} */ (form.elements.namedItem('to'))
-  button.disabled = true
-  result.className = ''
-  result.textContent = 'Sending…'
+  const id = form.id
+  const outputId = form.dataset.output ?? ''
+  /** @param {string} className @param {string} text */
+  const say = (className, text) => {
+    const output = document.getElementById(outputId)
+    if (!output) return
+    output.className = className
+    output.textContent = text
+  }
+  const button = () => document.querySelector(`#${id} button`)
+  const fields = Object.fromEntries([...new FormData(form)].map(([name, value]) => [name, String(value)]))
+  button()?.setAttribute('disabled', '')
+  say('', id === 'approve' ? 'Approving…' : 'Sending…')
   try {
     const response = await fetch(form.dataset.action ?? '', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ token: form.dataset.token, to: to.value }),
+      body: JSON.stringify({ ...fields, token: form.dataset.token }),
     })
-    /** @type {SendReply} */
+    /** @type {ActionReply} */
     const reply = (response.headers.get('Content-Type') || '').startsWith('application/json')
       ? await response.json()
       : { ok: false, output: await response.text() }
-    result.className = reply.ok ? 'ok' : 'bad'
-    result.textContent = reply.output
+    say(reply.ok ? 'ok' : 'bad', reply.output)
   } catch (error) {
-    result.className = 'bad'
-    result.textContent = 'The preview did not answer: ' + (error instanceof Error ? error.message : String(error))
+    say('bad', 'The preview did not answer: ' + (error instanceof Error ? error.message : String(error)))
   } finally {
-    button.disabled = false
+    button()?.removeAttribute('disabled')
   }
 })
 
+// The reader and edition pickers each change their own query parameter and keep the other's, and the tab.
 document.addEventListener('change', (event) => {
   const select = event.target
-  if (select instanceof HTMLSelectElement && select.id === 'reader-select') location.href = '?reader=' + select.value + '#reader'
+  if (!(select instanceof HTMLSelectElement) || !select.dataset.param) return
+  const url = new URL(location.href)
+  if (select.value) url.searchParams.set(select.dataset.param, select.value)
+  else url.searchParams.delete(select.dataset.param)
+  location.href = url.href
 })
 
 // Saves in a burst are applied one after another, each to the page the one before left.
