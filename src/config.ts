@@ -84,7 +84,7 @@ const envName: Check = (value) =>
  * The parts of an issue, in the order they are shown unless `order:` says otherwise: the body's first section (the
  * lead story), the front-matter blocks, then the rest of the body.
  */
-export const issueBlocks = ['lead', 'threat', 'patches', 'top_question', 'numbers', 'projects', 'incidents', 'body'] as const
+export const issueBlocks = ['lead', 'threat', 'patches', 'top_question', 'numbers', 'priorities', 'projects', 'incidents', 'body'] as const
 
 /** One part of an issue that `order:` can move. */
 export type IssueBlock = (typeof issueBlocks)[number]

@@ -1,10 +1,11 @@
 import type { Root } from 'mdast'
 import { VFile } from 'vfile'
 import type { Config } from '../config.ts'
+import type { PreviousIssue } from '../content/project-history.ts'
 import type { Doc } from '../content/types.ts'
 import type { EmailArtifact } from '../email/build-email.ts'
 import { report } from '../errors.ts'
-import { checkContentSense } from './content-sense.ts'
+import { checkContentSense, checkProjectSlips } from './content-sense.ts'
 import { checkEmail } from './email-checks.ts'
 import { emptyGlossary, type Glossary } from './glossary.ts'
 import { checkLinks, checkOnline, type ExternalLink, type LinkContext, type OnlineOptions } from './links.ts'
@@ -32,10 +33,12 @@ export interface Checker {
   finish(): Promise<void>
 }
 
-/** What the checks know beyond one document: the glossary and which archive pages exist (`issues/2026-11`). */
+/** What the checks know beyond one document: the glossary, which archive pages exist (`issues/2026-11`), the issue before. */
 export interface CheckContext {
   glossary?: Glossary
   pages: Set<string>
+  /** The issue before the one at this path, whose projects `sense/project-slip` compares with. */
+  previousIssue?: (path: string) => PreviousIssue | undefined
 }
 
 /** A checker for documents of this project, given its glossary and pages. */
@@ -59,6 +62,7 @@ export async function createChecker(config: Config, project: CheckContext, optio
       const segments = docSegments(doc)
       checkPlaceholders(doc, emit, config.settings.language)
       checkContentSense(doc, emit, today)
+      checkProjectSlips(doc, project.previousIssue?.(doc.path), emit)
       checkLinks(doc.path, segments, context, emit, external)
       checkEmail(email, segments, emit)
       await checkPlainLanguage(segments, lexicon, limits, emit, { gradeAt: doc.where('title') })

@@ -1,4 +1,5 @@
 import { toString } from 'mdast-util-to-string'
+import { findProject, projectLabels, slipOf, type PreviousIssue } from '../content/project-history.ts'
 import type { Doc } from '../content/types.ts'
 import { parseMarkdown } from '../markdown/parse.ts'
 import type { Emit } from './rules.ts'
@@ -52,4 +53,27 @@ export function checkContentSense(doc: Doc, emit: Emit, today: Date): void {
       'Add `report: mailto:security@example.com` (or an https: link to the report form)',
     )
   }
+}
+
+/**
+ * A project whose status got worse or whose expected date moved later than in the previous issue, with nothing in
+ * `why` to say what went wrong and the plan. The warning is on the project's entry.
+ */
+export function checkProjectSlips(doc: Doc, previous: PreviousIssue | undefined, emit: Emit): void {
+  if (doc.meta.kind !== 'issue' || !previous) return
+  doc.meta.projects.forEach((project, i) => {
+    const before = findProject(project, previous.projects)
+    const slip = before && !project.why && slipOf(before, project)
+    if (!slip) return
+    const what = [
+      slip.status && `went from ${projectLabels[slip.status.from].toLowerCase()} to ${projectLabels[slip.status.to].toLowerCase()}`,
+      slip.eta && `is expected ${slip.eta.to} instead of ${slip.eta.from}`,
+    ].filter(Boolean)
+    emit(
+      'sense/project-slip',
+      doc.where(`projects.${i}`),
+      `The project \`${project.name}\` ${what.join(' and ')} since ${previous.slug}, but does not say why`,
+      'Add `why:` saying what went wrong and what the plan is now',
+    )
+  })
 }

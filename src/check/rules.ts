@@ -32,6 +32,7 @@ export const rules = {
   'sense/date': { severity: 'warning', about: 'an unpublished date more than 60 days from today' },
   'departments/no-contact': { severity: 'warning', about: 'a department in departments.yml without a `contact`' },
   'departments/no-recipients': { severity: 'warning', about: 'with `check --recipients FILE`: something for a department nobody in the file is in' },
+  'sense/project-slip': { severity: 'warning', about: 'a project whose status got worse or whose date moved later, with no `why`' },
 } as const satisfies Record<string, { severity: Severity; about: string }>
 
 /** A rule id, e.g. `plain/jargon`. */

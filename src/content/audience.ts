@@ -34,13 +34,13 @@ export function forMarker(node: RootContent): ForMarker | undefined {
 export interface NamedDepartment {
   id: string
   place?: Position
-  /** What the id makes for some departments only: `section`, `patch`, `project`, `incident` or `notice`. */
-  on: 'section' | 'patch' | 'project' | 'incident' | 'notice'
+  /** What the id makes for some departments only: `section`, `patch`, `priority`, `project`, `incident` or `notice`. */
+  on: 'section' | 'patch' | 'priority' | 'project' | 'incident' | 'notice'
 }
 
 /**
  * Every department id a document names, in reading order: `<!-- for: … -->` lines that are a section's first line,
- * `for:` on patches, projects and incidents, and a notice's `departments:`.
+ * `for:` on patches, priorities, projects and incidents, and a notice's `departments:`.
  */
 export function namedDepartments(doc: Doc): NamedDepartment[] {
   const named: NamedDepartment[] = []
@@ -54,6 +54,7 @@ export function namedDepartments(doc: Doc): NamedDepartment[] {
     doc.meta.kind === 'issue'
       ? [
           ['patches', 'patch', doc.meta.patches],
+          ['priorities', 'priority', doc.meta.priorities ?? []],
           ['projects', 'project', doc.meta.projects],
           ['incidents', 'incident', doc.meta.incidents],
         ]

@@ -95,6 +95,8 @@ export const numbersFields = {
     },
   },
 } as const satisfies DocFields
+/** A project's statuses, from not started to finished (see content/project-history.ts for which is worse). */
+export const projectStatuses = ['planned', 'on-track', 'at-risk', 'delayed', 'done'] as const
 
 // Keys are declared in the order the email shows them: the writing checks read the prose in this order, so a term
 // explained in the threat's summary counts as explained in a patch below it.
@@ -165,16 +167,35 @@ export const issueFields = {
     },
   },
   numbers: { spec: { kind: 'object', fields: numbersFields } },
+  /** What IT is working on, most important first. */
+  priorities: {
+    spec: {
+      kind: 'list',
+      of: {
+        kind: 'object',
+        fields: {
+          title: { spec: title, required: true },
+          why: { spec: markdown },
+          /** Departments this item is for (ids from departments.yml); missing: everyone. */
+          for: { spec: departmentIds },
+        },
+      },
+    },
+  },
   projects: {
     spec: {
       kind: 'list',
       of: {
         kind: 'object',
         fields: {
+          /** Names the project across issues when its name changes; missing: the name does. */
+          id: { spec: { kind: 'string', check: tag, prose: false } },
           name: { spec: title, required: true },
-          status: { spec: { kind: 'enum', values: ['planned', 'on-track', 'at-risk', 'delayed', 'done'] }, required: true },
+          status: { spec: { kind: 'enum', values: projectStatuses }, required: true },
           summary: { spec: markdown },
           eta: { spec: { kind: 'string', check: eta, prose: false } },
+          /** What went wrong and the plan, when the status got worse or the date moved later. */
+          why: { spec: markdown },
           /** Departments this item is for (ids from departments.yml); missing: everyone. */
           for: { spec: departmentIds },
         },

@@ -3,7 +3,7 @@ import { basename, join, relative } from 'node:path'
 import matter from 'gray-matter'
 import type { Root } from 'mdast'
 import { VFile } from 'vfile'
-import { parseDocument } from 'yaml'
+import { parseDocument, type Node } from 'yaml'
 import { report, type Position } from '../errors.ts'
 import { parseMarkdown } from '../markdown/parse.ts'
 import { issueFields, noticeFields } from './fields.ts'
@@ -13,9 +13,9 @@ import { findControlCharacters } from './control.ts'
 import { findFrontMatter } from './front-matter.ts'
 import { findLimitProblem } from './limits.ts'
 import { findNoticeProblems } from './notice-rules.ts'
-import type { InferFields } from './schema.ts'
+import { validateNode, type InferFields } from './schema.ts'
 import { decodeText } from './decode.ts'
-import type { Doc, IssueMeta, NoticeMeta } from './types.ts'
+import type { Doc, IssueMeta, NoticeMeta, ProjectEntry } from './types.ts'
 import { readYaml } from './yaml.ts'
 
 export type Kind = 'issue' | 'notice'
@@ -206,9 +206,16 @@ export function checkIssueNumbers(numbers: readonly IssueNumber[]): VFile[] {
   return findings
 }
 
-/** The issue number of a file's front matter, read without validating the rest (for files a command does not act on). */
-export function peekIssueNumber(text: string): number | undefined {
+/**
+ * The issue number and projects of a file's front matter, read without validating the rest (for files a command does
+ * not act on); projects that do not pass the schema are left out.
+ */
+export function peekIssue(text: string): { number?: number; projects?: ProjectEntry[] } {
   const place = findFrontMatter(text)
-  const issue: unknown = place && parseDocument(place.yaml).get('issue')
-  return Number.isInteger(issue) ? (issue as number) : undefined
+  if (!place) return {}
+  const yaml = parseDocument(place.yaml)
+  const issue: unknown = yaml.get('issue')
+  const node = yaml.get('projects', true) as Node | undefined
+  const projects = node === undefined ? { value: [], findings: [] } : validateNode(node, issueFields.projects.spec, 0)
+  return { number: Number.isInteger(issue) ? (issue as number) : undefined, projects: projects.findings.length === 0 ? (projects.value as ProjectEntry[]) : undefined }
 }

@@ -67,10 +67,17 @@ export function renderText(doc: RenderedDoc, settings: Settings, urls: EmailUrls
       out.push([heading(`Top question to the helpdesk${asked}`), wrap(topQuestion.question), say(topQuestion.answer)].join('\n\n'))
     }
     if (block === 'numbers' && issue.numbers) out.push(numbersText(issue.numbers))
+    if (block === 'priorities' && issue.priorities?.length) {
+      const rows = issue.priorities.map((priority, i) => {
+        const head = wrap(priority.title, '   ', `${i + 1}. `)
+        return priority.why ? `${head}\n${say(priority.why, '   ')}` : head
+      })
+      out.push([heading('What IT is working on, in order'), ...rows].join('\n\n'))
+    }
     if (block === 'projects' && issue.projects.length) {
       const rows = issue.projects.map((project) => {
         const head = wrap(`${project.name}: ${project.statusLabel}${project.etaLabel ? `, expected ${project.etaLabel}` : ''}`, '  ', '- ')
-        return project.summary ? `${head}\n${say(project.summary, '  ')}` : head
+        return [head, project.summary && say(project.summary, '  '), project.why && say(project.why, '    ', '  Why: ')].filter(Boolean).join('\n')
       })
       out.push([heading('Where our projects stand'), ...rows].join('\n\n'))
     }

@@ -2,6 +2,7 @@ import type { RootContent } from 'mdast'
 import { toString } from 'mdast-util-to-string'
 import { forMarker } from '../content/audience.ts'
 import type { ContactLinks } from '../content/contact-links.ts'
+import { projectLabels } from '../content/project-history.ts'
 import { isNoticeClosed, noticeRevision, orderUpdates, stateLabels } from '../content/revisions.ts'
 import { issueFields, noticeFields } from '../content/fields.ts'
 import { mapMarkdown, type InferFields } from '../content/schema.ts'
@@ -43,13 +44,37 @@ export interface RenderedPatch {
   for?: string[]
 }
 
+/** One of IT's priorities, in the issue's order. */
+export interface RenderedPriority {
+  title: string
+  why?: Prose
+  /** The departments this priority is for; absent: everyone. */
+  for?: string[]
+}
+
+/** One project as readers see it; `why` says what went wrong and the plan. */
+export interface RenderedProject {
+  id?: string
+  name: string
+  status: ProjectStatus
+  statusLabel: string
+  summary?: Prose
+  eta?: string
+  etaLabel?: string
+  why?: Prose
+  /** The departments this project is for; absent: everyone. */
+  for?: string[]
+}
+
 export interface RenderedIssueParts {
   number: number
   tags: string[]
   patches: RenderedPatch[]
   threat?: { name: string; summary: Prose; signs: Prose[]; actions: Prose[]; report?: string }
   topQuestion?: { question: string; answer: Prose; asked?: number }
-  projects: { name: string; status: ProjectStatus; statusLabel: string; summary?: Prose; eta?: string; etaLabel?: string; for?: string[] }[]
+  /** What IT is working on, most important first; absent when the issue does not say. */
+  priorities?: RenderedPriority[]
+  projects: RenderedProject[]
   incidents: { service: string; start: string; end?: string; when: string; impact: Prose; cause?: Prose; fix?: Prose; for?: string[] }[]
   /** IT by the numbers, compared with the issues before it. */
   numbers?: RenderedNumbers
@@ -184,6 +209,7 @@ function issueParts(meta: IssueProse, dates: Dates): RenderedIssueParts {
     })),
     threat: meta.threat,
     topQuestion: meta.top_question,
+    priorities: meta.priorities,
     projects: meta.projects.map((project) => ({
       ...project,
       statusLabel: projectLabels[project.status],
@@ -238,14 +264,6 @@ function noticeParts(meta: NoticeProse, dates: Dates): RenderedNoticeParts {
   }
 }
 
-const projectLabels: Record<ProjectStatus, string> = {
-  planned: 'Planned',
-  'on-track': 'On track',
-  'at-risk': 'At risk',
-  delayed: 'Delayed',
-  done: 'Done',
-}
-
 /**
  * Collects a document's prose fields and renders them together with its sections: one sanitizing run per document
  * instead of one per field (the per-call set-up of rehype dominated).
@@ -298,7 +316,8 @@ export function splitSections(children: readonly RootContent[]): Section[] {
   return sections
 }
 
-function uniqueId(title: string, used: Set<string>): string {
+/** A title as an id (`Guest Wi-Fi` → `guest-wi-fi`), numbered (`-2`, `-3`) when `used` has it already. */
+export function uniqueId(title: string, used: Set<string>): string {
   const base =
     title
       .toLowerCase()

@@ -252,7 +252,12 @@ export class PreviewState {
     for (const source of project.sources) {
       const key = addressOf(source.source).id
       const old = this.entries.get(key)
-      const same = old?.source === source && crossBefore.get(source.source.path) === crossNow.get(source.source.path)
+      const path = source.source.path
+      // A project slip is measured against the issue before: a change there is a change here.
+      const same =
+        old?.source === source &&
+        crossBefore.get(path) === crossNow.get(path) &&
+        JSON.stringify(before?.previousProjects.get(path)) === JSON.stringify(project.previousProjects.get(path))
       entries.set(key, same && !all ? old : { key, source })
       if (!same) changed.add(key)
     }
@@ -303,7 +308,11 @@ export class PreviewState {
 
   private async createChecker(project: Project, config: Config): Promise<Checker> {
     const { createChecker } = await loadRenderer()
-    return createChecker(config, { glossary: project.glossary.glossary, pages: project.pages })
+    return createChecker(config, {
+      glossary: project.glossary.glossary,
+      pages: project.pages,
+      previousIssue: (path) => this.project?.previousProjects.get(path),
+    })
   }
 
   /** A rendering error as a message: at its layout line when known, else at the top of the document. */

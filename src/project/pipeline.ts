@@ -56,7 +56,11 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
   const docs = [...published, ...withheld]
   const rendered: RenderedDoc[] = []
   const emails: EmailArtifact[] = []
-  const checker = await createChecker(config, { glossary: project.glossary.glossary, pages: project.pages }, options.checks)
+  const checker = await createChecker(
+    config,
+    { glossary: project.glossary.glossary, pages: project.pages, previousIssue: (path) => project.previousProjects.get(path) },
+    options.checks,
+  )
   const departments = project.departments
   if (departments.departments)
     files.push(checkDepartmentContacts(departments.file.path, String(departments.file.value), departments.departments, config.settings.checks))
@@ -97,8 +101,9 @@ export async function runPipeline(project: Project, options: PipelineOptions = {
         // One broken layout breaks every document the same way: report it once.
         break
       }
-      // A notice published as of an earlier revision has the file's text but other values: the key holds both.
-      const key = hashOf(checkBase, doc.path, String(doc.file.value), JSON.stringify(doc.meta))
+      // A notice published as of an earlier revision has the file's text but other values: the key holds both, and
+      // the projects of the issue before, which project slips are measured against.
+      const key = hashOf(checkBase, doc.path, String(doc.file.value), JSON.stringify(doc.meta), JSON.stringify(project.previousProjects.get(doc.path) ?? null))
       const known = await checkCache?.get(key)
       const findings = known ? toFile(doc.path, known) : await checker.checkDoc(doc, email)
       if (!known) await checkCache?.set(key, collectMessages([findings]))

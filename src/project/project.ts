@@ -7,7 +7,8 @@ import { addressOf } from '../content/address.ts'
 import { checkAudiences } from '../content/audience.ts'
 import { departmentsFile, loadDepartments, type Departments } from '../content/departments.ts'
 import { approvedFigures, type IssueFigures } from '../content/figures.ts'
-import { checkIssueNumbers, listSources, loadSource, parseDoc, peekIssueNumber, type IssueNumber, type LoadedSource, type Source } from '../content/load.ts'
+import { checkIssueNumbers, listSources, loadSource, parseDoc, peekIssue, type IssueNumber, type LoadedSource, type Source } from '../content/load.ts'
+import { previousIssues, type IssueProjects, type PreviousIssue } from '../content/project-history.ts'
 import type { Doc } from '../content/types.ts'
 import { loadLayouts, type Layouts } from '../email/layout.ts'
 import { decodeText } from '../content/decode.ts'
@@ -34,6 +35,8 @@ export interface Project {
   complete: boolean
   /** Addresses of every issue and notice, acted on or not (`issues/2026-11`): what links may point to. */
   pages: Set<string>
+  /** For each issue's path, the issue numbered before it (acted on or only peeked at): what `sense/project-slip` compares with. */
+  previousProjects: Map<string, PreviousIssue>
   /** Findings of the cross-file rules (unique issue numbers, department ids), kept apart from the documents' own. */
   crossFile: VFile[]
   /** Everything but the documents that shapes a rendering or a check: settings, glossary, email and site layouts. */
@@ -69,6 +72,7 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
   const sources = await Promise.all(acted.map((source) => loadSource(source, previous.get(source.path))))
   const others = await Promise.all(listed.filter((source) => !acted.includes(source)).map(peek))
   const numbers: IssueNumber[] = [...sources.flatMap(issueNumberOf), ...others.flatMap((other) => (other?.number ? [other.number] : []))]
+  const projectsByIssue: IssueProjects[] = [...sources.flatMap(issueProjectsOf), ...others.flatMap((other) => (other?.projects ? [other.projects] : []))]
   const figures = [
     ...sources.map(({ loaded, text }) => loaded.doc && text !== undefined && approvedFigures(loaded.doc, text)),
     ...others.map((other) => other?.figures),
@@ -98,6 +102,7 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
     sources,
     complete: acted.length === listed.length,
     pages: new Set(listed.map((source) => addressOf(source).id)),
+    previousProjects: previousIssues(projectsByIssue),
     crossFile: [
       ...checkIssueNumbers(numbers).filter((file) => sources.some(({ source }) => source.path === file.path)),
       ...audiences.filter((file): file is VFile => file !== undefined),
@@ -143,15 +148,24 @@ function issueNumberOf({ loaded }: LoadedSource): IssueNumber[] {
   return doc?.meta.kind === 'issue' ? [{ path: doc.path, number: doc.meta.issue, place: doc.where('issue') }] : []
 }
 
-/** What the project needs of an issue it does not act on: its number (valid or not) and, when approved, its figures. */
-async function peek(source: Source): Promise<{ number?: IssueNumber; figures?: IssueFigures } | undefined> {
+function issueProjectsOf({ loaded }: LoadedSource): IssueProjects[] {
+  const doc = loaded.doc
+  return doc?.meta.kind === 'issue' ? [{ path: doc.path, slug: doc.slug, number: doc.meta.issue, projects: doc.meta.projects }] : []
+}
+
+/** What the project needs of an issue it does not act on: its number and projects (read even when the rest is invalid) and, when approved, its figures. */
+async function peek(source: Source): Promise<{ number?: IssueNumber; projects?: IssueProjects; figures?: IssueFigures } | undefined> {
   if (source.kind !== 'issue') return undefined
   const bytes = await readFile(source.abs).catch(() => undefined)
   if (!bytes) return undefined
   const text = decodeText(bytes).text
-  const number = peekIssueNumber(text)
+  const { number, projects } = peekIssue(text)
   const { doc } = parseDoc(source.path, text, 'issue')
-  return { number: number === undefined ? undefined : { path: source.path, number }, figures: doc && approvedFigures(doc, text) }
+  return {
+    number: number === undefined ? undefined : { path: source.path, number },
+    projects: number === undefined || !projects ? undefined : { path: source.path, slug: source.slug, number, projects },
+    figures: doc && approvedFigures(doc, text),
+  }
 }
 
 async function readLayouts(layoutsDir: string, root: string): Promise<{ file: VFile; layouts?: Layouts }> {

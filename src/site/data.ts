@@ -17,6 +17,7 @@ import {
   type RenderedUpdate,
   type Prose,
 } from '../markdown/parts.ts'
+import { priorityHistory, projectStories, type PriorityListing, type ProjectStory } from './history.ts'
 
 /** A titled link inside the archive; `href` already carries the base path. */
 export interface Link {
@@ -197,6 +198,10 @@ export interface SiteData {
   incidentPages: ListPage<IncidentRow>[]
   /** `/numbers/`: every issue's figures as charts and tables. */
   numbers: NumbersPage
+  /** Every project's story across the issues, the most recently reported first. */
+  projectPages: ListPage<ProjectStory>[]
+  /** Every issue's list of priorities, newest first, with what moved since the list before. */
+  priorityPages: ListPage<PriorityListing>[]
   /** One list page per tag and page number. */
   tagPages: (ListPage<DocView> & { tag: string })[]
   feed: FeedEntry[]
@@ -247,6 +252,11 @@ export function siteData(rendered: readonly RenderedDoc[], settings: Settings, d
   linkNeighbours(notices)
   const published = [...issues, ...notices].filter((view) => !view.draft).sort((a, b) => b.date.localeCompare(a.date))
   const feed = feedEntries(published, settings.timezone)
+  const history = issues.map((view) => ({
+    source: { ...linkTo(view), date: view.date },
+    projects: view.issue?.projects ?? [],
+    priorities: view.issue?.priorities,
+  }))
   const status = statusEntries(notices, settings)
   const calendars = newestFirst.flatMap((doc) => {
     const ics = isPublished(doc) ? noticeCalendar(doc, settings) : undefined
@@ -279,6 +289,8 @@ export function siteData(rendered: readonly RenderedDoc[], settings: Settings, d
     ...patchPages(issues, base),
     incidentPages: paginate(incidents(issues, notices), perPage.incidents, base, 'incidents/'),
     numbers: numbersPage(issues),
+    projectPages: paginate(projectStories(history), perPage.projects, base, 'projects/'),
+    priorityPages: paginate(priorityHistory(history), perPage.priorities, base, 'priorities/'),
     tagPages: tags(issues).flatMap(({ name, slug, issues: tagged }) =>
       paginate(tagged, perPage.tag, base, `tags/${slug}/`).map((page) => ({ ...page, tag: name })),
     ),
@@ -400,7 +412,7 @@ function linkNeighbours(views: DocView[]): void {
 }
 
 // Items per page of each long list, sized so a page stays well under 100 KB with long entries.
-const perPage = { notices: 50, threats: 25, faq: 40, patches: 100, incidents: 50, tag: 50, department: 50 }
+const perPage = { notices: 50, threats: 25, faq: 40, patches: 100, incidents: 50, tag: 50, department: 50, projects: 25, priorities: 25 }
 
 // How many of a department's newest entries `/departments/` shows; its own page lists them all.
 const latestPerDepartment = 5

@@ -5,8 +5,8 @@ import { rules } from '../../src/check/rules.ts'
 import { checkFixtures, loadFixtures, positions } from '../helpers/check.ts'
 
 const base = join(import.meta.dirname, '../fixtures/check')
-// Rules that need more than a Markdown file (a huge email, a web server, a file name) have their own tests.
-const elsewhere = new Set(['email/size', 'email/style-size', 'links/online', 'content/file-name'])
+// Rules that need more than a Markdown file (a huge email, a web server, a file name, the issue before) have their own tests.
+const elsewhere = new Set(['email/size', 'email/style-size', 'links/online', 'content/file-name', 'sense/project-slip'])
 const fixtureRules = Object.keys(rules).filter((rule) => !elsewhere.has(rule))
 
 describe('each rule, on its failing and passing fixture', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { approveText, contentDigest, partsOf } from '../../src/content/approval.ts'
 import { editFrontMatter, findFrontMatter } from '../../src/content/front-matter.ts'
-import { peekIssueNumber } from '../../src/content/load.ts'
+import { peekIssue } from '../../src/content/load.ts'
 import { appendNoticeUpdate } from '../../src/content/update-notice.ts'
 
 const update = { time: '2026-12-01T09:00', state: 'identified' as const, text: 'Found it: a "bad" driver.' }
@@ -155,12 +155,20 @@ describe('approve and update on a Windows file', () => {
   })
 })
 
-describe('peekIssueNumber', () => {
+describe('peekIssue', () => {
   it('reads `issue` through the YAML reader, with or without a comment, BOM or CRLF', () => {
-    expect(peekIssueNumber('---\ntitle: T\nissue: 14 # the 14th\n---\n')).toBe(14)
-    expect(peekIssueNumber('\uFEFF---\r\nissue: 7\r\n---\r\n')).toBe(7)
-    expect(peekIssueNumber('---\ntitle: T\n---\nissue: 3\n')).toBeUndefined()
-    expect(peekIssueNumber('---\nissue: "14"\n---\n')).toBeUndefined()
-    expect(peekIssueNumber('---\nnested:\n  issue: 2\n---\n')).toBeUndefined()
+    expect(peekIssue('---\ntitle: T\nissue: 14 # the 14th\n---\n').number).toBe(14)
+    expect(peekIssue('\uFEFF---\r\nissue: 7\r\n---\r\n').number).toBe(7)
+    expect(peekIssue('---\ntitle: T\n---\nissue: 3\n').number).toBeUndefined()
+    expect(peekIssue('---\nissue: "14"\n---\n').number).toBeUndefined()
+    expect(peekIssue('---\nnested:\n  issue: 2\n---\n').number).toBeUndefined()
+  })
+
+  it('reads `projects` only when they pass the schema, and none as an empty list', () => {
+    expect(peekIssue('---\nissue: 3\nprojects:\n  - { id: wifi, name: Wi-Fi, status: delayed, eta: 2027-03 }\n---\n').projects).toEqual([
+      { id: 'wifi', name: 'Wi-Fi', status: 'delayed', eta: '2027-03' },
+    ])
+    expect(peekIssue('---\nissue: 3\n---\n').projects).toEqual([])
+    expect(peekIssue('---\nissue: 3\nprojects:\n  - { name: Wi-Fi, status: late }\n---\n').projects).toBeUndefined()
   })
 })

@@ -86,7 +86,7 @@ describe('PreviewState', () => {
     // The preview says what `check` says: the issue was approved, and changed since.
     expect(before.messages.map((m) => `${m.file}:${m.line}:${m.column}: ${m.message}`)).toEqual([
       'content/issues/2026-11.md:3:8: Issue number 13 is already used by content/issues/2026-10.md',
-      'content/issues/2026-11.md:8:18: Changed since approval by Dana Whitfield at 2026-11-23T14:31: the content no longer matches approved_digest; until it is approved again, `send` refuses it and `build` publishes only what was approved',
+      'content/issues/2026-11.md:8:18: Changed since approval by Dana Whitfield at 2026-12-02T11:54: `issue` changed; until it is approved again, `send` refuses it and `build` publishes only what was approved',
     ])
     await edit('layouts/email/footer.mjml', (text) => text.replace('Was this useful?', 'Did this help?'))
     await expect(state.refresh()).resolves.toEqual({ all: true, keys: [] })
@@ -141,8 +141,9 @@ describe('PreviewState', () => {
       join(root, 'content/notices/2026-11-02-wifi.md'),
       '---\ntitle: Wi-Fi\ndate: 2026-11-02\nsummary: Slow.\nservice: Wi-Fi\nstate: identified\nimpact: Slow.\n---\n',
     )
-    // Links between issues are checked against the set of pages, so adding or removing one touches every document.
-    await expect(state.refresh()).resolves.toEqual({ all: true, keys: ['issues/2026-09', 'notices/2026-11-02-wifi'] })
+    // Links between issues are checked against the set of pages, so adding or removing one touches every document;
+    // 2026-10 also lost the issue its projects are compared with (sense/project-slip).
+    await expect(state.refresh()).resolves.toEqual({ all: true, keys: ['issues/2026-09', 'issues/2026-10', 'notices/2026-11-02-wifi'] })
     await expect(state.view('issues/2026-09')).resolves.toBeUndefined()
     await expect(state.view('issues/../settings')).resolves.toBeUndefined()
     const added = (await state.view('notices/2026-11-02-wifi'))!

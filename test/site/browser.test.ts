@@ -25,7 +25,7 @@ afterAll(async () => {
   await rm(site.root, { recursive: true, force: true })
 })
 
-const audited = ['', 'issues/2026-10/', 'threats/', 'faq/', 'patches/', 'search/', 'notices/2026-10-14-vpn-outage/', 'status/']
+const audited = ['', 'issues/2026-10/', 'threats/', 'faq/', 'patches/', 'search/', 'notices/2026-10-14-vpn-outage/', 'status/', 'projects/', 'priorities/']
 
 describe('archive site in Chromium', () => {
   it.each(audited.flatMap((path) => (['light', 'dark'] as const).map((scheme) => [path, scheme] as const)))(
@@ -48,7 +48,7 @@ describe('archive site in Chromium', () => {
   const sizes = [375, 600, 1280].flatMap((width) => (['light', 'dark'] as const).map((scheme) => [width, scheme] as const))
   it.each(sizes)('is readable at %i px wide in %s mode (screenshots in dist/screenshots)', async (width, colorScheme) => {
     await mkdir(screenshots, { recursive: true })
-    for (const path of ['', 'issues/2026-10/', 'issues/2026-11/', 'patches/', 'notices/2026-10-14-vpn-outage/', 'incidents/', 'threats/']) {
+    for (const path of ['', 'issues/2026-10/', 'issues/2026-11/', 'patches/', 'notices/2026-10-14-vpn-outage/', 'incidents/', 'threats/', 'projects/']) {
       const page = await browser.newPage({ viewport: { width, height: 800 }, colorScheme })
       try {
         await page.goto(server.url + path)
@@ -77,7 +77,7 @@ describe('archive site in Chromium', () => {
     try {
       await page.goto(server.url)
       const tops = await page.$$eval('header nav li', (items) => items.map((item) => Math.round(item.getBoundingClientRect().top)))
-      expect(tops).toHaveLength(7)
+      expect(tops).toHaveLength(9)
       expect(new Set(tops).size).toBe(1)
       // …and beside the site name, not under it.
       const [home, nav] = await page.$$eval('header .home, header nav', (elements) => elements.map((element) => element.getBoundingClientRect()))
