@@ -1,6 +1,8 @@
-// Save → reloaded preview of one changed issue, against a bare MJML compile of that issue (the peer).
+// Start → first page of `newsletter preview`, against a bare node:http server started the same way (the peer); then
+// save → reloaded preview of one changed issue, against a bare MJML compile of that issue (the peer).
 // Run: node --import tsx bench/preview.ts
-import { cp, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { cp, mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises'
 import { get } from 'node:http'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,7 +16,85 @@ import { renderParts } from '../src/markdown/parts.ts'
 import { startPreview } from '../src/preview/server.ts'
 import { renderDoc } from '../src/project/pipeline.ts'
 import { renderDocPage } from '../src/site/build-site.ts'
-import { writeSection } from './lib.ts'
+import { machine, median, writeSection } from './lib.ts'
+import { syntheticIssue } from './synthetic.ts'
+
+/**
+ * Milliseconds from spawning `args` in `cwd` to the first HTTP 200 of the address it prints, and the lines it printed
+ * to stderr meanwhile, each with its time. The process is stopped with SIGTERM once the page has arrived.
+ */
+function firstPage(args: string[], cwd: string): Promise<{ ms: number; said: string[] }> {
+  const started = performance.now()
+  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+  const said: string[] = []
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    for (const line of chunk.split('\n').filter(Boolean)) said.push(`${(performance.now() - started).toFixed(0)} ms: ${line}`)
+  })
+  return new Promise((resolve, reject) => {
+    let out = ''
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code} before serving a page: ${said.join('\n')}`)))
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk
+      const url = /Preview at (http:\/\/\S+\/)/.exec(out)?.[1]
+      if (!url) return
+      out = ''
+      void fetch(url).then(async (response) => {
+        await response.text()
+        const ms = performance.now() - started
+        child.removeAllListeners('exit')
+        child.on('exit', () => resolve({ ms, said }))
+        if (response.status !== 200) reject(new Error(`${url}: ${response.status}`))
+        child.kill('SIGTERM')
+      }, reject)
+    })
+  })
+}
+
+const starts = Number(process.env.BENCH_STARTS ?? 7)
+const cli = join(import.meta.dirname, '..', 'src', 'bin.js')
+const peerServer = `require('node:http').createServer((q, r) => r.end('ok')).listen(0, '127.0.0.1', function () { console.log('Preview at http://127.0.0.1:' + this.address().port + '/') })`
+const sampleRoot = await mkdtemp(join(tmpdir(), 'newsletter-bench-preview-start-'))
+await cp(join(import.meta.dirname, '..', 'test', 'fixtures', 'project', 'content'), join(sampleRoot, 'content'), { recursive: true })
+await symlink(join(import.meta.dirname, '..', 'layouts'), join(sampleRoot, 'layouts'))
+const largeRoot = await mkdtemp(join(tmpdir(), 'newsletter-bench-preview-large-'))
+await mkdir(join(largeRoot, 'content', 'issues'), { recursive: true })
+await cp(join(sampleRoot, 'content', 'settings.yml'), join(largeRoot, 'content', 'settings.yml'))
+await symlink(join(import.meta.dirname, '..', 'layouts'), join(largeRoot, 'layouts'))
+const largeCount = 1000
+for (let n = 1; n <= largeCount; n++) {
+  const { name, text } = syntheticIssue(n)
+  await writeFile(join(largeRoot, 'content', 'issues', name), text)
+}
+const startTimes = { peer: [] as number[], sample: [] as number[], large: [] as number[] }
+let said: string[] = []
+// The three take turns, so all see the same machine load.
+for (let i = 0; i < starts; i++) {
+  startTimes.peer.push((await firstPage(['-e', peerServer], sampleRoot)).ms)
+  const sample = await firstPage([cli, 'preview', '--port', '0'], sampleRoot)
+  startTimes.sample.push(sample.ms)
+  said = sample.said
+  startTimes.large.push((await firstPage([cli, 'preview', '--port', '0'], largeRoot)).ms)
+}
+await rm(sampleRoot, { recursive: true, force: true })
+await rm(largeRoot, { recursive: true, force: true })
+const startRow = (name: string, values: number[]) => `| ${name} | ${median(values).toFixed(0)} ms | ${Math.max(...values).toFixed(0)} ms |`
+const startBody = `From spawning the process to the first HTTP 200 of the address it prints (the list of documents), ${starts} starts each, taking turns. ${machine()}; load average ${loadavg()[0]!.toFixed(1)} at the end.
+Target: ≤ 2 s, and the preview says what it is doing meanwhile.
+
+| What | median | slowest |
+| --- | --- | --- |
+${startRow('`newsletter preview` on the sample project (3 issues, 1 notice)', startTimes.sample)}
+${startRow(`\`newsletter preview\` on ${largeCount.toLocaleString('en')} synthetic issues`, startTimes.large)}
+${startRow('Peer: a bare `node:http` server started by `node -e`', startTimes.peer)}
+
+What the sample preview printed while starting (last start; the address itself goes to stdout):
+
+${said.map((line) => `    ${line}`).join('\n')}
+
+Run: \`node --import tsx bench/preview.ts\`
+`
+writeSection('Preview start', startBody)
+console.log(startBody)
 
 const saves = 30
 const warmup = 3

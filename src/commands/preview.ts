@@ -1,6 +1,5 @@
 import { resolve } from 'node:path'
 import { portOf, type Command } from './command.ts'
-import { startPreview } from '../preview/server.ts'
 
 /** `newsletter preview` (`npm start`): a local, live-reloading preview of every issue and notice. */
 export const previewCommand: Command = {
@@ -15,11 +14,15 @@ export const previewCommand: Command = {
   },
   async run(values, _positionals, io, root) {
     const port = portOf(values.port)
+    // Said before the preview's modules load, which is most of the wait on a slow machine.
+    io.err(`Reading the issues and notices in ${root}…`)
+    const { startPreview } = await import('../preview/server.ts')
     const preview = await startPreview({
       port,
       host: String(values.host),
       root,
       recipients: values.recipients ? resolve(root, String(values.recipients)) : undefined,
+      progress: (line) => io.err(line),
       log: (line) => io.err(line),
       env: process.env,
     })

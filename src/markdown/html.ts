@@ -5,7 +5,6 @@ import rehypeSanitize from 'rehype-sanitize'
 import rehypeStringify from 'rehype-stringify'
 import remarkRehype from 'remark-rehype'
 import { unified } from 'unified'
-import { visit, EXIT } from 'unist-util-visit'
 import { rehypeCellLabels } from './rehype-cell-labels.ts'
 
 // Raw HTML is parsed (rehype-raw) and then sanitized with GitHub's schema: no script, no on* handlers,
@@ -37,11 +36,6 @@ export function nodesToHtmlMany(fragments: readonly (readonly RootContent[])[]):
   return elements.map((box) => stringify.stringify({ type: 'root', children: box.children }).trim())
 }
 
-function hasRawHtml(root: Root): boolean {
-  let found = false
-  visit(root, 'html', () => {
-    found = true
-    return EXIT
-  })
-  return found
+function hasRawHtml(node: Root | RootContent): boolean {
+  return node.type === 'html' || ('children' in node && (node.children as RootContent[]).some(hasRawHtml))
 }

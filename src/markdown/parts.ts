@@ -366,6 +366,7 @@ function createDates(locale: string): Dates {
     return new Date(Date.UTC(y!, (m ?? 1) - 1, d ?? 1, h ?? 0, min ?? 0))
   }
   const clock = (value: string) => value.slice(11, 16)
+  const ranges = new Map<string, string>()
   const dateTime = (value: string) => `${day.format(parse(value))}, ${clock(value)}`
   // en-GB writes `Sat 28 Nov`; some locales put a comma after the weekday.
   const shortDateTime = (value: string) => `${weekday.format(parse(value)).replace(/,/g, '')}, ${clock(value)}`
@@ -373,13 +374,20 @@ function createDates(locale: string): Dates {
     date: (value) => day.format(parse(value)),
     shortMonth: (value) => shortMonth.format(parse(value)),
     // ICU writes thin spaces around the dash; days of one month read as one span: `12 – 14 Nov` → `12–14 Nov`.
-    range: (start, end) =>
-      end
-        ? shortDay
-            .formatRange(parse(start), parse(end))
-            .replace(/\u2009/g, ' ')
-            .replace(/(\d) – (\d)/, '$1–$2')
-        : shortDay.format(parse(start)),
+    range: (start, end) => {
+      if (!end) return shortDay.format(parse(start))
+      // formatRange builds an ICU interval formatter on every call (most of renderParts' time): keep each answer.
+      const key = `${start}/${end}`
+      let label = ranges.get(key)
+      if (label === undefined) {
+        label = shortDay
+          .formatRange(parse(start), parse(end))
+          .replace(/\u2009/g, ' ')
+          .replace(/(\d) – (\d)/, '$1–$2')
+        ranges.set(key, label)
+      }
+      return label
+    },
     dateTime,
     shortDateTime,
     window: (start, end) =>

@@ -1,6 +1,5 @@
 import type { RootContent } from 'mdast'
 import type { Node } from 'unist'
-import { visit } from 'unist-util-visit'
 import { issueFields, noticeFields } from '../content/fields.ts'
 import { proseValues, type ProseValue } from '../content/schema.ts'
 import type { Doc } from '../content/types.ts'
@@ -59,7 +58,7 @@ function parseAll(values: readonly ProseValue[]): ParsedProse {
     if (joint) from[k] = richStarts[j]!
   })
   const fields = values.map((value, k): ProseField => {
-    for (const node of nodes[k]!) visit(node, (child) => shift(child, starts[k]!.line - from[k]!.line, starts[k]!.offset - from[k]!.offset))
+    for (const node of nodes[k]!) shift(node, starts[k]!.line - from[k]!.line, starts[k]!.offset - from[k]!.offset)
     return { ...value, nodes: nodes[k]!, start: starts[k]! }
   })
   return { fields, text: texts.join(separator), byPath: new Map(fields.map((field) => [field.path, field])) }
@@ -86,11 +85,14 @@ function groupsOf(children: readonly RootContent[]): RootContent[][] {
   return groups
 }
 
-function shift(node: Node, lines: number, offset: number): void {
+/** Move a node and everything under it by so many lines and characters. */
+function shift(node: Node & { children?: Node[] }, lines: number, offset: number): void {
   const { position } = node
-  if (!position) return
-  for (const point of [position.start, position.end]) {
-    point.line += lines
-    if (point.offset !== undefined) point.offset += offset
+  if (position) {
+    for (const point of [position.start, position.end]) {
+      point.line += lines
+      if (point.offset !== undefined) point.offset += offset
+    }
   }
+  for (const child of node.children ?? []) shift(child, lines, offset)
 }

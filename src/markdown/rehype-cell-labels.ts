@@ -1,14 +1,12 @@
 import type { Element, ElementContent, Root } from 'hast'
-import { visit } from 'unist-util-visit'
 
 /**
  * Give every body cell after the first a `<span class="cell-label">Header: </span>`, hidden on wide screens:
  * on a phone the email and the archive show each row as a small card, and the label says what each value is.
  */
 export function rehypeCellLabels() {
-  return (tree: Root) => {
-    visit(tree, 'element', (table: Element) => {
-      if (table.tagName !== 'table') return
+  return (tree: Root) =>
+    eachTable(tree, (table) => {
       const rows = elements(table).flatMap((part) => (part.tagName === 'tr' ? [part] : elements(part).filter((row) => row.tagName === 'tr')))
       const [head, ...body] = rows
       if (!head || !elements(head).every((cell) => cell.tagName === 'th')) return
@@ -26,6 +24,14 @@ export function rehypeCellLabels() {
         })
       }
     })
+}
+
+/** Call `label` on every table, outer before inner; a plain walk, since unist-util-visit's bookkeeping cost more than the labels. */
+function eachTable(node: Root | Element, label: (table: Element) => void): void {
+  for (const child of node.children) {
+    if (child.type !== 'element') continue
+    if (child.tagName === 'table') label(child)
+    eachTable(child, label)
   }
 }
 

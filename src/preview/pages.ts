@@ -34,6 +34,8 @@ function statusBadge(summary: DocSummary): string {
 }
 
 function counts(summary: DocSummary): string {
+  if (!summary.checked)
+    return `<span class="pending">${summary.errors ? `${summary.errors} error${summary.errors === 1 ? '' : 's'} so far, ` : ''}checking…</span>`
   if (summary.errors + summary.warnings === 0) return '<span class="ok">no problems</span>'
   return `<span class="${summary.errors > 0 ? 'bad' : 'warn'}">${summary.errors} error${summary.errors === 1 ? '' : 's'}, ${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}</span>`
 }

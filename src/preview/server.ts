@@ -10,7 +10,6 @@ import { loadReaders, personalize, type Reader } from './reader.ts'
 import { applyScheme, isScheme, schemes } from './scheme.ts'
 import { PreviewState, type Change } from './state.ts'
 import { isLoopbackHost, listenOn, requestUrl } from '../site/serve.ts'
-import { approveFromPreview, sendTestFromPreview } from './actions.ts'
 import { watchFolders } from './watch.ts'
 
 /** Where the preview listens and what it reads. */
@@ -25,6 +24,8 @@ export interface PreviewOptions {
   recipients?: string
   /** Quiet time after the last file event before refreshing, in ms (default: 15). */
   debounceMs?: number
+  /** Where the preview says what it is doing while it starts (default: nowhere). */
+  progress?: (line: string) => void
   /** Where unexpected problems while refreshing are reported (default: nowhere). */
   log?: (line: string) => void
   /** Where the page's test send finds `SMTP_URL` (default: none, so test sends go to the outbox). */
@@ -67,10 +68,14 @@ async function readClientFiles(): Promise<Map<string, { type: string; body: stri
   return new Map(files)
 }
 
-/** Start the preview: read everything once, serve it, and re-render what changes on each save. */
+/**
+ * Start the preview: read every document, serve the list, and re-render what changes on each save. Rendering and
+ * checking every document happens in the background once the list is served, so the first page does not wait for it.
+ */
 export async function startPreview(options: PreviewOptions = {}): Promise<PreviewServer> {
   const host = options.host ?? '127.0.0.1'
   const root = options.root ?? process.cwd()
+  const progress = options.progress ?? (() => {})
   // The routes that act (the test send, the approval) need this token, which only the preview's own pages carry.
   const token = randomBytes(24).toString('base64url')
   const readers = await loadReaders(options.recipients)
@@ -83,9 +88,33 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
     if (!change.all && change.keys.length === 0) return
     for (const stream of streams) stream.write(`event: change\ndata: ${JSON.stringify(change)}\n\n`)
   }
+  // One background pass at a time renders what no page has asked for yet; the list updates when it ends.
+  const stop = new AbortController()
+  let background = Promise.resolve()
+  const renderRest = (say: boolean) => {
+    background = background.then(async () => {
+      const from = performance.now()
+      if (say) progress('Rendering and checking every document in the background…')
+      try {
+        const keys = await state.renderRest(stop.signal)
+        if (stop.signal.aborted) return
+        if (say) progress(`Rendered and checked ${keys.length} document${keys.length === 1 ? '' : 's'} in ${((performance.now() - from) / 1000).toFixed(1)} s`)
+        announce({ all: false, keys })
+      } catch (error) {
+        options.log?.(`preview: rendering failed: ${(error as Error).stack ?? String(error)}`)
+      }
+    })
+  }
   const watcher = watchFolders(
     [state.contentDir, state.layoutsDir],
-    () => state.refresh().then(announce, (error: Error) => options.log?.(`preview: refresh failed: ${error.stack ?? error.message}`)),
+    () =>
+      state.refresh().then(
+        (change) => {
+          announce(change)
+          if (change.all) renderRest(false)
+        },
+        (error: Error) => options.log?.(`preview: refresh failed: ${error.stack ?? error.message}`),
+      ),
     options.debounceMs ?? 15,
   )
 
@@ -213,6 +242,8 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
     if (action === 'approve') {
       const by = typeof body.by === 'string' ? body.by : ''
       if (by.trim() === '') return send(response, 400, 'application/json', JSON.stringify({ ok: false, output: 'Type the approver\u2019s name.' }))
+      // The send and approval code (SQLite, nodemailer) loads when a page first acts, not at the start.
+      const { approveFromPreview } = await import('./actions.ts')
       const result = await approveFromPreview(root, view.kind, view.slug, by)
       // The page that asked is shown the new state at once, before the file watcher would notice the write.
       if (result.ok) announce(await state.refresh())
@@ -220,6 +251,7 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
     }
     const addresses = (typeof body.to === 'string' ? body.to : '').split(/[,;\s]+/).filter(Boolean)
     if (addresses.length === 0) return send(response, 400, 'application/json', JSON.stringify({ ok: false, output: 'Type at least one address.' }))
+    const { sendTestFromPreview } = await import('./actions.ts')
     const result = await sendTestFromPreview(root, view.slug, addresses, options.env ?? {})
     return send(response, 200, 'application/json', JSON.stringify(result))
   }
@@ -238,15 +270,33 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
     watcher.close()
     throw error
   }
+  const documents = state.list()
+  const issues = documents.filter((doc) => doc.kind === 'issue').length
+  const notices = documents.length - issues
+  progress(`Read ${issues} issue${issues === 1 ? '' : 's'} and ${notices} notice${notices === 1 ? '' : 's'}`)
+  // The first page a browser asks for comes before the background work: it starts once a page is served or, when none
+  // is asked for, shortly after the start.
+  let warmed = false
+  const warm = () => {
+    if (warmed) return
+    warmed = true
+    clearTimeout(first)
+    renderRest(true)
+  }
+  const first = setTimeout(warm, 250)
+  server.once('request', (_request: IncomingMessage, response: ServerResponse) => response.once('finish', warm))
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,
     async close() {
+      clearTimeout(first)
+      stop.abort()
       watcher.close()
       for (const stream of streams) stream.end()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
         server.closeAllConnections()
       })
+      await background
     },
   }
 }

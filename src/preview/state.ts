@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
 import { VFile } from 'vfile'
-import { renderDoc } from '../project/pipeline.ts'
-import { createChecker, type Checker } from '../check/checker.ts'
+import type * as CheckChecker from '../check/checker.ts'
+import type { Checker } from '../check/checker.ts'
 import { collectMessages, type JsonMessage } from '../check/messages.ts'
-import { defaults, type Settings } from '../config.ts'
+import { defaults, type Config, type Settings } from '../config.ts'
 import { addressOf } from '../content/address.ts'
 import type { Kind, LoadedSource } from '../content/load.ts'
 import { normalizeNewlines } from '../content/decode.ts'
@@ -15,8 +15,9 @@ import { NewsletterError, report } from '../errors.ts'
 import { editionOf } from '../markdown/edition.ts'
 import type { RenderedDoc } from '../markdown/parts.ts'
 import { approvalOf, type ApprovalState } from '../project/open-document.ts'
+import type * as ProjectPipeline from '../project/pipeline.ts'
 import { loadProject, previousAnswers, type Project } from '../project/project.ts'
-import { renderDocPage } from '../site/build-site.ts'
+import type * as SiteBuildSite from '../site/build-site.ts'
 
 /** A document as the preview lists it: enough for the index, even when the file does not parse. */
 export interface DocSummary {
@@ -33,6 +34,8 @@ export interface DocSummary {
   approval?: ApprovalState
   errors: number
   warnings: number
+  /** False until the writing and email checks have run, so `errors` and `warnings` may still grow. */
+  checked: boolean
 }
 
 /** Everything the preview shows for one document. */
@@ -78,6 +81,20 @@ interface Rendered {
   editions: Map<string, Promise<EmailArtifact>>
 }
 
+/** The modules that render and check: loaded on first need, so the list of documents does not wait for MJML, Eleventy and the checks. */
+interface Renderer {
+  renderDoc: typeof ProjectPipeline.renderDoc
+  createChecker: typeof CheckChecker.createChecker
+  renderDocPage: typeof SiteBuildSite.renderDocPage
+}
+let renderer: Promise<Renderer> | undefined
+
+function loadRenderer(): Promise<Renderer> {
+  return (renderer ??= Promise.all([import('../project/pipeline.ts'), import('../check/checker.ts'), import('../site/build-site.ts')]).then(
+    ([pipeline, checker, site]) => ({ renderDoc: pipeline.renderDoc, createChecker: checker.createChecker, renderDocPage: site.renderDocPage }),
+  ))
+}
+
 /**
  * The preview's view of a project, kept up to date by `refresh()`. The project model reads and parses; this keeps one
  * rendering per document version, made at most once and only when asked for; a settings, glossary, layout or page-set
@@ -88,7 +105,8 @@ export class PreviewState {
   readonly layoutsDir: string
   private project?: Project
   private entries = new Map<string, Entry>()
-  private checker: Checker | undefined
+  /** The checks for the current settings, glossary and page set, made when a document is first rendered. */
+  private checker?: Promise<Checker>
   private queue: Promise<unknown> = Promise.resolve()
 
   constructor(readonly root: string) {
@@ -125,6 +143,22 @@ export class PreviewState {
       archive: rendered?.archive,
       sources: await this.sources(entry, messages),
     }
+  }
+
+  /**
+   * Render and check every document not rendered yet, one at a time, letting requests in between; resolves to the
+   * keys rendered. Stops early when `signal` aborts.
+   */
+  async renderRest(signal: AbortSignal): Promise<string[]> {
+    const rendered: string[] = []
+    for (const entry of this.entries.values()) {
+      if (signal.aborted) break
+      if (entry.render || this.entries.get(entry.key) !== entry || !this.renderable(entry)) continue
+      await (entry.render ??= this.render(entry))
+      rendered.push(entry.key)
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    return rendered.sort()
   }
 
   /**
@@ -200,6 +234,7 @@ export class PreviewState {
       approval: doc && entry.source.text !== undefined ? approvalOf(doc, entry.source.text) : undefined,
       errors,
       warnings: messages.length - errors,
+      checked: entry.rendered !== undefined || !this.renderable(entry),
     }
   }
 
@@ -209,15 +244,7 @@ export class PreviewState {
     this.project = project
     // Link checks look at the set of pages, and jargon checks at the glossary: either change touches every document.
     const all = before !== undefined && (before.contextHash !== project.contextHash || !sameSet(before.pages, project.pages))
-    if (all || !this.checker)
-      this.checker =
-        project.config &&
-        (await createChecker(project.config, {
-          glossary: project.glossary.glossary,
-          pages: project.pages,
-          previousIssue: (path) => this.project?.previousProjects.get(path),
-          previousAnswers: previousAnswers(project),
-        }))
+    if (all) this.checker = undefined
     const changed = new Set<string>()
     const crossBefore = new Map((before?.crossFile ?? []).map((file) => [file.path, file.messages.map(String).join('\n')]))
     const crossNow = new Map(project.crossFile.map((file) => [file.path, file.messages.map(String).join('\n')]))
@@ -236,8 +263,9 @@ export class PreviewState {
     }
     for (const key of this.entries.keys()) if (!entries.has(key)) changed.add(key)
     this.entries = entries
-    // The documents that changed are rendered before the change is announced, so a reload finds them ready.
-    if (!all)
+    // The documents that changed are rendered before the change is announced, so a reload finds them ready. The first
+    // scan renders none: the list comes first, and `renderRest` fills it in.
+    if (!all && before)
       await Promise.all(
         [...changed].map((key) => this.entries.get(key)).map((entry) => entry && this.renderable(entry) && (entry.render ??= this.render(entry))),
       )
@@ -245,7 +273,7 @@ export class PreviewState {
   }
 
   private renderable(entry: Entry): boolean {
-    return Boolean(entry.source.loaded.doc && this.project?.config && this.project.layouts && this.checker)
+    return Boolean(entry.source.loaded.doc && this.project?.config && this.project.layouts)
   }
 
   private async render(entry: Entry): Promise<Rendered> {
@@ -255,10 +283,13 @@ export class PreviewState {
   }
 
   private async renderDoc(doc: Doc): Promise<Rendered> {
-    const { config, layouts, departments } = this.project as Required<Pick<Project, 'config' | 'layouts' | 'departments'>>
+    const project = this.project as Project & Required<Pick<Project, 'config' | 'layouts' | 'departments'>>
+    const { config, layouts, departments } = project
+    const { renderDoc, renderDocPage } = await loadRenderer()
+    const checker = await (this.checker ??= this.createChecker(project, config))
     let rendered: { parts: RenderedDoc; email: EmailArtifact; findings: VFile }
     try {
-      rendered = await renderDoc(doc, config, layouts, this.checker!, undefined, this.project!.figures)
+      rendered = await renderDoc(doc, config, layouts, checker, undefined, project.figures)
     } catch (error) {
       return { files: [this.failure(doc.path, error, 'The email could not be rendered', 'layout/mjml')], editions: new Map() }
     }
@@ -273,6 +304,16 @@ export class PreviewState {
         editions: new Map(),
       }
     }
+  }
+
+  private async createChecker(project: Project, config: Config): Promise<Checker> {
+    const { createChecker } = await loadRenderer()
+    return createChecker(config, {
+      glossary: project.glossary.glossary,
+      pages: project.pages,
+      previousIssue: (path) => this.project?.previousProjects.get(path),
+      previousAnswers: previousAnswers(project),
+    })
   }
 
   /** A rendering error as a message: at its layout line when known, else at the top of the document. */

@@ -21,6 +21,8 @@ describe('newsletter preview (command line)', () => {
       await cp(sampleContent, join(root, 'content'), { recursive: true })
       await cp('layouts', join(root, 'layouts'), { recursive: true })
       const child = spawn(process.execPath, [resolve('src/bin.js'), 'preview', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+      let err = ''
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk))
       try {
         const url = await new Promise<string>((done, fail) => {
           let out = ''
@@ -31,8 +33,15 @@ describe('newsletter preview (command line)', () => {
           })
           child.on('exit', (code) => fail(new Error(`exited with ${code} before printing its address`)))
         })
+        // It says what it is doing before the address, and serves the list before rendering anything.
+        expect(err).toBe(`Reading the issues and notices in ${root}…\nRead 3 issues and 1 notice\n`)
         const index = await (await fetch(url)).text()
         expect(index).toContain('href="/issues/2026-11/"')
+        expect(index).toContain('checking…')
+        await expect
+          .poll(() => err, { timeout: 60_000 })
+          .toMatch(/\nRendering and checking every document in the background…\nRendered and checked 4 documents in \d+\.\d s\n$/)
+        await expect.poll(async () => (await (await fetch(url)).text()).includes('checking…'), { timeout: 5000 }).toBe(false)
         // dist/cli holds only what tsc compiled: the script, styles and icon come from src/preview/client/ as they are.
         for (const [path, file, type] of [
           ['preview.js', 'preview.js', 'text/javascript'],

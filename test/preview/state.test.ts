@@ -26,6 +26,31 @@ async function edit(path: string, change: (text: string) => string): Promise<voi
 }
 
 describe('PreviewState', () => {
+  it('renders nothing on its first read, then every document in the background, and counts the checks once they ran', async () => {
+    await edit('content/issues/2026-11.md', (text) => text.replace('## Thank you', 'Watch out for tailgating this month.\n\n## Thank you'))
+    await edit('content/glossary.yml', (text) => text.replace('terms:\n', 'terms:\n  tailgating: { use: "following someone through a locked door" }\n'))
+    const fresh = new PreviewState(root)
+    await fresh.refresh()
+    const counts = () => fresh.list().map(({ key, checked, warnings }) => `${key}: ${checked ? `${warnings} warnings` : 'checking'}`)
+    expect(counts()).toEqual(['issues/2026-11: checking', 'issues/2026-10: checking', 'issues/2026-09: checking', 'notices/2026-10-14-vpn-outage: checking'])
+    const stopped = new AbortController()
+    stopped.abort()
+    await expect(fresh.renderRest(stopped.signal)).resolves.toEqual([])
+    await expect(fresh.renderRest(new AbortController().signal)).resolves.toEqual([
+      'issues/2026-09',
+      'issues/2026-10',
+      'issues/2026-11',
+      'notices/2026-10-14-vpn-outage',
+    ])
+    expect(counts()).toEqual([
+      'issues/2026-11: 2 warnings',
+      'issues/2026-10: 0 warnings',
+      'issues/2026-09: 0 warnings',
+      'notices/2026-10-14-vpn-outage: 0 warnings',
+    ])
+    await expect(fresh.renderRest(new AbortController().signal)).resolves.toEqual([])
+  })
+
   it('re-renders only the document whose file changed', async () => {
     const october = await state.view('issues/2026-10')
     const november = await state.view('issues/2026-11')
