@@ -184,7 +184,9 @@ async function peek(source: Source): Promise<{ number?: IssueNumber; projects?: 
   if (!bytes) return undefined
   const text = decodeText(bytes).text
   const { number, projects } = peekIssue(text)
-  const { doc } = parseDoc(source.path, text, 'issue')
+  // Only an issue that may hold figures (`numbers:`, a top question's `category:`) is parsed in full: the others are
+  // peeked at, however large or broken they are.
+  const doc = /^numbers:|^\s+category:/m.test(text) ? parseDoc(source.path, text, 'issue').doc : undefined
   return {
     number: number === undefined ? undefined : { path: source.path, number },
     projects: number === undefined || !projects ? undefined : { path: source.path, slug: source.slug, number, projects },

@@ -5,8 +5,18 @@ import { rules } from '../../src/check/rules.ts'
 import { checkFixtures, loadFixtures, positions } from '../helpers/check.ts'
 
 const base = join(import.meta.dirname, '../fixtures/check')
-// Rules that need more than a Markdown file (a huge email, a web server, a file name, the issue before, the last issue's answers) have their own tests.
-const elsewhere = new Set(['email/size', 'email/style-size', 'links/online', 'content/file-name', 'sense/project-slip', 'sense/you-told-us'])
+// Rules that need more than a Markdown file (a huge email, a web server, a file name, the issue before, the last issue's
+// answers, departments.yml and a recipients file) have their own tests.
+const elsewhere = new Set([
+  'email/size',
+  'email/style-size',
+  'links/online',
+  'content/file-name',
+  'sense/project-slip',
+  'sense/you-told-us',
+  'departments/no-contact',
+  'departments/no-recipients',
+])
 const fixtureRules = Object.keys(rules).filter((rule) => !elsewhere.has(rule))
 
 describe('each rule, on its failing and passing fixture', () => {

@@ -34,7 +34,7 @@ const issuePath = () => join(project, 'content/issues/2026-11.md')
 
 describe('newsletter numbers', () => {
   it('writes numbers: after top_question and changes nothing else, then rewrites only that block, keeping the comments', async () => {
-    const before = (await readFile(issuePath(), 'utf8')).replace('top_question:', '# The question we answer.\ntop_question: # asked most')
+    const before = (await readFile(issuePath(), 'utf8')).replace('\ntop_question:', '\n# The question we answer.\ntop_question: # asked most')
     await writeFile(issuePath(), before)
     const first = await run('numbers', '2026-11', '--from-tickets', glpi)
     expect(first.code).toBe(0)
@@ -61,7 +61,7 @@ describe('newsletter numbers', () => {
       '    - { name: "E-Mail", count: 1 }',
       '',
     ].join('\n')
-    const projects = before.indexOf('projects:')
+    const projects = before.indexOf('\nprojects:') + 1
     expect(written).toBe(before.slice(0, projects) + block + before.slice(projects))
     const meta = parseDoc('content/issues/2026-11.md', written, 'issue').doc!.meta as IssueMeta
     expect(meta.numbers).toMatchObject({ period: '2026-10', opened: 5, resolved: 4, resolution_p90_hours: 24 })

@@ -135,7 +135,7 @@ describe('approval', () => {
     const path = join(root, 'content/issues/2026-11.md')
     const lf = (await readFile(path, 'utf8'))
       .replace('status: approved\n', '# Who signed it off:\nstatus: review   # draft, review or approved\n')
-      .replace(/^approved_(by|at|digest):.*\n/gm, '')
+      .replace(/^approved_(by|at|digest|parts):.*\n/gm, '')
     const windows = `\uFEFF${lf.replace(/\n/g, '\r\n')}`
     await writeFile(path, windows)
     vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-02T09:15:00Z') })
