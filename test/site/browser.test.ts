@@ -78,11 +78,12 @@ describe('archive site in Chromium', () => {
     try {
       await page.goto(server.url)
       const tops = await page.$$eval('header nav li', (items) => items.map((item) => Math.round(item.getBoundingClientRect().top)))
-      expect(tops).toHaveLength(9)
+      expect(tops).toHaveLength(10)
       expect(new Set(tops).size).toBe(1)
-      // …and beside the site name, not under it.
+      // …on its own line under the site name (ten sections no longer fit beside it), and nothing wider than the screen.
       const [home, nav] = await page.$$eval('header .home, header nav', (elements) => elements.map((element) => element.getBoundingClientRect()))
-      expect(nav!.top).toBeLessThan(home!.bottom)
+      expect(nav!.top).toBeGreaterThanOrEqual(home!.bottom)
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(width)
     } finally {
       await page.close()
     }

@@ -240,8 +240,9 @@ describe('/departments/ in Chromium', () => {
     try {
       await page.goto(`${server.url}departments/`)
       const tops = await page.$$eval('header nav li', (items) => items.map((item) => Math.round(item.getBoundingClientRect().top)))
-      expect(tops).toHaveLength(8)
+      expect(tops).toHaveLength(11)
       expect(new Set(tops).size).toBe(1)
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(1024)
       expect(await page.locator('header nav [aria-current="page"]').innerText()).toBe('Departments')
     } finally {
       await page.close()
