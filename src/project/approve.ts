@@ -33,6 +33,12 @@ export async function approveDocument(slug: string, by: string, io: Io, root: st
     io.out(`${doc.path} is already approved as it is (by ${approval.by ?? 'unknown'} at ${approval.at ?? 'unknown time'}); nothing changed.`)
     return 0
   }
+  // An unsigned approval would only be refused by `send` and left out by `build`: refuse it here, where it is made.
+  const approvers = config.settings.send?.approvers
+  if (approvers && !signWith)
+    throw new NewsletterError(`Not approved: ${approvers} (send.approvers) asks for signed approvals`, 'usage', undefined, {
+      hint: `Sign it with your SSH key at a terminal: newsletter approve ${slug} --by "${name}" --sign`,
+    })
   const at = minuteIn(new Date(), config.settings.timezone)
   const signature = signWith ? await sign(approval.digest, name, signWith) : undefined
   await writeBack(resolve(root, doc.path), approveText(text, { by: name, at, signature }))

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { approveDocument } from '../../src/project/approve.ts'
+import { approveFromPreview } from '../../src/preview/actions.ts'
 import { runSend } from '../../src/commands/send.ts'
 import { contentDigest } from '../../src/content/approval.ts'
 import { failed, runPipeline } from '../../src/project/pipeline.ts'
@@ -119,6 +120,19 @@ describe('signed approvals', () => {
     expect(build.slugs).toEqual([])
     expect(build.warnings.join('\n')).toContain(`is signed with ${fingerprint}, which is not listed in approvers: left out`)
   }, 120_000)
+
+  it('refuses to make an unsigned approval when send.approvers asks for signed ones, from the command and the preview alike', async () => {
+    const root = await signedProject(makeKey('erin'))
+    const path = join(root, 'content/issues/2026-11.md')
+    const before = await readFile(path, 'utf8')
+    const message = 'Not approved: approvers (send.approvers) asks for signed approvals'
+    const hint = 'Sign it with your SSH key at a terminal: newsletter approve 2026-11 --by "Dana Whitfield" --sign'
+    await expect(approveDocument('2026-11', 'Dana Whitfield', collect(), root)).rejects.toMatchObject({ message, hint })
+    const button = await approveFromPreview(root, 'issue', '2026-11', 'Dana Whitfield')
+    expect(button.ok).toBe(false)
+    expect(button.output.endsWith(`error: ${message}\n  ${hint}`)).toBe(true)
+    expect(await readFile(path, 'utf8')).toBe(before)
+  })
 
   it('changes nothing without send.approvers: an unsigned approval goes out as before', async () => {
     const root = await makeProject()
