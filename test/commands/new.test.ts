@@ -2,23 +2,18 @@ import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../src/cli.ts'
 import { minuteIn } from '../../src/content/clock.ts'
 import { parseDoc } from '../../src/content/load.ts'
 import { defaultIssueDate } from '../../src/content/new-doc.ts'
 import type { IssueMeta, NoticeMeta } from '../../src/content/types.ts'
 import { sampleContent } from '../helpers/render.ts'
+import { mainIn } from '../helpers/project.ts'
 
 const repo = join(import.meta.dirname, '../..')
 const tickets = join(repo, 'test/fixtures/new/tickets.csv')
 let project: string
 
-async function run(...argv: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(argv, { out: (text) => out.push(text), err: (text) => err.push(text) }, project)
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const run = (...argv: string[]) => mainIn(project, argv)
 
 // A project with the September and October samples: `new` has history to carry over but no November issue yet.
 beforeAll(async () => {

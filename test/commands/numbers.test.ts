@@ -2,21 +2,16 @@ import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../src/cli.ts'
 import { parseDoc } from '../../src/content/load.ts'
 import type { IssueMeta } from '../../src/content/types.ts'
 import { sampleContent } from '../helpers/render.ts'
+import { mainIn } from '../helpers/project.ts'
 
 const repo = join(import.meta.dirname, '../..')
 const glpi = join(repo, 'test/fixtures/tickets/glpi.csv')
 let project: string
 
-async function run(...argv: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(argv, { out: (text) => out.push(text), err: (text) => err.push(text) }, project)
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const run = (...argv: string[]) => mainIn(project, argv)
 
 // The sample issue for November reports on October, the month the GLPI fixture covers.
 beforeAll(async () => {

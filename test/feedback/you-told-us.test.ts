@@ -2,7 +2,6 @@ import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../src/cli.ts'
 import { parseSettings } from '../../src/config.ts'
 import { parseFeedback } from '../../src/content/feedback.ts'
 import { splitMbox } from '../../src/feedback/mailbox.ts'
@@ -10,16 +9,12 @@ import { commentOf } from '../../src/feedback/reply.ts'
 import { addReplies, countTally, emptyTally, type CountedReply } from '../../src/feedback/tally.ts'
 import { findToken, formatToken } from '../../src/feedback/token.ts'
 import { sampleContent } from '../helpers/render.ts'
+import { mainIn } from '../helpers/project.ts'
 
 const repo = join(import.meta.dirname, '../..')
 let project: string
 
-async function run(...argv: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(argv, { out: (text) => out.push(text), err: (text) => err.push(text) }, project)
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const run = (...argv: string[]) => mainIn(project, argv)
 
 // September and October, with answers to October's buttons: the next issue is November.
 beforeAll(async () => {

@@ -12,6 +12,14 @@ export function tempProject(): string {
   return dir
 }
 
+/** `newsletter argv…` on the project at `root` through the same `main`, in this process: its exit code and its output lines joined. */
+export async function mainIn(root: string, argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = []
+  const err: string[] = []
+  const code = await main(argv, { out: (text) => out.push(text), err: (text) => err.push(text) }, root)
+  return { code, out: out.join('\n'), err: err.join('\n') }
+}
+
 /** What a run of `newsletter …` ended with: its exit code and everything it printed. */
 export interface CliResult {
   code: number | null

@@ -3,11 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../src/cli.ts'
 import { parseMarkdown } from '../../src/markdown/parse.ts'
 import { postToChannels, slackPayload, teamsPayload, type ChannelPost, type PostRecord } from '../../src/send/channels.ts'
 import { visit } from 'unist-util-visit'
-import { tempProject } from '../helpers/project.ts'
+import { mainIn, tempProject } from '../helpers/project.ts'
 
 interface Hit {
   path: string
@@ -273,12 +272,7 @@ describe('newsletter post', () => {
     await rm(project, { recursive: true, force: true })
   })
 
-  async function run(...argv: string[]) {
-    const out: string[] = []
-    const err: string[] = []
-    const code = await main(argv, { out: (text) => out.push(text), err: (text) => err.push(text) }, project)
-    return { code, out: out.join('\n'), err: err.join('\n') }
-  }
+  const run = (...argv: string[]) => mainIn(project, argv)
 
   it('posts an approved notice to every channel once, prints no URL, and says which channel failed', async () => {
     process.env.IT_TEAMS_HOOK = `${base}/teams/tok-abc123`

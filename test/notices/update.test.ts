@@ -5,7 +5,7 @@ import { main } from '../../src/cli.ts'
 import { parseDoc } from '../../src/content/load.ts'
 import { appendNoticeUpdate } from '../../src/content/update-notice.ts'
 import type { NoticeMeta } from '../../src/content/types.ts'
-import { tempProject } from '../helpers/project.ts'
+import { mainIn, tempProject } from '../helpers/project.ts'
 
 let project: string
 const path = 'content/notices/2026-12-01-printers.md'
@@ -33,12 +33,7 @@ updates:
 Not known yet.
 `
 
-async function run(...argv: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(argv, { out: (text) => out.push(text), err: (text) => err.push(text) }, project)
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const run = (...argv: string[]) => mainIn(project, argv)
 
 beforeAll(async () => {
   // The update's own time comes from the clock: fixed, so the times it writes and compares are known (settings: UTC).
