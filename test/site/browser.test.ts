@@ -26,6 +26,7 @@ afterAll(async () => {
   await rm(site.root, { recursive: true, force: true })
 })
 
+const searchTimeout = 120_000
 const audited = ['', 'issues/2026-10/', 'threats/', 'faq/', 'patches/', 'search/', 'notices/2026-10-14-vpn-outage/', 'status/', 'projects/', 'priorities/']
 
 describe('archive site in Chromium', () => {
@@ -44,6 +45,8 @@ describe('archive site in Chromium', () => {
         await page.close()
       }
     },
+    // The search page loads Pagefind's script and WebAssembly: beside another Chromium file on 2 cores, over 30 s.
+    searchTimeout,
   )
 
   const sizes = [375, 600, 1280].flatMap((width) => (['light', 'dark'] as const).map((scheme) => [width, scheme] as const))
@@ -113,7 +116,7 @@ describe('archive site in Chromium', () => {
     }
   })
 
-  it('finds a word that appears only in one issue body with Pagefind', async () => {
+  it('finds a word that appears only in one issue body with Pagefind', { timeout: searchTimeout }, async () => {
     const page = await browser.newPage()
     try {
       await page.goto(`${server.url}search/`)
