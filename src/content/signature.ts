@@ -103,6 +103,9 @@ function sshKeygen(args: string[], input?: string): Promise<{ code: number; stdo
       }
       resolve({ code: error ? Number(error.code) : 0, stdout, stderr })
     })
+    // ssh-keygen may exit before reading what it is given (a signature it rejects at once): its exit code says why,
+    // and the write's EPIPE is not an error of ours.
+    child.stdin?.on('error', () => undefined)
     child.stdin?.end(input ?? '')
   })
 }
