@@ -1,5 +1,22 @@
-/** A realistic monthly issue, numbered `n` (1-based), for benchmarks and pagination tests; its body names a word only it has. */
+import { contentDigest } from '../src/content/approval.ts'
+
+/**
+ * A realistic monthly issue, numbered `n` (1-based), for benchmarks and pagination tests; its body names a word only it
+ * has. It is approved as it stands (its `approved_digest` matches), so a build publishes it and writes its email.
+ */
 export function syntheticIssue(n: number): { name: string; text: string } {
+  const { name, text } = unapproved(n)
+  return {
+    name,
+    text: text.replace(
+      'status: approved\n',
+      `status: approved\napproved_by: Bench Reviewer\napproved_at: ${name.slice(0, 7)}-01T09:00\napproved_digest: "${contentDigest(text)}"\n`,
+    ),
+  }
+}
+
+/** {@link syntheticIssue} before its approval is recorded. */
+function unapproved(n: number): { name: string; text: string } {
   const year = 2000 + Math.floor((n - 1) / 12)
   const month = String(((n - 1) % 12) + 1).padStart(2, '0')
   const slug = `${year}-${month}`

@@ -1,7 +1,7 @@
 import type Mail from 'nodemailer/lib/mailer'
 import type { Settings } from '../config.ts'
 import { addressOf } from '../content/address.ts'
-import type { RenderedDoc } from '../markdown/parts.ts'
+import type { RenderedView } from '../markdown/parts.ts'
 import { inlineText, LinkRefs } from '../markdown/plain-text.ts'
 
 /** One calendar event, every time already in UTC. */
@@ -25,7 +25,7 @@ export interface CalendarEvent {
  * written in the settings' time zone and given here in UTC, which needs no VTIMEZONE (§3.3.5, form 2). Everything in
  * it comes from the notice as of its latest update, so the archive's copy and the email's are the same bytes.
  */
-export function noticeCalendar(doc: RenderedDoc, settings: Settings): string | undefined {
+export function noticeCalendar(doc: RenderedView, settings: Settings): string | undefined {
   const notice = doc.notice
   if (!notice?.window) return undefined
   const zone = settings.timezone

@@ -141,6 +141,9 @@ export interface RenderedDoc {
   edition?: Edition
 }
 
+/** A rendering without the document it came from: all the archive needs, and what a build keeps between runs (as JSON). */
+export type RenderedView = Omit<RenderedDoc, 'doc'>
+
 /** Whose edition a rendering is: the department, and its IT relationship manager when it has one. */
 export interface Edition {
   department: { id: string; name: string }

@@ -45,6 +45,8 @@ export interface Project {
   previousProjects: Map<string, PreviousIssue>
   /** Findings of the cross-file rules (unique issue numbers, department ids), kept apart from the documents' own. */
   crossFile: VFile[]
+  /** Unique issue numbers, checked on every issue (acted on or not); those acted on are also in `crossFile`. */
+  numberChecks: VFile[]
   /** Everything but the documents that shapes a rendering or a check: settings, glossary, email and site layouts. */
   contextHash: string
   /** The figures of every approved issue, acted on or not: what an issue's numbers are compared with. */
@@ -59,6 +61,15 @@ export interface ProjectOptions {
   only?: (source: Source) => boolean
   /** A project loaded earlier: files whose text is unchanged keep their parse. */
   previous?: Project
+  /** What is already known of a file not acted on (kept from an earlier run for its exact text): it is then not read. */
+  known?: (source: Source) => Peeked | undefined
+}
+
+/** What a project needs of an issue besides acting on it: its number, its projects and, when approved, its figures. */
+export interface Peeked {
+  number?: IssueNumber
+  projects?: IssueProjects
+  figures?: IssueFigures
 }
 
 /** Read a project from its root folder. Never throws for bad content: every problem is a message on a file. */
@@ -77,13 +88,11 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
   const previous = new Map(options.previous?.sources.map((entry) => [entry.source.path, entry]))
   const acted = listed.filter((source) => options.only?.(source) ?? true)
   const sources = await Promise.all(acted.map((source) => loadSource(source, previous.get(source.path))))
-  const others = await Promise.all(listed.filter((source) => !acted.includes(source)).map(peek))
-  const numbers: IssueNumber[] = [...sources.flatMap(issueNumberOf), ...others.flatMap((other) => (other?.number ? [other.number] : []))]
-  const projectsByIssue: IssueProjects[] = [...sources.flatMap(issueProjectsOf), ...others.flatMap((other) => (other?.projects ? [other.projects] : []))]
-  const figures = [
-    ...sources.map(({ loaded, text }) => loaded.doc && text !== undefined && approvedFigures(loaded.doc, text)),
-    ...others.map((other) => other?.figures),
-  ].filter((entry): entry is IssueFigures => Boolean(entry))
+  const others = await Promise.all(listed.filter((source) => !acted.includes(source)).map((source) => options.known?.(source) ?? peek(source)))
+  const peeked = [...sources.map(peekedOf), ...others]
+  const numbers = peeked.flatMap((entry) => (entry?.number ? [entry.number] : []))
+  const projectsByIssue = peeked.flatMap((entry) => (entry?.projects ? [entry.projects] : []))
+  const figures = peeked.flatMap((entry) => (entry?.figures ? [entry.figures] : []))
   const emailLayouts = layoutsRead.layouts?.sources ?? {}
   const contextHash = hashOf(
     String(settingsFile.value ?? ''),
@@ -96,6 +105,7 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
     ...feedback.texts,
   )
   const departments = { file: departmentsRead.file, departments: departmentsRead.departments }
+  const numberChecks = checkIssueNumbers(numbers)
   // A broken departments file is reported once, on itself, not as an unknown id in every document.
   const audiences =
     departmentsRead.file.messages.length > 0 ? [] : sources.flatMap(({ loaded }) => (loaded.doc ? [checkAudiences(loaded.doc, departments.departments)] : []))
@@ -114,9 +124,10 @@ export async function loadProject(root: string, options: ProjectOptions = {}): P
     pages: new Set(listed.map((source) => addressOf(source).id)),
     previousProjects: previousIssues(projectsByIssue),
     crossFile: [
-      ...checkIssueNumbers(numbers).filter((file) => sources.some(({ source }) => source.path === file.path)),
+      ...numberChecks.filter((file) => sources.some(({ source }) => source.path === file.path)),
       ...audiences.filter((file): file is VFile => file !== undefined),
     ],
+    numberChecks,
     contextHash,
     figures,
   }
@@ -167,18 +178,19 @@ export function loadingFiles(project: Project): VFile[] {
   ]
 }
 
-function issueNumberOf({ loaded }: LoadedSource): IssueNumber[] {
+/** What the project needs of a file it acts on, from its parse. */
+export function peekedOf({ loaded, text }: LoadedSource): Peeked | undefined {
   const doc = loaded.doc
-  return doc?.meta.kind === 'issue' ? [{ path: doc.path, number: doc.meta.issue, place: doc.where('issue') }] : []
-}
-
-function issueProjectsOf({ loaded }: LoadedSource): IssueProjects[] {
-  const doc = loaded.doc
-  return doc?.meta.kind === 'issue' ? [{ path: doc.path, slug: doc.slug, number: doc.meta.issue, projects: doc.meta.projects }] : []
+  if (doc?.meta.kind !== 'issue') return undefined
+  return {
+    number: { path: doc.path, number: doc.meta.issue, place: doc.where('issue') },
+    projects: { path: doc.path, slug: doc.slug, number: doc.meta.issue, projects: doc.meta.projects },
+    figures: (text !== undefined && approvedFigures(doc, text)) || undefined,
+  }
 }
 
 /** What the project needs of an issue it does not act on: its number and projects (read even when the rest is invalid) and, when approved, its figures. */
-async function peek(source: Source): Promise<{ number?: IssueNumber; projects?: IssueProjects; figures?: IssueFigures } | undefined> {
+async function peek(source: Source): Promise<Peeked | undefined> {
   if (source.kind !== 'issue') return undefined
   const bytes = await readFile(source.abs).catch(() => undefined)
   if (!bytes) return undefined

@@ -1,18 +1,20 @@
-import { join, relative } from 'node:path'
+import { link, mkdir } from 'node:fs/promises'
+import { dirname, join, relative } from 'node:path'
 import Eleventy, { type UserConfig } from '@11ty/eleventy'
 import type { LiquidError } from 'liquidjs'
 import * as pagefind from 'pagefind'
-import type { Pipeline } from '../project/pipeline.ts'
 import { writeFiles } from '../project/write.ts'
 import type { Config } from '../config.ts'
 import { packageDir } from '../package-dir.ts'
 import { fillWithFallbacks } from '../email/personalize.ts'
 import { addressOf } from '../content/address.ts'
 import { NewsletterError } from '../errors.ts'
-import type { EmailArtifact } from '../email/build-email.ts'
-import type { RenderedDoc } from '../markdown/parts.ts'
 import type { Departments } from '../content/departments.ts'
+import type { RenderedDoc, RenderedView } from '../markdown/parts.ts'
+import type { EmailArtifact } from '../email/build-email.ts'
+import { codeVersion, hashOf, readTree } from '../project/cache.ts'
 import { docView, siteData, type SiteContext, type SiteData } from './data.ts'
+import { planPages, renderLists } from './page-plan.ts'
 import { createSiteLiquid, liquidOptions } from './templates.ts'
 
 // Page templates and Eleventy's config are not compiled: found from the package folder, whether this module runs
@@ -20,37 +22,79 @@ import { createSiteLiquid, liquidOptions } from './templates.ts'
 const pagesDir = join(packageDir, 'src', 'site', 'pages')
 const eleventyConfigPath = join(packageDir, '.eleventy.js')
 
+/** What the archive is made of: the published documents' renderings and their emails. */
+export interface SiteInput {
+  rendered: readonly RenderedView[]
+  emails: readonly Pick<EmailArtifact, 'kind' | 'slug' | 'html'>[]
+}
+
+/** What a build of the archive left, for the next build into the same folder: the folder and each file's key. */
+export interface SiteRecord {
+  dir: string
+  keys: Record<string, string>
+}
+
+/** How many HTML pages the archive has, and the record of what made each file. */
+export interface SiteBuild {
+  pages: number
+  keys: Record<string, string>
+}
+
 /**
  * Build the archive into `dir`: each email exactly as built, the Eleventy pages, then the search index. `context`
  * (departments.yml, readers' answers) labels what is written for some departments, makes `/departments/` and shows
- * the answers. Returns the page count.
+ * the answers. With `last`, a file whose key is unchanged since that build is taken from its folder as it is, and
+ * only the pages that changed are rendered: the result is byte for byte what a build from nothing gives.
  */
-export async function buildSite(pipeline: Pipeline, config: Config, dir: string, context: SiteContext = {}): Promise<number> {
-  const emails = await writeEmailPages(pipeline.emails, dir)
-  return emails + (await buildPages(pipeline.rendered, config, dir, context))
-}
-
-/** "View in browser": each email as built, its slots filled as on every other page, at its address. Returns how many. */
-async function writeEmailPages(emails: readonly EmailArtifact[], dir: string): Promise<number> {
+export async function buildSite(pipeline: SiteInput, config: Config, dir: string, context: SiteContext = {}, last?: SiteRecord): Promise<SiteBuild> {
+  const layoutsDir = join(config.layoutsDir, 'site')
+  const data = siteData(pipeline.rendered, config.settings, context)
+  const salt = hashOf(await codeVersion(), JSON.stringify(config.settings), ...(await readTree(layoutsDir)).flat())
+  const planned = await planPages(data, pagesDir, layoutsDir, salt)
+  const emails = pipeline.emails.map((email) => {
+    const html = fillWithFallbacks(email.html)
+    return { file: join(addressOf(email).email, 'index.html'), content: html, key: hashOf(salt, html) }
+  })
+  const keys: Record<string, string> = {}
+  for (const { file, key } of [...planned, ...emails]) if (key) keys[file] = key
+  const kept = await keepUnchanged(keys, last, dir)
   await writeFiles(
     dir,
-    emails.map((email) => ({ path: join(addressOf(email).email, 'index.html'), content: fillWithFallbacks(email.html) })),
+    emails.filter((email) => !kept.has(email.file)).map(({ file, content }) => ({ path: file, content })),
   )
-  return emails.length
-}
-
-/** The archive's pages from the rendered documents (Eleventy), then the search index over them. Returns the page count. */
-async function buildPages(rendered: readonly RenderedDoc[], config: Config, dir: string, context: SiteContext): Promise<number> {
-  const data = siteData(rendered, config.settings, context)
-  const pages = await runEleventy(data, config, dir)
+  await runEleventy(renderLists(planned.filter((page) => !kept.has(page.file))), data, config, dir)
   // `/status.json` for intranet widgets, and each maintenance's calendar file beside its page
   await writeFiles(dir, data.files)
   // Search index over the issue and notice pages (they mark their text with data-pagefind-body)
   await indexSite(dir, config.settings.language)
-  return pages
+  return { pages: emails.length + planned.filter((page) => page.file.endsWith('.html')).length, keys }
 }
 
-async function runEleventy(data: SiteData, config: Config, dir: string): Promise<number> {
+/**
+ * Hard-link into `dir` each file of the last build whose key is the same now; returns the files kept. A file that is
+ * gone from the last folder is simply built again.
+ */
+async function keepUnchanged(keys: Record<string, string>, last: SiteRecord | undefined, dir: string): Promise<Set<string>> {
+  const kept = new Set<string>()
+  if (!last) return kept
+  const made = new Set<string>()
+  for (const [file, key] of Object.entries(keys)) {
+    if (last.keys[file] !== key) continue
+    const folder = dirname(join(dir, file))
+    if (!made.has(folder)) {
+      await mkdir(folder, { recursive: true })
+      made.add(folder)
+    }
+    const linked = await link(join(last.dir, file), join(dir, file)).then(
+      () => true,
+      () => false,
+    )
+    if (linked) kept.add(file)
+  }
+  return kept
+}
+
+async function runEleventy(render: Record<string, unknown[]>, data: SiteData, config: Config, dir: string): Promise<void> {
   const layoutsDir = join(config.layoutsDir, 'site')
   const eleventy = new Eleventy(pagesDir, dir, {
     quietMode: true,
@@ -61,12 +105,13 @@ async function runEleventy(data: SiteData, config: Config, dir: string): Promise
       // The archive is read by everyone: `{{name}}`-style slots get their fallbacks, as for a reader without fields.
       eleventyConfig.addTransform('fill-slots', (content: unknown) => (typeof content === 'string' ? fillWithFallbacks(content) : content))
       eleventyConfig.addGlobalData('site', data)
+      // Each page template paginates over its list here: every page on a full build, the changed ones otherwise.
+      eleventyConfig.addGlobalData('render', render)
     },
   })
   eleventy.disableLogger()
   try {
-    const [, written] = await eleventy.write()
-    return written.filter((page) => typeof page.outputPath === 'string' && page.outputPath.endsWith('.html')).length
+    await eleventy.write()
   } catch (error) {
     throw siteLayoutError(error, layoutsDir)
   }

@@ -12,6 +12,7 @@ import { noticeCalendar, zonedToUtc } from '../email/calendar.ts'
 import {
   kickerOf,
   type RenderedDoc,
+  type RenderedView,
   type RenderedIssueParts,
   type RenderedNoticeParts,
   type RenderedPatch,
@@ -269,7 +270,7 @@ export interface SiteContext {
 }
 
 /** Build the archive's data from the rendered documents (drafts are shown only if they were rendered) and their context. */
-export function siteData(rendered: readonly RenderedDoc[], settings: Settings, { departments, feedback }: SiteContext = {}): SiteData {
+export function siteData(rendered: readonly RenderedView[], settings: Settings, { departments, feedback }: SiteContext = {}): SiteData {
   const base = basePath(settings)
   const newestFirst = [...rendered].sort((a, b) => b.date.localeCompare(a.date) || b.slug.localeCompare(a.slug))
   const issues = newestFirst.filter((doc) => doc.kind === 'issue').map((doc) => docView(doc, base, departments, feedback?.get(doc.slug)))
@@ -347,7 +348,7 @@ function feedbackPage(issues: readonly DocView[]): SiteData['feedback'] {
 }
 
 /** An issue's counts as its page shows them; nothing until someone has answered. */
-function feedbackView(doc: RenderedDoc, counts: FeedbackCounts | undefined): FeedbackView | undefined {
+function feedbackView(doc: RenderedView, counts: FeedbackCounts | undefined): FeedbackView | undefined {
   if (!counts || answersOf(counts) === 0) return undefined
   const titles = new Map(doc.sections.map((section) => [section.id, section.title ?? section.id]))
   return {
@@ -367,7 +368,7 @@ function feedbackView(doc: RenderedDoc, counts: FeedbackCounts | undefined): Fee
  * One rendered document as its archive page sees it: what is for some departments is labelled with their names, and
  * the answers to its feedback buttons are shown when there are any.
  */
-export function docView(doc: RenderedDoc, base: string, departments?: Departments, counts?: FeedbackCounts): DocView {
+export function docView(doc: RenderedView, base: string, departments?: Departments, counts?: FeedbackCounts): DocView {
   const address = addressOf(doc)
   const label = <T extends { for?: string[] }>(item: T): Labelled<T> => ({ ...item, forLabel: audienceLabel(item.for, departments) })
   const affected = doc.notice?.departments

@@ -84,7 +84,7 @@ describe('pagination of long lists', () => {
         const { doc } = parseDoc(`content/issues/${name}`, text, 'issue')
         return renderParts(doc!, { locale: 'en-GB' })
       })
-      await buildSite({ files: [], rendered, emails: [] }, site.config, dir)
+      await buildSite({ rendered, emails: [] }, site.config, dir)
       const first = await readFile(join(dir, 'index.html'), 'utf8')
       const second = await readFile(join(dir, 'page', '2', 'index.html'), 'utf8')
       const listed = (html: string) => [...html.matchAll(/<h[13][^>]*><a href="\/it-news\/issues\/([^/]+)\/">/g)].map((match) => match[1])
