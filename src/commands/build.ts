@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { buildProject } from '../project/build.ts'
+import { buildProject, type BuildResult } from '../project/build.ts'
 import { formatText, summarize } from '../check/messages.ts'
 import type { Command } from './command.ts'
 
@@ -26,8 +26,15 @@ export const buildCommand: Command = {
     io.out(
       result.unchanged
         ? `Nothing changed since the last build: the ${emails} in ${result.outDir}/email and ${result.pages} archive pages in ${result.outDir}/site are up to date (${seconds}s, ${summarize(result.messages)}).`
-        : `Built ${emails} into ${result.outDir}/email and ${result.pages} archive pages into ${result.outDir}/site in ${seconds}s (${summarize(result.messages)}).`,
+        : `Built ${emails} into ${result.outDir}/email and ${result.pages} archive pages into ${result.outDir}/site in ${seconds}s (${redone(result)}${summarize(result.messages)}).`,
     )
     return 0
   },
+}
+
+/** `1 of 1000 documents and 7 of 3196 archive files redone; ` when the last build's work was kept, else nothing. */
+function redone(result: BuildResult): string {
+  const done = result.redone
+  if (!done || (done.documents === done.ofDocuments && done.pages === done.ofPages)) return ''
+  return `${done.documents} of ${done.ofDocuments} documents and ${done.pages} of ${done.ofPages} archive files redone; `
 }

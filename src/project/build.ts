@@ -21,6 +21,8 @@ export interface BuildResult {
   outDir: string
   /** True when no input changed since the last build into the same folder, so nothing was done. */
   unchanged: boolean
+  /** What this build did again: documents read, rendered and checked, and archive pages rendered (the rest were kept). */
+  redone?: { documents: number; ofDocuments: number; pages: number; ofPages: number }
 }
 
 interface LastBuild {
@@ -75,7 +77,8 @@ export async function buildProject(root: string, options: { drafts?: boolean; ou
   await documents.save()
   const result = { messages, ok: true, emails: emails.length, pages: site.pages, outDir }
   await writeAtomic(record, JSON.stringify({ inputs, result } satisfies LastBuild))
-  return { ...result, unchanged: false }
+  const redone = { documents: documents.redone, ofDocuments: documents.total, pages: site.rendered, ofPages: site.files }
+  return { ...result, unchanged: false, redone }
 }
 
 /** Every document's messages, and the published ones' renderings and emails, from the memo where it holds them. */
@@ -84,6 +87,9 @@ interface Documents {
   messages: JsonMessage[]
   rendered: RenderedView[]
   emails: BuiltEmail[]
+  /** How many documents were read, rendered and checked again, of how many. */
+  redone: number
+  total: number
   /** Keep this build's results for the next build (call once the build succeeded). */
   save(): Promise<void>
 }
@@ -138,6 +144,8 @@ async function buildDocuments(root: string, outDir: string, cacheDir: string, op
     messages,
     rendered: ordered.flatMap((result) => (result.rendered ? [result.rendered] : [])),
     emails: ordered.flatMap((result) => (result.email ? [result.email] : [])),
+    redone: dirty.size,
+    total: listed.length,
     async save() {
       for (const path of dirty) await memo.set(keys.get(path)!, results.get(path)!)
       await memo.save(new Map(listed.map((source) => [source.path, { peeked: peeks.get(source.path)!, key: keys.get(source.path)! }])))

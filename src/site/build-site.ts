@@ -38,6 +38,9 @@ export interface SiteRecord {
 export interface SiteBuild {
   pages: number
   keys: Record<string, string>
+  /** Pages and emails written now, of how many files (the others were kept from the last build). */
+  rendered: number
+  files: number
 }
 
 /**
@@ -67,7 +70,8 @@ export async function buildSite(pipeline: SiteInput, config: Config, dir: string
   await writeFiles(dir, data.files)
   // Search index over the issue and notice pages (they mark their text with data-pagefind-body)
   await indexSite(dir, config.settings.language)
-  return { pages: emails.length + planned.filter((page) => page.file.endsWith('.html')).length, keys }
+  const files = planned.length + emails.length
+  return { pages: emails.length + planned.filter((page) => page.file.endsWith('.html')).length, keys, rendered: files - kept.size, files }
 }
 
 /**
