@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process'
 import { appendFile, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import type * as Cli from '../src/cli.ts'
 import { median, writeSection } from './lib.ts'
@@ -87,7 +87,7 @@ function wall(args: string[], cwd: string, runs: number): number {
 
 /** `newsletter approve` of a changed issue, untimed. */
 function approve(file: string, cwd: string): void {
-  execFileSync(process.execPath, [join(repo, 'src', 'bin.js'), 'approve', file, '--by', 'Bench Reviewer'], { cwd, stdio: 'ignore' })
+  execFileSync(process.execPath, [join(repo, 'src', 'bin.js'), 'approve', basename(file, '.md'), '--by', 'Bench Reviewer'], { cwd, stdio: 'ignore' })
 }
 
 async function prepare(n: number): Promise<{ ours: string; plain: string; changed: string; retitled: string; one: string }> {
