@@ -111,7 +111,7 @@ describe('a build after a change', () => {
     await buildBoth()
   })
 
-  it('after a site layout change', { tags: ['process'] }, async () => {
+  it('after a site layout change', { tags: ['process'], timeout: 120_000 }, async () => {
     edit('layouts/site/base.liquid', (text) => text.replace('<footer', '<footer data-changed="yes"'))
     await buildBoth(false)
     expect(readFileSync(join(project, 'dist/site/threats/index.html'), 'utf8')).toContain('data-changed="yes"')
