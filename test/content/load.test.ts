@@ -90,6 +90,14 @@ describe('front matter validation', () => {
     const { doc } = problems(valid, 'issue', '\n## Heading\n\nText\n')
     const heading = doc?.body.children.find((node) => node.type === 'heading')
     expect(heading?.position?.start).toMatchObject({ line: 8, column: 1 })
+    const text = String(doc?.file.value)
+    expect(text.slice(heading?.position?.start.offset, heading?.position?.end.offset)).toBe('## Heading')
+    expect(doc?.body.position).toEqual({ start: { line: 1, column: 1, offset: 0 }, end: { line: 11, column: 1, offset: text.length } })
+  })
+
+  it('ends the body where the file ends, after its closing line when there is no body', () => {
+    const text = `---\n${valid.join('\n')}\n---`
+    expect(parseDoc('content/issues/2026-11.md', text, 'issue').doc?.body.position?.end).toEqual({ line: 6, column: 4, offset: text.length })
   })
 
   it('gives the position of any front-matter value by path', () => {
