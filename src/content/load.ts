@@ -8,7 +8,7 @@ import { parseDocument, type Node } from 'yaml'
 import { report, type Position } from '../errors.ts'
 import { parseMarkdownAt } from '../markdown/parse.ts'
 import { issueFields, noticeFields } from './fields.ts'
-import { contentDigest } from './approval.ts'
+import { contentOf, digestOf, splitContent } from './approval.ts'
 import { changedSince } from './approved-view.ts'
 import { findControlCharacters } from './control.ts'
 import { findFrontMatter } from './front-matter.ts'
@@ -89,8 +89,11 @@ export function parseDoc(path: string, text: string, kind: Kind): Loaded {
     if (problems.length > 0) return { file, body }
   }
   const meta: IssueMeta | NoticeMeta = issue ? { ...issue.value, kind: 'issue' } : noticeMeta(notice!.value)
-  const doc: Doc = { slug: basename(path, '.md'), path, meta, body, file, where: read.where }
-  if (meta.approved_digest && contentDigest(text) !== meta.approved_digest) {
+  // The digest reads the values just parsed, when gray-matter (which ends at any line starting `---`) took the same lines.
+  const place = findFrontMatter(text)
+  const content = place?.end === yamlStart + split.matter.length + 1 ? contentOf(read.document.toJS(), text.slice(place.bodyStart)) : splitContent(text)
+  const doc: Doc = { slug: basename(path, '.md'), path, meta, body, file, digest: digestOf(content.fields, content.body), where: read.where }
+  if (meta.approved_digest && doc.digest !== meta.approved_digest) {
     const change = changedSince(doc, text)
     report(file, 'warning', `${change.charAt(0).toUpperCase()}${change.slice(1)}; until it is approved again, \`send\` refuses it and \`build\` publishes only what was approved`, 'approval/changed', read.where('approved_digest'), `Have the change reviewed, then: newsletter approve ${doc.slug} --by "Your Name"`)
   }
