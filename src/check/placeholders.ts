@@ -1,10 +1,10 @@
 import { toString } from 'mdast-util-to-string'
+import { monthLabel } from '../content/clock.ts'
 import type { Doc } from '../content/types.ts'
 import { placeholders } from '../content/new-doc.ts'
 import type { Emit } from './rules.ts'
 
 const hint = 'Replace it with your own words: readers would see this prompt'
-const monthFormats = new Map<string | undefined, Intl.DateTimeFormat>()
 
 /** Prompts from `newsletter new` still in a document, and a notice still named `…-notice.md`. */
 export function checkPlaceholders(doc: Doc, emit: Emit, language: string | undefined): void {
@@ -15,9 +15,7 @@ export function checkPlaceholders(doc: Doc, emit: Emit, language: string | undef
   ]
   if (meta.kind === 'issue') {
     // `new` titles an issue with its month alone ("December 2026"): the headline is still to be written.
-    let format = monthFormats.get(language)
-    if (!format) monthFormats.set(language, (format = new Intl.DateTimeFormat(language, { timeZone: 'UTC', month: 'long', year: 'numeric' })))
-    const month = format.format(new Date(`${meta.date.slice(0, 7)}-01T00:00:00Z`))
+    const month = monthLabel(meta.date, language)
     if (meta.title.trim() === month)
       emit(
         'content/placeholder',

@@ -4,7 +4,7 @@ import type { Command } from './command.ts'
 import { loadConfig } from '../config.ts'
 import { dateProblem } from '../content/fields.ts'
 import { loadContent } from '../content/load.ts'
-import { minuteIn } from '../content/clock.ts'
+import { minuteIn, monthLabel } from '../content/clock.ts'
 import { answersOf, loadFeedback } from '../content/feedback.ts'
 import { defaultIssueDate, issueTemplate, noticeTemplate, previousMonth, type IssueDraft, type PreviousFeedback } from '../content/new-doc.ts'
 import { countNumbers, loadTicketExport } from '../content/numbers.ts'
@@ -56,12 +56,10 @@ export const newCommand: Command = {
       )
       const latest = latestIssue?.meta
       const day = date ?? defaultIssueDate(latest?.date, today)
-      const month = new Intl.DateTimeFormat(config.settings.language, { timeZone: 'UTC', month: 'long', year: 'numeric' })
-      const monthOf = (yyyyMm: string) => month.format(new Date(`${yyyyMm}-01T00:00:00Z`))
       const draft: IssueDraft = {
         number: (latest?.issue ?? 0) + 1,
         date: day,
-        monthLabel: monthOf(day.slice(0, 7)),
+        monthLabel: monthLabel(day, config.settings.language),
         projects: (latest?.projects ?? []).filter((project) => project.status !== 'done'),
         previousIssue: latest?.issue,
         feedback: latestIssue && (await previousFeedback(latestIssue.doc, config.contentDir, root)),
@@ -69,7 +67,7 @@ export const newCommand: Command = {
       if (ticketsPath) {
         const exported = await loadTicketExport(root, ticketsPath, config.settings)
         const reported = previousMonth(day)
-        draft.tickets = { ...tallyTickets(exported, reported), source: exported.shown, monthLabel: monthOf(reported) }
+        draft.tickets = { ...tallyTickets(exported, reported), source: exported.shown, monthLabel: monthLabel(reported, config.settings.language) }
         draft.numbers = countNumbers(exported, reported, config.settings.numbers)
       }
       path = join(config.contentDir, 'issues', `${day.slice(0, 7)}.md`)

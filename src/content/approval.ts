@@ -26,9 +26,14 @@ export interface Content {
 /** Split a document's text into what the digest covers. */
 export function splitContent(text: string): Content {
   const place = findFrontMatter(text)
-  const fields = place ? ((parseDocument(place.yaml).toJS() as Record<string, unknown> | null) ?? {}) : {}
+  return contentOf(place ? parseDocument(place.yaml).toJS() : null, text.slice(place ? place.bodyStart : 0))
+}
+
+/** What the digest covers, from the front matter's values as YAML's `toJS()` gave them (a fresh object) and the body's text. */
+export function contentOf(values: unknown, body: string): Content {
+  const fields = (values as Record<string, unknown> | null) ?? {}
   for (const key of approvalKeys) delete fields[key]
-  return { fields, body: text.slice(place ? place.bodyStart : 0).replace(/\r\n/g, '\n') }
+  return { fields, body: body.replace(/\r\n/g, '\n') }
 }
 
 /** The digest of split content: equal to {@link contentDigest} of the text it came from. */

@@ -12,3 +12,13 @@ export function minuteIn(date: Date, timeZone: string): string {
 export function minuteOf(time: string): string {
   return time.replace(' ', 'T').slice(0, 16)
 }
+
+const monthFormats = new Map<string | undefined, Intl.DateTimeFormat>()
+
+/** The month of a written date (`2026-11-03` or `2026-11` → `November 2026`) in a language; one formatter per language. */
+export function monthLabel(date: string, language: string | undefined): string {
+  let format = monthFormats.get(language)
+  // Intl formatters are costly to build (about half a millisecond each).
+  if (!format) monthFormats.set(language, (format = new Intl.DateTimeFormat(language, { timeZone: 'UTC', month: 'long', year: 'numeric' })))
+  return format.format(new Date(`${date.slice(0, 7)}-01T00:00:00Z`))
+}

@@ -2,12 +2,13 @@ import { readdir, readFile, stat } from 'node:fs/promises'
 import { basename, join, relative } from 'node:path'
 import matter from 'gray-matter'
 import type { Root } from 'mdast'
+import type { Point } from 'unist'
 import { VFile } from 'vfile'
 import { parseDocument, type Node } from 'yaml'
 import { report, type Position } from '../errors.ts'
-import { parseMarkdown } from '../markdown/parse.ts'
+import { parseMarkdownAt } from '../markdown/parse.ts'
 import { issueFields, noticeFields } from './fields.ts'
-import { contentDigest } from './approval.ts'
+import { contentOf, digestOf, splitContent } from './approval.ts'
 import { changedSince } from './approved-view.ts'
 import { findControlCharacters } from './control.ts'
 import { findFrontMatter } from './front-matter.ts'
@@ -74,9 +75,8 @@ export function parseDoc(path: string, text: string, kind: Kind): Loaded {
   }
   const yamlStart = text.indexOf(split.matter, 3)
   const bodyStart = text.indexOf('\n', yamlStart + split.matter.length + 1) + 1 || text.length
-  // Blank the front matter character for character, so body lines, columns and offsets are those of the
-  // .md file (remark-retext slices the file's text by these offsets).
-  const body: Root = parseMarkdown(text.slice(0, bodyStart).replace(/[^\n]/g, ' ') + text.slice(bodyStart))
+  // Body lines, columns and offsets are those of the .md file (remark-retext slices the file's text by these offsets).
+  const body: Root = parseMarkdownAt(text.slice(bodyStart), pointAt(text, bodyStart))
   const limit = findLimitProblem(body)
   if (limit) return fail(limit.reason, 'content/limit', limit.place, limit.hint)
   const issue = kind === 'issue' ? readYaml(file, text, split.matter, yamlStart, { kind: 'object', fields: issueFields }, 'front-matter') : undefined
@@ -89,12 +89,21 @@ export function parseDoc(path: string, text: string, kind: Kind): Loaded {
     if (problems.length > 0) return { file, body }
   }
   const meta: IssueMeta | NoticeMeta = issue ? { ...issue.value, kind: 'issue' } : noticeMeta(notice!.value)
-  const doc: Doc = { slug: basename(path, '.md'), path, meta, body, file, where: read.where }
-  if (meta.approved_digest && contentDigest(text) !== meta.approved_digest) {
+  // The digest reads the values just parsed, when gray-matter (which ends at any line starting `---`) took the same lines.
+  const place = findFrontMatter(text)
+  const content = place?.end === yamlStart + split.matter.length + 1 ? contentOf(read.document.toJS(), text.slice(place.bodyStart)) : splitContent(text)
+  const doc: Doc = { slug: basename(path, '.md'), path, meta, body, file, digest: digestOf(content.fields, content.body), where: read.where }
+  if (meta.approved_digest && doc.digest !== meta.approved_digest) {
     const change = changedSince(doc, text)
     report(file, 'warning', `${change.charAt(0).toUpperCase()}${change.slice(1)}; until it is approved again, \`send\` refuses it and \`build\` publishes only what was approved`, 'approval/changed', read.where('approved_digest'), `Have the change reviewed, then: newsletter approve ${doc.slug} --by "Your Name"`)
   }
   return { file, doc }
+}
+
+function pointAt(text: string, offset: number): Point {
+  let line = 1
+  for (let at = text.indexOf('\n'); at >= 0 && at < offset; at = text.indexOf('\n', at + 1)) line++
+  return { line, column: offset - text.lastIndexOf('\n', offset - 1), offset }
 }
 
 /** A notice's front matter as the pipeline reads it: its `kind:` (incident or maintenance) becomes `noticeKind`. */

@@ -35,6 +35,8 @@ export interface Doc<M extends IssueMeta | NoticeMeta = IssueMeta | NoticeMeta> 
   body: Root
   /** The file's messages (errors and warnings); `check`, `build` and the preview print these. */
   file: VFile
+  /** {@link contentDigest} of the file's text as read: what `approved_digest` is compared with. */
+  digest: string
   /** Where a front-matter value sits in the .md file, by dotted path (`patches.0.restart`). */
   where(path: string): Position | undefined
 }

@@ -13,6 +13,8 @@ export interface YamlRead<T = unknown> {
   /** False when the schema found problems (reported on the file): `value` then holds only the valid parts. */
   valid: boolean
   value: T
+  /** The parsed YAML, for what the schema does not cover (the approval digest reads every value). */
+  document: Document
   /** Where a value sits in the file, by dotted path (`patches.0.restart`). */
   where(path: string): { line: number; column: number } | undefined
 }
@@ -51,6 +53,7 @@ export function readYaml<S extends Spec>(file: VFile, text: string, source: stri
     valid: findings.length === 0 && escaped.length === 0,
     // The one place a validated value takes its type: the walk above checked it against the same spec.
     value: value as Infer<S>,
+    document,
     where(path) {
       const at = offsets.get(path)
       return at === undefined ? undefined : locate(offset + at)

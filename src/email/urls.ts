@@ -1,5 +1,6 @@
 import type { Settings } from '../config.ts'
 import { addressOf } from '../content/address.ts'
+import { monthLabel } from '../content/clock.ts'
 import { telUrl } from '../content/contact-links.ts'
 import { feedbackSubject, type Answer } from '../feedback/token.ts'
 import type { RenderedDoc } from '../markdown/parts.ts'
@@ -29,7 +30,7 @@ export function emailUrls(doc: RenderedDoc, settings: Settings): EmailUrls {
   const about = doc.kind === 'issue' ? `IT news issue ${doc.issue?.number}` : `Service notice: ${doc.title}`
   const mail = (subject: string, to = settings.contact.email) => `mailto:${to}?subject=${encodeURIComponent(subject)}`
   const to = settings.feedback?.address ?? settings.contact.email
-  const month = new Intl.DateTimeFormat(settings.language, { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(new Date(`${doc.date}T00:00:00Z`))
+  const month = monthLabel(doc.date, settings.language)
   const label = doc.kind === 'issue' ? month : doc.title
   const links = (readable: string, section?: string): FeedbackLinks => ({
     yes: mail(feedbackSubject(readable, { slug: doc.slug, section, answer: 'yes' }), to),

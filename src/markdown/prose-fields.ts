@@ -1,9 +1,8 @@
 import type { RootContent } from 'mdast'
-import type { Node } from 'unist'
 import { issueFields, noticeFields } from '../content/fields.ts'
 import { proseValues, type ProseValue } from '../content/schema.ts'
 import type { Doc } from '../content/types.ts'
-import { parseMarkdown, parsePlainLine } from './parse.ts'
+import { parseMarkdown, parsePlainLine, shiftPositions } from './parse.ts'
 
 /** A front-matter prose text with its Markdown parsed. */
 export interface ProseField extends ProseValue {
@@ -58,7 +57,7 @@ function parseAll(values: readonly ProseValue[]): ParsedProse {
     if (joint) from[k] = richStarts[j]!
   })
   const fields = values.map((value, k): ProseField => {
-    for (const node of nodes[k]!) shift(node, starts[k]!.line - from[k]!.line, starts[k]!.offset - from[k]!.offset)
+    for (const node of nodes[k]!) shiftPositions(node, starts[k]!.line - from[k]!.line, starts[k]!.offset - from[k]!.offset)
     return { ...value, nodes: nodes[k]!, start: starts[k]! }
   })
   return { fields, text: texts.join(separator), byPath: new Map(fields.map((field) => [field.path, field])) }
@@ -83,16 +82,4 @@ function groupsOf(children: readonly RootContent[]): RootContent[][] {
     else groups[groups.length - 1]!.push(node)
   }
   return groups
-}
-
-/** Move a node and everything under it by so many lines and characters. */
-function shift(node: Node & { children?: Node[] }, lines: number, offset: number): void {
-  const { position } = node
-  if (position) {
-    for (const point of [position.start, position.end]) {
-      point.line += lines
-      if (point.offset !== undefined) point.offset += offset
-    }
-  }
-  for (const child of node.children ?? []) shift(child, lines, offset)
 }

@@ -231,7 +231,7 @@ export class PreviewState {
       title: meta?.title ?? source.slug,
       status: meta?.status,
       date: meta?.date,
-      approval: doc && entry.source.text !== undefined ? approvalOf(doc, entry.source.text) : undefined,
+      approval: doc && approvalOf(doc),
       errors,
       warnings: messages.length - errors,
       checked: entry.rendered !== undefined || !this.renderable(entry),

@@ -8,7 +8,6 @@ import type { Doc } from '../content/types.ts'
 import type { EmailArtifact } from '../email/build-email.ts'
 import { NewsletterError, type ErrorCode } from '../errors.ts'
 import type { RenderedDoc } from '../markdown/parts.ts'
-import { contentDigest } from '../content/approval.ts'
 import { sendKey } from '../send/ledger.ts'
 import { failed, runPipeline } from './pipeline.ts'
 import { loadProject, type Project } from './project.ts'
@@ -86,7 +85,7 @@ export async function openDocument(root: string, slug: string, options: OpenOpti
     address: addressOf({ kind: doc.meta.kind, slug }),
     revision,
     sendKey: sendKey(slug, revision),
-    approval: approvalOf(doc, entry.text),
+    approval: approvalOf(doc),
     warnings: messages,
   }
 }
@@ -105,9 +104,9 @@ export async function openRendered(root: string, slug: string, options: OpenOpti
   return renderDocument(await openDocument(root, slug, options), options)
 }
 
-/** Where a document stands with its approval, from its front matter and its text as written. */
-export function approvalOf(doc: Doc, text: string): ApprovalState {
-  const digest = contentDigest(text)
+/** Where a document stands with its approval, from its front matter and the digest of its text as read. */
+export function approvalOf(doc: Doc): ApprovalState {
+  const { digest } = doc
   const { status, approved_by: by, approved_at: at, approved_digest: approvedDigest } = doc.meta
   if (status === 'approved' && approvedDigest === digest) return { state: 'approved', by, at, digest }
   if (approvedDigest && approvedDigest !== digest) return { state: 'changed', by, at, approvedDigest, digest }

@@ -1,5 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { collectMessages } from '../../src/check/messages.ts'
+import { contentDigest } from '../../src/content/approval.ts'
 import { checkIssueNumbers, parseDoc } from '../../src/content/load.ts'
 
 const valid = ['title: November', 'issue: 14', 'date: 2026-11-03', 'summary: One sentence.']
@@ -90,6 +93,27 @@ describe('front matter validation', () => {
     const { doc } = problems(valid, 'issue', '\n## Heading\n\nText\n')
     const heading = doc?.body.children.find((node) => node.type === 'heading')
     expect(heading?.position?.start).toMatchObject({ line: 8, column: 1 })
+    const text = String(doc?.file.value)
+    expect(text.slice(heading?.position?.start.offset, heading?.position?.end.offset)).toBe('## Heading')
+    expect(doc?.body.position).toEqual({ start: { line: 1, column: 1, offset: 0 }, end: { line: 11, column: 1, offset: text.length } })
+  })
+
+  it('ends the body where the file ends, after its closing line when there is no body', () => {
+    const text = `---\n${valid.join('\n')}\n---`
+    expect(parseDoc('content/issues/2026-11.md', text, 'issue').doc?.body.position?.end).toEqual({ line: 6, column: 4, offset: text.length })
+  })
+
+  it('records the digest that approval computes from the text, for the samples and the writing corpus', () => {
+    const files = ['content', 'test/fixtures/project/content', 'test/fixtures/writing'].flatMap((dir) =>
+      readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((name) => name.endsWith('.md'))
+        .map((name) => ({ text: readFileSync(join(dir, name), 'utf8'), kind: name.includes('notices/') ? ('notice' as const) : ('issue' as const) })),
+    )
+    // Windows line ends, and a line starting `---` inside the front matter (where gray-matter stops reading).
+    const edge = [{ ...files[0]!, text: files[0]!.text.replace(/\n/g, '\r\n') }, { text: `---\n${valid.join('\n')}\n---x: 1\n---\nBody\n`, kind: 'issue' as const }]
+    const docs = [...files, ...edge].flatMap(({ text, kind }) => parseDoc('x.md', text, kind).doc ?? [])
+    expect(docs.length).toBeGreaterThan(20)
+    for (const doc of docs) expect(doc.digest).toBe(contentDigest(String(doc.file.value)))
   })
 
   it('gives the position of any front-matter value by path', () => {

@@ -45,7 +45,7 @@ const fileOf = (slug: string) => join(root, 'content/issues', `${slug}.md`)
 /** Where the file on disk stands with its approval, read as `send` reads it. */
 async function approvalOnDisk(slug: string) {
   const text = await readFile(fileOf(slug), 'utf8')
-  return approvalOf(parseDoc(`content/issues/${slug}.md`, text, 'issue').doc!, text)
+  return approvalOf(parseDoc(`content/issues/${slug}.md`, text, 'issue').doc!)
 }
 
 const post = (path: string, body: string, headers: Record<string, string>) => postJson(preview, path, body, headers)

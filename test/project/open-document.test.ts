@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../src/cli.ts'
 import { approvalOf, openDocument } from '../../src/project/open-document.ts'
 import { approveText } from '../../src/content/approval.ts'
+import { parseDoc } from '../../src/content/load.ts'
 import { tempProject } from '../helpers/project.ts'
 
 async function run(root: string, ...argv: string[]) {
@@ -90,13 +91,10 @@ describe('one way in to a document', () => {
     const issue = await openDocument(root, '2026-11', { refusal: 'Not opened' })
     expect(issue.revision).toBe(1)
     const approved = approveText(issue.text, { by: 'Jane Doe', at: '2026-11-02T09:00' })
-    const reopened = {
-      ...issue.doc,
-      meta: { ...issue.doc.meta, status: 'approved' as const, approved_by: 'Jane Doe', approved_digest: approvalOf(issue.doc, issue.text).digest },
-    }
-    expect(approvalOf(reopened, approved)).toMatchObject({ state: 'approved', by: 'Jane Doe' })
-    expect(approvalOf(reopened, `${approved}\nOne more line.\n`)).toMatchObject({ state: 'changed', by: 'Jane Doe' })
-    expect(approvalOf({ ...issue.doc, meta: { ...issue.doc.meta, status: 'review', approved_digest: undefined } }, issue.text)).toMatchObject({
+    const parse = (text: string) => parseDoc(issue.doc.path, text, 'issue').doc!
+    expect(approvalOf(parse(approved))).toMatchObject({ state: 'approved', by: 'Jane Doe' })
+    expect(approvalOf(parse(`${approved}\nOne more line.\n`))).toMatchObject({ state: 'changed', by: 'Jane Doe' })
+    expect(approvalOf({ ...issue.doc, meta: { ...issue.doc.meta, status: 'review', approved_digest: undefined } })).toMatchObject({
       state: 'unapproved',
     })
   })
