@@ -49,6 +49,8 @@ export function prepareMessages(email: EmailArtifact, settings: Settings, option
   const html = compileTemplate(htmlSource, { html: true })
   const links = linkTemplates(htmlSource)
   const text = compileTemplate(email.text)
+  const htmlEncoding = transferEncodingOf(htmlSource)
+  const textEncoding = transferEncodingOf(email.text)
   const unsubscribe: Template | undefined = send.unsubscribe_url ? compileTemplate(send.unsubscribe_url) : undefined
   const listId = parseListId(send.list_id ?? `${settings.organisation} <${address.replace('@', '.')}>`)
   const slug = options.test ? `${email.slug}.test` : email.slug
@@ -75,8 +77,8 @@ export function prepareMessages(email: EmailArtifact, settings: Settings, option
       messageId: revisionMessageId(slug, revision, recipient.key, domain),
       headers: { ...headers, ...threadHeaders(slug, revision, recipient.key, domain) },
       icalEvent: options.calendar,
-      text: fillTemplateBytes(text, recipient.fields),
-      html: fillTemplateBytes(html, recipient.fields, escapeHtml),
+      text: textPart(fillTemplateBytes(text, recipient.fields), textEncoding),
+      html: textPart(fillTemplateBytes(html, recipient.fields, escapeHtml), htmlEncoding),
     }
   }
   const unsafeLink = (recipient: Recipient) => {
@@ -87,6 +89,33 @@ export function prepareMessages(email: EmailArtifact, settings: Settings, option
     return undefined
   }
   return { message, unsafeLink }
+}
+
+/**
+ * A text part whose Content-Transfer-Encoding is already chosen: left to nodemailer, the choice is made for every
+ * copy, scanning the whole part twice and decoding the Buffer to a string before each scan.
+ */
+function textPart(content: Buffer, contentTransferEncoding: TransferEncoding): Mail.Attachment {
+  // mail-composer reads `contentTransferEncoding` on `html` and `text` as on an attachment.
+  return { content, contentTransferEncoding }
+}
+
+type TransferEncoding = 'quoted-printable' | 'base64'
+
+/**
+ * nodemailer's choice for a text part given as a Buffer (mime-node `_getTextEncoding`), made once on the template
+ * instead of on every filled copy: quoted-printable when Latin letters outnumber control and non-ASCII characters,
+ * else base64. Either carries any text; the choice only keeps the part small.
+ */
+function transferEncodingOf(source: string): TransferEncoding {
+  let latin = 0
+  let other = 0
+  for (let i = 0; i < source.length; i++) {
+    const code = source.charCodeAt(i)
+    if (code <= 0x08 || code === 0x0b || code === 0x0c || (code >= 0x0e && code <= 0x1f) || code >= 0x80) other++
+    else if ((code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)) latin++
+  }
+  return other < latin ? 'quoted-printable' : 'base64'
 }
 
 /** `Name <id.example.com>` → what nodemailer's `list.id` wants (it encodes a non-ASCII name). */
