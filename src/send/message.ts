@@ -1,4 +1,5 @@
 import type Mail from 'nodemailer/lib/mailer'
+import { encode as encodeQuotedPrintable, wrap as wrapQuotedPrintable } from 'nodemailer/lib/qp'
 import type { Settings } from '../config.ts'
 import type { EmailArtifact } from '../email/build-email.ts'
 import {
@@ -6,6 +7,7 @@ import {
   escapeHtml,
   fillTemplate,
   fillTemplateBytes,
+  fillValues,
   isSafeLink,
   linkTemplates,
   restoreEncodedSlots,
@@ -49,8 +51,8 @@ export function prepareMessages(email: EmailArtifact, settings: Settings, option
   const html = compileTemplate(htmlSource, { html: true })
   const links = linkTemplates(htmlSource)
   const text = compileTemplate(email.text)
-  const htmlEncoding = transferEncodingOf(htmlSource)
-  const textEncoding = transferEncodingOf(email.text)
+  const htmlPart = prepareTextPart(html, htmlSource, 'text/html', escapeHtml)
+  const textPart = prepareTextPart(text, email.text, 'text/plain')
   const unsubscribe: Template | undefined = send.unsubscribe_url ? compileTemplate(send.unsubscribe_url) : undefined
   const listId = parseListId(send.list_id ?? `${settings.organisation} <${address.replace('@', '.')}>`)
   const slug = options.test ? `${email.slug}.test` : email.slug
@@ -77,8 +79,8 @@ export function prepareMessages(email: EmailArtifact, settings: Settings, option
       messageId: revisionMessageId(slug, revision, recipient.key, domain),
       headers: { ...headers, ...threadHeaders(slug, revision, recipient.key, domain) },
       icalEvent: options.calendar,
-      text: textPart(fillTemplateBytes(text, recipient.fields), textEncoding),
-      html: textPart(fillTemplateBytes(html, recipient.fields, escapeHtml), htmlEncoding),
+      text: textPart(recipient.fields),
+      html: htmlPart(recipient.fields),
     }
   }
   const unsafeLink = (recipient: Recipient) => {
@@ -92,12 +94,52 @@ export function prepareMessages(email: EmailArtifact, settings: Settings, option
 }
 
 /**
- * A text part whose Content-Transfer-Encoding is already chosen: left to nodemailer, the choice is made for every
- * copy, scanning the whole part twice and decoding the Buffer to a string before each scan.
+ * Each recipient's copy of a text part, with its Content-Transfer-Encoding chosen once per send (left to nodemailer,
+ * the choice is made for every copy, scanning the whole part twice). A quoted-printable part is also encoded once:
+ * its literal pieces are encoded here and each copy encodes only the recipient's values (see prepareQuotedPrintable).
  */
-function textPart(content: Buffer, contentTransferEncoding: TransferEncoding): Mail.Attachment {
+function prepareTextPart(
+  template: Template,
+  source: string,
+  type: 'text/html' | 'text/plain',
+  escape?: (value: string) => string,
+): (fields: Readonly<Record<string, string>>) => Mail.Attachment {
+  if (transferEncodingOf(source) === 'quoted-printable') return prepareQuotedPrintable(template, `${type}; charset=utf-8`, escape)
   // mail-composer reads `contentTransferEncoding` on `html` and `text` as on an attachment.
-  return { content, contentTransferEncoding }
+  return (fields) => ({ content: fillTemplateBytes(template, fields, escape), contentTransferEncoding: 'base64' })
+}
+
+// Ends one encoded piece where the next begins, on a line of its own if need be (RFC 2045 §6.7, rule 5).
+const softBreak = Buffer.from('=\r\n')
+
+/**
+ * A quoted-printable part whose literal pieces are encoded once. Pieces and values are encoded apart, each wrapped to
+ * 75 characters a line and joined by a soft line break, so no line passes RFC 2045's 76 whatever a value holds; line
+ * breaks are CRLF, which SMTP needs (nodemailer would otherwise insert each CR in every copy). The part goes to
+ * nodemailer as `raw`: its headers and its body, as nodemailer writes them.
+ */
+function prepareQuotedPrintable(
+  template: Template,
+  contentType: string,
+  escape?: (value: string) => string,
+): (fields: Readonly<Record<string, string>>) => Mail.Attachment {
+  const head = Buffer.from(`Content-Type: ${contentType}\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`)
+  const encodePiece = (text: string) => Buffer.from(wrapQuotedPrintable(encodeQuotedPrintable(text.replace(/\r?\n/g, '\r\n')), 75), 'latin1')
+  const pieces = template.pieces.map(encodePiece)
+  return (fields) => {
+    const parts: Buffer[] = [head]
+    const add = (piece: Buffer) => {
+      if (piece.length === 0) return
+      if (parts.length > 1) parts.push(softBreak)
+      parts.push(piece)
+    }
+    add(pieces[0]!)
+    fillValues(template, fields, escape).forEach((value, i) => {
+      add(encodePiece(value))
+      add(pieces[i + 1]!)
+    })
+    return { raw: Buffer.concat(parts) }
+  }
 }
 
 type TransferEncoding = 'quoted-printable' | 'base64'
