@@ -55,6 +55,11 @@ export function fillTemplateBytes(
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts)
 }
 
+/** The values one recipient's fields put in a template's slots, in order, each passed through `escape`. */
+export function fillValues(template: Template, fields: Readonly<Record<string, string>>, escape: (value: string) => string = (value) => value): string[] {
+  return template.slots.map((slot) => escape(valueOf(fields, slot)))
+}
+
 // Only the recipient's own columns: `{{constructor}}` must not reach Object.prototype.
 function valueOf(fields: Readonly<Record<string, string>>, { field, fallback, url }: Template['slots'][number]): string {
   const value = (Object.hasOwn(fields, field) ? fields[field] : '') || fallback

@@ -1,4 +1,5 @@
 import type Mail from 'nodemailer/lib/mailer'
+import { encode as encodeQuotedPrintable, wrap as wrapQuotedPrintable } from 'nodemailer/lib/qp'
 import type { Settings } from '../config.ts'
 import type { EmailArtifact } from '../email/build-email.ts'
 import {
@@ -6,6 +7,7 @@ import {
   escapeHtml,
   fillTemplate,
   fillTemplateBytes,
+  fillValues,
   isSafeLink,
   linkTemplates,
   restoreEncodedSlots,
@@ -49,6 +51,8 @@ export function prepareMessages(email: EmailArtifact, settings: Settings, option
   const html = compileTemplate(htmlSource, { html: true })
   const links = linkTemplates(htmlSource)
   const text = compileTemplate(email.text)
+  const htmlPart = prepareTextPart(html, htmlSource, 'text/html', escapeHtml)
+  const textPart = prepareTextPart(text, email.text, 'text/plain')
   const unsubscribe: Template | undefined = send.unsubscribe_url ? compileTemplate(send.unsubscribe_url) : undefined
   const listId = parseListId(send.list_id ?? `${settings.organisation} <${address.replace('@', '.')}>`)
   const slug = options.test ? `${email.slug}.test` : email.slug
@@ -75,8 +79,8 @@ export function prepareMessages(email: EmailArtifact, settings: Settings, option
       messageId: revisionMessageId(slug, revision, recipient.key, domain),
       headers: { ...headers, ...threadHeaders(slug, revision, recipient.key, domain) },
       icalEvent: options.calendar,
-      text: fillTemplateBytes(text, recipient.fields),
-      html: fillTemplateBytes(html, recipient.fields, escapeHtml),
+      text: textPart(recipient.fields),
+      html: htmlPart(recipient.fields),
     }
   }
   const unsafeLink = (recipient: Recipient) => {
@@ -87,6 +91,73 @@ export function prepareMessages(email: EmailArtifact, settings: Settings, option
     return undefined
   }
   return { message, unsafeLink }
+}
+
+/**
+ * Each recipient's copy of a text part, with its Content-Transfer-Encoding chosen once per send (left to nodemailer,
+ * the choice is made for every copy, scanning the whole part twice). A quoted-printable part is also encoded once:
+ * its literal pieces are encoded here and each copy encodes only the recipient's values (see prepareQuotedPrintable).
+ */
+function prepareTextPart(
+  template: Template,
+  source: string,
+  type: 'text/html' | 'text/plain',
+  escape?: (value: string) => string,
+): (fields: Readonly<Record<string, string>>) => Mail.Attachment {
+  if (transferEncodingOf(source) === 'quoted-printable') return prepareQuotedPrintable(template, `${type}; charset=utf-8`, escape)
+  // mail-composer reads `contentTransferEncoding` on `html` and `text` as on an attachment.
+  return (fields) => ({ content: fillTemplateBytes(template, fields, escape), contentTransferEncoding: 'base64' })
+}
+
+// Ends one encoded piece where the next begins, on a line of its own if need be (RFC 2045 §6.7, rule 5).
+const softBreak = Buffer.from('=\r\n')
+
+/**
+ * A quoted-printable part whose literal pieces are encoded once. Pieces and values are encoded apart, each wrapped to
+ * 75 characters a line and joined by a soft line break, so no line passes RFC 2045's 76 whatever a value holds; line
+ * breaks are CRLF, which SMTP needs (nodemailer would otherwise insert each CR in every copy). The part goes to
+ * nodemailer as `raw`: its headers and its body, as nodemailer writes them.
+ */
+function prepareQuotedPrintable(
+  template: Template,
+  contentType: string,
+  escape?: (value: string) => string,
+): (fields: Readonly<Record<string, string>>) => Mail.Attachment {
+  const head = Buffer.from(`Content-Type: ${contentType}\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`)
+  const encodePiece = (text: string) => Buffer.from(wrapQuotedPrintable(encodeQuotedPrintable(text.replace(/\r?\n/g, '\r\n')), 75), 'latin1')
+  const pieces = template.pieces.map(encodePiece)
+  return (fields) => {
+    const parts: Buffer[] = [head]
+    const add = (piece: Buffer) => {
+      if (piece.length === 0) return
+      if (parts.length > 1) parts.push(softBreak)
+      parts.push(piece)
+    }
+    add(pieces[0]!)
+    fillValues(template, fields, escape).forEach((value, i) => {
+      add(encodePiece(value))
+      add(pieces[i + 1]!)
+    })
+    return { raw: Buffer.concat(parts) }
+  }
+}
+
+type TransferEncoding = 'quoted-printable' | 'base64'
+
+/**
+ * nodemailer's choice for a text part given as a Buffer (mime-node `_getTextEncoding`), made once on the template
+ * instead of on every filled copy: quoted-printable when Latin letters outnumber control and non-ASCII characters,
+ * else base64. Either carries any text; the choice only keeps the part small.
+ */
+function transferEncodingOf(source: string): TransferEncoding {
+  let latin = 0
+  let other = 0
+  for (let i = 0; i < source.length; i++) {
+    const code = source.charCodeAt(i)
+    if (code <= 0x08 || code === 0x0b || code === 0x0c || (code >= 0x0e && code <= 0x1f) || code >= 0x80) other++
+    else if ((code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)) latin++
+  }
+  return other < latin ? 'quoted-printable' : 'base64'
 }
 
 /** `Name <id.example.com>` → what nodemailer's `list.id` wants (it encodes a non-ASCII name). */
