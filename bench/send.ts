@@ -2,6 +2,7 @@
 // run, to a local smtp-server that discards; and our `send` to the same sink answering like a faulty
 // relay (10% 451 once, 5% 550). Run: node --import tsx bench/send.ts
 // Each sender runs in its own child process so peak RSS (process.resourceUsage().maxRSS) is its own.
+// On a shared machine, `node --import tsx bench/send.ts together` also runs both senders at the same time (see together).
 import { execFileSync, spawn } from 'node:child_process'
 import { machine, median, writeSection } from './lib.ts'
 import { loadavg } from 'node:os'
@@ -95,6 +96,65 @@ async function child(kind: Kind, count: number, root: string, port: number): Pro
   process.stdout.write(JSON.stringify(result))
 }
 
+/** Run one sender in its own process; resolves with what it measured of itself. */
+function spawnChild(kind: Kind, count: number, root: string, port: number): Promise<ChildResult> {
+  return new Promise((done, fail) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, 'child', kind, String(count), root, String(port)], {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    let text = ''
+    proc.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()))
+    proc.on('close', (code) => (code === 0 ? done(JSON.parse(text) as ChildResult) : fail(new Error(`${kind} ${count} exited ${code}`))))
+  })
+}
+
+/** A sink that accepts everything and notes when each message landed. */
+async function timingSink(): Promise<{ port: number; times: number[]; onFirst?: () => void; close(): Promise<void> }> {
+  const sink = {
+    port: 0,
+    times: [] as number[],
+    onFirst: undefined as (() => void) | undefined,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  }
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    disableReverseLookup: true,
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.resume()
+      stream.on('end', () => {
+        if (sink.times.push(performance.now()) === 1) sink.onFirst?.()
+        callback()
+      })
+    },
+  })
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+  sink.port = (server.server.address() as AddressInfo).port
+  return sink
+}
+
+/**
+ * `node --import tsx bench/send.ts together`: `send` and the bare loop at the same time, each to its own sink; the bare
+ * loop starts when `send`'s first message lands (after its rendering). Their rates are compared over the time both
+ * were sending, so load from other work on a shared machine falls on both alike. Prints; writes nothing.
+ */
+async function together(count: number, root: string): Promise<void> {
+  const [ours, bare] = [await timingSink(), await timingSink()]
+  const bareDone = new Promise<ChildResult>((done, fail) => (ours.onFirst = () => spawnChild('bare', count, root, bare.port).then(done, fail)))
+  await Promise.all([spawnChild('ours', count, root, ours.port), bareDone])
+  await Promise.all([ours.close(), bare.close()])
+  if (ours.times.length !== count || bare.times.length !== count)
+    throw new Error(`together ${count}: the sinks accepted ${ours.times.length} and ${bare.times.length}`)
+  const from = Math.max(ours.times[0]!, bare.times[0]!)
+  const to = Math.min(ours.times.at(-1)!, bare.times.at(-1)!)
+  const rate = (times: number[]) => times.filter((time) => time >= from && time <= to).length / ((to - from) / 1000)
+  console.log(
+    `${count.toLocaleString('en')} at once: send ${rate(ours.times).toFixed(0)}/s, bare loop ${rate(bare.times).toFixed(0)}/s over the ${((to - from) / 1000).toFixed(1)} s both were sending: ${(rate(ours.times) / rate(bare.times)).toFixed(2)}×; load average ${loadavg()[0]!.toFixed(2)}`,
+  )
+}
+
 async function parent(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'newsletter-bench-send-'))
   try {
@@ -156,19 +216,15 @@ async function parent(): Promise<void> {
       first = last = received = bytes = 0
       faulty = kind === 'faulty'
       tries.clear()
-      const output = await new Promise<string>((done, fail) => {
-        const proc = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, 'child', kind, String(count), root, String(port)], {
-          cwd: repo,
-          stdio: ['ignore', 'pipe', 'inherit'],
-        })
-        let text = ''
-        proc.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()))
-        proc.on('close', (code) => (code === 0 ? done(text) : fail(new Error(`${kind} ${count} exited ${code}`))))
-      })
+      const result = await spawnChild(kind, count, root, port)
       const expected = kind === 'faulty' ? count - Math.ceil((count - 7) / 20) : count
       if (received !== expected) throw new Error(`${kind} ${count}: the sink accepted ${received}, expected ${expected}`)
-      const result = JSON.parse(output) as ChildResult
       return { kind, count, perSecond: (received - 1) / ((last - first) / 1000), kb: bytes / count / 1024, ...result }
+    }
+    if (process.argv[2] === 'together') {
+      await new Promise<void>((done) => sink.close(() => done()))
+      for (const count of [faultyCount, 10_000]) await together(count, root)
+      return
     }
     const results: Awaited<ReturnType<typeof run>>[] = []
     // Alternate so neither side always runs on a warmer machine.
