@@ -74,9 +74,7 @@ describe('each recipient’s message', () => {
       }
       const parsed = await simpleParser(ours)
       const department = fields.department.replace(/\r\n/g, '\n')
-      expect(parsed.text).toBe(
-        `${fields.name} \nTrailing spaces   \n${long}${fields.name}${long}\n= signs and ${department || 'nobody'}.\n${fields.name}`,
-      )
+      expect(parsed.text).toBe(`${fields.name} \nTrailing spaces   \n${long}${fields.name}${long}\n= signs and ${department || 'nobody'}.\n${fields.name}`)
       const escaped = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
       expect(parsed.html).toBe(`<p>${escaped(fields.name)}</p>\n<p title="${escaped(department)}">${long} ${escaped(fields.name)} ${long}</p>`)
     }
